@@ -1,0 +1,191 @@
+package io.github.vicregstreams.vicreg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+class CheckpointTest {
+
+  private static final ModelSpec SPEC = new ModelSpec(12, 32, 16);
+
+  private static VicregTrainer trainer(OptimizerConfig.Kind kind) {
+    return VicregTrainer.builder(SPEC)
+        .optDevice(DeviceChoice.CPU)
+        .optOptimizer(OptimizerConfig.of(kind, 1e-2f).withWeightDecay(1e-4f))
+        .optLossWeights(LossWeights.defaults().withWeights(20f, 20f, 2f))
+        .optSeed(3)
+        .build();
+  }
+
+  private static void train(VicregTrainer trainer, int fromBatch, int toBatch) {
+    for (int i = fromBatch; i < toBatch; i++) {
+      float[][][] batch = TestData.structuredPairs(100 + i, 16, 12);
+      trainer.step(batch[0], batch[1]);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(OptimizerConfig.Kind.class)
+  void shouldContinueBitIdenticallyAfterARestore(OptimizerConfig.Kind kind) {
+    try (VicregTrainer uninterrupted = trainer(kind);
+        VicregTrainer interrupted = trainer(kind)) {
+      train(uninterrupted, 0, 8);
+      train(interrupted, 0, 4);
+      byte[] midway = interrupted.checkpoint();
+
+      try (VicregTrainer resumed = VicregTrainer.restore(midway, SPEC, DeviceChoice.CPU)) {
+        assertThat(resumed.step()).isEqualTo(4);
+        assertThat(resumed.config()).isEqualTo(interrupted.config());
+        train(resumed, 4, 8);
+
+        // Parameters, optimizer state and step: every byte equal.
+        assertThat(resumed.checkpoint()).isEqualTo(uninterrupted.checkpoint());
+      }
+    }
+  }
+
+  @Test
+  void shouldGiveBitIdenticalOutputsAfterARestore() {
+    try (VicregTrainer original = trainer(OptimizerConfig.Kind.ADAM)) {
+      train(original, 0, 3);
+      float[][] samples = TestData.gaussian(77, 5, 12, 1);
+
+      try (VicregTrainer restored = VicregTrainer.restore(original.checkpoint())) {
+        float[][] expected = original.embed(samples);
+        float[][] actual = restored.embed(samples);
+        for (int i = 0; i < samples.length; i++) {
+          assertThat(actual[i]).containsExactly(expected[i]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldDescribeACheckpointWithoutLoadingIt() {
+    try (VicregTrainer original = trainer(OptimizerConfig.Kind.SGD)) {
+      train(original, 0, 2);
+      byte[] checkpoint = original.checkpoint();
+
+      CheckpointInfo info = CheckpointInfo.of(checkpoint);
+
+      assertThat(info.step()).isEqualTo(2);
+      assertThat(info.config()).isEqualTo(original.config());
+      assertThat(info.formatVersion()).isEqualTo(1);
+      assertThat(info.sizeBytes()).isEqualTo(checkpoint.length);
+    }
+  }
+
+  @Test
+  void shouldRefuseACheckpointForAnotherModelSpec() {
+    byte[] checkpoint = freshCheckpoint();
+    ModelSpec other = new ModelSpec(12, 32, 8);
+
+    assertThatThrownBy(() -> VicregTrainer.restore(checkpoint, other, DeviceChoice.CPU))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage(
+            "Invalid checkpoint: it is for model spec 12-32-16 (input-hidden-projection), but"
+                + " 12-32-8 is configured. Use a checkpoint of this spec or configure its spec.");
+  }
+
+  @Test
+  void shouldRefuseATruncatedCheckpoint() {
+    byte[] checkpoint = freshCheckpoint();
+    byte[] truncated = Arrays.copyOf(checkpoint, checkpoint.length - 100);
+
+    assertThatThrownBy(() -> VicregTrainer.restore(truncated))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage(
+            "Invalid checkpoint: truncated: "
+                + truncated.length
+                + " bytes of the "
+                + checkpoint.length
+                + " it declares");
+    assertThatThrownBy(() -> VicregTrainer.restore(new byte[5]))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage("Invalid checkpoint: truncated: 5 bytes is shorter than any checkpoint");
+  }
+
+  @Test
+  void shouldRefuseACheckpointWithAFlippedBit() {
+    byte[] corrupt = freshCheckpoint();
+    corrupt[corrupt.length / 2] ^= 0x10;
+
+    assertThatThrownBy(() -> VicregTrainer.restore(corrupt))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessageStartingWith("Invalid checkpoint: corrupt: CRC32C checksum mismatch");
+  }
+
+  @Test
+  void shouldRefuseBytesThatAreNotACheckpoint() {
+    byte[] notOne = "{\"this\": \"is JSON, not a checkpoint\"}".getBytes();
+
+    assertThatThrownBy(() -> VicregTrainer.restore(notOne))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage(
+            "Invalid checkpoint: not a vicreg-streams checkpoint (bad magic bytes). Got:"
+                + " 7b2274686973223a");
+    assertThatThrownBy(() -> VicregTrainer.restore(null))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage("Invalid checkpoint: the checkpoint is null");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownFormatVersion() {
+    byte[] future = freshCheckpoint();
+    future[8] = 9;
+
+    assertThatThrownBy(() -> VicregTrainer.restore(future))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage(
+            "Invalid checkpoint: unknown format version 9; this build reads version 1."
+                + " Restore it with the release that wrote it.");
+  }
+
+  @Test
+  void shouldRefuseAValidlyChecksummedRecordWithAnImpossibleField() {
+    byte[] forged = freshCheckpoint();
+    // encoderDim is the int after magic (8), version (1) and length (4).
+    ByteBuffer.wrap(forged).order(ByteOrder.LITTLE_ENDIAN).putInt(13, -5);
+    reseal(forged);
+
+    assertThatThrownBy(() -> VicregTrainer.restore(forged))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage("Invalid checkpoint: corrupt: encoderDim must be at least 1. Got: -5");
+  }
+
+  @Test
+  void shouldRefuseARecordWhoseParametersDoNotMatchItsSpec() {
+    byte[] forged = freshCheckpoint();
+    // Claim another hidden size with the same parameter arrays: the shapes no longer match.
+    ByteBuffer.wrap(forged).order(ByteOrder.LITTLE_ENDIAN).putInt(17, 31);
+    reseal(forged);
+
+    assertThatThrownBy(() -> VicregTrainer.restore(forged))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage(
+            "Invalid checkpoint: parameter 0 is 01encoder_01Linear_weight of shape (32, 12),"
+                + " the model expects 01encoder_01Linear_weight of shape (31, 12)");
+  }
+
+  private static byte[] freshCheckpoint() {
+    try (VicregTrainer trainer = trainer(OptimizerConfig.Kind.ADAM)) {
+      train(trainer, 0, 1);
+      return trainer.checkpoint();
+    }
+  }
+
+  private static void reseal(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    ByteBuffer.wrap(bytes)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(bytes.length - 4, (int) crc.getValue());
+  }
+}
