@@ -1,15 +1,19 @@
 package io.github.vicregstreams.vicreg;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 /**
- * SGD with momentum, as PyTorch computes it: {@code buf = momentum·buf + (g + wd·w)}, {@code w -=
- * lr·buf}. Weight decay applies to weight matrices only.
+ * SGD with momentum: {@code buf ← momentum·buf + lr·(g + wd·w)}, {@code w ← w − buf}. Weight
+ * decay applies to weight matrices only, not to biases and normalisation parameters.
  *
- * <p>Slot: the momentum buffer.
+ * <p>Slot: the momentum buffer. The update is the engine's fused kernel.
  */
 final class SgdOptimizer extends ParameterOptimizer {
+
+  private static final float NO_CLIPPING = -1f;
+  private static final float NO_RESCALING = 1f;
 
   SgdOptimizer(OptimizerConfig config, NDManager stateManager) {
     super(config, stateManager);
@@ -22,12 +26,16 @@ final class SgdOptimizer extends ParameterOptimizer {
 
   @Override
   void update(String name, NDArray weight, NDArray gradient, NDArray[] slots, long t) {
-    NDArray direction = gradient;
-    if (config.weightDecay() > 0f && isMatrix(weight)) {
-      direction = gradient.add(weight.mul(config.weightDecay()));
-    }
-    NDArray buffer = slots[0];
-    buffer.muli(config.momentum()).addi(direction);
-    weight.subi(buffer.mul(config.learningRate()));
+    weight
+        .getNDArrayInternal()
+        .sgdUpdate(
+            new NDList(weight, gradient, slots[0]),
+            new NDList(weight),
+            config.learningRate(),
+            isMatrix(weight) ? config.weightDecay() : 0f,
+            NO_RESCALING,
+            NO_CLIPPING,
+            config.momentum(),
+            false);
   }
 }

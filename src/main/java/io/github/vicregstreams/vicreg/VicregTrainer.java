@@ -3,6 +3,7 @@ package io.github.vicregstreams.vicreg;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -395,12 +396,11 @@ public final class VicregTrainer implements AutoCloseable {
 
   /** The global L2 norm of all gradients, computed on the device with one copy to the host. */
   private static double globalNorm(List<NDArray> gradients) {
-    NDArray sumOfSquares = null;
+    NDList norms = new NDList(gradients.size());
     for (NDArray gradient : gradients) {
-      NDArray s = gradient.square().sum();
-      sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
+      norms.add(gradient.norm());
     }
-    return sumOfSquares == null ? 0.0 : Math.sqrt(sumOfSquares.getFloat());
+    return NDArrays.stack(norms).norm().getFloat();
   }
 
   private void applyUpdate(NDManager stepManager, List<NDArray> gradients) {
