@@ -1,0 +1,132 @@
+package io.github.vicregstreams.events;
+
+import java.io.IOException;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka serdes for every event of the package, as {@link Serdes} gives them for plain types.
+ *
+ * <p>Each serializer and deserializer maps {@code null} to {@code null} and wraps every failure in
+ * a {@link SerializationException} whose message names the {@link Reason} code and the bad value.
+ * Deserializers are strict: they accept exactly what the schemas under {@code schemas/} accept.
+ * Topology code that must not throw on bad input reads bytes and calls {@link
+ * ViewEventParser#parse(byte[], byte[])} instead.
+ */
+public final class EventSerdes {
+  private EventSerdes() {}
+
+  /**
+   * Returns a serde for view events that writes features in {@code encoding}.
+   *
+   * @param parser validates what the deserializer reads
+   * @param encoding how the serializer writes features; the deserializer reads both
+   * @return the serde
+   */
+  public static Serde<ViewEvent> viewEvents(ViewEventParser parser, FeatureEncoding encoding) {
+    Objects.requireNonNull(parser, "parser must not be null");
+    Objects.requireNonNull(encoding, "encoding must not be null");
+    return serde(
+        "view event",
+        event -> FeatureEventWriter.write(event, encoding),
+        data -> unwrap(parser.parseValue(data)));
+  }
+
+  /**
+   * Returns a serde for sample events that writes features in {@code encoding}.
+   *
+   * @param parser validates what the deserializer reads
+   * @param encoding how the serializer writes features; the deserializer reads both
+   * @return the serde
+   */
+  public static Serde<SampleEvent> sampleEvents(
+      SampleEventParser parser, FeatureEncoding encoding) {
+    Objects.requireNonNull(parser, "parser must not be null");
+    Objects.requireNonNull(encoding, "encoding must not be null");
+    return serde(
+        "sample event",
+        event -> FeatureEventWriter.write(event, encoding),
+        data -> unwrap(parser.parseValue(data)));
+  }
+
+  /**
+   * Returns a serde for embedding events.
+   *
+   * @return the serde
+   */
+  public static Serde<EmbeddingEvent> embeddingEvents() {
+    return serde("embedding event", EmbeddingEventJson::write, EmbeddingEventJson::read);
+  }
+
+  /**
+   * Returns a serde for metrics events.
+   *
+   * @return the serde
+   */
+  public static Serde<MetricsEvent> metricsEvents() {
+    return serde("metrics event", MetricsEventJson::write, MetricsEventJson::read);
+  }
+
+  /**
+   * Returns a serde for dead letters.
+   *
+   * @return the serde
+   */
+  public static Serde<DeadLetter> deadLetters() {
+    return serde("dead letter", DeadLetterJson::write, DeadLetterJson::read);
+  }
+
+  private static <T> T unwrap(Parsed<T> parsed) {
+    if (parsed instanceof Parsed.Rejected<T> rejected) {
+      throw new Rejection(rejected.reason(), rejected.detail());
+    }
+    return parsed.value();
+  }
+
+  /** Writes one event; may fail with an I/O error of the generator. */
+  @FunctionalInterface
+  private interface Writer<T> {
+    byte[] write(T event) throws IOException;
+  }
+
+  private static <T> Serde<T> serde(
+      String eventName, Writer<T> writer, Function<byte[], T> reader) {
+    Serializer<T> serializer =
+        (topic, event) -> {
+          if (event == null) {
+            return null;
+          }
+          try {
+            return writer.write(event);
+          } catch (IOException e) {
+            throw new SerializationException(
+                "Could not serialize a " + eventName + " for topic " + topic, e);
+          }
+        };
+    Deserializer<T> deserializer =
+        (topic, data) -> {
+          if (data == null) {
+            return null;
+          }
+          try {
+            return reader.apply(data);
+          } catch (Rejection r) {
+            throw new SerializationException(
+                "Not a valid "
+                    + eventName
+                    + " on topic "
+                    + topic
+                    + ": "
+                    + r.reason().code()
+                    + ": "
+                    + r.detail());
+          }
+        };
+    return Serdes.serdeFrom(serializer, deserializer);
+  }
+}

@@ -1,0 +1,264 @@
+package io.github.vicregstreams.events;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Validates the records of the two input topics, views and samples, which share every field but
+ * {@code view}. The first broken rule, in document order, decides the reason.
+ *
+ * <p>Unknown fields are rejected: a typo such as {@code "timestmap"} would otherwise silently drop
+ * data, and producers have {@code metadata} for anything extra.
+ */
+final class FeatureEventReader {
+  /** The fields of one input event as read, before they become a record. */
+  static final class Fields {
+    String id;
+    int view = -1;
+    float[] features;
+    Long timestamp;
+    Metadata metadata;
+  }
+
+  private static final int ID = 1;
+  private static final int VIEW = 1 << 1;
+  private static final int FEATURES = 1 << 2;
+  private static final int FEATURES_F32 = 1 << 3;
+  private static final int TIMESTAMP = 1 << 4;
+  private static final int METADATA = 1 << 5;
+
+  private final String eventName;
+  private final boolean withView;
+  private final int inputDim;
+  private final int maxRecordBytes;
+
+  FeatureEventReader(String eventName, boolean withView, int inputDim, int maxRecordBytes) {
+    if (inputDim < 1) {
+      throw new IllegalArgumentException("inputDim must be at least 1. Got: " + inputDim);
+    }
+    if (maxRecordBytes < 1) {
+      throw new IllegalArgumentException(
+          "maxRecordBytes must be at least 1. Got: " + maxRecordBytes);
+    }
+    this.eventName = eventName;
+    this.withView = withView;
+    this.inputDim = inputDim;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  int inputDim() {
+    return inputDim;
+  }
+
+  int maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
+  /** Validates a whole record: key rules, size, then the value. */
+  Fields readRecord(byte[] key, byte[] value) {
+    if (value == null) {
+      throw new Rejection(
+          Reason.NULL_VALUE, "a " + eventName + " record must have a value. Got: null");
+    }
+    if (key == null) {
+      throw new Rejection(
+          Reason.NULL_KEY, "a " + eventName + " record must be keyed by its id. Got: a null key");
+    }
+    checkSize((long) key.length + value.length, "key and value are");
+    Fields fields = parse(value);
+    // Compare bytes, not strings: no decoding on the happy path.
+    if (!Arrays.equals(key, fields.id.getBytes(StandardCharsets.UTF_8))) {
+      throw new Rejection(
+          Reason.KEY_MISMATCH,
+          "the record key must be the UTF-8 id. Got: key "
+              + EventLimits.quote(new String(key, StandardCharsets.UTF_8))
+              + ", id "
+              + EventLimits.quote(fields.id));
+    }
+    return fields;
+  }
+
+  /** Validates a value alone, as a plain deserializer must (it never sees the key). */
+  Fields readValue(byte[] value) {
+    checkSize(value.length, "value is");
+    return parse(value);
+  }
+
+  private void checkSize(long bytes, String what) {
+    if (bytes > maxRecordBytes) {
+      throw new Rejection(
+          Reason.RECORD_TOO_LARGE,
+          "a "
+              + eventName
+              + " record must be at most "
+              + maxRecordBytes
+              + " bytes. Got: "
+              + what
+              + " "
+              + bytes
+              + " bytes");
+    }
+  }
+
+  private Fields parse(byte[] value) {
+    try (JsonParser p = Json.FACTORY.createParser(value)) {
+      JsonToken token = p.nextToken();
+      if (token != JsonToken.START_OBJECT) {
+        if (token == null) {
+          throw new Rejection(Reason.NOT_JSON, "value must hold one JSON object. Got: no JSON");
+        }
+        if (token == JsonToken.VALUE_NUMBER_FLOAT && Json.isNonStandardNumber(p)) {
+          throw new Rejection(Reason.NOT_JSON, "value is not standard JSON. Got: " + p.getText());
+        }
+        throw new Rejection(
+            Reason.WRONG_SHAPE,
+            "a " + eventName + " must be a JSON object. Got: " + Json.describe(p, token));
+      }
+      Fields fields = readFields(p, value);
+      if (p.nextToken() != null) {
+        throw new Rejection(
+            Reason.NOT_JSON, "value must hold one JSON object. Got: more content after it");
+      }
+      return fields;
+    } catch (IOException e) {
+      throw Json.notJson(e);
+    }
+  }
+
+  private Fields readFields(JsonParser p, byte[] value) throws IOException {
+    Fields fields = new Fields();
+    int seen = 0;
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      int bit = bitOf(name);
+      if ((seen & bit) != 0) {
+        throw new Rejection(
+            Reason.WRONG_SHAPE, "field \"" + name + "\" must appear at most once. Got: twice");
+      }
+      seen |= bit;
+      if ((seen & (FEATURES | FEATURES_F32)) == (FEATURES | FEATURES_F32)) {
+        throw new Rejection(
+            Reason.WRONG_SHAPE, "give either features or featuresF32, not both. Got: both");
+      }
+      JsonToken token = p.nextToken();
+      switch (bit) {
+        case ID:
+          fields.id = readId(p, token);
+          break;
+        case VIEW:
+          fields.view = readView(p, token);
+          break;
+        case FEATURES:
+          if (token != JsonToken.START_ARRAY) {
+            throw new Rejection(
+                Reason.WRONG_SHAPE,
+                "features must be an array of numbers. Got: " + Json.describe(p, token));
+          }
+          fields.features = Json.readFloats(p, "features", inputDim);
+          break;
+        case FEATURES_F32:
+          if (token != JsonToken.VALUE_STRING) {
+            throw new Rejection(
+                Reason.WRONG_SHAPE,
+                "featuresF32 must be a base64 string. Got: " + Json.describe(p, token));
+          }
+          fields.features = Json.decodeFloat32(p, "featuresF32", inputDim);
+          break;
+        case TIMESTAMP:
+          fields.timestamp = readTimestamp(p, token);
+          break;
+        default: // METADATA
+          if (token == JsonToken.START_OBJECT) {
+            fields.metadata = Json.captureObject(p, value);
+          } else if (token != JsonToken.VALUE_NULL) {
+            throw new Rejection(
+                Reason.WRONG_SHAPE,
+                "metadata must be a JSON object or null. Got: " + Json.describe(p, token));
+          }
+          break;
+      }
+    }
+    if (fields.id == null) {
+      throw new Rejection(Reason.MISSING_ID, "id is required. Got: no id field");
+    }
+    if (withView && (seen & VIEW) == 0) {
+      throw new Rejection(
+          Reason.BAD_VIEW, "view is required and must be 0 or 1. Got: no view field");
+    }
+    if (fields.features == null) {
+      throw new Rejection(Reason.WRONG_SHAPE, "features or featuresF32 is required. Got: neither");
+    }
+    return fields;
+  }
+
+  private int bitOf(String name) {
+    switch (name) {
+      case "id":
+        return ID;
+      case "features":
+        return FEATURES;
+      case "featuresF32":
+        return FEATURES_F32;
+      case "timestamp":
+        return TIMESTAMP;
+      case "metadata":
+        return METADATA;
+      case "view":
+        if (withView) {
+          return VIEW;
+        }
+        break;
+      default:
+        break;
+    }
+    throw new Rejection(
+        Reason.WRONG_SHAPE,
+        "a "
+            + eventName
+            + " has no field "
+            + EventLimits.quote(name)
+            + " (put extra data in"
+            + " metadata)");
+  }
+
+  private static String readId(JsonParser p, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_NULL) {
+      throw new Rejection(Reason.MISSING_ID, "id is required and must be a string. Got: null");
+    }
+    if (token != JsonToken.VALUE_STRING) {
+      throw new Rejection(
+          Reason.WRONG_SHAPE, "id must be a string. Got: " + Json.describe(p, token));
+    }
+    String id = p.getText();
+    Rejection problem = EventLimits.checkId(id);
+    if (problem != null) {
+      throw problem;
+    }
+    return id;
+  }
+
+  private static int readView(JsonParser p, JsonToken token) throws IOException {
+    Long view = token.isNumeric() ? Json.integralValue(p, token) : null;
+    if (view == null || (view != 0 && view != 1)) {
+      throw new Rejection(Reason.BAD_VIEW, "view must be 0 or 1. Got: " + Json.describe(p, token));
+    }
+    return view.intValue();
+  }
+
+  private static Long readTimestamp(JsonParser p, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    Long timestamp = token.isNumeric() ? Json.integralValue(p, token) : null;
+    if (timestamp == null || timestamp < 0) {
+      throw new Rejection(
+          Reason.BAD_TIMESTAMP,
+          "timestamp must be a non-negative int64 (epoch ms) or null. Got: "
+              + Json.describe(p, token));
+    }
+    return timestamp;
+  }
+}
