@@ -1,0 +1,53 @@
+package io.github.vicregstreams.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a benchmark ran on, for its report. */
+final class MachineInfo {
+
+  private MachineInfo() {}
+
+  static Map<String, Object> describe() {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("cpu", cpuModel());
+    info.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+    info.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    info.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    info.put("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
+    return info;
+  }
+
+  /** Resident set size of this process in bytes, from /proc; -1 where there is no /proc. */
+  static long residentSetBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          String kb = line.substring("VmRSS:".length()).trim().split("\\s+")[0];
+          return Long.parseLong(kb) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static String cpuModel() {
+    try {
+      List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+      for (String line : lines) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return "unknown";
+  }
+}

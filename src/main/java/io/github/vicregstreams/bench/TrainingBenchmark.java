@@ -1,0 +1,263 @@
+package io.github.vicregstreams.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.vicregstreams.vicreg.DeviceChoice;
+import io.github.vicregstreams.vicreg.Djl;
+import io.github.vicregstreams.vicreg.ModelSpec;
+import io.github.vicregstreams.vicreg.VicregTrainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The bare training loop's speed: ms/step and pairs/s of {@link VicregTrainer#step} on in-memory
+ * batches, against the machine's measured float32 matrix-multiply throughput, and RSS across many
+ * steps after warm-up.
+ *
+ * <p>Arguments (all optional): {@code --batches=64,256,1024 --input-dim=784 --steps=40
+ * --warmup=8 --rss-steps=5000 --rss-batch=256 --device=auto --out=FILE}.
+ */
+public final class TrainingBenchmark {
+
+  private static final int DISTINCT_BATCHES = 4;
+
+  private TrainingBenchmark() {}
+
+  /**
+   * Runs the benchmark and prints a table; writes JSON when {@code --out} is given.
+   *
+   * @param args see the class comment
+   * @throws IOException if the results file cannot be written
+   */
+  public static void main(String[] args) throws IOException {
+    Map<String, String> options = parse(args);
+    int[] batches =
+        Arrays.stream(options.getOrDefault("batches", "64,256,1024").split(","))
+            .mapToInt(s -> Integer.parseInt(s.trim()))
+            .toArray();
+    int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
+    int steps = Integer.parseInt(options.getOrDefault("steps", "40"));
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", "8"));
+    int rssSteps = Integer.parseInt(options.getOrDefault("rss-steps", "5000"));
+    int rssBatch = Integer.parseInt(options.getOrDefault("rss-batch", "256"));
+    DeviceChoice device = DeviceChoice.parse(options.getOrDefault("device", "auto"));
+    ModelSpec spec = ModelSpec.of(inputDim);
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("benchmark", "training-step");
+    report.put("machine", MachineInfo.describe());
+    report.put("engine", Djl.engine().getEngineName() + " " + Djl.engine().getVersion());
+    report.put("spec", spec.toString());
+
+    Device resolved = device.resolve();
+    report.put("device", resolved.toString());
+    double peak = measureMatmulPeak(resolved);
+    report.put("matmulPeakGflops", round(peak));
+    System.out.printf(
+        Locale.ROOT,
+        "float32 matmul peak: %.1f GFLOP/s on %s (%s torch threads)%n",
+        peak,
+        resolved,
+        MachineInfo.describe().get("torchThreads"));
+    System.out.printf(
+        Locale.ROOT,
+        "%-6s %10s %10s %12s %10s %8s%n",
+        "batch",
+        "ms/step",
+        "pairs/s",
+        "GFLOP/step",
+        "GFLOP/s",
+        "of peak");
+
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int batch : batches) {
+      try (VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build()) {
+        float[][][][] data = batches(batch, inputDim);
+        for (int i = 0; i < warmup; i++) {
+          step(trainer, data, i);
+        }
+        double[] millis = new double[steps];
+        for (int i = 0; i < steps; i++) {
+          long start = System.nanoTime();
+          step(trainer, data, i);
+          millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        double median = median(millis);
+        double gflop = flopsPerStep(spec, batch) / 1e9;
+        double gflops = gflop / (median / 1e3);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("batch", batch);
+        row.put("medianMsPerStep", round(median));
+        row.put("pairsPerSecond", round(batch / (median / 1e3)));
+        row.put("gflopPerStep", round(gflop));
+        row.put("gflops", round(gflops));
+        row.put("fractionOfMatmulPeak", round(gflops / peak));
+        rows.add(row);
+        System.out.printf(
+            Locale.ROOT,
+            "%-6d %10.2f %10.0f %12.3f %10.1f %7.0f%%%n",
+            batch,
+            median,
+            batch / (median / 1e3),
+            gflop,
+            gflops,
+            100 * gflops / peak);
+      }
+    }
+    report.put("steps", rows);
+    if (rssSteps > 0) {
+      report.put("rss", measureRss(spec, device, rssBatch, rssSteps, inputDim));
+    }
+
+    String out = options.get("out");
+    if (out != null) {
+      Path path = Path.of(out);
+      if (path.getParent() != null) {
+        Files.createDirectories(path.getParent());
+      }
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(path.toFile(), report);
+      System.out.println("results written to " + path);
+    }
+  }
+
+  /**
+   * FLOPs of one step: 2 views × 3 (forward + backward) × 2 × multiply-adds of the linear layers ×
+   * batch. LayerNorm, activations, loss and optimizer are left out.
+   */
+  static double flopsPerStep(ModelSpec spec, int batch) {
+    double in = spec.encoderDim();
+    double h = spec.hiddenSize();
+    double p = spec.projectionDim();
+    double multiplyAdds = in * h + 3 * h * h + h * p;
+    return 2.0 * 3 * 2 * multiplyAdds * batch;
+  }
+
+  private static Map<String, Object> measureRss(
+      ModelSpec spec, DeviceChoice device, int batch, int steps, int inputDim) {
+    try (VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build()) {
+      float[][][][] data = batches(batch, inputDim);
+      int warmup = Math.max(50, steps / 20);
+      for (int i = 0; i < warmup; i++) {
+        step(trainer, data, i);
+      }
+      System.gc();
+      long base = MachineInfo.residentSetBytes();
+      long peak = base;
+      List<Long> samples = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < steps; i++) {
+        step(trainer, data, i);
+        if ((i + 1) % Math.max(1, steps / 10) == 0) {
+          long rss = MachineInfo.residentSetBytes();
+          samples.add(rss / (1024 * 1024));
+          peak = Math.max(peak, rss);
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long end = MachineInfo.residentSetBytes();
+      Map<String, Object> rss = new LinkedHashMap<>();
+      rss.put("batch", batch);
+      rss.put("stepsAfterWarmup", steps);
+      rss.put("warmupSteps", warmup);
+      rss.put("baseMiB", base / (1024 * 1024));
+      rss.put("endMiB", end / (1024 * 1024));
+      rss.put("peakMiB", peak / (1024 * 1024));
+      rss.put("growthFraction", round((end - base) / (double) base));
+      rss.put("samplesMiB", samples);
+      rss.put("seconds", round(seconds));
+      System.out.printf(
+          Locale.ROOT,
+          "RSS over %d steps at batch %d after %d warm-up steps: %d MiB -> %d MiB (%+.2f%%),"
+              + " peak %d MiB, %.0f s%n",
+          steps,
+          batch,
+          warmup,
+          base / (1024 * 1024),
+          end / (1024 * 1024),
+          100.0 * (end - base) / base,
+          peak / (1024 * 1024),
+          seconds);
+      return rss;
+    }
+  }
+
+  /** The best median GFLOP/s of square float32 products of a few sizes. */
+  private static double measureMatmulPeak(Device device) {
+    double best = 0;
+    try (NDManager manager = Djl.engine().newBaseManager(device)) {
+      for (int size : new int[] {512, 1024, 2048}) {
+        NDArray a = manager.randomUniform(-1f, 1f, new Shape(size, size));
+        NDArray b = manager.randomUniform(-1f, 1f, new Shape(size, size));
+        int repeats = size >= 2048 ? 6 : 20;
+        double[] gflops = new double[repeats];
+        for (int i = -3; i < repeats; i++) {
+          long start = System.nanoTime();
+          try (NDArray c = a.matMul(b)) {
+            c.getFloat(0, 0); // forces completion on asynchronous devices
+          }
+          double seconds = (System.nanoTime() - start) / 1e9;
+          if (i >= 0) {
+            gflops[i] = 2.0 * size * size * size / seconds / 1e9;
+          }
+        }
+        best = Math.max(best, median(gflops));
+      }
+    }
+    return best;
+  }
+
+  private static void step(VicregTrainer trainer, float[][][][] data, int i) {
+    float[][][] pair = data[i % data.length];
+    trainer.step(pair[0], pair[1]);
+  }
+
+  private static float[][][][] batches(int batch, int inputDim) {
+    Random random = new Random(1);
+    float[][][][] data = new float[DISTINCT_BATCHES][2][batch][inputDim];
+    for (float[][][] pair : data) {
+      for (float[][] view : pair) {
+        for (float[] row : view) {
+          for (int j = 0; j < inputDim; j++) {
+            row[j] = random.nextFloat();
+          }
+        }
+      }
+    }
+    return data;
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        throw new IllegalArgumentException("arguments look like --name=value. Got: " + arg);
+      }
+      int eq = arg.indexOf('=');
+      options.put(arg.substring(2, eq), arg.substring(eq + 1));
+    }
+    return options;
+  }
+}
