@@ -46,7 +46,12 @@ public enum Reason {
   /** A view whose partner view never arrived within the pairing window. */
   ORPHAN,
   /** A second view with the same id and view number while the first still waits for its pair. */
-  DUPLICATE;
+  DUPLICATE,
+  /**
+   * A trained pair whose representation was not finite (extreme inputs): no embedding can carry
+   * it. The dead letter's value holds the pair's two views as {@code ViewEvent} JSON lines.
+   */
+  NON_FINITE_EMBEDDING;
 
   private final String code = name().toLowerCase(Locale.ROOT);
 

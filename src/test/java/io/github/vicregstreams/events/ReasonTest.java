@@ -30,7 +30,8 @@ class ReasonTest {
             "null_value",
             "key_mismatch",
             "orphan",
-            "duplicate");
+            "duplicate",
+            "non_finite_embedding");
   }
 
   @Test

@@ -1,0 +1,197 @@
+package io.github.vicregstreams.topology;
+
+import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.ViewEventParser;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the learner's topology. Every node and store is named from a constant here, so that
+ * changelog topic names never shift when the topology changes.
+ *
+ * <pre>
+ * views-source → validate-views ─┬→ pair-views ─┬→ pairs-sink → (topic.pairs, 1 partition)
+ *                                │             └→ dead-letters-sink
+ *                                └→ dead-letters-sink
+ * pairs-source → train ─┬→ embeddings-sink
+ *                       ├→ metrics-sink
+ *                       ├→ model-sink
+ *                       └→ train-dead-letters-sink (pairs with a non-finite embedding)
+ * </pre>
+ */
+public final class LearnerTopology {
+
+  /** Reads the views topic. */
+  public static final String VIEWS_SOURCE = "views-source";
+
+  /** Parses and validates views; rejects go to dead letters. */
+  public static final String VALIDATE_VIEWS = "validate-views";
+
+  /** Pairs view 0 and view 1 of each id. */
+  public static final String PAIR_VIEWS = "pair-views";
+
+  /** Writes pairs to the single-partition pairs topic. */
+  public static final String PAIRS_SINK = "pairs-sink";
+
+  /** Reads the pairs topic: the trainer's sub-topology. */
+  public static final String PAIRS_SOURCE = "pairs-source";
+
+  /** Batches pairs, trains, publishes embeddings and metrics, checkpoints. */
+  public static final String TRAIN = "train";
+
+  /** Writes embeddings. */
+  public static final String EMBEDDINGS_SINK = "embeddings-sink";
+
+  /** Writes one metrics event per step. */
+  public static final String METRICS_SINK = "metrics-sink";
+
+  /** Writes checkpoints to the compacted model topic. */
+  public static final String MODEL_SINK = "model-sink";
+
+  /** Writes dead letters of the views sub-topology. */
+  public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+
+  /**
+   * Writes dead letters of the trainer. A sink of its own: one sink shared with the views
+   * sub-topology would merge the two, and put a trainer into every views task.
+   */
+  public static final String TRAIN_DEAD_LETTERS_SINK = "train-dead-letters-sink";
+
+  /** Views waiting for their partner, by id. */
+  public static final String PENDING_VIEWS_STORE = "pending-views";
+
+  /** The same views indexed by timestamp, for expiry. */
+  public static final String PENDING_VIEWS_BY_TIME_STORE = "pending-views-by-time";
+
+  /** Pairs by arrival sequence, from arrival until a checkpoint covers them. */
+  public static final String PAIR_JOURNAL_STORE = "pair-journal";
+
+  /** The latest checkpoint and the trainer's cursor. */
+  public static final String TRAINER_STATE_STORE = "trainer-state";
+
+  /** Changelog record size for stores that hold a whole input record (up to 1 MiB by default). */
+  private static final int PENDING_VIEW_MAX_BYTES = 8 * 1024 * 1024;
+
+  private LearnerTopology() {}
+
+  /**
+   * Builds the topology for a configuration.
+   *
+   * @param config the learner's configuration
+   * @return the topology, ready for {@code new KafkaStreams(topology, config.streamsProperties(…))}
+   */
+  public static Topology build(LearnerConfig config) {
+    Objects.requireNonNull(config, "config must not be null");
+    Topics topics = config.topics();
+    ViewEventParser parser =
+        new ViewEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
+    long pairingWindow = config.pairingWindowMs();
+
+    Topology topology = new Topology();
+    topology.addSource(
+        VIEWS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.views());
+    topology.addProcessor(VALIDATE_VIEWS, () -> new ValidateViewsProcessor(parser), VIEWS_SOURCE);
+    topology.addProcessor(
+        PAIR_VIEWS, () -> new PairingProcessor(parser, pairingWindow), VALIDATE_VIEWS);
+    topology.addStateStore(pendingViewsStore(), PAIR_VIEWS);
+    topology.addStateStore(pendingViewsByTimeStore(), PAIR_VIEWS);
+    topology.addSink(
+        PAIRS_SINK,
+        topics.pairs(),
+        new StringSerializer(),
+        TrainingPair.serde().serializer(),
+        toTheTrainerPartition(),
+        PAIR_VIEWS);
+
+    topology.addSource(
+        PAIRS_SOURCE,
+        new StringDeserializer(),
+        TrainingPair.serde().deserializer(),
+        topics.pairs());
+    topology.addProcessor(TRAIN, () -> new TrainingProcessor(config), PAIRS_SOURCE);
+    topology.addStateStore(pairJournalStore(), TRAIN);
+    topology.addStateStore(trainerStateStore(), TRAIN);
+    topology.addSink(
+        EMBEDDINGS_SINK,
+        topics.embeddings(),
+        new StringSerializer(),
+        EventSerdes.embeddingEvents().serializer(),
+        TRAIN);
+    topology.addSink(
+        METRICS_SINK,
+        topics.metrics(),
+        new StringSerializer(),
+        EventSerdes.metricsEvents().serializer(),
+        TRAIN);
+    topology.addSink(
+        MODEL_SINK, topics.model(), new StringSerializer(), new ByteArraySerializer(), TRAIN);
+    topology.addSink(
+        DEAD_LETTERS_SINK,
+        topics.deadLetters(),
+        new ByteArraySerializer(),
+        EventSerdes.deadLetters().serializer(),
+        VALIDATE_VIEWS,
+        PAIR_VIEWS);
+    topology.addSink(
+        TRAIN_DEAD_LETTERS_SINK,
+        topics.deadLetters(),
+        new ByteArraySerializer(),
+        EventSerdes.deadLetters().serializer(),
+        TRAIN);
+    return topology;
+  }
+
+  /** One model, one optimizer: every pair goes to partition 0, whatever its key. */
+  private static StreamPartitioner<String, TrainingPair> toTheTrainerPartition() {
+    return (topic, key, value, partitions) -> Optional.of(Set.of(0));
+  }
+
+  private static StoreBuilder<?> pendingViewsStore() {
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PENDING_VIEWS_STORE),
+            Serdes.String(),
+            Serdes.ByteArray())
+        .withCachingDisabled()
+        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
+  }
+
+  private static StoreBuilder<?> pendingViewsByTimeStore() {
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PENDING_VIEWS_BY_TIME_STORE),
+            Serdes.Bytes(),
+            Serdes.ByteArray())
+        .withCachingDisabled()
+        .withLoggingEnabled(Map.of());
+  }
+
+  private static StoreBuilder<?> pairJournalStore() {
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PAIR_JOURNAL_STORE),
+            Serdes.Long(),
+            TrainingPair.serde())
+        .withCachingDisabled()
+        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
+  }
+
+  private static StoreBuilder<?> trainerStateStore() {
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TRAINER_STATE_STORE),
+            Serdes.String(),
+            Serdes.ByteArray())
+        .withCachingDisabled()
+        .withLoggingEnabled(
+            Map.of("max.message.bytes", String.valueOf(LearnerConfig.MAX_CHECKPOINT_BYTES)));
+  }
+
+}

@@ -1,0 +1,188 @@
+package io.github.vicregstreams.topology;
+
+import io.github.vicregstreams.events.Metadata;
+import io.github.vicregstreams.events.Parsed;
+import io.github.vicregstreams.events.Reason;
+import io.github.vicregstreams.events.ViewEvent;
+import io.github.vicregstreams.events.ViewEventParser;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pairs view 0 and view 1 of each sample id within the pairing window.
+ *
+ * <p>The first view of an id waits in a changelogged store, indexed by timestamp in a second one.
+ * When its partner comes within the window, the pair goes on to the trainer. A view whose partner
+ * has not come when stream time passes its timestamp plus the window is dead-lettered as {@code
+ * orphan}; so is a waiting view when its partner comes too late. A second copy of a waiting view
+ * is dead-lettered as {@code duplicate}: the first copy wins.
+ */
+final class PairingProcessor extends ContextualProcessor<String, ValidatedView, Object, Object> {
+
+  private static final Logger log = LoggerFactory.getLogger(PairingProcessor.class);
+
+  /** How often, in stream time, waiting views are checked for expiry; at most this often. */
+  private static final long MAX_EXPIRY_INTERVAL_MS = 1_000;
+
+  private final ViewEventParser parser;
+  private final long windowMs;
+  private KeyValueStore<String, byte[]> pending;
+  private KeyValueStore<Bytes, byte[]> pendingByTime;
+  private DeadLetterCounter deadLetters;
+
+  PairingProcessor(ViewEventParser parser, long windowMs) {
+    this.parser = parser;
+    this.windowMs = windowMs;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    super.init(context);
+    pending = context.getStateStore(LearnerTopology.PENDING_VIEWS_STORE);
+    pendingByTime = context.getStateStore(LearnerTopology.PENDING_VIEWS_BY_TIME_STORE);
+    deadLetters = new DeadLetterCounter(context, LearnerTopology.PAIR_VIEWS);
+    long interval = Math.max(1, Math.min(windowMs, MAX_EXPIRY_INTERVAL_MS));
+    context.schedule(Duration.ofMillis(interval), PunctuationType.STREAM_TIME, this::expire);
+  }
+
+  @Override
+  public void process(Record<String, ValidatedView> record) {
+    ViewEvent event = record.value().event();
+    SourceRecord source = record.value().source();
+    String id = event.id();
+    long timestamp = record.timestamp();
+    byte[] stored = pending.get(id);
+    if (stored == null) {
+      await(id, new PendingView(event.view(), timestamp, source));
+      return;
+    }
+    PendingView waiting = PendingView.decode(stored);
+    if (waiting.view() == event.view()) {
+      deadLetter(
+          source,
+          Reason.DUPLICATE,
+          "view "
+              + event.view()
+              + " of id "
+              + id
+              + " is already waiting for its partner (offset "
+              + waiting.source().offset()
+              + "); the first copy is kept",
+          timestamp);
+      return;
+    }
+    if (Math.abs(timestamp - waiting.timestamp()) > windowMs) {
+      forget(id, waiting);
+      orphan(id, waiting, "its partner came " + (timestamp - waiting.timestamp()) + " ms later");
+      await(id, new PendingView(event.view(), timestamp, source));
+      return;
+    }
+    forget(id, waiting);
+    ViewEvent partner = reparse(waiting);
+    ViewEvent view0 = event.view() == 0 ? event : partner;
+    ViewEvent view1 = event.view() == 0 ? partner : event;
+    Metadata metadata = view0.metadata() != null ? view0.metadata() : view1.metadata();
+    long pairTime = Math.max(timestamp, waiting.timestamp());
+    TrainingPair pair =
+        new TrainingPair(id, pairTime, metadata, view0.features(), view1.features());
+    context()
+        .forward(
+            new Record<Object, Object>(id, pair, pairTime, record.headers()),
+            LearnerTopology.PAIRS_SINK);
+  }
+
+  private void await(String id, PendingView view) {
+    pending.put(id, view.encode());
+    pendingByTime.put(timeKey(view.timestamp(), id), new byte[0]);
+  }
+
+  private void forget(String id, PendingView view) {
+    pending.delete(id);
+    pendingByTime.delete(timeKey(view.timestamp(), id));
+  }
+
+  /** Dead-letters every waiting view whose window has closed in stream time. */
+  private void expire(long streamTime) {
+    long closedBefore = streamTime - windowMs;
+    List<KeyValue<Bytes, byte[]>> expired = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = pendingByTime.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = it.next();
+        if (ByteBuffer.wrap(entry.key.get()).getLong() >= closedBefore) {
+          break;
+        }
+        expired.add(entry);
+      }
+    }
+    for (KeyValue<Bytes, byte[]> entry : expired) {
+      byte[] key = entry.key.get();
+      String id = new String(key, Long.BYTES, key.length - Long.BYTES, StandardCharsets.UTF_8);
+      byte[] stored = pending.get(id);
+      pendingByTime.delete(entry.key);
+      if (stored != null) {
+        PendingView waiting = PendingView.decode(stored);
+        pending.delete(id);
+        orphan(id, waiting, "no partner within " + windowMs + " ms (stream time " + streamTime + ")");
+      }
+    }
+  }
+
+  private void orphan(String id, PendingView waiting, String why) {
+    deadLetter(
+        waiting.source(),
+        Reason.ORPHAN,
+        "view " + waiting.view() + " of id " + id + " was never paired: " + why,
+        waiting.timestamp());
+  }
+
+  private void deadLetter(SourceRecord source, Reason reason, String detail, long timestamp) {
+    log.debug(
+        "Dead letter: reason=[{}] detail=[{}] topic=[{}] partition=[{}] offset=[{}]",
+        reason.code(),
+        detail,
+        source.topic(),
+        source.partition(),
+        source.offset());
+    deadLetters.record(reason);
+    context()
+        .forward(
+            new Record<Object, Object>(source.key(), source.deadLetter(reason, detail), timestamp),
+            LearnerTopology.DEAD_LETTERS_SINK);
+  }
+
+  private ViewEvent reparse(PendingView waiting) {
+    Parsed<ViewEvent> parsed = parser.parse(waiting.source().key(), waiting.source().value());
+    // It was valid when it arrived and the parser is deterministic.
+    return parsed.value();
+  }
+
+  /** Big-endian timestamp first, so that the store's byte order is time order. */
+  static Bytes timeKey(long timestamp, String id) {
+    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(
+        ByteBuffer.allocate(Long.BYTES + idBytes.length)
+            .putLong(Math.max(0, timestamp))
+            .put(idBytes)
+            .array());
+  }
+
+  @Override
+  public void close() {
+    if (deadLetters != null) {
+      deadLetters.close();
+    }
+  }
+}

@@ -1,0 +1,373 @@
+package io.github.vicregstreams.topology;
+
+import io.github.vicregstreams.events.CheckpointHeaders;
+import io.github.vicregstreams.events.DeadLetter;
+import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.Reason;
+import io.github.vicregstreams.events.ViewEvent;
+import io.github.vicregstreams.events.ViewEventParser;
+import io.github.vicregstreams.events.EmbeddingEvent;
+import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.vicreg.Djl;
+import io.github.vicregstreams.vicreg.StepResult;
+import io.github.vicregstreams.vicreg.TrainerConfig;
+import io.github.vicregstreams.vicreg.VicregTrainer;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single trainer: gathers pairs into mini-batches, runs one VICReg step per batch, publishes
+ * an embedding per pair and a metrics event per step, and checkpoints.
+ *
+ * <p>Every pair is appended to a changelogged journal before anything else happens to it, and
+ * stays there until a checkpoint covers it. The checkpoint store therefore never has to be written
+ * at every commit: after a crash, the trainer restores the last checkpoint and trains the
+ * journal's batches since then again, in order, reaching the weights it had when the last
+ * transaction committed — without publishing their embeddings a second time. Nothing is lost or
+ * trained twice.
+ *
+ * <p>A batch is released when {@code train.batch.size} pairs wait, or when the first waiting pair
+ * is {@code train.batch.window.ms} old in stream time (checked as pairs arrive) or in wall-clock
+ * time (checked by a punctuator, for idle streams); never with fewer than 2 pairs.
+ */
+final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, Object, Object> {
+
+  private static final Logger log = LoggerFactory.getLogger(TrainingProcessor.class);
+
+  static final String CHECKPOINT_KEY = "checkpoint";
+  static final String CURSOR_KEY = "cursor";
+
+  private static final long MAX_WALL_CLOCK_CHECK_MS = 1_000;
+
+  private final LearnerConfig config;
+  private final Serializer<ViewEvent> viewSerializer;
+  private KeyValueStore<Long, TrainingPair> journal;
+  private KeyValueStore<String, byte[]> state;
+  private VicregTrainer trainer;
+  private TrainerCursor cursor;
+  private long pendingSinceWallClock = -1;
+  private long lastStepEndNanos = -1;
+
+  private DeadLetterCounter deadLetters;
+
+  TrainingProcessor(LearnerConfig config) {
+    this.config = config;
+    this.viewSerializer =
+        EventSerdes.viewEvents(
+                new ViewEventParser(config.modelSpec().encoderDim()), FeatureEncoding.FLOAT32_BASE64)
+            .serializer();
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    super.init(context);
+    // Stream threads start with autograd recording on; the training step turns it on for itself.
+    Djl.disableGradientsOnThisThread();
+    deadLetters = new DeadLetterCounter(context, LearnerTopology.TRAIN);
+    journal = context.getStateStore(LearnerTopology.PAIR_JOURNAL_STORE);
+    state = context.getStateStore(LearnerTopology.TRAINER_STATE_STORE);
+    byte[] savedCursor = state.get(CURSOR_KEY);
+    cursor = savedCursor == null ? TrainerCursor.EMPTY : TrainerCursor.decode(savedCursor);
+    trainer = restoreOrCreateTrainer();
+    replayJournal();
+    if (cursor.pendingCount() > 0) {
+      pendingSinceWallClock = context.currentSystemTimeMs();
+    }
+    long interval = Math.max(1, Math.min(config.batchWindowMs(), MAX_WALL_CLOCK_CHECK_MS));
+    context.schedule(
+        Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::releaseIfIdle);
+  }
+
+  @Override
+  public void process(Record<String, TrainingPair> record) {
+    publishCheckpointIfBehind(record.timestamp());
+    journal.put(cursor.nextSeq(), record.value());
+    if (cursor.pendingCount() == 0) {
+      pendingSinceWallClock = context().currentSystemTimeMs();
+    }
+    cursor = cursor.withArrival(record.timestamp());
+    while (cursor.pendingCount() >= config.batchSize()) {
+      train(config.batchSize());
+    }
+    if (cursor.pendingCount() >= 2
+        && record.timestamp() - cursor.pendingSince() >= config.batchWindowMs()) {
+      train((int) cursor.pendingCount());
+    }
+    saveCursor();
+  }
+
+  private void releaseIfIdle(long now) {
+    publishCheckpointIfBehind(now);
+    if (cursor.pendingCount() >= 2 && now - pendingSinceWallClock >= config.batchWindowMs()) {
+      train((int) cursor.pendingCount());
+      saveCursor();
+    }
+  }
+
+  /** Trains the next {@code count} waiting pairs and publishes what the step produced. */
+  private void train(int count) {
+    List<TrainingPair> batch = readJournal(cursor.trainedUpTo(), cursor.trainedUpTo() + count);
+    StepResult result = step(batch);
+    long batchTime = 0;
+    for (TrainingPair pair : batch) {
+      batchTime = Math.max(batchTime, pair.timestamp());
+    }
+    publishEmbeddings(batch, result);
+    publishMetrics(result, batchTime);
+    long next = cursor.trainedUpTo() + count;
+    cursor = cursor.withBatchTrained(count, next < cursor.nextSeq() ? journalTime(next) : -1);
+    pendingSinceWallClock = cursor.pendingCount() > 0 ? context().currentSystemTimeMs() : -1;
+    if (result.applied() && result.step() % config.checkpointIntervalSteps() == 0) {
+      checkpoint();
+      publishCheckpoint(batchTime);
+    }
+  }
+
+  private StepResult step(List<TrainingPair> batch) {
+    float[][] view0 = new float[batch.size()][];
+    float[][] view1 = new float[batch.size()][];
+    for (int i = 0; i < batch.size(); i++) {
+      view0[i] = batch.get(i).view0();
+      view1[i] = batch.get(i).view1();
+    }
+    return trainer.step(view0, view1);
+  }
+
+  private void publishEmbeddings(List<TrainingPair> batch, StepResult result) {
+    EmbeddingSource source = config.embeddingSource();
+    for (int i = 0; i < batch.size(); i++) {
+      TrainingPair pair = batch.get(i);
+      float[] embedding = source.of(result.representations1()[i], result.representations2()[i]);
+      if (!allFinite(embedding)) {
+        deadLetters.record(Reason.NON_FINITE_EMBEDDING);
+        context()
+            .forward(
+                new Record<Object, Object>(
+                    pair.id().getBytes(StandardCharsets.UTF_8),
+                    nonFiniteEmbedding(pair, result.representationStep()),
+                    pair.timestamp()),
+                LearnerTopology.TRAIN_DEAD_LETTERS_SINK);
+        continue;
+      }
+      context()
+          .forward(
+              new Record<Object, Object>(
+                  pair.id(),
+                  new EmbeddingEvent(
+                      pair.id(),
+                      embedding,
+                      result.representationStep(),
+                      EmbeddingEvent.Source.TRAINING,
+                      pair.timestamp(),
+                      pair.metadata()),
+                  pair.timestamp()),
+              LearnerTopology.EMBEDDINGS_SINK);
+    }
+  }
+
+  /** The pair's views, as the two ViewEvent JSON lines they were, in the exact float32 form. */
+  private DeadLetter nonFiniteEmbedding(TrainingPair pair, long modelStep) {
+    ByteArrayOutputStream views = new ByteArrayOutputStream();
+    for (int view = 0; view < 2; view++) {
+      ViewEvent event =
+          new ViewEvent(
+              pair.id(),
+              view,
+              view == 0 ? pair.view0() : pair.view1(),
+              pair.timestamp(),
+              pair.metadata());
+      views.writeBytes(viewSerializer.serialize(null, event));
+      views.write('\n');
+    }
+    return DeadLetter.of(
+        Reason.NON_FINITE_EMBEDDING,
+        "the model of step " + modelStep + " gave a non-finite representation for id " + pair.id(),
+        config.topics().pairs(),
+        DeadLetter.UNKNOWN,
+        DeadLetter.UNKNOWN,
+        pair.timestamp(),
+        pair.id().getBytes(StandardCharsets.UTF_8),
+        views.toByteArray());
+  }
+
+  private static boolean allFinite(float[] values) {
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void publishMetrics(StepResult result, long batchTime) {
+    long now = System.nanoTime();
+    double seconds = lastStepEndNanos < 0 ? Double.NaN : (now - lastStepEndNanos) / 1e9;
+    lastStepEndNanos = now;
+    MetricsEvent metrics =
+        new MetricsEvent(
+            result.step(),
+            context().currentSystemTimeMs(),
+            result.batchSize(),
+            result.loss().total(),
+            result.loss().invariance(),
+            result.loss().variance(),
+            result.loss().covariance(),
+            result.projectionStdMin(),
+            result.projectionStdMean(),
+            result.batchSize() / seconds,
+            result.applied());
+    if (!result.applied()) {
+      log.warn(
+          "Training step skipped: step=[{}] reason=[{}] batch=[{}]",
+          result.step(),
+          result.skipReason(),
+          result.batchSize());
+    }
+    context()
+        .forward(
+            new Record<Object, Object>(config.modelName(), metrics, batchTime),
+            LearnerTopology.METRICS_SINK);
+  }
+
+  /** Saves the trainer to its store and drops the journal entries the checkpoint covers. */
+  private void checkpoint() {
+    state.put(CHECKPOINT_KEY, trainer.checkpoint());
+    for (long seq = cursor.checkpointedUpTo(); seq < cursor.trainedUpTo(); seq++) {
+      journal.delete(seq);
+    }
+    cursor = cursor.withCheckpoint(trainer.step());
+  }
+
+  private void publishCheckpoint(long timestamp) {
+    byte[] checkpoint = state.get(CHECKPOINT_KEY);
+    long step = cursor.checkpointStep();
+    context()
+        .forward(
+            new Record<Object, Object>(
+                config.modelName(),
+                checkpoint,
+                timestamp,
+                CheckpointHeaders.of(step, trainer.spec().toString())),
+            LearnerTopology.MODEL_SINK);
+    cursor = cursor.withPublished(step);
+  }
+
+  /**
+   * A checkpoint written while closing could not be sent then (a closing processor cannot
+   * forward); send it with the first record or punctuation after the restart.
+   */
+  private void publishCheckpointIfBehind(long timestamp) {
+    if (cursor.checkpointStep() > cursor.publishedStep()) {
+      publishCheckpoint(timestamp);
+      saveCursor();
+    }
+  }
+
+  private VicregTrainer restoreOrCreateTrainer() {
+    byte[] checkpoint = state.get(CHECKPOINT_KEY);
+    TrainerConfig wanted = config.trainerConfig();
+    if (checkpoint == null) {
+      log.info("No checkpoint in the store: starting a new model, seed=[{}]", wanted.seed());
+      return VicregTrainer.builder(wanted.spec())
+          .optLossWeights(wanted.lossWeights())
+          .optOptimizer(wanted.optimizer())
+          .optSeed(wanted.seed())
+          .optDevice(config.device())
+          .build();
+    }
+    VicregTrainer restored = VicregTrainer.restore(checkpoint, wanted.spec(), config.device());
+    if (!restored.config().equals(wanted)) {
+      log.warn(
+          "The checkpoint was trained with other settings; training continues with the"
+              + " checkpoint's: checkpoint=[{}] configured=[{}]",
+          restored.config(),
+          wanted);
+    }
+    log.info("Restored the model from its checkpoint: step=[{}]", restored.step());
+    return restored;
+  }
+
+  /** Trains again the batches that followed the checkpoint, publishing nothing. */
+  private void replayJournal() {
+    long from = cursor.checkpointedUpTo();
+    for (long end : cursor.batchEnds()) {
+      step(readJournal(from, end));
+      from = end;
+    }
+    if (!cursor.batchEnds().isEmpty()) {
+      log.info(
+          "Replayed the journal: batches=[{}] step=[{}]", cursor.batchEnds().size(), trainer.step());
+    }
+  }
+
+  private List<TrainingPair> readJournal(long from, long to) {
+    List<TrainingPair> pairs = new ArrayList<>((int) (to - from));
+    try (KeyValueIterator<Long, TrainingPair> it = journal.range(from, to - 1)) {
+      while (it.hasNext()) {
+        KeyValue<Long, TrainingPair> entry = it.next();
+        pairs.add(entry.value);
+      }
+    }
+    if (pairs.size() != to - from) {
+      throw new IllegalStateException(
+          "The pair journal misses entries: expected "
+              + (to - from)
+              + " in ["
+              + from
+              + ", "
+              + to
+              + "), found "
+              + pairs.size());
+    }
+    return pairs;
+  }
+
+  private long journalTime(long seq) {
+    TrainingPair pair = journal.get(seq);
+    return pair == null ? -1 : pair.timestamp();
+  }
+
+  /** The trainer, for tests that compare weights. */
+  VicregTrainer trainer() {
+    return trainer;
+  }
+
+  private void saveCursor() {
+    state.put(CURSOR_KEY, cursor.encode());
+  }
+
+  @Override
+  public void close() {
+    if (trainer == null) {
+      return;
+    }
+    try {
+      if (!cursor.batchEnds().isEmpty()) {
+        checkpoint();
+        saveCursor();
+        log.info("Checkpointed on close: step=[{}]", trainer.step());
+      }
+    } catch (RuntimeException e) {
+      // The journal still holds every batch since the last checkpoint: nothing is lost.
+      log.warn("Could not checkpoint on close; the journal will be replayed on restart", e);
+    } finally {
+      trainer.close();
+      trainer = null;
+      deadLetters.close();
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.github.vicregstreams.topology;
+
+import io.github.vicregstreams.events.DeadLetter;
+import io.github.vicregstreams.events.EmbeddingEvent;
+import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.MetricsEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * A {@link TopologyTestDriver} around the learner's topology, with a tiny model (8 → 16 → 8) and
+ * typed topics. Each test gives its own state directory.
+ */
+final class LearnerDriver implements AutoCloseable {
+
+  static final int INPUT_DIM = 8;
+
+  final LearnerConfig config;
+  final TopologyTestDriver driver;
+  final TestInputTopic<byte[], byte[]> views;
+  final TestOutputTopic<String, EmbeddingEvent> embeddings;
+  final TestOutputTopic<String, MetricsEvent> metrics;
+  final TestOutputTopic<byte[], DeadLetter> deadLetters;
+  final TestOutputTopic<String, byte[]> model;
+
+  LearnerDriver(Path stateDir, Map<String, Object> overrides) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(LearnerConfig.APPLICATION_ID_CONFIG, "learner-test");
+    settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, INPUT_DIM);
+    settings.put(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16);
+    settings.put(LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8);
+    settings.put(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4);
+    settings.put(LearnerConfig.TRAIN_BATCH_WINDOW_MS_CONFIG, 1_000L);
+    settings.put(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 10_000L);
+    settings.put(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2);
+    settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
+    settings.putAll(overrides);
+    config = LearnerConfig.of(settings);
+    Properties props = config.streamsProperties("unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(LearnerTopology.build(config), props, Instant.EPOCH);
+    Topics topics = config.topics();
+    views =
+        driver.createInputTopic(
+            topics.views(), new ByteArraySerializer(), new ByteArraySerializer());
+    embeddings =
+        driver.createOutputTopic(
+            topics.embeddings(),
+            new StringDeserializer(),
+            EventSerdes.embeddingEvents().deserializer());
+    metrics =
+        driver.createOutputTopic(
+            topics.metrics(), new StringDeserializer(), EventSerdes.metricsEvents().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetters(),
+            new ByteArrayDeserializer(),
+            EventSerdes.deadLetters().deserializer());
+    model =
+        driver.createOutputTopic(
+            topics.model(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Sends view {@code view} of {@code id} at {@code timestampMs}, with features from a seed. */
+  void send(String id, int view, long timestampMs) {
+    send(id, view, timestampMs, null);
+  }
+
+  void send(String id, int view, long timestampMs, String metadataJson) {
+    sendRaw(id, json(id, view, features(id, view), metadataJson), timestampMs);
+  }
+
+  void sendRaw(String key, String value, long timestampMs) {
+    views.pipeInput(
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+        timestampMs);
+  }
+
+  /** Both views of ids {@code prefix0 … prefix(n-1)}, view 0 then view 1, at {@code t}. */
+  void sendPairs(String prefix, int n, long timestampMs) {
+    for (int i = 0; i < n; i++) {
+      send(prefix + i, 0, timestampMs);
+      send(prefix + i, 1, timestampMs);
+    }
+  }
+
+  void advanceWallClock(Duration duration) {
+    driver.advanceWallClockTime(duration);
+  }
+
+  static String json(String id, int view, float[] features, String metadataJson) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("{\"id\":\"").append(id).append("\",\"view\":").append(view).append(",\"features\":[");
+    for (int i = 0; i < features.length; i++) {
+      sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", features[i]));
+    }
+    sb.append(']');
+    if (metadataJson != null) {
+      sb.append(",\"metadata\":").append(metadataJson);
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Deterministic features: a shared base per id plus a small view-dependent shift. */
+  static float[] features(String id, int view) {
+    java.util.Random random = new java.util.Random(id.hashCode());
+    float[] f = new float[INPUT_DIM];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) random.nextGaussian() + 0.05f * view * (i % 3);
+    }
+    return f;
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
