@@ -222,13 +222,29 @@ public final class LearnerConfig extends AbstractConfig {
   /** {@code device} */
   public static final String DEVICE_CONFIG = "device";
 
-  private static final String DEVICE_DOC = "auto (GPU when there is one), cpu or gpu.";
+  private static final String DEVICE_DOC =
+      "Where the trainer and the inference models run: auto (GPU when there is one), cpu or gpu.";
 
   /** {@code embedding.source} */
   public static final String EMBEDDING_SOURCE_CONFIG = "embedding.source";
 
   private static final String EMBEDDING_SOURCE_DOC =
       "Embedding published for a trained pair: mean (of the two views' encoder outputs) or view0.";
+
+  /** {@code inference.batch.size} */
+  public static final String INFERENCE_BATCH_SIZE_CONFIG = "inference.batch.size";
+
+  private static final String INFERENCE_BATCH_SIZE_DOC =
+      "Most samples embedded in one forward pass. Above 1, samples wait in a changelogged buffer"
+          + " (safe under exactly-once) until this many are there or inference.batch.linger.ms"
+          + " passes; 1 embeds each sample as it arrives, with no buffer.";
+
+  /** {@code inference.batch.linger.ms} */
+  public static final String INFERENCE_BATCH_LINGER_MS_CONFIG = "inference.batch.linger.ms";
+
+  private static final String INFERENCE_BATCH_LINGER_MS_DOC =
+      "Wall-clock interval at which samples waiting for a full inference batch are embedded"
+          + " anyway: about the most a sample waits when its partition is quiet.";
 
   /** {@code events.max.record.bytes} */
   public static final String EVENTS_MAX_RECORD_BYTES_CONFIG = "events.max.record.bytes";
@@ -426,6 +442,20 @@ public final class LearnerConfig extends AbstractConfig {
                 ConfigDef.ValidString.in("mean", "view0"),
                 Importance.LOW,
                 EMBEDDING_SOURCE_DOC)
+            .define(
+                INFERENCE_BATCH_SIZE_CONFIG,
+                Type.INT,
+                32,
+                ConfigDef.Range.atLeast(1),
+                Importance.MEDIUM,
+                INFERENCE_BATCH_SIZE_DOC)
+            .define(
+                INFERENCE_BATCH_LINGER_MS_CONFIG,
+                Type.LONG,
+                20L,
+                ConfigDef.Range.atLeast(1),
+                Importance.LOW,
+                INFERENCE_BATCH_LINGER_MS_DOC)
             .define(
                 EVENTS_MAX_RECORD_BYTES_CONFIG,
                 Type.INT,
@@ -696,6 +726,20 @@ public final class LearnerConfig extends AbstractConfig {
    */
   public EmbeddingSource embeddingSource() {
     return EmbeddingSource.parse(getString(EMBEDDING_SOURCE_CONFIG));
+  }
+
+  /**
+   * @return the most samples per inference forward pass
+   */
+  public int inferenceBatchSize() {
+    return getInt(INFERENCE_BATCH_SIZE_CONFIG);
+  }
+
+  /**
+   * @return how often waiting samples are embedded anyway
+   */
+  public long inferenceBatchLingerMs() {
+    return getLong(INFERENCE_BATCH_LINGER_MS_CONFIG);
   }
 
   /**

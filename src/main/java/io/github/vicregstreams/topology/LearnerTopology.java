@@ -1,6 +1,7 @@
 package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.SampleEventParser;
 import io.github.vicregstreams.events.ViewEventParser;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,9 @@ import org.apache.kafka.streams.state.Stores;
  *                       ├→ metrics-sink
  *                       ├→ model-sink
  *                       └→ train-dead-letters-sink (pairs with a non-finite embedding)
+ * samples-source → embed-samples ─┬→ sample-embeddings-sink
+ *                                 └→ sample-dead-letters-sink
+ * model-source → store-checkpoint → latest-model (global store, read by embed-samples)
  * </pre>
  */
 public final class LearnerTopology {
@@ -67,6 +71,33 @@ public final class LearnerTopology {
    * sub-topology would merge the two, and put a trainer into every views task.
    */
   public static final String TRAIN_DEAD_LETTERS_SINK = "train-dead-letters-sink";
+
+  /** Reads the samples topic: one inference task per partition. */
+  public static final String SAMPLES_SOURCE = "samples-source";
+
+  /** Parses samples and embeds them with the latest model; rejects go to dead letters. */
+  public static final String EMBED_SAMPLES = "embed-samples";
+
+  /**
+   * Writes the embeddings of samples. A sink of its own, like {@link #TRAIN_DEAD_LETTERS_SINK}:
+   * sharing the trainer's would merge the samples sub-topology into the trainer's.
+   */
+  public static final String SAMPLE_EMBEDDINGS_SINK = "sample-embeddings-sink";
+
+  /** Writes dead letters of the samples sub-topology. */
+  public static final String SAMPLE_DEAD_LETTERS_SINK = "sample-dead-letters-sink";
+
+  /** Reads the model topic into the global store, on every instance. */
+  public static final String MODEL_SOURCE = "model-source";
+
+  /** Keeps the latest valid checkpoint of the configured model in the global store. */
+  public static final String STORE_CHECKPOINT = "store-checkpoint";
+
+  /** Global store: model name → the latest checkpoint, for inference on every partition. */
+  public static final String LATEST_MODEL_STORE = "latest-model";
+
+  /** Samples waiting for their forward pass, by arrival sequence (changelogged). */
+  public static final String INFERENCE_BUFFER_STORE = "inference-buffer";
 
   /** Views waiting for their partner, by id. */
   public static final String PENDING_VIEWS_STORE = "pending-views";
@@ -149,7 +180,55 @@ public final class LearnerTopology {
         new ByteArraySerializer(),
         EventSerdes.deadLetters().serializer(),
         TRAIN);
+    addInference(topology, config);
     return topology;
+  }
+
+  /**
+   * The samples sub-topology and the global model store. Global stores are bootstrapped from
+   * their topic before any stream thread starts, so inference never runs on a model older than
+   * the latest checkpoint when the instance starts.
+   */
+  private static void addInference(Topology topology, LearnerConfig config) {
+    Topics topics = config.topics();
+    ModelWeightsCache weights = new ModelWeightsCache(config.trainerConfig(), config.device());
+    String modelName = config.modelName();
+    topology.addGlobalStore(
+        latestModelStore(),
+        MODEL_SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.model(),
+        STORE_CHECKPOINT,
+        () -> new StoreCheckpointProcessor(modelName, weights));
+
+    SampleEventParser parser =
+        new SampleEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
+    int batchSize = config.inferenceBatchSize();
+    long lingerMs = config.inferenceBatchLingerMs();
+    topology.addSource(
+        SAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.samples());
+    topology.addProcessor(
+        EMBED_SAMPLES,
+        () ->
+            new EmbedSamplesProcessor(
+                parser, modelName, weights, config.device(), batchSize, lingerMs),
+        SAMPLES_SOURCE);
+    if (batchSize > 1) {
+      topology.addStateStore(inferenceBufferStore(), EMBED_SAMPLES);
+    }
+    topology.addSink(
+        SAMPLE_EMBEDDINGS_SINK,
+        topics.embeddings(),
+        new StringSerializer(),
+        EventSerdes.embeddingEvents().serializer(),
+        EMBED_SAMPLES);
+    topology.addSink(
+        SAMPLE_DEAD_LETTERS_SINK,
+        topics.deadLetters(),
+        new ByteArraySerializer(),
+        EventSerdes.deadLetters().serializer(),
+        EMBED_SAMPLES);
   }
 
   /** One model, one optimizer: every pair goes to partition 0, whatever its key. */
@@ -173,6 +252,27 @@ public final class LearnerTopology {
             Serdes.ByteArray())
         .withCachingDisabled()
         .withLoggingEnabled(Map.of());
+  }
+
+  /**
+   * In memory: a lookup per batch must not copy a checkpoint of many MB out of RocksDB. Global
+   * stores have no changelog: the model topic is their source.
+   */
+  private static StoreBuilder<?> latestModelStore() {
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(LATEST_MODEL_STORE), Serdes.String(), Serdes.ByteArray())
+        .withCachingDisabled()
+        .withLoggingDisabled();
+  }
+
+  /** In memory: it holds at most one batch per task, and is rebuilt from its changelog. */
+  private static StoreBuilder<?> inferenceBufferStore() {
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(INFERENCE_BUFFER_STORE),
+            Serdes.Long(),
+            PendingSample.serde())
+        .withCachingDisabled()
+        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
   }
 
   private static StoreBuilder<?> pairJournalStore() {

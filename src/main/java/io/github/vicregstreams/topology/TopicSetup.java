@@ -35,6 +35,13 @@ public final class TopicSetup {
   /** Dead letters carry the original record in base64: up to 4/3 of the largest input. */
   static final int DEAD_LETTER_MAX_BYTES = 8 * 1024 * 1024;
 
+  /**
+   * Compaction never touches the active segment, and every instance reads the whole model topic
+   * into its global store at start-up: with the broker's 1 GiB segments, dozens of stale
+   * checkpoints would be read each time. A few checkpoints per segment keeps that short.
+   */
+  static final int MODEL_SEGMENT_BYTES = 64 * 1024 * 1024;
+
   private static final long PAIRS_RETENTION_MS = Duration.ofDays(1).toMillis();
 
   private final LearnerConfig config;
@@ -79,7 +86,8 @@ public final class TopicSetup {
             Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                    String.valueOf(LearnerConfig.MAX_CHECKPOINT_BYTES))));
+                    String.valueOf(LearnerConfig.MAX_CHECKPOINT_BYTES),
+                TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(MODEL_SEGMENT_BYTES))));
     wanted.put(
         topics.pairs(),
         topic(

@@ -15,6 +15,7 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -35,6 +36,8 @@ final class LearnerDriver implements AutoCloseable {
   final TestOutputTopic<String, MetricsEvent> metrics;
   final TestOutputTopic<byte[], DeadLetter> deadLetters;
   final TestOutputTopic<String, byte[]> model;
+  final TestInputTopic<byte[], byte[]> samples;
+  final TestInputTopic<String, byte[]> modelInput;
 
   LearnerDriver(Path stateDir, Map<String, Object> overrides) {
     Map<String, Object> settings = new HashMap<>();
@@ -72,6 +75,41 @@ final class LearnerDriver implements AutoCloseable {
     model =
         driver.createOutputTopic(
             topics.model(), new StringDeserializer(), new ByteArrayDeserializer());
+    samples =
+        driver.createInputTopic(
+            topics.samples(), new ByteArraySerializer(), new ByteArraySerializer());
+    modelInput =
+        driver.createInputTopic(topics.model(), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** Sends sample {@code id} at {@code timestampMs}, with the features of its view 0. */
+  void sendSample(String id, long timestampMs) {
+    sendSampleRaw(id, sampleJson(id, features(id, 0), null), timestampMs);
+  }
+
+  void sendSampleRaw(String key, String value, long timestampMs) {
+    samples.pipeInput(
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+        timestampMs);
+  }
+
+  /** Publishes a checkpoint on the model topic, as the trainer does. */
+  void publishCheckpoint(byte[] checkpoint) {
+    modelInput.pipeInput(config.modelName(), checkpoint);
+  }
+
+  static String sampleJson(String id, float[] features, String metadataJson) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("{\"id\":\"").append(id).append("\",\"features\":[");
+    for (int i = 0; i < features.length; i++) {
+      sb.append(i == 0 ? "" : ",").append(Float.toString(features[i]));
+    }
+    sb.append(']');
+    if (metadataJson != null) {
+      sb.append(",\"metadata\":").append(metadataJson);
+    }
+    return sb.append('}').toString();
   }
 
   /** Sends view {@code view} of {@code id} at {@code timestampMs}, with features from a seed. */

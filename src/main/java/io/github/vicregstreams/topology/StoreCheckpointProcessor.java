@@ -1,0 +1,79 @@
+package io.github.vicregstreams.topology;
+
+import io.github.vicregstreams.vicreg.InvalidCheckpointException;
+import io.github.vicregstreams.vicreg.ModelWeights;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the latest checkpoint of the configured model in the global {@code latest-model} store,
+ * which every instance holds in full: the inference tasks of all partitions read it.
+ *
+ * <p>Runs on the global thread, for new records and again for every record when the store is
+ * rebuilt at start-up. A record is stored only when it is a valid checkpoint of the configured
+ * model spec, so a bad record never replaces a good model; records of other model names are
+ * skipped, and a tombstone removes the model (inference goes back to the initial weights). Global
+ * processors cannot forward, so a refused record is logged, not dead-lettered. The last record
+ * wins: a trainer started afresh may publish a lower step than the one stored.
+ */
+final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[], Void, Void> {
+
+  private static final Logger log = LoggerFactory.getLogger(StoreCheckpointProcessor.class);
+
+  private final String modelName;
+  private final ModelWeightsCache weights;
+  private KeyValueStore<String, byte[]> store;
+
+  StoreCheckpointProcessor(String modelName, ModelWeightsCache weights) {
+    this.modelName = modelName;
+    this.weights = weights;
+  }
+
+  @Override
+  public void init(ProcessorContext<Void, Void> context) {
+    super.init(context);
+    store = context.getStateStore(LearnerTopology.LATEST_MODEL_STORE);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    if (!modelName.equals(record.key())) {
+      log.debug(
+          "Skipped a checkpoint of another model: key=[{}] model.name=[{}]",
+          record.key(),
+          modelName);
+      return;
+    }
+    if (record.value() == null) {
+      store.delete(modelName);
+      log.info(
+          "The model's checkpoint was deleted; inference uses the initial weights: model=[{}]",
+          modelName);
+      return;
+    }
+    try {
+      ModelWeights decoded = weights.weightsOf(record.value());
+      store.put(modelName, record.value());
+      log.info(
+          "Latest checkpoint for inference: model=[{}] step=[{}] bytes=[{}]",
+          modelName,
+          decoded.step(),
+          record.value().length);
+    } catch (InvalidCheckpointException e) {
+      RecordMetadata source = context().recordMetadata().orElse(null);
+      log.warn(
+          "Refused a model-topic record; inference keeps its current model: model=[{}] reason=[{}]"
+              + " topic=[{}] partition=[{}] offset=[{}]",
+          modelName,
+          e.getMessage(),
+          source == null ? null : source.topic(),
+          source == null ? -1 : source.partition(),
+          source == null ? -1 : source.offset());
+    }
+  }
+}
