@@ -441,7 +441,6 @@ public final class LearnerConfig extends AbstractConfig {
           StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
           // A training step and a checkpoint must fit inside one transaction.
           StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 120_000,
-          StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000,
           // Fewer records per poll keeps the gap between polls to a few training steps.
           StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1_000,
           // A record with an invalid timestamp would otherwise stop the stream thread.
