@@ -126,7 +126,7 @@ public final class LearnerTopology {
         EMBEDDINGS_SINK,
         topics.embeddings(),
         new StringSerializer(),
-        EventSerdes.embeddingEvents().serializer(),
+        EventSerdes.embeddingEvents(config.embeddingFormat()).serializer(),
         TRAIN);
     topology.addSink(
         METRICS_SINK,

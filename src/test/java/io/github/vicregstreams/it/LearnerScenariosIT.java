@@ -109,13 +109,14 @@ class LearnerScenariosIT {
       }
       first.kill();
       long stepsBeforeKill = s.metrics.size();
-      s.sendPairs(sent, 640);
+      int total = sent + 160;
+      s.sendPairs(sent, total);
 
       try (LearnerProcess second = s.startLearner("a")) {
-        awaitEmbeddings(s, 640);
+        awaitEmbeddings(s, total);
 
-        assertEmbeddedExactlyOnce(s, 640);
-        assertTrainedExactlyOnce(s, 640);
+        assertEmbeddedExactlyOnce(s, total);
+        assertTrainedExactlyOnce(s, total);
         assertThat(s.metrics.size()).isGreaterThan((int) stepsBeforeKill);
         assertThat(second.log()).contains("Restored the model from its checkpoint");
       }
