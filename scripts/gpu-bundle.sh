@@ -8,7 +8,8 @@ build=${BUILD_DIR:-target}
 mvn -q -B -Dbuild.dir="$PWD/$build" compile
 rm -rf "$build/gpu" && mkdir -p "$build/gpu"
 mvn -q -B -Dbuild.dir="$PWD/$build" dependency:copy-dependencies -DincludeScope=runtime \
-  -DexcludeArtifactIds=pytorch-native-cpu,kafka-streams,kafka-clients,rocksdbjni,zstd-jni,lz4-java,snappy-java \
+  -DexcludeArtifactIds=pytorch-native-cpu,rocksdbjni,zstd-jni,lz4-java,snappy-java \
+  -DexcludeGroupIds=org.apache.kafka,org.scala-lang,org.scala-lang.modules,com.typesafe.scala-logging,org.apache.logging.log4j,com.fasterxml.jackson.dataformat,org.bitbucket.b_c,net.sf.jopt-simple,com.yammer.metrics,org.hdrhistogram,net.sourceforge.argparse4j,commons-validator,commons-beanutils,commons-digester,commons-collections,commons-logging,com.github.ben-manes.caffeine,com.dynatrace.hash4j \
   -DoutputDirectory="$PWD/$build/gpu/lib"
 cp -r "$build/classes" "$build/gpu/classes"
 jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,java.sql,java.naming,java.xml \

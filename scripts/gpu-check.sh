@@ -19,7 +19,7 @@ nproc
 py=$(command -v python3 || command -v python)
 "$py" -c 'import torch; print("python torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' || true
 torch_lib=$("$py" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
-echo "torch lib: $torch_lib"
+echo "torch lib: $torch_lib"; ls "$torch_lib" | head -40
 
 java=java
 if ! command -v java >/dev/null || ! java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])'; then
@@ -29,7 +29,7 @@ fi
 
 cp="$dir/classes:$(ls "$dir"/lib/*.jar | tr '\n' ':')"
 export PYTORCH_LIBRARY_PATH="$torch_lib" PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128
-export DJL_CACHE_DIR="$out/djl-cache" DJL_OFFLINE=true
+export DJL_CACHE_DIR="${TMPDIR:-/tmp}/djl-cache" DJL_OFFLINE=true
 run() { timeout "$1" "$java" -Xmx8g -Dai.djl.offline=true -cp "$cp" "${@:2}"; }
 
 echo "== device check (train on gpu, restore on cpu)"

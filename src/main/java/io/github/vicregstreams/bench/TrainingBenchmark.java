@@ -83,18 +83,8 @@ public final class TrainingBenchmark {
 
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int batch : batches) {
-      try (VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build()) {
-        float[][][][] data = batches(batch, inputDim);
-        for (int i = 0; i < warmup; i++) {
-          step(trainer, data, i);
-        }
-        double[] millis = new double[steps];
-        for (int i = 0; i < steps; i++) {
-          long start = System.nanoTime();
-          step(trainer, data, i);
-          millis[i] = (System.nanoTime() - start) / 1e6;
-        }
-        double median = median(millis);
+      {
+        double median = medianStepMillis(spec, device, batch, warmup, steps);
         double gflop = flopsPerStep(spec, batch) / 1e9;
         double gflops = gflop / (median / 1e3);
         Map<String, Object> row = new LinkedHashMap<>();
@@ -133,6 +123,33 @@ public final class TrainingBenchmark {
   }
 
   /**
+   * Median milliseconds per {@link VicregTrainer#step} at a batch size, on in-memory batches.
+   *
+   * @param spec the model
+   * @param device where to train
+   * @param batch pairs per step
+   * @param warmup steps before measuring
+   * @param steps steps measured
+   * @return the median ms/step
+   */
+  public static double medianStepMillis(
+      ModelSpec spec, DeviceChoice device, int batch, int warmup, int steps) {
+    try (VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build()) {
+      float[][][][] data = batches(batch, spec.encoderDim());
+      for (int i = 0; i < warmup; i++) {
+        step(trainer, data, i);
+      }
+      double[] millis = new double[steps];
+      for (int i = 0; i < steps; i++) {
+        long start = System.nanoTime();
+        step(trainer, data, i);
+        millis[i] = (System.nanoTime() - start) / 1e6;
+      }
+      return median(millis);
+    }
+  }
+
+  /**
    * FLOPs of one step: 2 views × 3 (forward + backward) × 2 × multiply-adds of the linear layers ×
    * batch. LayerNorm, activations, loss and optimizer are left out.
    */
@@ -144,7 +161,7 @@ public final class TrainingBenchmark {
     return 2.0 * 3 * 2 * multiplyAdds * batch;
   }
 
-  private static Map<String, Object> measureRss(
+  static Map<String, Object> measureRss(
       ModelSpec spec, DeviceChoice device, int batch, int steps, int inputDim) {
     try (VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build()) {
       float[][][][] data = batches(batch, inputDim);

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * Writes and reads {@link EmbeddingEvent}s. The reader ignores unknown fields, so that adding a
- * field to an output event stays a compatible change for its consumers.
+ * Writes and reads {@link EmbeddingEvent}s, with the vector as a JSON array ({@code embedding})
+ * or as base64 of little-endian float32 ({@code embeddingF32}); the reader takes either. It
+ * ignores unknown fields, so that adding a field to an output event stays a compatible change for
+ * its consumers.
  */
 final class EmbeddingEventJson {
   private static final int OVERHEAD_BYTES = 160;
@@ -14,19 +16,25 @@ final class EmbeddingEventJson {
 
   private EmbeddingEventJson() {}
 
-  static byte[] write(EmbeddingEvent event) throws IOException {
+  static byte[] write(EmbeddingEvent event, FeatureEncoding encoding) throws IOException {
     Metadata metadata = event.metadata();
+    boolean compact = encoding == FeatureEncoding.FLOAT32_BASE64;
     int hint =
         OVERHEAD_BYTES
-            + event.dimension() * BYTES_PER_VALUE
+            + event.dimension() * (compact ? 6 : BYTES_PER_VALUE)
             + (metadata == null ? 0 : metadata.sizeInBytes());
     return Json.toBytes(
         hint,
         g -> {
           g.writeStartObject();
           g.writeStringField("id", event.id());
-          g.writeFieldName("embedding");
-          Json.writeFloats(g, event.embeddingUnsafe());
+          if (compact) {
+            g.writeFieldName("embeddingF32");
+            Json.writeFloat32(g, event.embeddingUnsafe());
+          } else {
+            g.writeFieldName("embedding");
+            Json.writeFloats(g, event.embeddingUnsafe());
+          }
           g.writeNumberField("modelStep", event.modelStep());
           g.writeStringField("source", event.source().code());
           g.writeNumberField("timestamp", event.timestamp());
@@ -63,7 +71,23 @@ final class EmbeddingEventJson {
                   Reason.WRONG_SHAPE,
                   "embedding must be an array of numbers. Got: " + Json.describe(p, token));
             }
+            if (embedding != null) {
+              throw new Rejection(
+                  Reason.WRONG_SHAPE, "give either embedding or embeddingF32, not both. Got: both");
+            }
             embedding = Json.readFloats(p, "embedding", -1);
+            break;
+          case "embeddingF32":
+            if (token != JsonToken.VALUE_STRING) {
+              throw new Rejection(
+                  Reason.WRONG_SHAPE,
+                  "embeddingF32 must be a base64 string. Got: " + Json.describe(p, token));
+            }
+            if (embedding != null) {
+              throw new Rejection(
+                  Reason.WRONG_SHAPE, "give either embedding or embeddingF32, not both. Got: both");
+            }
+            embedding = Json.decodeFloat32(p, "embeddingF32", -1);
             break;
           case "modelStep":
             modelStep = Json.expectLong(p, token, "modelStep", 0);
@@ -100,7 +124,7 @@ final class EmbeddingEventJson {
       throw Json.notJson(e);
     }
     Json.require(id != null, "id");
-    Json.require(embedding != null, "embedding");
+    Json.require(embedding != null, "embedding or embeddingF32");
     Json.require(modelStep != null, "modelStep");
     Json.require(source != null, "source");
     Json.require(timestamp != null, "timestamp");

@@ -55,12 +55,26 @@ public final class EventSerdes {
   }
 
   /**
-   * Returns a serde for embedding events.
+   * Returns a serde for embedding events that writes the vector as a JSON array; it reads both
+   * forms.
    *
    * @return the serde
    */
   public static Serde<EmbeddingEvent> embeddingEvents() {
-    return serde("embedding event", EmbeddingEventJson::write, EmbeddingEventJson::read);
+    return embeddingEvents(FeatureEncoding.JSON_ARRAY);
+  }
+
+  /**
+   * Returns a serde for embedding events that writes the vector in the given form ({@code
+   * embedding} array, or {@code embeddingF32} base64 of little-endian float32); it reads both.
+   *
+   * @param encoding how to write the vector
+   * @return the serde
+   */
+  public static Serde<EmbeddingEvent> embeddingEvents(FeatureEncoding encoding) {
+    Objects.requireNonNull(encoding, "encoding must not be null");
+    return serde(
+        "embedding event", e -> EmbeddingEventJson.write(e, encoding), EmbeddingEventJson::read);
   }
 
   /**

@@ -157,7 +157,7 @@ public final class LearnerTopology {
         EMBEDDINGS_SINK,
         topics.embeddings(),
         new StringSerializer(),
-        EventSerdes.embeddingEvents().serializer(),
+        EventSerdes.embeddingEvents(config.embeddingFormat()).serializer(),
         TRAIN);
     topology.addSink(
         METRICS_SINK,
@@ -221,7 +221,7 @@ public final class LearnerTopology {
         SAMPLE_EMBEDDINGS_SINK,
         topics.embeddings(),
         new StringSerializer(),
-        EventSerdes.embeddingEvents().serializer(),
+        EventSerdes.embeddingEvents(config.embeddingFormat()).serializer(),
         EMBED_SAMPLES);
     topology.addSink(
         SAMPLE_DEAD_LETTERS_SINK,

@@ -82,15 +82,20 @@ class EventSerdesTest {
     assertThat(f32).isEqualTo("{\"id\":\"s-1\",\"view\":0,\"featuresF32\":\"AAAAPw==\"}");
   }
 
-  @Test
-  void shouldRoundTripEmbeddingEvent() {
-    Serde<EmbeddingEvent> serde = EventSerdes.embeddingEvents();
+  @ParameterizedTest
+  @EnumSource(FeatureEncoding.class)
+  void shouldRoundTripEmbeddingEventWhenWrittenInEitherEncoding(FeatureEncoding encoding) {
+    Serde<EmbeddingEvent> serde = EventSerdes.embeddingEvents(encoding);
     EmbeddingEvent event =
         new EmbeddingEvent(
             "s-1", FEATURES, 1200, EmbeddingEvent.Source.INFERENCE, 1767225600000L, METADATA);
 
-    assertThat(serde.deserializer().deserialize("e", serde.serializer().serialize("e", event)))
+    byte[] bytes = serde.serializer().serialize("e", event);
+
+    assertThat(EventSerdes.embeddingEvents().deserializer().deserialize("e", bytes))
         .isEqualTo(event);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .contains(encoding == FeatureEncoding.JSON_ARRAY ? "\"embedding\":[" : "\"embeddingF32\":\"");
   }
 
   @Test

@@ -1,0 +1,332 @@
+package io.github.vicregstreams.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.vicregstreams.events.EmbeddingEvent;
+import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.ViewEvent;
+import io.github.vicregstreams.events.ViewEventParser;
+import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.topology.LearnerApp;
+import io.github.vicregstreams.topology.LearnerConfig;
+import io.github.vicregstreams.vicreg.DeviceChoice;
+import io.github.vicregstreams.vicreg.Djl;
+import io.github.vicregstreams.vicreg.ModelSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What Kafka costs around the learner, in one process and one run on the embedded broker: the
+ * bare training loop, the same work through the whole topology (views in, embeddings out) and
+ * their ratio, view-to-embedding latency at half the saturation rate, view serde throughput, and
+ * RSS across many steps. Prints a table and writes the same as JSON.
+ *
+ * <p>Arguments (all optional): {@code --batch=256 --input-dim=784 --pairs=15360 --latency-seconds=20
+ * --rss-steps=10000 --rss-batch=64 --out=bench-results/system.json}.
+ */
+public final class SystemBenchmark {
+
+  private SystemBenchmark() {}
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param args see the class comment
+   * @throws Exception if the broker or a client fails
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (!arg.startsWith("--") || eq < 0) {
+        throw new IllegalArgumentException("arguments look like --name=value. Got: " + arg);
+      }
+      options.put(arg.substring(2, eq), arg.substring(eq + 1));
+    }
+    int batch = Integer.parseInt(options.getOrDefault("batch", "256"));
+    int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
+    int pairs = Integer.parseInt(options.getOrDefault("pairs", String.valueOf(batch * 60)));
+    int latencySeconds = Integer.parseInt(options.getOrDefault("latency-seconds", "20"));
+    int rssSteps = Integer.parseInt(options.getOrDefault("rss-steps", "10000"));
+    int rssBatch = Integer.parseInt(options.getOrDefault("rss-batch", "64"));
+    Path out = Path.of(options.getOrDefault("out", "bench-results/system.json"));
+    ModelSpec spec = ModelSpec.of(inputDim);
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("benchmark", "system");
+    report.put("machine", MachineInfo.describe());
+    report.put("engine", Djl.engine().getEngineName() + " " + Djl.engine().getVersion());
+    report.put("kafka", org.apache.kafka.streams.KafkaStreams.class.getPackage().getImplementationVersion());
+    report.put("spec", spec.toString());
+    report.put("batch", batch);
+
+    // 1. The bare loop.
+    Map<String, Object> bare = new LinkedHashMap<>();
+    for (int b : new int[] {64, 256, 1024}) {
+      double ms = TrainingBenchmark.medianStepMillis(spec, DeviceChoice.CPU, b, 8, 30);
+      bare.put("batch" + b + "PairsPerSecond", Math.round(b / (ms / 1e3)));
+      System.out.printf(Locale.ROOT, "bare loop   batch %4d: %7.2f ms/step %8.0f pairs/s%n", b, ms, b / (ms / 1e3));
+    }
+    report.put("bareLoop", bare);
+    double bareRate = ((Number) bare.get("batch" + batch + "PairsPerSecond")).doubleValue();
+
+    Path dir = Files.createTempDirectory("vicreg-bench");
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder().optDataDir(dir.resolve("broker")).build().start()) {
+      // 2. The same work through the topology, at saturation.
+      double topologyRate = throughput(broker, dir, spec, batch, pairs);
+      System.out.printf(
+          Locale.ROOT,
+          "topology    batch %4d: %8.0f pairs/s from first view in to last embedding out;"
+              + " ratio to the bare loop %.2f%n",
+          batch,
+          topologyRate,
+          topologyRate / bareRate);
+      report.put("topologyPairsPerSecond", Math.round(topologyRate));
+      report.put("topologyToBareRatio", Math.round(topologyRate / bareRate * 1000) / 1000.0);
+
+      // 3. Latency at half the saturation rate.
+      Map<String, Object> latency =
+          latency(broker, dir, spec, batch, topologyRate / 2, Duration.ofSeconds(latencySeconds));
+      report.put("latency", latency);
+    }
+
+    // 4. Serde throughput of view events.
+    List<SerdeBenchmark.Result> serde =
+        SerdeBenchmark.run(new SerdeBenchmark.Options(inputDim, 2_000, 3, 5, 300));
+    List<Map<String, Object>> serdeRows = new ArrayList<>();
+    for (SerdeBenchmark.Result r : serde) {
+      System.out.println("serde       " + r);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("values", r.values());
+      row.put("encoding", r.encoding().toString());
+      row.put("operation", r.operation());
+      row.put("eventsPerSecond", Math.round(r.eventsPerSecond()));
+      serdeRows.add(row);
+    }
+    report.put("serde", serdeRows);
+
+    // 5. RSS across many steps after warm-up.
+    if (rssSteps > 0) {
+      report.put("rss", TrainingBenchmark.measureRss(spec, DeviceChoice.CPU, rssBatch, rssSteps, inputDim));
+    }
+
+    if (out.getParent() != null) {
+      Files.createDirectories(out.getParent());
+    }
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+    System.out.println("results written to " + out);
+  }
+
+  private static Map<String, String> learnerSettings(
+      String prefix, EmbeddedKafkaBroker broker, Path dir, ModelSpec spec, int batch) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("application.id", prefix);
+    for (String topic : List.of("views", "samples", "embeddings", "metrics", "dead-letters", "model", "pairs")) {
+      settings.put("topic." + topic, prefix + "." + topic);
+    }
+    settings.put("model.input.dim", String.valueOf(spec.encoderDim()));
+    settings.put("train.batch.size", String.valueOf(batch));
+    settings.put("train.batch.window.ms", "1000");
+    settings.put("embedding.format", "f32");
+    settings.put("device", "cpu");
+    settings.put("state.dir", dir.resolve("state-" + prefix).toString());
+    return settings;
+  }
+
+  /** Pairs per second through the topology with a producer faster than the trainer. */
+  private static double throughput(
+      EmbeddedKafkaBroker broker, Path dir, ModelSpec spec, int batch, int pairs) throws Exception {
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    LearnerConfig config = LearnerConfig.of(learnerSettings(prefix, broker, dir, spec, batch));
+    try (LearnerApp app = LearnerApp.start(config, broker.bootstrapServers());
+        KafkaConsumer<String, byte[]> consumer = embeddings(broker, config)) {
+      awaitRunning(app);
+      List<byte[][]> views = encodedViews(spec.encoderDim(), 512);
+      long start = System.nanoTime();
+      Thread producer = new Thread(() -> produce(broker, config, views, pairs, 0), "bench-producer");
+      producer.start();
+      int seen = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (seen < pairs && System.nanoTime() < deadline) {
+        seen += consumer.poll(Duration.ofMillis(100)).count();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      producer.join();
+      if (seen < pairs) {
+        throw new IllegalStateException("only " + seen + " of " + pairs + " embeddings arrived");
+      }
+      return pairs / seconds;
+    }
+  }
+
+  /** View-to-embedding latency of pairs produced at a steady rate. */
+  private static Map<String, Object> latency(
+      EmbeddedKafkaBroker broker, Path dir, ModelSpec spec, int batch, double rate, Duration length)
+      throws Exception {
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    LearnerConfig config = LearnerConfig.of(learnerSettings(prefix, broker, dir, spec, batch));
+    int pairs = (int) (rate * length.toSeconds());
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    double[] latencies = new double[pairs];
+    try (LearnerApp app = LearnerApp.start(config, broker.bootstrapServers());
+        KafkaConsumer<String, byte[]> consumer = embeddings(broker, config)) {
+      awaitRunning(app);
+      List<byte[][]> views = encodedViews(spec.encoderDim(), 512);
+      Thread producer =
+          new Thread(
+              () -> {
+                long period = (long) (1e9 / rate);
+                long next = System.nanoTime();
+                try (KafkaProducer<byte[], byte[]> p = producer(broker)) {
+                  for (int i = 0; i < pairs; i++) {
+                    while (System.nanoTime() < next) {
+                      Thread.onSpinWait();
+                    }
+                    next += period;
+                    String id = "p" + i;
+                    byte[][] pair = views.get(i % views.size());
+                    byte[] key = id.getBytes(StandardCharsets.UTF_8);
+                    p.send(new ProducerRecord<>(config.topics().views(), key, withId(pair[0], id)));
+                    sentAt.put(id, System.nanoTime());
+                    p.send(new ProducerRecord<>(config.topics().views(), key, withId(pair[1], id)));
+                  }
+                }
+              },
+              "bench-producer");
+      producer.start();
+      int seen = 0;
+      long deadline = System.nanoTime() + length.plusMinutes(2).toNanos();
+      while (seen < pairs && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+          Long sent = sentAt.get(r.key());
+          if (sent != null && seen < pairs) {
+            latencies[seen++] = (System.nanoTime() - sent) / 1e6;
+          }
+        }
+      }
+      producer.join();
+      double[] measured = Arrays.copyOf(latencies, seen);
+      Arrays.sort(measured);
+      double p50 = measured[measured.length / 2];
+      double p99 = measured[(int) Math.min(measured.length - 1, Math.floor(measured.length * 0.99))];
+      System.out.printf(
+          Locale.ROOT,
+          "latency     %.0f pairs/s (half of saturation) for %d s: p50 %.0f ms, p99 %.0f ms"
+              + " (batch window %d ms; %d of %d pairs)%n",
+          rate,
+          length.toSeconds(),
+          p50,
+          p99,
+          config.batchWindowMs(),
+          seen,
+          pairs);
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("ratePairsPerSecond", Math.round(rate));
+      result.put("pairs", seen);
+      result.put("p50Ms", Math.round(p50));
+      result.put("p99Ms", Math.round(p99));
+      result.put("batchWindowMs", config.batchWindowMs());
+      return result;
+    }
+  }
+
+  private static void awaitRunning(LearnerApp app) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (app.streams().state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the learner did not reach RUNNING: " + app.streams().state());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static void produce(
+      EmbeddedKafkaBroker broker, LearnerConfig config, List<byte[][]> views, int pairs, int from) {
+    try (KafkaProducer<byte[], byte[]> p = producer(broker)) {
+      for (int i = from; i < from + pairs; i++) {
+        String id = "p" + i;
+        byte[][] pair = views.get(i % views.size());
+        byte[] key = id.getBytes(StandardCharsets.UTF_8);
+        p.send(new ProducerRecord<>(config.topics().views(), key, withId(pair[0], id)));
+        p.send(new ProducerRecord<>(config.topics().views(), key, withId(pair[1], id)));
+      }
+    }
+  }
+
+  /** Pre-encoded views with a placeholder id, so that producing costs no JSON work per event. */
+  private static List<byte[][]> encodedViews(int dim, int count) {
+    Serializer<ViewEvent> serializer =
+        EventSerdes.viewEvents(new ViewEventParser(dim), FeatureEncoding.FLOAT32_BASE64)
+            .serializer();
+    Random random = new Random(3);
+    List<byte[][]> views = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[][] pair = new byte[2][];
+      for (int v = 0; v < 2; v++) {
+        float[] f = new float[dim];
+        for (int j = 0; j < dim; j++) {
+          f[j] = random.nextFloat();
+        }
+        pair[v] = serializer.serialize(null, new ViewEvent(ID_PLACEHOLDER, v, f, null, null));
+      }
+      views.add(pair);
+    }
+    return views;
+  }
+
+  private static final String ID_PLACEHOLDER = "@@@@@@@@";
+
+  private static byte[] withId(byte[] encoded, String id) {
+    String json = new String(encoded, StandardCharsets.UTF_8);
+    return json.replace(ID_PLACEHOLDER, id).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<String, byte[]> embeddings(
+      EmbeddedKafkaBroker broker, LearnerConfig config) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-reader");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(config.topics().embeddings()));
+    return consumer;
+  }
+}

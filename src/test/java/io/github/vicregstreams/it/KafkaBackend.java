@@ -1,0 +1,135 @@
+package io.github.vicregstreams.it;
+
+import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The Kafka cluster the integration tests run against: Testcontainers' {@link KafkaContainer} on
+ * {@code apache/kafka} when a container engine answers (CI prepares podman for it), else the
+ * embedded single-node KRaft broker. One per test JVM; it says which it is.
+ */
+abstract class KafkaBackend implements AutoCloseable {
+
+  /** The image at the pom's Kafka version; docker/prepare-podman.sh builds it without a registry. */
+  static final DockerImageName KAFKA_IMAGE = DockerImageName.parse("apache/kafka:4.4.0");
+
+  private static KafkaBackend shared;
+
+  /** What it is, for the test report. */
+  abstract String description();
+
+  abstract String bootstrapServers();
+
+  /** Makes the broker unreachable for {@code duration}, then brings it back at the same address. */
+  abstract void outage(Duration duration) throws InterruptedException;
+
+  @Override
+  public abstract void close();
+
+  /** The backend of this test JVM, started on first use and stopped when the JVM exits. */
+  static synchronized KafkaBackend shared() {
+    if (shared == null) {
+      shared = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "kafka-backend-stop"));
+      System.out.println("Broker for the integration tests: " + shared.description());
+    }
+    return shared;
+  }
+
+  private static KafkaBackend start() {
+    if (!Boolean.getBoolean("it.embedded") && DockerClientFactory.instance().isDockerAvailable()) {
+      return new Container();
+    }
+    System.out.println(
+        "No container engine answers (DOCKER_HOST="
+            + System.getenv("DOCKER_HOST")
+            + "): the integration tests use the embedded KRaft broker instead.");
+    return new Embedded();
+  }
+
+  /** A Testcontainers KafkaContainer. */
+  private static final class Container extends KafkaBackend {
+    private final KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
+
+    Container() {
+      kafka.withEnv("KAFKA_MESSAGE_MAX_BYTES", String.valueOf(EmbeddedKafkaBroker.MESSAGE_MAX_BYTES));
+      kafka.start();
+    }
+
+    @Override
+    String description() {
+      return "Testcontainers KafkaContainer " + kafka.getDockerImageName() + " at "
+          + kafka.getBootstrapServers();
+    }
+
+    @Override
+    String bootstrapServers() {
+      return kafka.getBootstrapServers();
+    }
+
+    @Override
+    void outage(Duration duration) throws InterruptedException {
+      var docker = DockerClientFactory.instance().client();
+      docker.pauseContainerCmd(kafka.getContainerId()).exec();
+      try {
+        Thread.sleep(duration.toMillis());
+      } finally {
+        docker.unpauseContainerCmd(kafka.getContainerId()).exec();
+      }
+    }
+
+    @Override
+    public void close() {
+      kafka.stop();
+    }
+  }
+
+  /** The in-process broker; an outage stops it and starts it again on the same port and data. */
+  private static final class Embedded extends KafkaBackend {
+    private final Path dataDir;
+    private EmbeddedKafkaBroker broker;
+    private final int port;
+
+    Embedded() {
+      try {
+        dataDir = Files.createTempDirectory("vicreg-it-broker");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      broker = EmbeddedKafkaBroker.builder().optDataDir(dataDir).build().start();
+      port = broker.port();
+    }
+
+    @Override
+    String description() {
+      return "embedded KRaft broker (Kafka 4.4.0, in the test JVM) at " + bootstrapServers();
+    }
+
+    @Override
+    synchronized String bootstrapServers() {
+      return EmbeddedKafkaBroker.HOST + ":" + port;
+    }
+
+    @Override
+    synchronized void outage(Duration duration) throws InterruptedException {
+      broker.stop();
+      Thread.sleep(duration.toMillis());
+      broker = EmbeddedKafkaBroker.builder().optDataDir(dataDir).optPort(port).build().start();
+      if (broker.port() != port) {
+        throw new IllegalStateException("The broker came back on another port: " + broker.port());
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      broker.stop();
+    }
+  }
+}

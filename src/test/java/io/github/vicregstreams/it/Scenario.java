@@ -1,0 +1,184 @@
+package io.github.vicregstreams.it;
+
+import io.github.vicregstreams.events.DeadLetter;
+import io.github.vicregstreams.events.EmbeddingEvent;
+import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.Metadata;
+import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.events.ViewEvent;
+import io.github.vicregstreams.events.ViewEventParser;
+import io.github.vicregstreams.topology.LearnerConfig;
+import io.github.vicregstreams.topology.TopicSetup;
+import io.github.vicregstreams.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * One integration scenario: its own topics and application id (a UUID prefix), a producer of
+ * views, read_committed consumers of every output, and learners started in their own JVMs.
+ */
+final class Scenario implements AutoCloseable {
+
+  static final int INPUT_DIM = 16;
+
+  final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
+  final KafkaBackend kafka;
+  final Path dir;
+  final Map<String, String> settings = new HashMap<>();
+  final LearnerConfig config;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final Serializer<ViewEvent> views;
+  private final KafkaConsumer<byte[], byte[]> outputs;
+  private final Deserializer<EmbeddingEvent> embeddingReader =
+      EventSerdes.embeddingEvents().deserializer();
+  private final Deserializer<MetricsEvent> metricsReader =
+      EventSerdes.metricsEvents().deserializer();
+  private final Deserializer<DeadLetter> deadLetterReader = EventSerdes.deadLetters().deserializer();
+
+  final List<EmbeddingEvent> embeddings = new ArrayList<>();
+  final List<MetricsEvent> metrics = new ArrayList<>();
+  final List<DeadLetter> deadLetters = new ArrayList<>();
+  final List<byte[]> checkpoints = new ArrayList<>();
+
+  Scenario(KafkaBackend kafka, Path dir, int viewPartitions, Map<String, String> extra) {
+    this.kafka = kafka;
+    this.dir = dir;
+    settings.put("bootstrap.servers", kafka.bootstrapServers());
+    settings.put("application.id", prefix);
+    for (String topic : List.of("views", "samples", "embeddings", "metrics", "dead-letters", "model", "pairs")) {
+      settings.put("topic." + topic, prefix + "." + topic);
+    }
+    settings.put("topic.partitions", String.valueOf(viewPartitions));
+    settings.put("model.input.dim", String.valueOf(INPUT_DIM));
+    settings.put("model.hidden.size", "32");
+    settings.put("model.projection.dim", "16");
+    settings.put("train.batch.size", "16");
+    settings.put("train.batch.window.ms", "1000");
+    settings.put("checkpoint.interval.steps", "5");
+    settings.put("device", "cpu");
+    // A killed instance's partitions move after the session time-out: keep it short here.
+    settings.put("consumer.session.timeout.ms", "10000");
+    settings.put("consumer.heartbeat.interval.ms", "1000");
+    settings.putAll(extra);
+    config = LearnerConfig.of(new HashMap<>(settings));
+
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      new TopicSetup(config).apply(admin, Duration.ofSeconds(60));
+    }
+
+    Properties producerProps = new Properties();
+    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+    producer =
+        new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+    views =
+        EventSerdes.viewEvents(new ViewEventParser(INPUT_DIM), FeatureEncoding.FLOAT32_BASE64)
+            .serializer();
+
+    Properties consumerProps = new Properties();
+    consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "-reader");
+    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    consumerProps.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
+    consumerProps.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
+    outputs =
+        new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Topics topics = config.topics();
+    outputs.subscribe(
+        List.of(topics.embeddings(), topics.metrics(), topics.deadLetters(), topics.model()));
+  }
+
+  /** Both views of pairs {@code from … to-1}, ids {@code p<i>}, metadata {@code {"index":i}}. */
+  void sendPairs(int from, int to) {
+    for (int i = from; i < to; i++) {
+      String id = "p" + i;
+      Metadata metadata = Metadata.of("{\"index\":" + i + "}");
+      for (int view = 0; view < 2; view++) {
+        ViewEvent event = new ViewEvent(id, view, features(i, view), null, metadata);
+        send(id.getBytes(StandardCharsets.UTF_8), views.serialize(null, event));
+      }
+    }
+    producer.flush();
+  }
+
+  void send(byte[] key, byte[] value) {
+    producer.send(new ProducerRecord<>(config.topics().views(), key, value));
+  }
+
+  void flush() {
+    producer.flush();
+  }
+
+  /** Features around one of four centres, with view-specific noise. */
+  static float[] features(int index, int view) {
+    Random centre = new Random(index % 4);
+    Random noise = new Random(index * 2L + view);
+    float[] f = new float[INPUT_DIM];
+    for (int j = 0; j < INPUT_DIM; j++) {
+      f[j] = (float) (centre.nextGaussian() + 0.1 * noise.nextGaussian());
+    }
+    return f;
+  }
+
+  LearnerProcess startLearner(String name) {
+    Map<String, String> own = new HashMap<>(settings);
+    own.put("state.dir", dir.resolve("state-" + name).toString());
+    return LearnerProcess.start(dir, prefix + "-" + name, own);
+  }
+
+  /** Reads what committed output has arrived since the last call. */
+  void poll() {
+    Topics topics = config.topics();
+    for (ConsumerRecord<byte[], byte[]> r : outputs.poll(Duration.ofMillis(200))) {
+      if (r.topic().equals(topics.embeddings())) {
+        embeddings.add(embeddingReader.deserialize(r.topic(), r.value()));
+      } else if (r.topic().equals(topics.metrics())) {
+        metrics.add(metricsReader.deserialize(r.topic(), r.value()));
+      } else if (r.topic().equals(topics.deadLetters())) {
+        deadLetters.add(deadLetterReader.deserialize(r.topic(), r.value()));
+      } else if (r.topic().equals(topics.model())) {
+        checkpoints.add(r.value());
+      }
+    }
+  }
+
+  /** Embeddings per id. */
+  Map<String, Long> embeddingCounts() {
+    Map<String, Long> counts = new HashMap<>();
+    embeddings.forEach(e -> counts.merge(e.id(), 1L, Long::sum));
+    return counts;
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+    outputs.close(Duration.ofSeconds(5));
+  }
+}
