@@ -255,6 +255,14 @@ public final class LearnerConfig extends AbstractConfig {
           + " (\"embeddingF32\", base64 of little-endian float32: exact, a third the size, and"
           + " several times cheaper to write; recommended for throughput).";
 
+  /** {@code collapse.std.threshold} */
+  public static final String COLLAPSE_STD_THRESHOLD_CONFIG = "collapse.std.threshold";
+
+  private static final String COLLAPSE_STD_THRESHOLD_DOC =
+      "The log warns of representation collapse when a projection dimension's std falls below"
+          + " this (the variance term aims at loss.variance.target; a collapsed dimension has"
+          + " std near sqrt(1e-4) = 0.01).";
+
   /** {@code events.max.record.bytes} */
   public static final String EVENTS_MAX_RECORD_BYTES_CONFIG = "events.max.record.bytes";
 
@@ -472,6 +480,13 @@ public final class LearnerConfig extends AbstractConfig {
                 ConfigDef.ValidString.in("json", "f32"),
                 Importance.LOW,
                 EMBEDDING_FORMAT_DOC)
+            .define(
+                COLLAPSE_STD_THRESHOLD_CONFIG,
+                Type.DOUBLE,
+                0.1,
+                ConfigDef.Range.atLeast(0),
+                Importance.LOW,
+                COLLAPSE_STD_THRESHOLD_DOC)
             .define(
                 EVENTS_MAX_RECORD_BYTES_CONFIG,
                 Type.INT,
@@ -764,6 +779,13 @@ public final class LearnerConfig extends AbstractConfig {
     return getString(EMBEDDING_FORMAT_CONFIG).equals("f32")
         ? FeatureEncoding.FLOAT32_BASE64
         : FeatureEncoding.JSON_ARRAY;
+  }
+
+  /**
+   * @return the projection std below which the log warns of collapse
+   */
+  public double collapseStdThreshold() {
+    return getDouble(COLLAPSE_STD_THRESHOLD_CONFIG);
   }
 
   /**

@@ -63,6 +63,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   private long lastStepEndNanos = -1;
 
   private DeadLetterCounter deadLetters;
+  private TrainerMetrics trainerMetrics;
 
   TrainingProcessor(LearnerConfig config) {
     this.config = config;
@@ -78,6 +79,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     // Stream threads start with autograd recording on; the training step turns it on for itself.
     Djl.disableGradientsOnThisThread();
     deadLetters = new DeadLetterCounter(context, LearnerTopology.TRAIN);
+    trainerMetrics = new TrainerMetrics(context, config.collapseStdThreshold());
     journal = context.getStateStore(LearnerTopology.PAIR_JOURNAL_STORE);
     state = context.getStateStore(LearnerTopology.TRAINER_STATE_STORE);
     byte[] savedCursor = state.get(CURSOR_KEY);
@@ -217,6 +219,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     long now = System.nanoTime();
     double seconds = lastStepEndNanos < 0 ? Double.NaN : (now - lastStepEndNanos) / 1e9;
     lastStepEndNanos = now;
+    trainerMetrics.recordStep(result, result.batchSize() / seconds);
     MetricsEvent metrics =
         new MetricsEvent(
             result.step(),
@@ -246,6 +249,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   /** Saves the trainer to its store and drops the journal entries the checkpoint covers. */
   private void checkpoint() {
     state.put(CHECKPOINT_KEY, trainer.checkpoint());
+    trainerMetrics.recordCheckpoint();
     for (long seq = cursor.checkpointedUpTo(); seq < cursor.trainedUpTo(); seq++) {
       journal.delete(seq);
     }
@@ -368,6 +372,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
       trainer.close();
       trainer = null;
       deadLetters.close();
+      trainerMetrics.close();
     }
   }
 }
