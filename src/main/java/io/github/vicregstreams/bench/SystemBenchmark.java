@@ -47,7 +47,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * their ratio, view-to-embedding latency at half the saturation rate, view serde throughput, and
  * RSS across many steps. Prints a table and writes the same as JSON.
  *
- * <p>Arguments (all optional): {@code --batch=256 --input-dim=784 --pairs=15360 --latency-seconds=20
+ * <p>Arguments (all optional): {@code --phases=bare,topology,latency,serde,rss --batch=256 --input-dim=784 --pairs=15360 --latency-seconds=20
  * --rss-steps=10000 --rss-batch=64 --out=bench-results/system.json}.
  */
 public final class SystemBenchmark {
@@ -76,6 +76,8 @@ public final class SystemBenchmark {
     int rssSteps = Integer.parseInt(options.getOrDefault("rss-steps", "10000"));
     int rssBatch = Integer.parseInt(options.getOrDefault("rss-batch", "64"));
     Path out = Path.of(options.getOrDefault("out", "bench-results/system.json"));
+    List<String> phases =
+        List.of(options.getOrDefault("phases", "bare,topology,latency,serde,rss").split(","));
     ModelSpec spec = ModelSpec.of(inputDim);
 
     Map<String, Object> report = new LinkedHashMap<>();
@@ -88,7 +90,7 @@ public final class SystemBenchmark {
 
     // 1. The bare loop.
     Map<String, Object> bare = new LinkedHashMap<>();
-    for (int b : new int[] {64, 256, 1024}) {
+    for (int b : phases.contains("bare") ? new int[] {64, 256, 1024} : new int[] {batch}) {
       double ms = TrainingBenchmark.medianStepMillis(spec, DeviceChoice.CPU, b, 8, 30);
       bare.put("batch" + b + "PairsPerSecond", Math.round(b / (ms / 1e3)));
       System.out.printf(Locale.ROOT, "bare loop   batch %4d: %7.2f ms/step %8.0f pairs/s%n", b, ms, b / (ms / 1e3));
@@ -112,14 +114,18 @@ public final class SystemBenchmark {
       report.put("topologyToBareRatio", Math.round(topologyRate / bareRate * 1000) / 1000.0);
 
       // 3. Latency at half the saturation rate.
-      Map<String, Object> latency =
-          latency(broker, dir, spec, batch, topologyRate / 2, Duration.ofSeconds(latencySeconds));
-      report.put("latency", latency);
+      if (phases.contains("latency")) {
+        Map<String, Object> latency =
+            latency(broker, dir, spec, batch, topologyRate / 2, Duration.ofSeconds(latencySeconds));
+        report.put("latency", latency);
+      }
     }
 
     // 4. Serde throughput of view events.
     List<SerdeBenchmark.Result> serde =
-        SerdeBenchmark.run(new SerdeBenchmark.Options(inputDim, 2_000, 3, 5, 300));
+        phases.contains("serde")
+            ? SerdeBenchmark.run(new SerdeBenchmark.Options(inputDim, 2_000, 3, 5, 300))
+            : List.of();
     List<Map<String, Object>> serdeRows = new ArrayList<>();
     for (SerdeBenchmark.Result r : serde) {
       System.out.println("serde       " + r);
@@ -133,7 +139,7 @@ public final class SystemBenchmark {
     report.put("serde", serdeRows);
 
     // 5. RSS across many steps after warm-up.
-    if (rssSteps > 0) {
+    if (rssSteps > 0 && phases.contains("rss")) {
       report.put("rss", TrainingBenchmark.measureRss(spec, DeviceChoice.CPU, rssBatch, rssSteps, inputDim));
     }
 
