@@ -98,6 +98,91 @@ public final class Augmentations {
         .orElseGet(Augmentations::vectorDefaults);
   }
 
+  /** The syntax of {@link #parse}, for messages and help texts. */
+  public static final String SPEC_SYNTAX =
+      "'default', 'none', or steps separated by commas: shift:PIXELS, flip:P, erase:P,"
+          + " crop:MIN_SCALE, noise:SIGMA, mask:FRACTION, scale:MIN-MAX"
+          + " (e.g. shift:1,noise:0.05)";
+
+  /**
+   * Parses a pipeline from a short text, for command lines: {@code default} ({@link
+   * #defaultsFor}), {@code none}, or steps applied in the order given, separated by commas:
+   * {@code shift:PIXELS}, {@code flip:P}, {@code erase:P} (area {@value
+   * RandomErasing#DEFAULT_MIN_AREA} to {@value RandomErasing#DEFAULT_MAX_AREA}), {@code
+   * crop:MIN_SCALE} (random resized crop, scale up to 1), {@code noise:SIGMA}, {@code
+   * mask:FRACTION}, {@code scale:MIN-MAX}.
+   *
+   * @param spec the text
+   * @param dataset the data it applies to: image steps need its image shape
+   * @return the pipeline
+   * @throws IllegalArgumentException naming the bad step, e.g. an image step for vector data
+   */
+  public static Augmentation parse(String spec, Dataset dataset) {
+    Objects.requireNonNull(spec, "spec must not be null");
+    Objects.requireNonNull(dataset, "dataset must not be null");
+    String trimmed = spec.trim();
+    if (trimmed.equals("default")) {
+      return defaultsFor(dataset);
+    }
+    if (trimmed.equals("none")) {
+      return identity();
+    }
+    List<Augmentation> steps = new java.util.ArrayList<>();
+    for (String step : trimmed.split(",")) {
+      String[] parts = step.trim().split(":", 2);
+      if (parts.length != 2 || parts[1].isBlank()) {
+        throw new IllegalArgumentException(
+            "Augmentation step '" + step.trim() + "' needs a value. Syntax: " + SPEC_SYNTAX);
+      }
+      String name = parts[0].trim();
+      String value = parts[1].trim();
+      try {
+        steps.add(
+            switch (name) {
+              case "shift" -> new RandomShift(image(dataset, name), Integer.parseInt(value));
+              case "flip" -> new HorizontalFlip(image(dataset, name), Double.parseDouble(value));
+              case "erase" ->
+                  new RandomErasing(
+                      image(dataset, name),
+                      Double.parseDouble(value),
+                      RandomErasing.DEFAULT_MIN_AREA,
+                      RandomErasing.DEFAULT_MAX_AREA);
+              case "crop" -> new RandomResizedCrop(image(dataset, name), Double.parseDouble(value), 1.0);
+              case "noise" -> new GaussianNoise(Double.parseDouble(value));
+              case "mask" -> new RandomMasking(Double.parseDouble(value));
+              case "scale" -> {
+                String[] range = value.split("-", 2);
+                if (range.length != 2) {
+                  throw new IllegalArgumentException(
+                      "Augmentation step scale takes MIN-MAX, e.g. scale:0.9-1.1. Got: " + value);
+                }
+                yield new RandomScaling(Double.parseDouble(range[0]), Double.parseDouble(range[1]));
+              }
+              default ->
+                  throw new IllegalArgumentException(
+                      "Unknown augmentation step '" + name + "'. Syntax: " + SPEC_SYNTAX);
+            });
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "Augmentation step " + name + " takes a number. Got: " + value, e);
+      }
+    }
+    return compose(steps.toArray(new Augmentation[0]));
+  }
+
+  private static ImageShape image(Dataset dataset, String step) {
+    return dataset
+        .imageShape()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "Augmentation step "
+                        + step
+                        + " works on images, but "
+                        + dataset.name()
+                        + " holds plain feature vectors"));
+  }
+
   /** Augmentations applied one after the other. */
   private record Composed(List<Augmentation> steps) implements Augmentation {
 

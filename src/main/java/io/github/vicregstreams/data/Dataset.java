@@ -206,6 +206,68 @@ public final class Dataset {
         imageShape);
   }
 
+  /**
+   * Rows {@code from} (inclusive) to {@code to} (exclusive), e.g. to split one generated dataset
+   * into a training and a test part.
+   *
+   * @param from the first row
+   * @param to one past the last row, greater than {@code from}
+   * @return a dataset of {@code to - from} rows, named e.g. {@code synthetic-rows100-200}
+   * @throws IndexOutOfBoundsException if the range is not within the rows or is empty
+   */
+  public Dataset slice(int from, int to) {
+    Objects.checkFromToIndex(from, to, rows());
+    if (to == from) {
+      throw new IndexOutOfBoundsException("A slice needs at least one row. Got: [" + from + ", " + to + ")");
+    }
+    if (from == 0 && to == rows()) {
+      return this;
+    }
+    return new Dataset(
+        name + "-rows" + from + "-" + to,
+        Arrays.copyOfRange(features, from, to),
+        labels == null ? null : Arrays.copyOfRange(labels, from, to),
+        imageShape);
+  }
+
+  /**
+   * The given rows, in the given order, e.g. a seeded subset of labelled samples.
+   *
+   * @param rowIndices at least one row index; indices may repeat
+   * @return a dataset of {@code rowIndices.length} rows
+   * @throws IndexOutOfBoundsException if an index is not a row
+   * @throws IllegalArgumentException if no index is given
+   */
+  public Dataset subset(int[] rowIndices) {
+    Objects.requireNonNull(rowIndices, "rowIndices must not be null");
+    if (rowIndices.length == 0) {
+      throw new IllegalArgumentException("A subset needs at least one row. Got: 0");
+    }
+    float[][] rows = new float[rowIndices.length][];
+    int[] subsetLabels = labels == null ? null : new int[rowIndices.length];
+    for (int i = 0; i < rowIndices.length; i++) {
+      int row = Objects.checkIndex(rowIndices[i], features.length);
+      rows[i] = features[row];
+      if (subsetLabels != null) {
+        subsetLabels[i] = labels[row];
+      }
+    }
+    return new Dataset(name + "-subset" + rowIndices.length, rows, subsetLabels, imageShape);
+  }
+
+  /**
+   * All rows, as one matrix. The rows are copies: changing them does not change the dataset.
+   *
+   * @return {@code [rows()][featureDim()]}
+   */
+  public float[][] featureMatrix() {
+    float[][] copy = new float[features.length][];
+    for (int i = 0; i < features.length; i++) {
+      copy[i] = features[i].clone();
+    }
+    return copy;
+  }
+
   @Override
   public String toString() {
     return "Dataset["

@@ -1,0 +1,112 @@
+package io.github.vicregstreams.cli;
+
+import io.github.vicregstreams.vicreg.CheckpointInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads the latest checkpoint of a model from the (compacted) model topic. */
+final class ModelTopic {
+
+  /** Records read back from the end before reading the whole topic. */
+  private static final int TAIL = 16;
+
+  /** Larger than any checkpoint the learner's producer may send. */
+  private static final int FETCH_BYTES = 80 * 1024 * 1024;
+
+  private ModelTopic() {}
+
+  /** A checkpoint and its step. */
+  record Checkpoint(long step, byte[] bytes) {}
+
+  /**
+   * The newest committed checkpoint with key {@code modelName}, if any.
+   *
+   * @throws KafkaException if the topic does not exist or the cluster does not answer in time
+   */
+  static Optional<Checkpoint> latest(
+      String bootstrapServers,
+      String topic,
+      String modelName,
+      Map<String, Object> clientSettings,
+      Duration timeout) {
+    Map<String, Object> config = new HashMap<>(clientSettings);
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FETCH_BYTES);
+    config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_BYTES);
+    config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+      if (infos == null || infos.isEmpty()) {
+        throw new KafkaException(
+            "Model topic " + topic + " does not exist at " + bootstrapServers);
+      }
+      List<TopicPartition> partitions = new ArrayList<>();
+      infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+      Optional<Checkpoint> tail = read(consumer, partitions, begin, end, modelName, timeout, TAIL);
+      return tail.isPresent() ? tail : read(consumer, partitions, begin, end, modelName, timeout, -1);
+    }
+  }
+
+  private static Optional<Checkpoint> read(
+      KafkaConsumer<String, byte[]> consumer,
+      List<TopicPartition> partitions,
+      Map<TopicPartition, Long> begin,
+      Map<TopicPartition, Long> end,
+      String modelName,
+      Duration timeout,
+      int tail) {
+    for (TopicPartition partition : partitions) {
+      long from = tail < 0 ? begin.get(partition) : Math.max(begin.get(partition), end.get(partition) - tail);
+      consumer.seek(partition, from);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ConsumerRecord<String, byte[]> newest = null;
+    while (!atEnd(consumer, partitions, end)) {
+      if (System.nanoTime() > deadline) {
+        throw new KafkaException(
+            "Reading the model topic did not finish within " + timeout.toSeconds() + " s");
+      }
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        if (modelName.equals(record.key())
+            && record.value() != null
+            && (newest == null || record.timestamp() >= newest.timestamp())) {
+          newest = record;
+        }
+      }
+    }
+    if (newest == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Checkpoint(CheckpointInfo.of(newest.value()).step(), newest.value()));
+  }
+
+  private static boolean atEnd(
+      KafkaConsumer<String, byte[]> consumer,
+      List<TopicPartition> partitions,
+      Map<TopicPartition, Long> end) {
+    for (TopicPartition partition : partitions) {
+      if (consumer.position(partition) < end.get(partition)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,157 @@
+package io.github.vicregstreams.cli;
+
+import io.github.vicregstreams.data.Dataset;
+import io.github.vicregstreams.data.ViewGenerator;
+import io.github.vicregstreams.data.ViewPair;
+import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.Metadata;
+import io.github.vicregstreams.events.SampleEvent;
+import io.github.vicregstreams.events.SampleEventParser;
+import io.github.vicregstreams.events.ViewEvent;
+import io.github.vicregstreams.events.ViewEventParser;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Streams a dataset to the views topic as pairs of augmented views: for each sample, view 0 and
+ * view 1 back to back under the key {@code <split>-<index>-p<pass>}, with metadata {@code
+ * {"label":L,"index":I}}; optionally the un-augmented sample to the samples topic too.
+ */
+final class PairProducer implements AutoCloseable {
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final Serializer<ViewEvent> views;
+  private final Serializer<SampleEvent> samples;
+  private final AtomicReference<Exception> firstError = new AtomicReference<>();
+  private final Callback callback =
+      (metadata, exception) -> {
+        if (exception != null) {
+          firstError.compareAndSet(null, exception);
+        }
+      };
+
+  /**
+   * @param bootstrapServers the cluster
+   * @param inputDim the feature count (for the serializers' parsers)
+   * @param encoding how features are written
+   * @param clientSettings extra producer settings (security and the like)
+   */
+  PairProducer(
+      String bootstrapServers,
+      int inputDim,
+      FeatureEncoding encoding,
+      Map<String, Object> clientSettings) {
+    Map<String, Object> config = new HashMap<>(clientSettings);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    config.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+    this.producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    this.views = EventSerdes.viewEvents(new ViewEventParser(inputDim), encoding).serializer();
+    this.samples =
+        EventSerdes.sampleEvents(new SampleEventParser(inputDim), encoding).serializer();
+  }
+
+  /**
+   * Sends {@code count} samples of {@code data}, {@code passes} times, as pairs.
+   *
+   * @param viewsTopic where views go
+   * @param samplesTopic where un-augmented samples go, or null for none
+   * @param rate pairs per second at most, 0 for no limit
+   * @param onPair told the number of pairs sent so far, after each pair
+   * @param stop checked before each pair; true ends the stream early
+   * @return the number of pairs sent
+   * @throws KafkaException if a send failed
+   * @throws InterruptedException if interrupted while waiting for the rate limit
+   */
+  long send(
+      Dataset data,
+      String idPrefix,
+      ViewGenerator generator,
+      int count,
+      int passes,
+      double rate,
+      String viewsTopic,
+      String samplesTopic,
+      LongConsumer onPair,
+      BooleanSupplier stop)
+      throws InterruptedException {
+    Objects.requireNonNull(data, "data must not be null");
+    int rows = Math.min(count, data.rows());
+    long sent = 0;
+    long started = System.nanoTime();
+    double nanosPerPair = rate > 0 ? 1e9 / rate : 0;
+    for (int pass = 0; pass < passes; pass++) {
+      for (int index = 0; index < rows; index++) {
+        if (stop.getAsBoolean()) {
+          producer.flush();
+          return sent;
+        }
+        throwIfFailed();
+        if (nanosPerPair > 0) {
+          long due = started + (long) (sent * nanosPerPair);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+        }
+        float[] features = data.features(index);
+        Metadata metadata =
+            Metadata.of(
+                "{\"label\":"
+                    + (data.hasLabels() ? Integer.toString(data.label(index)) : "null")
+                    + ",\"index\":"
+                    + index
+                    + "}");
+        String id = idPrefix + "-" + index + "-p" + pass;
+        ViewPair pair = generator.views(features, (long) pass * rows + index);
+        long now = System.currentTimeMillis();
+        for (int view = 0; view < 2; view++) {
+          ViewEvent event = new ViewEvent(id, view, pair.view(view), now, metadata);
+          producer.send(
+              new ProducerRecord<>(viewsTopic, id, views.serialize(viewsTopic, event)), callback);
+        }
+        if (samplesTopic != null && pass == 0) {
+          String sampleId = idPrefix + "-" + index;
+          SampleEvent sample = new SampleEvent(sampleId, features, now, metadata);
+          producer.send(
+              new ProducerRecord<>(
+                  samplesTopic, sampleId, samples.serialize(samplesTopic, sample)),
+              callback);
+        }
+        sent++;
+        onPair.accept(sent);
+      }
+    }
+    producer.flush();
+    throwIfFailed();
+    return sent;
+  }
+
+  private void throwIfFailed() {
+    Exception error = firstError.get();
+    if (error != null) {
+      throw new KafkaException("Sending views failed: " + ErrorHandler.oneLine(error), error);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close(java.time.Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,93 @@
+package io.github.vicregstreams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.ViewEvent;
+import io.github.vicregstreams.events.ViewEventParser;
+import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ProduceCommandTest {
+
+  private static EmbeddedKafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.builder().build().start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.stop();
+  }
+
+  @Test
+  void shouldSendCountPairsTimesPassesAsTwoViewsEachWithIdsAndMetadata() {
+    String views = "views-" + UUID.randomUUID();
+    // Given 5 synthetic samples (64 features), streamed twice
+    CliRun run =
+        CliRun.of(
+            "produce",
+            "--bootstrap-servers", broker.bootstrapServers(),
+            "--dataset", "synthetic:50",
+            "--count", "5",
+            "--passes", "2",
+            "topic.views=" + views,
+            "topic.samples=samples-" + UUID.randomUUID(),
+            "topic.embeddings=embeddings-" + UUID.randomUUID(),
+            "topic.metrics=metrics-" + UUID.randomUUID(),
+            "topic.dead-letters=dl-" + UUID.randomUUID(),
+            "topic.model=model-" + UUID.randomUUID(),
+            "topic.pairs=pairs-" + UUID.randomUUID());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("Sent 10 pairs (20 views)");
+    List<ConsumerRecord<String, byte[]>> records = consume(views, 20);
+    assertThat(records).hasSize(20);
+    // Then: view 0 and view 1 of each sample back to back, keyed by <split>-<index>-p<pass>
+    var parser = EventSerdes.viewEvents(new ViewEventParser(64), FeatureEncoding.FLOAT32_BASE64);
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      ViewEvent event = parser.deserializer().deserialize(views, records.get(i).value());
+      assertThat(event.id()).isEqualTo(records.get(i).key());
+      assertThat(event.view()).isEqualTo(i % 2);
+      assertThat(event.featureCount()).isEqualTo(64);
+      keys.add(records.get(i).key());
+    }
+    assertThat(keys).startsWith("train-0-p0", "train-0-p0", "train-1-p0").endsWith("train-4-p1");
+    ViewEvent first = parser.deserializer().deserialize(views, records.get(0).value());
+    assertThat(first.metadata().json()).matches("\\{\"label\":\\d+,\"index\":0}");
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> consume(String topic, int expected) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      while (records.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+}
