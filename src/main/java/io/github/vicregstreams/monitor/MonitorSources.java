@@ -1,0 +1,46 @@
+package io.github.vicregstreams.monitor;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where the monitor reads the learner's output: the cluster, the client settings it needs
+ * (security, for example) and the three output topics.
+ *
+ * <p>From a learner configuration: {@code new MonitorSources(bootstrap, consumerSettings,
+ * topics.metrics(), topics.embeddings(), topics.model())}.
+ *
+ * @param bootstrapServers the brokers, host:port,…
+ * @param clientSettings extra consumer settings (e.g. {@code security.protocol}); bootstrap,
+ *     deserializers, isolation level and offsets are the monitor's own
+ * @param metricsTopic the metrics topic
+ * @param embeddingsTopic the embeddings topic
+ * @param modelTopic the model (checkpoint) topic
+ */
+public record MonitorSources(
+    String bootstrapServers,
+    Map<String, Object> clientSettings,
+    String metricsTopic,
+    String embeddingsTopic,
+    String modelTopic) {
+
+  /**
+   * Creates sources; the settings are copied.
+   *
+   * @throws IllegalArgumentException if a name is blank
+   */
+  public MonitorSources {
+    requireName("bootstrapServers", bootstrapServers);
+    clientSettings = Map.copyOf(Objects.requireNonNull(clientSettings, "clientSettings"));
+    requireName("metricsTopic", metricsTopic);
+    requireName("embeddingsTopic", embeddingsTopic);
+    requireName("modelTopic", modelTopic);
+  }
+
+  private static void requireName(String what, String value) {
+    Objects.requireNonNull(value, what + " must not be null");
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be blank. Got: \"" + value + "\"");
+    }
+  }
+}
