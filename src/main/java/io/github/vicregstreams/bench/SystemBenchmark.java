@@ -47,10 +47,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * their ratio, view-to-embedding latency at half the saturation rate, view serde throughput, and
  * RSS across many steps. Prints a table and writes the same as JSON.
  *
- * <p>Arguments (all optional): {@code --phases=bare,topology,latency,serde,rss --batch=256 --input-dim=784 --pairs=15360 --latency-seconds=20
+ * <p>Arguments (all optional): {@code --phases=bare,topology,latency,serde,rss
+ * --learner=key=value;key=value --batch=256 --input-dim=784 --pairs=15360 --latency-seconds=20
  * --rss-steps=10000 --rss-batch=64 --out=bench-results/system.json}.
  */
 public final class SystemBenchmark {
+
+  /** Learner settings given with {@code --learner=key=value;key=value}. */
+  private static final Map<String, String> EXTRA_SETTINGS = new HashMap<>();
 
   private SystemBenchmark() {}
 
@@ -68,6 +72,12 @@ public final class SystemBenchmark {
         throw new IllegalArgumentException("arguments look like --name=value. Got: " + arg);
       }
       options.put(arg.substring(2, eq), arg.substring(eq + 1));
+    }
+    for (String setting : options.getOrDefault("learner", "").split(";")) {
+      if (!setting.isBlank()) {
+        int eq = setting.indexOf('=');
+        EXTRA_SETTINGS.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+      }
     }
     int batch = Integer.parseInt(options.getOrDefault("batch", "256"));
     int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
@@ -163,6 +173,7 @@ public final class SystemBenchmark {
     settings.put("embedding.format", "f32");
     settings.put("device", "cpu");
     settings.put("state.dir", dir.resolve("state-" + prefix).toString());
+    settings.putAll(EXTRA_SETTINGS);
     return settings;
   }
 

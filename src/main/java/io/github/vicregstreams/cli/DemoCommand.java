@@ -12,6 +12,7 @@ import io.github.vicregstreams.eval.KnnClassifier;
 import io.github.vicregstreams.eval.LinearProbe;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.monitor.LearnerMonitor;
 import io.github.vicregstreams.topology.LearnerApp;
 import io.github.vicregstreams.topology.LearnerConfig;
 import java.io.IOException;
@@ -202,6 +203,7 @@ final class DemoCommand implements Callable<Integer> {
     String bootstrap = broker.bootstrapServers();
     Clusters.setUpTopics(config, bootstrap, Duration.ofSeconds(30));
     LearnerApp app = resources.app(LearnerApp.start(config, bootstrap));
+    resources.monitor(Monitors.start(config, bootstrap, app, out).orElse(null));
     long total = (long) train.rows() * passes;
     out.printf(
         Locale.ROOT,
@@ -451,6 +453,7 @@ final class DemoCommand implements Callable<Integer> {
     private final boolean temporary;
     private EmbeddedKafkaBroker broker;
     private LearnerApp app;
+    private LearnerMonitor monitor;
     private boolean closed;
 
     Resources(Path dir, boolean temporary) {
@@ -476,7 +479,18 @@ final class DemoCommand implements Callable<Integer> {
       return started;
     }
 
+    synchronized void monitor(LearnerMonitor started) {
+      if (closed && started != null) {
+        started.close();
+      }
+      monitor = started;
+    }
+
     synchronized void closeApp() {
+      if (monitor != null) {
+        monitor.close();
+        monitor = null;
+      }
       if (app != null) {
         app.close();
         app = null;

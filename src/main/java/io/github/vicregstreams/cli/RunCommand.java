@@ -1,6 +1,7 @@
 package io.github.vicregstreams.cli;
 
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.monitor.LearnerMonitor;
 import io.github.vicregstreams.topology.LearnerApp;
 import io.github.vicregstreams.topology.LearnerConfig;
 import java.io.PrintWriter;
@@ -81,7 +82,9 @@ final class RunCommand implements Callable<Integer> {
       if (!created.isEmpty()) {
         out.println("Created topics: " + String.join(", ", created));
       }
-      lifecycle.started(LearnerApp.start(config, bootstrap));
+      LearnerApp app = LearnerApp.start(config, bootstrap);
+      lifecycle.started(app);
+      lifecycle.monitor(Monitors.start(config, bootstrap, app, out).orElse(null));
       out.println(
           "Learner running: application.id="
               + config.applicationId()
@@ -113,6 +116,7 @@ final class RunCommand implements Callable<Integer> {
     private final EmbeddedKafkaBroker broker;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile LearnerApp app;
+    private volatile LearnerMonitor monitor;
     private volatile boolean stopping;
 
     Lifecycle(EmbeddedKafkaBroker broker) {
@@ -123,6 +127,13 @@ final class RunCommand implements Callable<Integer> {
       this.app = learner;
       if (stopping) {
         learner.close();
+      }
+    }
+
+    void monitor(LearnerMonitor started) {
+      this.monitor = started;
+      if (stopping && started != null) {
+        started.close();
       }
     }
 
@@ -148,6 +159,9 @@ final class RunCommand implements Callable<Integer> {
       }
       stopping = true;
       try {
+        if (monitor != null) {
+          monitor.close();
+        }
         if (app != null) {
           app.close();
         }

@@ -2,6 +2,8 @@ package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.EventLimits;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.monitor.CollapseDetector;
+import io.github.vicregstreams.monitor.MonitorConfig;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.LossWeights;
 import io.github.vicregstreams.vicreg.ModelSpec;
@@ -259,9 +261,35 @@ public final class LearnerConfig extends AbstractConfig {
   public static final String COLLAPSE_STD_THRESHOLD_CONFIG = "collapse.std.threshold";
 
   private static final String COLLAPSE_STD_THRESHOLD_DOC =
-      "The log warns of representation collapse when a projection dimension's std falls below"
-          + " this (the variance term aims at loss.variance.target; a collapsed dimension has"
-          + " std near sqrt(1e-4) = 0.01).";
+      "The log warns of representation collapse when the mean per-dimension std of the"
+          + " projections falls below this (the variance term aims at loss.variance.target; a"
+          + " collapsed dimension has std near sqrt(1e-4) = 0.01).";
+
+  /** {@code collapse.rank.threshold} */
+  public static final String COLLAPSE_RANK_THRESHOLD_CONFIG = "collapse.rank.threshold";
+
+  private static final String COLLAPSE_RANK_THRESHOLD_DOC =
+      "The log warns of collapse when the effective rank of a training batch's embeddings"
+          + " (exp of the entropy of its normalised singular values; checked every few steps)"
+          + " falls below this.";
+
+  /** {@code monitor.enabled} */
+  public static final String MONITOR_ENABLED_CONFIG = "monitor.enabled";
+
+  private static final String MONITOR_ENABLED_DOC =
+      "Whether the command line starts the HTTP monitor: /health, /metrics (Prometheus), /model"
+          + " and the dashboard at /.";
+
+  /** {@code monitor.address} */
+  public static final String MONITOR_ADDRESS_CONFIG = "monitor.address";
+
+  private static final String MONITOR_ADDRESS_DOC =
+      "Address the monitor binds to; the default keeps it on this machine.";
+
+  /** {@code monitor.port} */
+  public static final String MONITOR_PORT_CONFIG = "monitor.port";
+
+  private static final String MONITOR_PORT_DOC = "Port of the monitor; 0 takes any free port.";
 
   /** {@code events.max.record.bytes} */
   public static final String EVENTS_MAX_RECORD_BYTES_CONFIG = "events.max.record.bytes";
@@ -487,6 +515,29 @@ public final class LearnerConfig extends AbstractConfig {
                 ConfigDef.Range.atLeast(0),
                 Importance.LOW,
                 COLLAPSE_STD_THRESHOLD_DOC)
+            .define(
+                COLLAPSE_RANK_THRESHOLD_CONFIG,
+                Type.DOUBLE,
+                CollapseDetector.Thresholds.DEFAULTS.minEffectiveRank(),
+                ConfigDef.Range.atLeast(0),
+                Importance.LOW,
+                COLLAPSE_RANK_THRESHOLD_DOC)
+            .define(
+                MONITOR_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, MONITOR_ENABLED_DOC)
+            .define(
+                MONITOR_ADDRESS_CONFIG,
+                Type.STRING,
+                MonitorConfig.DEFAULT_ADDRESS,
+                new ConfigDef.NonEmptyString(),
+                Importance.LOW,
+                MONITOR_ADDRESS_DOC)
+            .define(
+                MONITOR_PORT_CONFIG,
+                Type.INT,
+                MonitorConfig.DEFAULT_PORT,
+                ConfigDef.Range.between(0, 65535),
+                Importance.MEDIUM,
+                MONITOR_PORT_DOC)
             .define(
                 EVENTS_MAX_RECORD_BYTES_CONFIG,
                 Type.INT,
@@ -782,10 +833,22 @@ public final class LearnerConfig extends AbstractConfig {
   }
 
   /**
-   * @return the projection std below which the log warns of collapse
+   * @return the thresholds below which the log warns of collapse
    */
-  public double collapseStdThreshold() {
-    return getDouble(COLLAPSE_STD_THRESHOLD_CONFIG);
+  public CollapseDetector.Thresholds collapseThresholds() {
+    return new CollapseDetector.Thresholds(
+        getDouble(COLLAPSE_STD_THRESHOLD_CONFIG), getDouble(COLLAPSE_RANK_THRESHOLD_CONFIG));
+  }
+
+  /**
+   * @return where the monitor listens, and whether it runs
+   */
+  public MonitorConfig monitorConfig() {
+    return MonitorConfig.defaults()
+        .withEnabled(getBoolean(MONITOR_ENABLED_CONFIG))
+        .withAddress(getString(MONITOR_ADDRESS_CONFIG))
+        .withPort(getInt(MONITOR_PORT_CONFIG))
+        .withCollapse(collapseThresholds());
   }
 
   /**

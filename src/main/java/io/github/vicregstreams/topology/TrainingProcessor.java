@@ -79,7 +79,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     // Stream threads start with autograd recording on; the training step turns it on for itself.
     Djl.disableGradientsOnThisThread();
     deadLetters = new DeadLetterCounter(context, LearnerTopology.TRAIN);
-    trainerMetrics = new TrainerMetrics(context, config.collapseStdThreshold());
+    trainerMetrics = new TrainerMetrics(context, config.collapseThresholds());
     journal = context.getStateStore(LearnerTopology.PAIR_JOURNAL_STORE);
     state = context.getStateStore(LearnerTopology.TRAINER_STATE_STORE);
     byte[] savedCursor = state.get(CURSOR_KEY);
@@ -219,7 +219,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     long now = System.nanoTime();
     double seconds = lastStepEndNanos < 0 ? Double.NaN : (now - lastStepEndNanos) / 1e9;
     lastStepEndNanos = now;
-    trainerMetrics.recordStep(result, result.batchSize() / seconds);
     MetricsEvent metrics =
         new MetricsEvent(
             result.step(),
@@ -233,6 +232,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
             result.projectionStdMean(),
             result.batchSize() / seconds,
             result.applied());
+    trainerMetrics.recordStep(metrics, result);
     if (!result.applied()) {
       log.warn(
           "Training step skipped: step=[{}] reason=[{}] batch=[{}]",
@@ -249,7 +249,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   /** Saves the trainer to its store and drops the journal entries the checkpoint covers. */
   private void checkpoint() {
     state.put(CHECKPOINT_KEY, trainer.checkpoint());
-    trainerMetrics.recordCheckpoint();
+    trainerMetrics.recordCheckpoint(trainer.step(), context().currentSystemTimeMs());
     for (long seq = cursor.checkpointedUpTo(); seq < cursor.trainedUpTo(); seq++) {
       journal.delete(seq);
     }

@@ -394,13 +394,21 @@ public final class VicregTrainer implements AutoCloseable {
     return gradients;
   }
 
-  /** The global L2 norm of all gradients, computed on the device with one copy to the host. */
+  /**
+   * The global L2 norm of all gradients: one norm per parameter on the device, combined on the
+   * host in double precision, so that large but finite gradients do not overflow float32 and
+   * read as infinite.
+   */
   private static double globalNorm(List<NDArray> gradients) {
     NDList norms = new NDList(gradients.size());
     for (NDArray gradient : gradients) {
       norms.add(gradient.norm());
     }
-    return NDArrays.stack(norms).norm().getFloat();
+    double sumOfSquares = 0;
+    for (float norm : NDArrays.stack(norms).toFloatArray()) {
+      sumOfSquares += (double) norm * norm;
+    }
+    return Math.sqrt(sumOfSquares);
   }
 
   private void applyUpdate(NDManager stepManager, List<NDArray> gradients) {

@@ -2,6 +2,7 @@ package io.github.vicregstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vicregstreams.monitor.TrainingSensors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +33,13 @@ class TrainerMetricsTest {
 
       double loss = d.metrics.readValuesToList().get(1).loss();
 
-      assertThat(value(d, "vicreg-steps-total")).isEqualTo(2);
-      assertThat(value(d, "vicreg-model-step")).isEqualTo(2);
-      assertThat(value(d, "vicreg-loss")).isEqualTo(loss);
-      assertThat(value(d, "vicreg-projection-std-min")).isPositive();
-      assertThat(value(d, "vicreg-checkpoints-total")).isEqualTo(1);
-      assertThat(value(d, "vicreg-skipped-steps-total")).isZero();
+      assertThat(value(d, TrainingSensors.STEPS_TOTAL)).isEqualTo(2);
+      assertThat(value(d, TrainingSensors.STEP)).isEqualTo(2);
+      assertThat(value(d, TrainingSensors.LOSS)).isEqualTo(loss);
+      assertThat(value(d, TrainingSensors.PROJECTION_STD_MIN)).isPositive();
+      assertThat(value(d, TrainingSensors.EFFECTIVE_RANK)).isGreaterThan(1);
+      assertThat(value(d, TrainingSensors.CHECKPOINT_STEP)).isEqualTo(2);
+      assertThat(value(d, TrainingSensors.SKIPPED_STEPS_TOTAL)).isZero();
     }
   }
 
@@ -54,8 +56,8 @@ class TrainerMetricsTest {
     }
 
     String log = captured.toString(StandardCharsets.UTF_8);
-    assertThat(log).contains("REPRESENTATION COLLAPSE: a projection dimension's std fell to");
+    assertThat(log).contains("COLLAPSE WARNING at step 1");
     // Once, not at every step.
-    assertThat(log.split("REPRESENTATION COLLAPSE", -1)).hasSize(2);
+    assertThat(log.split("COLLAPSE WARNING", -1)).hasSize(2);
   }
 }
