@@ -68,7 +68,7 @@ public final class InferenceBenchmark {
    * @throws Exception if the results file cannot be written or the broker fails
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = parse(args);
+    Map<String, String> options = BenchArgs.parse(args);
     int[] batches = ints(options.getOrDefault("batches", "1,8,32,128"));
     int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
     double seconds = Double.parseDouble(options.getOrDefault("seconds", "2"));
@@ -293,15 +293,4 @@ public final class InferenceBenchmark {
     return Arrays.stream(list.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
   }
 
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new LinkedHashMap<>();
-    for (String arg : args) {
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        throw new IllegalArgumentException("arguments look like --name=value. Got: " + arg);
-      }
-      int eq = arg.indexOf('=');
-      options.put(arg.substring(2, eq), arg.substring(eq + 1));
-    }
-    return options;
-  }
 }

@@ -65,14 +65,7 @@ public final class SystemBenchmark {
    * @throws Exception if the broker or a client fails
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      if (!arg.startsWith("--") || eq < 0) {
-        throw new IllegalArgumentException("arguments look like --name=value. Got: " + arg);
-      }
-      options.put(arg.substring(2, eq), arg.substring(eq + 1));
-    }
+    Map<String, String> options = BenchArgs.parse(args);
     for (String setting : options.getOrDefault("learner", "").split(";")) {
       if (!setting.isBlank()) {
         int eq = setting.indexOf('=');

@@ -42,7 +42,7 @@ public final class TrainingBenchmark {
    * @throws IOException if the results file cannot be written
    */
   public static void main(String[] args) throws IOException {
-    Map<String, String> options = parse(args);
+    Map<String, String> options = BenchArgs.parse(args);
     int[] batches =
         Arrays.stream(options.getOrDefault("batches", "64,256,1024").split(","))
             .mapToInt(s -> Integer.parseInt(s.trim()))
@@ -266,15 +266,4 @@ public final class TrainingBenchmark {
     return Math.round(value * 1000) / 1000.0;
   }
 
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new LinkedHashMap<>();
-    for (String arg : args) {
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        throw new IllegalArgumentException("arguments look like --name=value. Got: " + arg);
-      }
-      int eq = arg.indexOf('=');
-      options.put(arg.substring(2, eq), arg.substring(eq + 1));
-    }
-    return options;
-  }
 }
