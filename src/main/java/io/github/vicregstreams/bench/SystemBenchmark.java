@@ -180,7 +180,14 @@ public final class SystemBenchmark {
       awaitRunning(app);
       List<byte[][]> views = encodedViews(spec.encoderDim(), 512);
       long start = System.nanoTime();
-      Thread producer = new Thread(() -> produce(broker, config, views, pairs, 0), "bench-producer");
+      long[] producedNanos = new long[1];
+      Thread producer =
+          new Thread(
+              () -> {
+                produce(broker, config, views, pairs, 0);
+                producedNanos[0] = System.nanoTime() - start;
+              },
+              "bench-producer");
       producer.start();
       int seen = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -189,6 +196,12 @@ public final class SystemBenchmark {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       producer.join();
+      System.out.printf(
+          Locale.ROOT,
+          "producer    %d pairs sent and acknowledged in %.1f s (%.0f pairs/s)%n",
+          pairs,
+          producedNanos[0] / 1e9,
+          pairs / (producedNanos[0] / 1e9));
       if (seen < pairs) {
         throw new IllegalStateException("only " + seen + " of " + pairs + " embeddings arrived");
       }
