@@ -222,6 +222,14 @@ public final class LearnerConfig extends AbstractConfig {
           + " Steps since the last checkpoint are replayed from the changelogged batch journal"
           + " after a crash, so none is lost or repeated.";
 
+  /** {@code checkpoint.idle.ms} */
+  public static final String CHECKPOINT_IDLE_MS_CONFIG = "checkpoint.idle.ms";
+
+  private static final String CHECKPOINT_IDLE_MS_DOC =
+      "When steps were trained since the last checkpoint and no pair has arrived for this long"
+          + " (wall-clock), checkpoint them to the store and the model topic, so that a stream"
+          + " that stops does not leave its last steps out of the model topic.";
+
   /** {@code device} */
   public static final String DEVICE_CONFIG = "device";
 
@@ -480,6 +488,13 @@ public final class LearnerConfig extends AbstractConfig {
                 ConfigDef.Range.atLeast(1),
                 Importance.MEDIUM,
                 CHECKPOINT_INTERVAL_STEPS_DOC)
+            .define(
+                CHECKPOINT_IDLE_MS_CONFIG,
+                Type.LONG,
+                10_000L,
+                ConfigDef.Range.atLeast(1),
+                Importance.LOW,
+                CHECKPOINT_IDLE_MS_DOC)
             .define(
                 EMBEDDING_SOURCE_CONFIG,
                 Type.STRING,
@@ -800,6 +815,13 @@ public final class LearnerConfig extends AbstractConfig {
    */
   public int checkpointIntervalSteps() {
     return getInt(CHECKPOINT_INTERVAL_STEPS_CONFIG);
+  }
+
+  /**
+   * @return how long the trainer waits without pairs before checkpointing unsaved steps
+   */
+  public long checkpointIdleMs() {
+    return getLong(CHECKPOINT_IDLE_MS_CONFIG);
   }
 
   /**

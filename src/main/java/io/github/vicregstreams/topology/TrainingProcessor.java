@@ -61,6 +61,8 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   private TrainerCursor cursor;
   private long pendingSinceWallClock = -1;
   private long lastStepEndNanos = -1;
+  private long lastArrivalWallClock;
+  private long lastBatchTime;
 
   private DeadLetterCounter deadLetters;
   private TrainerMetrics trainerMetrics;
@@ -89,6 +91,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     if (cursor.pendingCount() > 0) {
       pendingSinceWallClock = context.currentSystemTimeMs();
     }
+    lastArrivalWallClock = context.currentSystemTimeMs();
     long interval = Math.max(1, Math.min(config.batchWindowMs(), MAX_WALL_CLOCK_CHECK_MS));
     context.schedule(
         Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::releaseIfIdle);
@@ -98,6 +101,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   public void process(Record<String, TrainingPair> record) {
     publishCheckpointIfBehind(record.timestamp());
     journal.put(cursor.nextSeq(), record.value());
+    lastArrivalWallClock = context().currentSystemTimeMs();
     if (cursor.pendingCount() == 0) {
       pendingSinceWallClock = context().currentSystemTimeMs();
     }
@@ -118,6 +122,15 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
       train((int) cursor.pendingCount());
       saveCursor();
     }
+    // A stream that stops between checkpoints would leave its last steps out of the model topic
+    // until the next record; once no pair has come for a while, checkpoint them.
+    if (!cursor.batchEnds().isEmpty()
+        && cursor.pendingCount() < 2
+        && now - lastArrivalWallClock >= config.checkpointIdleMs()) {
+      checkpoint();
+      publishCheckpoint(lastBatchTime);
+      saveCursor();
+    }
   }
 
   /** Trains the next {@code count} waiting pairs and publishes what the step produced. */
@@ -128,6 +141,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     for (TrainingPair pair : batch) {
       batchTime = Math.max(batchTime, pair.timestamp());
     }
+    lastBatchTime = batchTime;
     publishEmbeddings(batch, result);
     publishMetrics(result, batchTime);
     long next = cursor.trainedUpTo() + count;

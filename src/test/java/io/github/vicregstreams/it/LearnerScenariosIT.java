@@ -125,7 +125,13 @@ class LearnerScenariosIT {
 
   @Test
   void shouldRestartCleanlyInSecondsWithoutLosingAPair() throws Exception {
-    try (Scenario s = new Scenario(kafka, dir, 1, Map.of("consumer.session.timeout.ms", "45000"))) {
+    // No idle checkpoint before the stop: this test is about the one taken on close.
+    try (Scenario s =
+        new Scenario(
+            kafka,
+            dir,
+            1,
+            Map.of("consumer.session.timeout.ms", "45000", "checkpoint.idle.ms", "600000"))) {
       LearnerProcess first = s.startLearner("a");
       s.sendPairs(0, 168); // 10 full batches, and 8 pairs the batch window releases: step 11
       awaitEmbeddings(s, 168);

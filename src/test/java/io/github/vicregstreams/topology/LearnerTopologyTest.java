@@ -234,6 +234,21 @@ class LearnerTopologyTest {
   }
 
   @Test
+  void shouldCheckpointUnsavedStepsOnceTheStreamIsIdle() {
+    try (LearnerDriver d = driver(Map.of(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 100))) {
+      d.sendPairs("s", 8, 0); // two steps, no interval checkpoint
+      d.advanceWallClock(Duration.ofMillis(9_000));
+      assertThat(d.model.isEmpty()).isTrue();
+
+      d.advanceWallClock(Duration.ofMillis(1_000)); // checkpoint.idle.ms (10 s) since the last pair
+
+      assertThat(CheckpointInfo.of(d.model.readValue()).step()).isEqualTo(2);
+      d.advanceWallClock(Duration.ofSeconds(30));
+      assertThat(d.model.isEmpty()).isTrue(); // nothing unsaved: no second checkpoint
+    }
+  }
+
+  @Test
   void shouldSendBadRecordsToDeadLettersWhileGoodOnesKeepFlowing() {
     try (LearnerDriver d = driver()) {
       d.send("first", 0, 0);
