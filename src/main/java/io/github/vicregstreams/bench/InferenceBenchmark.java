@@ -52,7 +52,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * one core does for the learner alone.
  *
  * <p>Arguments (all optional): {@code --batches=1,8,32,128 --input-dim=784 --seconds=2 --repeats=5
- * --topology-events=20000 --topology-batches=1,32 --out=FILE}; {@code --topology-events=0} skips
+ * --topology-events=20000 --topology-batches=1,32 --embedding-format=f32 --out=FILE}; {@code --topology-events=0} skips
  * (b).
  */
 public final class InferenceBenchmark {
@@ -75,6 +75,7 @@ public final class InferenceBenchmark {
     int repeats = Integer.parseInt(options.getOrDefault("repeats", "5"));
     int topologyEvents = Integer.parseInt(options.getOrDefault("topology-events", "20000"));
     int[] topologyBatches = ints(options.getOrDefault("topology-batches", "1,32"));
+    String embeddingFormat = options.getOrDefault("embedding-format", "f32");
     ModelSpec spec = ModelSpec.of(inputDim);
 
     Map<String, Object> report = new LinkedHashMap<>();
@@ -84,7 +85,7 @@ public final class InferenceBenchmark {
     report.put("spec", spec.toString());
     report.put("model", bareModel(spec, batches, seconds, repeats));
     if (topologyEvents > 0) {
-      report.put("topology", topology(inputDim, topologyEvents, topologyBatches));
+      report.put("topology", topology(inputDim, topologyEvents, topologyBatches, embeddingFormat));
     }
     String out = options.get("out");
     if (out != null) {
@@ -149,7 +150,8 @@ public final class InferenceBenchmark {
     return events / ((now - start) / 1e9);
   }
 
-  private static List<Map<String, Object>> topology(int inputDim, int events, int[] batchSizes)
+  private static List<Map<String, Object>> topology(
+      int inputDim, int events, int[] batchSizes, String embeddingFormat)
       throws IOException, InterruptedException {
     System.out.printf(
         Locale.ROOT,
@@ -169,6 +171,7 @@ public final class InferenceBenchmark {
         settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
         settings.put(LearnerConfig.TOPIC_PARTITIONS_CONFIG, 1);
         settings.put(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, batch);
+        settings.put(LearnerConfig.EMBEDDING_FORMAT_CONFIG, embeddingFormat);
         for (Map.Entry<String, String> topic : topicKeys(prefix).entrySet()) {
           settings.put(topic.getKey(), topic.getValue());
         }
