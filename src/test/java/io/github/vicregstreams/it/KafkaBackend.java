@@ -43,6 +43,16 @@ abstract class KafkaBackend implements AutoCloseable {
     return shared;
   }
 
+  /**
+   * A backend of its own, for a test that disturbs the broker (an outage can leave a single-node
+   * KRaft broker fencing partitions for a while, which other tests must not inherit).
+   */
+  static KafkaBackend startDedicated() {
+    KafkaBackend backend = start();
+    System.out.println("Dedicated broker for one integration test: " + backend.description());
+    return backend;
+  }
+
   private static KafkaBackend start() {
     if (!Boolean.getBoolean("it.embedded") && DockerClientFactory.instance().isDockerAvailable()) {
       return new Container();
