@@ -114,20 +114,13 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
     SourceRecord source = SourceRecord.of(context(), record);
     Parsed<SampleEvent> parsed = parser.parse(record.key(), record.value());
     if (parsed instanceof Parsed.Rejected<SampleEvent> rejected) {
-      log.debug(
-          "Rejected sample: reason=[{}] detail=[{}] topic=[{}] partition=[{}] offset=[{}]",
-          rejected.reason().code(),
+      deadLetters.reject(
+          context(),
+          record,
+          source,
+          rejected.reason(),
           rejected.detail(),
-          source.topic(),
-          source.partition(),
-          source.offset());
-      deadLetters.record(rejected.reason());
-      context()
-          .forward(
-              record
-                  .withKey((Object) record.key())
-                  .withValue(source.deadLetter(rejected.reason(), rejected.detail())),
-              LearnerTopology.SAMPLE_DEAD_LETTERS_SINK);
+          LearnerTopology.SAMPLE_DEAD_LETTERS_SINK);
       return;
     }
     PendingSample sample =

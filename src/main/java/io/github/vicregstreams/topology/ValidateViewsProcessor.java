@@ -6,16 +6,12 @@ import io.github.vicregstreams.events.ViewEventParser;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Parses each record of the views topic: a valid view goes on to pairing, anything else to the
  * dead-letter topic with its reason and original bytes. Never throws on bad input.
  */
 final class ValidateViewsProcessor extends ContextualProcessor<byte[], byte[], Object, Object> {
-
-  private static final Logger log = LoggerFactory.getLogger(ValidateViewsProcessor.class);
 
   private final ViewEventParser parser;
   private DeadLetterCounter deadLetters;
@@ -35,19 +31,13 @@ final class ValidateViewsProcessor extends ContextualProcessor<byte[], byte[], O
     SourceRecord source = SourceRecord.of(context(), record);
     Parsed<ViewEvent> parsed = parser.parse(record.key(), record.value());
     if (parsed instanceof Parsed.Rejected<ViewEvent> rejected) {
-      log.debug(
-          "Rejected view: reason=[{}] detail=[{}] topic=[{}] partition=[{}] offset=[{}]",
-          rejected.reason().code(),
+      deadLetters.reject(
+          context(),
+          record,
+          source,
+          rejected.reason(),
           rejected.detail(),
-          source.topic(),
-          source.partition(),
-          source.offset());
-      deadLetters.record(rejected.reason());
-      context()
-          .forward(
-              record.withKey((Object) record.key())
-                  .withValue(source.deadLetter(rejected.reason(), rejected.detail())),
-              LearnerTopology.DEAD_LETTERS_SINK);
+          LearnerTopology.DEAD_LETTERS_SINK);
       return;
     }
     ViewEvent event = parsed.value();
