@@ -3,6 +3,8 @@ package io.github.vicregstreams.vicreg;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The VICReg objective on NDArrays.
@@ -70,9 +72,9 @@ final class VicregLoss {
       NDArray covarianceZPrime = covarianceOfCentred(centredZPrime);
       NDArray total =
           invariance
-              .mul(w.lambdaInv())
-              .add(varianceZ.add(varianceZPrime).mul(w.muVar()))
-              .add(covarianceZ.add(covarianceZPrime).mul(w.nuCov()));
+              .mul(scalar(z, w.lambdaInv()))
+              .add(varianceZ.add(varianceZPrime).mul(scalar(z, w.muVar())))
+              .add(covarianceZ.add(covarianceZPrime).mul(scalar(z, w.nuCov())));
       return LossBreakdown.of(
           scope.ret(
               new NDList(
@@ -93,21 +95,40 @@ final class VicregLoss {
 
   private static NDArray std(NDArray centred, VarianceEstimator estimator) {
     float divisor = estimator.divisor(centred.getShape().get(0));
-    return centred.square().sum(BATCH_AXIS).div(divisor).add(EPSILON).sqrt();
+    return centred
+        .square()
+        .sum(BATCH_AXIS)
+        .div(scalar(centred, divisor))
+        .add(scalar(centred, EPSILON))
+        .sqrt();
   }
 
   /** relu(γ − std), averaged over dimensions. */
   private static NDArray hinge(NDArray std, float target) {
-    return std.neg().add(target).maximum(0f).mean();
+    return std.neg().add(scalar(std, target)).maximum(scalar(std, 0f)).mean();
   }
 
   private static NDArray covarianceOfCentred(NDArray centred) {
     long n = centred.getShape().get(0);
     long d = centred.getShape().get(1);
-    NDArray cov = centred.transpose().matMul(centred).div((float) (n - 1));
+    NDArray cov = centred.transpose().matMul(centred).div(scalar(centred, n - 1));
     // A mask rather than "sum of all minus diagonal": when the diagonal dominates, the
     // subtraction would cancel most of the significant digits of the off-diagonal sum.
-    NDArray offDiagonal = centred.getManager().eye((int) d).neg().add(1f);
-    return cov.mul(offDiagonal).square().sum().div((float) d);
+    NDArray offDiagonal = centred.getManager().eye((int) d).neg().add(scalar(centred, 1f));
+    return cov.mul(offDiagonal).square().sum().div(scalar(centred, d));
+  }
+
+  /**
+   * A float32 scalar in memory the engine owns, on the array's manager and device.
+   *
+   * <p>Never {@code array.mul(2f)} and the like on the autograd path: DJL's {@code op(Number)}
+   * overloads wrap the number in a direct buffer, hand PyTorch a pointer into it and release it as
+   * soon as the operation returns, but backward reads the saved scalar later. Once the garbage
+   * collector has freed that buffer, backward reads whatever the memory now holds: with another
+   * thread of the process allocating, 144 of 3,000 steps came out with infinite or NaN gradients
+   * (no loss term can produce them), and 0 of 3,000 with these scalars.
+   */
+  private static NDArray scalar(NDArray like, double value) {
+    return like.getManager().full(new Shape(), (float) value, DataType.FLOAT32);
   }
 }
