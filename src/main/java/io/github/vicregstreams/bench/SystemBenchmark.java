@@ -48,7 +48,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * RSS across many steps. Prints a table and writes the same as JSON.
  *
  * <p>Arguments (all optional): {@code --phases=bare,topology,latency,serde,rss
- * --learner=key=value;key=value --batch=256 --input-dim=784 --pairs=15360 --latency-seconds=20
+ * --learner=key=value;key=value --batch=256 --input-dim=784 --pairs=15360 --warmup-pairs=15360
+ * --latency-seconds=20
  * --rss-steps=10000 --rss-batch=64 --out=bench-results/system.json}.
  */
 public final class SystemBenchmark {
@@ -75,6 +76,7 @@ public final class SystemBenchmark {
     int batch = Integer.parseInt(options.getOrDefault("batch", "256"));
     int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
     int pairs = Integer.parseInt(options.getOrDefault("pairs", String.valueOf(batch * 60)));
+    int warmupPairs = Integer.parseInt(options.getOrDefault("warmup-pairs", String.valueOf(pairs)));
     int latencySeconds = Integer.parseInt(options.getOrDefault("latency-seconds", "20"));
     int rssSteps = Integer.parseInt(options.getOrDefault("rss-steps", "10000"));
     int rssBatch = Integer.parseInt(options.getOrDefault("rss-batch", "64"));
@@ -105,7 +107,7 @@ public final class SystemBenchmark {
     try (EmbeddedKafkaBroker broker =
         EmbeddedKafkaBroker.builder().optDataDir(dir.resolve("broker")).build().start()) {
       // 2. The same work through the topology, at saturation.
-      double topologyRate = throughput(broker, dir, spec, batch, pairs);
+      double topologyRate = throughput(broker, dir, spec, batch, pairs, warmupPairs);
       System.out.printf(
           Locale.ROOT,
           "topology    batch %4d: %8.0f pairs/s from first view in to last embedding out;"
@@ -170,43 +172,66 @@ public final class SystemBenchmark {
     return settings;
   }
 
-  /** Pairs per second through the topology with a producer faster than the trainer. */
+  /**
+   * Pairs per second through the topology with a producer faster than the trainer, after a
+   * warm-up run of the same size: the broker, the clients and Streams run thousands of methods
+   * that the JIT compiles during their first half minute (a compiler thread kept one of the two
+   * cores busy through a cold 20-second run), while the bare loop it is compared to runs warm.
+   */
   private static double throughput(
-      EmbeddedKafkaBroker broker, Path dir, ModelSpec spec, int batch, int pairs) throws Exception {
+      EmbeddedKafkaBroker broker, Path dir, ModelSpec spec, int batch, int pairs, int warmupPairs)
+      throws Exception {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     LearnerConfig config = LearnerConfig.of(learnerSettings(prefix, broker, dir, spec, batch));
     try (LearnerApp app = LearnerApp.start(config, broker.bootstrapServers());
         KafkaConsumer<String, byte[]> consumer = embeddings(broker, config)) {
       awaitRunning(app);
       List<byte[][]> views = encodedViews(spec.encoderDim(), 512);
-      long start = System.nanoTime();
-      long[] producedNanos = new long[1];
-      Thread producer =
-          new Thread(
-              () -> {
-                produce(broker, config, views, pairs, 0);
-                producedNanos[0] = System.nanoTime() - start;
-              },
-              "bench-producer");
-      producer.start();
-      int seen = 0;
-      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-      while (seen < pairs && System.nanoTime() < deadline) {
-        seen += consumer.poll(Duration.ofMillis(100)).count();
+      if (warmupPairs > 0) {
+        double warm = timedRun(broker, config, consumer, views, "w", warmupPairs);
+        System.out.printf(
+            Locale.ROOT, "warm-up     %d pairs at %.0f pairs/s (not reported)%n", warmupPairs, warm);
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      producer.join();
-      System.out.printf(
-          Locale.ROOT,
-          "producer    %d pairs sent and acknowledged in %.1f s (%.0f pairs/s)%n",
-          pairs,
-          producedNanos[0] / 1e9,
-          pairs / (producedNanos[0] / 1e9));
-      if (seen < pairs) {
-        throw new IllegalStateException("only " + seen + " of " + pairs + " embeddings arrived");
-      }
-      return pairs / seconds;
+      return timedRun(broker, config, consumer, views, "p", pairs);
     }
+  }
+
+  /** Produces the pairs from a thread of its own and waits for all their embeddings. */
+  private static double timedRun(
+      EmbeddedKafkaBroker broker,
+      LearnerConfig config,
+      KafkaConsumer<String, byte[]> consumer,
+      List<byte[][]> views,
+      String idPrefix,
+      int pairs)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long[] producedNanos = new long[1];
+    Thread producer =
+        new Thread(
+            () -> {
+              produce(broker, config, views, idPrefix, pairs, 0);
+              producedNanos[0] = System.nanoTime() - start;
+            },
+            "bench-producer");
+    producer.start();
+    int seen = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (seen < pairs && System.nanoTime() < deadline) {
+      seen += consumer.poll(Duration.ofMillis(100)).count();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    producer.join();
+    System.out.printf(
+        Locale.ROOT,
+        "producer    %d pairs sent and acknowledged in %.1f s (%.0f pairs/s)%n",
+        pairs,
+        producedNanos[0] / 1e9,
+        pairs / (producedNanos[0] / 1e9));
+    if (seen < pairs) {
+      throw new IllegalStateException("only " + seen + " of " + pairs + " embeddings arrived");
+    }
+    return pairs / seconds;
   }
 
   /** View-to-embedding latency of pairs produced at a steady rate. */
@@ -291,10 +316,15 @@ public final class SystemBenchmark {
   }
 
   private static void produce(
-      EmbeddedKafkaBroker broker, LearnerConfig config, List<byte[][]> views, int pairs, int from) {
+      EmbeddedKafkaBroker broker,
+      LearnerConfig config,
+      List<byte[][]> views,
+      String idPrefix,
+      int pairs,
+      int from) {
     try (KafkaProducer<byte[], byte[]> p = producer(broker)) {
       for (int i = from; i < from + pairs; i++) {
-        String id = "p" + i;
+        String id = idPrefix + i;
         byte[][] pair = views.get(i % views.size());
         byte[] key = id.getBytes(StandardCharsets.UTF_8);
         p.send(new ProducerRecord<>(config.topics().views(), key, withId(pair[0], id)));
