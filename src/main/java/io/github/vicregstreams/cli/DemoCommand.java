@@ -145,6 +145,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--skip-evaluation", description = "Stop after training.")
   private boolean skipEvaluation;
 
+  @Option(
+      names = "--bare",
+      description = "No Kafka: train the same pairs (same seed, augmentations, passes and batch"
+          + " size) on the trainer directly, in dataset order, then evaluate the same way. The"
+          + " reference the streamed learner must match.")
+  private boolean bare;
+
   private final AtomicBoolean interrupted = new AtomicBoolean();
 
   @Override
@@ -168,6 +175,15 @@ final class DemoCommand implements Callable<Integer> {
     LearnerConfig config =
         learner.load(defaults, Map.of(LearnerConfig.BOOTSTRAP_SERVERS_CONFIG, ""));
 
+    if (bare) {
+      try {
+        return runBare(config, train, test, augmentation, out, err);
+      } finally {
+        if (temporary) {
+          Resources.deleteRecursively(dir);
+        }
+      }
+    }
     Resources resources = new Resources(dir, temporary);
     Thread hook =
         new Thread(
@@ -354,6 +370,91 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
+  private int runBare(
+      LearnerConfig config,
+      Dataset train,
+      Dataset test,
+      Augmentation augmentation,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
+    long runStarted = System.nanoTime();
+    long total = (long) train.rows() * passes;
+    out.printf(
+        Locale.ROOT,
+        "Bare training loop, no Kafka (model %s, batch %d): %,d pairs of %s (%d pass%s).%n",
+        config.modelSpec(),
+        config.batchSize(),
+        total,
+        train.name(),
+        passes,
+        passes == 1 ? "" : "es");
+    out.flush();
+    long[] nextLine = {System.nanoTime() + (long) (progressInterval * 1e9)};
+    long trainStarted = System.nanoTime();
+    InMemoryTraining.Result result =
+        InMemoryTraining.train(
+            config.trainerConfig(),
+            config.device(),
+            train,
+            new ViewGenerator(augmentation, augmentation, seed),
+            passes,
+            config.batchSize(),
+            pairs -> {
+              if (System.nanoTime() >= nextLine[0]) {
+                out.printf(
+                    Locale.ROOT,
+                    "[%6.1f s] %s trained %,d/%,d%n",
+                    (System.nanoTime() - trainStarted) / 1e9,
+                    ProgressBar.bar(pairs, total, 20),
+                    pairs,
+                    total);
+                out.flush();
+                nextLine[0] = System.nanoTime() + (long) (progressInterval * 1e9);
+              }
+            });
+    double trainSeconds = (System.nanoTime() - trainStarted) / 1e9;
+    out.printf(
+        Locale.ROOT,
+        "Trained %,d pairs in %,d steps of batch %d in %.1f s (%,.0f pairs/s)%s.%n",
+        result.pairs(),
+        result.steps(),
+        config.batchSize(),
+        trainSeconds,
+        result.pairs() / Math.max(trainSeconds, 1e-9),
+        result.skippedSteps() == 0 ? "" : "; " + result.skippedSteps() + " steps skipped");
+    out.flush();
+    if (saveCheckpoint != null) {
+      Files.write(saveCheckpoint, result.checkpoint());
+      out.println("Checkpoint written to " + saveCheckpoint);
+    }
+    if (!skipEvaluation) {
+      EvaluationReport report =
+          EvaluateCommand.evaluate(
+              result.checkpoint(),
+              train,
+              test,
+              probeEpochs,
+              Evaluation.DEFAULT_LABELLED_SUBSET,
+              KnnClassifier.DEFAULT_K,
+              LinearProbe.DEFAULT_SEED,
+              err);
+      out.println();
+      out.print(report.format());
+    }
+    out.printf(
+        Locale.ROOT,
+        "%nRun (bare): %,d pairs, %,d steps, batch %d, training %.1f s, total %.1f s; %s%n",
+        result.pairs(),
+        result.steps(),
+        config.batchSize(),
+        trainSeconds,
+        (System.nanoTime() - runStarted) / 1e9,
+        machine());
+    out.flush();
+    return 0;
+  }
+
   /**
    * The final checkpoint from the model topic. A checkpoint written while the learner closes
    * cannot be sent then (a closing processor cannot forward); the learner sends it right after it
@@ -511,7 +612,7 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
 
-    private static void deleteRecursively(Path root) {
+    static void deleteRecursively(Path root) {
       try (Stream<Path> paths = Files.walk(root)) {
         paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
       } catch (IOException e) {

@@ -101,4 +101,19 @@ class VicregStreamsTest {
         .isEqualTo(
             "error: /no/such/file.ckpt: checkpoint file not found" + System.lineSeparator());
   }
+
+  @Test
+  void shouldTrainAndEvaluateTheBareLoopWithoutKafka() {
+    CliRun run =
+        CliRun.of(
+            "demo", "--bare", "--dataset", "synthetic:400", "--limit", "300", "--probe-epochs",
+            "3");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("Bare training loop, no Kafka")
+        .contains("Trained 300 pairs in 2 steps of batch 256")
+        .contains("Evaluation of checkpoint step 2")
+        .contains("Run (bare): 300 pairs, 2 steps");
+  }
 }
