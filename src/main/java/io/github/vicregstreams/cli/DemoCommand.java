@@ -339,14 +339,33 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
 
     ModelTopic.Checkpoint checkpoint = publishedCheckpoint(config, bootstrap, lastStep, resources, out);
+    return finish(
+        "Run", checkpoint.bytes(), trainedPairs, lastStep, config, trainSeconds, runStarted, train,
+        test, out, err);
+  }
+
+  /** Saves and evaluates the final checkpoint as asked, then prints the run's summary line. */
+  private int finish(
+      String label,
+      byte[] checkpoint,
+      long pairs,
+      long steps,
+      LearnerConfig config,
+      double trainSeconds,
+      long runStarted,
+      Dataset train,
+      Dataset test,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
     if (saveCheckpoint != null) {
-      Files.write(saveCheckpoint, checkpoint.bytes());
+      Files.write(saveCheckpoint, checkpoint);
       out.println("Checkpoint written to " + saveCheckpoint);
     }
     if (!skipEvaluation) {
       EvaluationReport report =
           EvaluateCommand.evaluate(
-              checkpoint.bytes(),
+              checkpoint,
               train,
               test,
               probeEpochs,
@@ -359,9 +378,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%nRun: %,d pairs, %,d steps, batch %d, training %.1f s, total %.1f s; %s%n",
-        trainedPairs,
-        lastStep,
+        "%n%s: %,d pairs, %,d steps, batch %d, training %.1f s, total %.1f s; %s%n",
+        label,
+        pairs,
+        steps,
         config.batchSize(),
         trainSeconds,
         (System.nanoTime() - runStarted) / 1e9,
@@ -424,35 +444,9 @@ final class DemoCommand implements Callable<Integer> {
         result.pairs() / Math.max(trainSeconds, 1e-9),
         result.skippedSteps() == 0 ? "" : "; " + result.skippedSteps() + " steps skipped");
     out.flush();
-    if (saveCheckpoint != null) {
-      Files.write(saveCheckpoint, result.checkpoint());
-      out.println("Checkpoint written to " + saveCheckpoint);
-    }
-    if (!skipEvaluation) {
-      EvaluationReport report =
-          EvaluateCommand.evaluate(
-              result.checkpoint(),
-              train,
-              test,
-              probeEpochs,
-              Evaluation.DEFAULT_LABELLED_SUBSET,
-              KnnClassifier.DEFAULT_K,
-              LinearProbe.DEFAULT_SEED,
-              err);
-      out.println();
-      out.print(report.format());
-    }
-    out.printf(
-        Locale.ROOT,
-        "%nRun (bare): %,d pairs, %,d steps, batch %d, training %.1f s, total %.1f s; %s%n",
-        result.pairs(),
-        result.steps(),
-        config.batchSize(),
-        trainSeconds,
-        (System.nanoTime() - runStarted) / 1e9,
-        machine());
-    out.flush();
-    return 0;
+    return finish(
+        "Run (bare)", result.checkpoint(), result.pairs(), result.steps(), config, trainSeconds,
+        runStarted, train, test, out, err);
   }
 
   /**

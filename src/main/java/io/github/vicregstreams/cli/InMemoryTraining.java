@@ -37,13 +37,7 @@ final class InMemoryTraining {
     float[][] second = new float[batchSize][];
     long pairs = 0;
     long skipped = 0;
-    try (VicregTrainer trainer =
-        VicregTrainer.builder(config.spec())
-            .optLossWeights(config.lossWeights())
-            .optOptimizer(config.optimizer())
-            .optSeed(config.seed())
-            .optDevice(device)
-            .build()) {
+    try (VicregTrainer trainer = VicregTrainer.create(config, device)) {
       int filled = 0;
       long rows = data.rows();
       for (int pass = 0; pass < passes; pass++) {

@@ -300,12 +300,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     TrainerConfig wanted = config.trainerConfig();
     if (checkpoint == null) {
       log.info("No checkpoint in the store: starting a new model, seed=[{}]", wanted.seed());
-      return VicregTrainer.builder(wanted.spec())
-          .optLossWeights(wanted.lossWeights())
-          .optOptimizer(wanted.optimizer())
-          .optSeed(wanted.seed())
-          .optDevice(config.device())
-          .build();
+      return VicregTrainer.create(wanted, config.device());
     }
     VicregTrainer restored = VicregTrainer.restore(checkpoint, wanted.spec(), config.device());
     if (!restored.config().equals(wanted)) {

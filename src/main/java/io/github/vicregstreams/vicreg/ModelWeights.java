@@ -60,13 +60,7 @@ public final class ModelWeights {
    * @return the initial weights
    */
   public static ModelWeights initial(TrainerConfig config, DeviceChoice device) {
-    try (VicregTrainer trainer =
-        VicregTrainer.builder(config.spec())
-            .optLossWeights(config.lossWeights())
-            .optOptimizer(config.optimizer())
-            .optSeed(config.seed())
-            .optDevice(device)
-            .build()) {
+    try (VicregTrainer trainer = VicregTrainer.create(config, device)) {
       return fromCheckpoint(trainer.checkpoint(), config.spec());
     }
   }

@@ -92,6 +92,23 @@ public final class VicregTrainer implements AutoCloseable {
   }
 
   /**
+   * A fresh trainer with every setting of a configuration.
+   *
+   * @param config spec, loss weights, optimizer and seed
+   * @param device where to train
+   * @return the trainer, at step 0
+   * @throws IllegalStateException if a GPU is asked for and there is none
+   */
+  public static VicregTrainer create(TrainerConfig config, DeviceChoice device) {
+    return builder(config.spec())
+        .optLossWeights(config.lossWeights())
+        .optOptimizer(config.optimizer())
+        .optSeed(config.seed())
+        .optDevice(device)
+        .build();
+  }
+
+  /**
    * Restores a trainer from a checkpoint, on the {@link DeviceChoice#AUTO} device.
    *
    * @param checkpoint the bytes of {@link #checkpoint()}
