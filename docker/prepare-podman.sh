@@ -236,6 +236,15 @@ if $CONFIG_CHANGED && [[ -f $SERVICE_PID ]] && kill -0 "$(cat "$SERVICE_PID")" 2
   kill "$(cat "$SERVICE_PID")"
   sleep 1
 fi
+# conmon starts in the service's working directory: once that is deleted (a CI clone removed
+# after the run that started the service), the API still answers _ping but every container
+# start fails with "write child: broken pipe". Such a service is restarted.
+if [[ -f $SERVICE_PID ]] && kill -0 "$(cat "$SERVICE_PID")" 2>/dev/null \
+    && [[ $(readlink "/proc/$(cat "$SERVICE_PID")/cwd") == *" (deleted)" ]]; then
+  log "the podman service's working directory is gone: restarting it (pid $(cat "$SERVICE_PID"))"
+  kill "$(cat "$SERVICE_PID")"
+  sleep 1
+fi
 if ping_socket; then
   log "podman API answers on $SOCK"
 else
@@ -243,7 +252,7 @@ else
   mkdir -p "$(dirname "$SOCK")"
   rm -f "$SOCK"
   log "starting podman system service on unix://$SOCK (log: $SERVICE_LOG)"
-  setsid nohup podman system service --time=0 "unix://$SOCK" >> "$SERVICE_LOG" 2>&1 < /dev/null &
+  (cd / && exec setsid nohup podman system service --time=0 "unix://$SOCK" >> "$SERVICE_LOG" 2>&1 < /dev/null) &
   echo $! > "$SERVICE_PID"
   for _ in $(seq 1 100); do ping_socket && break; sleep 0.1; done
   ping_socket || { tail -n 20 "$SERVICE_LOG" >&2; die "podman API does not answer on $SOCK"; }
