@@ -44,6 +44,8 @@ public final class TopicSetup {
 
   private static final long PAIRS_RETENTION_MS = Duration.ofDays(1).toMillis();
 
+  private static final Duration LEADER_POLL = Duration.ofMillis(50);
+
   private final LearnerConfig config;
 
   /**
@@ -118,6 +120,7 @@ public final class TopicSetup {
         }
       }
       List<String> created = create(admin, missing, timeout);
+      awaitLeaders(admin, created, timeout);
       check(admin, timeout);
       return created;
     } catch (ExecutionException e) {
@@ -151,6 +154,44 @@ public final class TopicSetup {
       }
     }
     return created;
+  }
+
+  /**
+   * Waits until every partition of the new topics has a leader in the cluster's metadata.
+   *
+   * <p>An idempotent producer that writes to a partition the broker has not set up yet can lose
+   * records (KAFKA-15591, fixed after Kafka 4.4.0): its first request fails as "not leader",
+   * a later one is appended, and the retried first one is refused as out of order for good. It
+   * happened here to a test's producer 80 ms after the topics were created, and to a benchmark's.
+   */
+  private static void awaitLeaders(Admin admin, List<String> created, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    if (created.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        Map<String, TopicDescription> described =
+            admin
+                .describeTopics(created)
+                .allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        boolean led =
+            described.values().stream()
+                .flatMap(d -> d.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (led) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        // Not known to the broker we asked yet: ask again.
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("the new topics have no leader yet: " + created);
+      }
+      Thread.sleep(LEADER_POLL.toMillis());
+    }
   }
 
   private void check(Admin admin, Duration timeout)
