@@ -163,6 +163,9 @@ public final class TopicSetup {
    * records (KAFKA-15591, fixed after Kafka 4.4.0): its first request fails as "not leader",
    * a later one is appended, and the retried first one is refused as out of order for good. It
    * happened here to a test's producer 80 ms after the topics were created, and to a benchmark's.
+   * A leader in the metadata narrows that window but does not close it (the broker may not have
+   * applied the partition yet): producers that write right after this also keep one request in
+   * flight.
    */
   private static void awaitLeaders(Admin admin, List<String> created, Duration timeout)
       throws InterruptedException, TimeoutException {
