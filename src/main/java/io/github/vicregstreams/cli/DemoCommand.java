@@ -168,21 +168,18 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, String> defaults = new LinkedHashMap<>(DEMO_DEFAULTS);
     defaults.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, Integer.toString(train.featureDim()));
     defaults.put(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, Integer.toString(batchSize));
+    // The bare loop writes nothing to disk: no broker or learner directory for it.
     boolean temporary = dataDir == null;
-    Path dir = temporary ? Files.createTempDirectory("vicreg-demo-") : dataDir;
-    defaults.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
+    Path dir = bare ? null : temporary ? Files.createTempDirectory("vicreg-demo-") : dataDir;
+    if (dir != null) {
+      defaults.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
+    }
     // The broker is the demo's own; the settings' bootstrap.servers does not apply.
     LearnerConfig config =
         learner.load(defaults, Map.of(LearnerConfig.BOOTSTRAP_SERVERS_CONFIG, ""));
 
     if (bare) {
-      try {
-        return runBare(config, train, test, augmentation, out, err);
-      } finally {
-        if (temporary) {
-          Resources.deleteRecursively(dir);
-        }
-      }
+      return runBare(config, train, test, augmentation, out, err);
     }
     Resources resources = new Resources(dir, temporary);
     Thread hook =
@@ -606,7 +603,7 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
 
-    static void deleteRecursively(Path root) {
+    private static void deleteRecursively(Path root) {
       try (Stream<Path> paths = Files.walk(root)) {
         paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
       } catch (IOException e) {
