@@ -17,6 +17,11 @@ final class LarsOptimizer extends ParameterOptimizer {
   }
 
   @Override
+  boolean elementwise() {
+    return false;
+  }
+
+  @Override
   int slotsPerParameter() {
     return 1;
   }

@@ -20,6 +20,11 @@ final class SgdOptimizer extends ParameterOptimizer {
   }
 
   @Override
+  boolean elementwise() {
+    return true;
+  }
+
+  @Override
   int slotsPerParameter() {
     return 1;
   }

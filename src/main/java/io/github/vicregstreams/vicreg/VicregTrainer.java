@@ -430,11 +430,18 @@ public final class VicregTrainer implements AutoCloseable {
 
   private void applyUpdate(NDManager stepManager, List<NDArray> gradients) {
     optimizer.beginUpdate();
-    for (int i = 0; i < parameters.size(); i++) {
-      Pair<String, Parameter> p = parameters.get(i);
-      try (NDManager scope = stepManager.newSubManager()) {
-        optimizer.apply(p.getKey(), p.getValue().getArray(), gradients.get(i), scope);
+    boolean gradMode = JniUtils.isGradMode();
+    try {
+      // The optimizer writes through views of the parameters; no autograd history for them.
+      JniUtils.setGradMode(false);
+      for (int i = 0; i < parameters.size(); i++) {
+        Pair<String, Parameter> p = parameters.get(i);
+        try (NDManager scope = stepManager.newSubManager()) {
+          optimizer.apply(p.getKey(), p.getValue().getArray(), gradients.get(i), scope);
+        }
       }
+    } finally {
+      JniUtils.setGradMode(gradMode);
     }
   }
 
