@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.github.vicregstreams.vicreg.Djl;
+import io.github.vicregstreams.vicreg.FusedAdam;
 import java.util.SplittableRandom;
 
 /**
@@ -41,6 +42,7 @@ public final class LinearProbe {
   private static final float BETA1 = 0.9f;
   private static final float BETA2 = 0.999f;
   private static final float ADAM_EPSILON = 1e-8f;
+  private static final float NO_WEIGHT_DECAY = 0f;
 
   private final int epochs;
   private final int batchSize;
@@ -87,6 +89,8 @@ public final class LinearProbe {
       NDArray vW = w.zerosLike();
       NDArray mB = b.zerosLike();
       NDArray vB = b.zerosLike();
+      FusedAdam.Settings adam =
+          new FusedAdam.Settings(learningRate, BETA1, BETA2, ADAM_EPSILON, NO_WEIGHT_DECAY);
       SplittableRandom rng = new SplittableRandom(seed);
       int[] order = new int[n];
       for (int i = 0; i < n; i++) {
@@ -115,24 +119,14 @@ public final class LinearProbe {
               float scale = 1f / (end - start);
               NDArray gW = xb.transpose().dot(gradient).muli(scale);
               NDArray gB = gradient.sum(new int[] {0}).muli(scale);
-              adam(w, gW, mW, vW, t);
-              adam(b, gB, mB, vB, t);
+              FusedAdam.update(w, gW, mW, vW, adam, t);
+              FusedAdam.update(b, gB, mB, vB, adam, t);
             }
           }
         }
       }
       return new Fitted(d, classes, moments, w.toFloatArray(), b.toFloatArray());
     }
-  }
-
-  /** One Adam update of {@code p} in place; {@code m} and {@code v} are its moment estimates. */
-  private void adam(NDArray p, NDArray g, NDArray m, NDArray v, long t) {
-    m.muli(BETA1).addi(g.mul(1f - BETA1));
-    v.muli(BETA2).addi(g.square().muli(1f - BETA2));
-    float correction1 = (float) (1 - Math.pow(BETA1, t));
-    float correction2 = (float) (1 - Math.pow(BETA2, t));
-    NDArray update = m.div(correction1).divi(v.div(correction2).sqrt().addi(ADAM_EPSILON));
-    p.subi(update.muli(learningRate));
   }
 
   private static void shuffle(int[] order, SplittableRandom rng) {
