@@ -55,7 +55,7 @@ public record LossBreakdown(
         covarianceZPrime.getFloat());
   }
 
-  private List<NDArray> arrays() {
+  List<NDArray> arrays() {
     return List.of(
         total,
         invariance,

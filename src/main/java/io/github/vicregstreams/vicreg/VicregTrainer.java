@@ -185,9 +185,9 @@ public final class VicregTrainer implements AutoCloseable {
             model.projector()
                 .forward(parameterStore, new NDList(representation), true)
                 .singletonOrThrow();
-        NDArray z = projection.get("0:{}", n);
-        NDArray zPrime = projection.get("{}:", n);
-        LossBreakdown terms = VicregLoss.breakdown(z, zPrime, config.lossWeights());
+        // Rows 0..n-1 are the first views, rows n..2n-1 the second: [2, n, d] without a copy.
+        NDArray views = projection.reshape(2, n, projection.getShape().get(1));
+        LossBreakdown terms = VicregLoss.breakdownOfViews(views, config.lossWeights());
         loss = terms.toLossTerms();
         if (loss.isFinite()) {
           collector.backward(terms.total());
