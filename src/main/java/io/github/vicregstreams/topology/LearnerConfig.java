@@ -6,6 +6,7 @@ import io.github.vicregstreams.monitor.CollapseDetector;
 import io.github.vicregstreams.monitor.MonitorConfig;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.LossWeights;
+import io.github.vicregstreams.vicreg.EncoderKind;
 import io.github.vicregstreams.vicreg.ModelSpec;
 import io.github.vicregstreams.vicreg.OptimizerConfig;
 import io.github.vicregstreams.vicreg.TrainerConfig;
@@ -139,6 +140,15 @@ public final class LearnerConfig extends AbstractConfig {
 
   private static final String MODEL_PROJECTION_DIM_DOC =
       "Width of the projector output, where the VICReg loss is computed.";
+
+  /** {@code model.encoder} */
+  public static final String MODEL_ENCODER_CONFIG = "model.encoder";
+
+  private static final String MODEL_ENCODER_DOC =
+      "The encoder: mlp (two fully connected layers, any features) or conv (three 3x3"
+          + " convolutions and a fully connected layer, for square single-channel images whose"
+          + " pixels are the features row by row: model.input.dim must be a square, 784 for"
+          + " 28x28). The projector is the same MLP for both.";
 
   /** {@code model.seed} */
   public static final String MODEL_SEED_CONFIG = "model.seed";
@@ -398,6 +408,14 @@ public final class LearnerConfig extends AbstractConfig {
                 ConfigDef.Range.atLeast(1),
                 Importance.MEDIUM,
                 MODEL_PROJECTION_DIM_DOC)
+            .define(
+                MODEL_ENCODER_CONFIG,
+                Type.STRING,
+                EncoderKind.MLP.configName(),
+                ConfigDef.CaseInsensitiveValidString.in(
+                    EncoderKind.MLP.configName(), EncoderKind.CONV.configName()),
+                Importance.MEDIUM,
+                MODEL_ENCODER_DOC)
             .define(
                 MODEL_SEED_CONFIG,
                 Type.LONG,
@@ -750,7 +768,8 @@ public final class LearnerConfig extends AbstractConfig {
     return new ModelSpec(
         getInt(MODEL_INPUT_DIM_CONFIG),
         getInt(MODEL_HIDDEN_SIZE_CONFIG),
-        getInt(MODEL_PROJECTION_DIM_CONFIG));
+        getInt(MODEL_PROJECTION_DIM_CONFIG),
+        EncoderKind.parse(getString(MODEL_ENCODER_CONFIG)));
   }
 
   /**

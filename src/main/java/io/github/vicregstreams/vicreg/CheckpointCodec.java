@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * magic "VICRGCKP" (8 bytes) | format version (1 byte) | total length (int)
- * encoderDim, hiddenSize, projectionDim (ints)
+ * encoderDim, hiddenSize, projectionDim (ints) | encoder (byte: 0 mlp, 1 conv; since version 2)
  * λ, μ, ν, γ (floats) | variance estimator (byte: 0 unbiased, 1 population)
  * optimizer kind (byte: 0 adam, 1 sgd, 2 lars) | lr, weight decay, β1, β2, ε, momentum, η (floats)
  * seed, step, optimizer updates (longs)
@@ -26,10 +26,11 @@ import java.util.zip.CRC32C;
  *
  * <p>Decoding checks length, magic, version and checksum before it reads anything else, and
  * returns plain arrays: nothing is loaded into a model until the whole record has been read.
+ * Version 1, written before the encoder byte existed, is read as an MLP encoder.
  */
 final class CheckpointCodec {
 
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
 
   private static final byte[] MAGIC = "VICRGCKP".getBytes(StandardCharsets.US_ASCII);
   private static final int PREAMBLE_BYTES = MAGIC.length + 1 + Integer.BYTES;
@@ -41,11 +42,16 @@ final class CheckpointCodec {
   record Tensor(String name, long[] shape, float[] values, float[][] slots) {}
 
   /** A decoded checkpoint. */
-  record Decoded(TrainerConfig config, long step, long optimizerUpdates, List<Tensor> tensors) {}
+  record Decoded(
+      int formatVersion,
+      TrainerConfig config,
+      long step,
+      long optimizerUpdates,
+      List<Tensor> tensors) {}
 
   static byte[] encode(TrainerConfig config, long step, long optimizerUpdates, List<Tensor> tensors) {
     int slotsPerParameter = tensors.isEmpty() ? 0 : tensors.get(0).slots().length;
-    int size = PREAMBLE_BYTES + 3 * Integer.BYTES + 4 * Float.BYTES + 1 + 1 + 7 * Float.BYTES;
+    int size = PREAMBLE_BYTES + 3 * Integer.BYTES + 1 + 4 * Float.BYTES + 1 + 1 + 7 * Float.BYTES;
     size += 3 * Long.BYTES + 2 * Integer.BYTES;
     List<byte[]> names = new ArrayList<>(tensors.size());
     for (Tensor tensor : tensors) {
@@ -60,6 +66,7 @@ final class CheckpointCodec {
     out.put(MAGIC).put((byte) FORMAT_VERSION).putInt(size);
     ModelSpec spec = config.spec();
     out.putInt(spec.encoderDim()).putInt(spec.hiddenSize()).putInt(spec.projectionDim());
+    out.put(encoderCode(spec.encoder()));
     LossWeights w = config.lossWeights();
     out.putFloat(w.lambdaInv()).putFloat(w.muVar()).putFloat(w.nuCov());
     out.putFloat(w.varianceTarget()).put(estimatorCode(w.varianceEstimator()));
@@ -104,7 +111,7 @@ final class CheckpointCodec {
     }
     int version = in.get();
     return switch (version) {
-      case 1 -> decodeVersion1(bytes, in);
+      case 1, 2 -> decodeBody(bytes, in, version);
       default ->
           throw new InvalidCheckpointException(
               "unknown format version "
@@ -115,7 +122,7 @@ final class CheckpointCodec {
     };
   }
 
-  private static Decoded decodeVersion1(byte[] bytes, ByteBuffer in) {
+  private static Decoded decodeBody(byte[] bytes, ByteBuffer in, int version) {
     int declared = in.getInt();
     if (bytes.length < declared) {
       throw new InvalidCheckpointException(
@@ -139,7 +146,12 @@ final class CheckpointCodec {
               + ")");
     }
     try {
-      ModelSpec spec = new ModelSpec(in.getInt(), in.getInt(), in.getInt());
+      ModelSpec spec =
+          new ModelSpec(
+              in.getInt(),
+              in.getInt(),
+              in.getInt(),
+              version >= 2 ? encoder(in.get()) : EncoderKind.MLP);
       LossWeights weights =
           new LossWeights(
               in.getFloat(), in.getFloat(), in.getFloat(), in.getFloat(), estimator(in.get()));
@@ -188,7 +200,7 @@ final class CheckpointCodec {
         throw new InvalidCheckpointException(
             "corrupt: " + (in.remaining() - CHECKSUM_BYTES) + " unread bytes after the parameters");
       }
-      return new Decoded(config, step, updates, tensors);
+      return new Decoded(version, config, step, updates, tensors);
     } catch (BufferUnderflowException | NegativeArraySizeException e) {
       throw new InvalidCheckpointException("corrupt: the record ends inside a field", e);
     } catch (InvalidCheckpointException e) {
@@ -208,6 +220,21 @@ final class CheckpointCodec {
     in.asFloatBuffer().get(values);
     in.position(in.position() + count * Float.BYTES);
     return values;
+  }
+
+  private static byte encoderCode(EncoderKind encoder) {
+    return switch (encoder) {
+      case MLP -> 0;
+      case CONV -> 1;
+    };
+  }
+
+  private static EncoderKind encoder(byte code) {
+    return switch (code) {
+      case 0 -> EncoderKind.MLP;
+      case 1 -> EncoderKind.CONV;
+      default -> throw new InvalidCheckpointException("corrupt: encoder code " + code);
+    };
   }
 
   private static byte estimatorCode(VarianceEstimator estimator) {

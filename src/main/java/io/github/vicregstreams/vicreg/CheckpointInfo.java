@@ -20,6 +20,6 @@ public record CheckpointInfo(int formatVersion, TrainerConfig config, long step,
   public static CheckpointInfo of(byte[] checkpoint) {
     CheckpointCodec.Decoded decoded = CheckpointCodec.decode(checkpoint);
     return new CheckpointInfo(
-        CheckpointCodec.FORMAT_VERSION, decoded.config(), decoded.step(), checkpoint.length);
+        decoded.formatVersion(), decoded.config(), decoded.step(), checkpoint.length);
   }
 }

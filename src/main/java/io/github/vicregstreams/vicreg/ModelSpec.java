@@ -2,7 +2,7 @@ package io.github.vicregstreams.vicreg;
 
 /**
  * The shape of a VICReg model: input (encoder) dimension, hidden size of the encoder and projector,
- * and projection dimension.
+ * projection dimension, and the encoder's architecture.
  *
  * <p>The representation people consume is the encoder output, of dimension {@code hiddenSize};
  * the projection of dimension {@code projectionDim} exists for the loss.
@@ -10,18 +10,62 @@ package io.github.vicregstreams.vicreg;
  * @param encoderDim the number of input features per sample
  * @param hiddenSize the width of the encoder and projector layers, and of the representation
  * @param projectionDim the width of the projector's output, where the loss is computed
+ * @param encoder the encoder's architecture; {@link EncoderKind#CONV} reads the input as a
+ *     square single-channel image, so {@code encoderDim} must be a square
  */
-public record ModelSpec(int encoderDim, int hiddenSize, int projectionDim) {
+public record ModelSpec(int encoderDim, int hiddenSize, int projectionDim, EncoderKind encoder) {
+
+  /** The smallest image side the convolutional encoder takes. */
+  public static final int MIN_IMAGE_SIDE = 4;
 
   /**
    * Validates the dimensions.
    *
-   * @throws IllegalArgumentException if a dimension is not positive
+   * @throws IllegalArgumentException if a dimension is not positive, the encoder is missing, or a
+   *     convolutional encoder's input is not a square image of side at least {@value
+   *     #MIN_IMAGE_SIDE}
    */
   public ModelSpec {
     requirePositive("encoderDim", encoderDim);
     requirePositive("hiddenSize", hiddenSize);
     requirePositive("projectionDim", projectionDim);
+    if (encoder == null) {
+      throw new IllegalArgumentException("encoder must not be null");
+    }
+    if (encoder == EncoderKind.CONV) {
+      int side = (int) Math.round(Math.sqrt(encoderDim));
+      if (side * side != encoderDim || side < MIN_IMAGE_SIDE) {
+        throw new IllegalArgumentException(
+            "the conv encoder takes square single-channel images of side at least "
+                + MIN_IMAGE_SIDE
+                + " (input dimension 16, 25, …, 784 for 28×28). Got input dimension: "
+                + encoderDim);
+      }
+    }
+  }
+
+  /**
+   * A spec with the MLP encoder.
+   *
+   * @param encoderDim the number of input features per sample
+   * @param hiddenSize the width of the encoder and projector layers, and of the representation
+   * @param projectionDim the width of the projector's output
+   */
+  public ModelSpec(int encoderDim, int hiddenSize, int projectionDim) {
+    this(encoderDim, hiddenSize, projectionDim, EncoderKind.MLP);
+  }
+
+  /**
+   * The side of the square input image of a convolutional encoder.
+   *
+   * @return the side, in pixels
+   * @throws IllegalStateException if the encoder is not convolutional
+   */
+  public int imageSide() {
+    if (encoder != EncoderKind.CONV) {
+      throw new IllegalStateException("only the conv encoder reads its input as an image");
+    }
+    return (int) Math.round(Math.sqrt(encoderDim));
   }
 
   /**
@@ -44,9 +88,16 @@ public record ModelSpec(int encoderDim, int hiddenSize, int projectionDim) {
     return hiddenSize;
   }
 
+  /**
+   * {@code input-hidden-projection}, prefixed with {@code conv:} for the convolutional encoder:
+   * {@code 784-512-256}, {@code conv:784-512-256}.
+   *
+   * @return the spec in one word
+   */
   @Override
   public String toString() {
-    return encoderDim + "-" + hiddenSize + "-" + projectionDim;
+    String dims = encoderDim + "-" + hiddenSize + "-" + projectionDim;
+    return encoder == EncoderKind.MLP ? dims : encoder.configName() + ":" + dims;
   }
 
   private static void requirePositive(String name, int value) {

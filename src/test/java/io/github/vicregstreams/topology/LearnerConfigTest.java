@@ -3,6 +3,7 @@ package io.github.vicregstreams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.vicregstreams.vicreg.EncoderKind;
 import io.github.vicregstreams.vicreg.ModelSpec;
 import io.github.vicregstreams.vicreg.OptimizerConfig;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +86,26 @@ class LearnerConfigTest {
     assertThatThrownBy(() -> minimal(Map.of(LearnerConfig.TOPIC_VIEWS_CONFIG, "bad topic!")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("topic.views");
+  }
+
+  @Test
+  void shouldChooseTheEncoderAndRefuseAConvEncoderForNonImageInput() {
+    assertThat(minimal(Map.of(LearnerConfig.MODEL_ENCODER_CONFIG, "CONV")).modelSpec())
+        .isEqualTo(new ModelSpec(784, 512, 256, EncoderKind.CONV));
+    assertThatThrownBy(() -> minimal(Map.of(LearnerConfig.MODEL_ENCODER_CONFIG, "resnet")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("model.encoder");
+    assertThatThrownBy(
+            () ->
+                minimal(
+                    Map.of(
+                        LearnerConfig.MODEL_ENCODER_CONFIG,
+                        "conv",
+                        LearnerConfig.MODEL_INPUT_DIM_CONFIG,
+                        "100000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("the conv encoder takes square single-channel images")
+        .hasMessageContaining("Got input dimension: 100000");
   }
 
   @Test

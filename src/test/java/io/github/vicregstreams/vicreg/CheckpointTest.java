@@ -77,7 +77,7 @@ class CheckpointTest {
 
       assertThat(info.step()).isEqualTo(2);
       assertThat(info.config()).isEqualTo(original.config());
-      assertThat(info.formatVersion()).isEqualTo(1);
+      assertThat(info.formatVersion()).isEqualTo(2);
       assertThat(info.sizeBytes()).isEqualTo(checkpoint.length);
     }
   }
@@ -144,7 +144,7 @@ class CheckpointTest {
     assertThatThrownBy(() -> VicregTrainer.restore(future))
         .isInstanceOf(InvalidCheckpointException.class)
         .hasMessage(
-            "Invalid checkpoint: unknown format version 9; this build reads version 1."
+            "Invalid checkpoint: unknown format version 9; this build reads version 2."
                 + " Restore it with the release that wrote it.");
   }
 
@@ -172,6 +172,68 @@ class CheckpointTest {
         .hasMessage(
             "Invalid checkpoint: parameter 0 is 01encoder_01Linear_weight of shape (32, 12),"
                 + " the model expects 01encoder_01Linear_weight of shape (31, 12)");
+  }
+
+  @Test
+  void shouldContinueAConvolutionalEncoderBitIdenticallyAfterARestore() {
+    ModelSpec conv = new ModelSpec(36, 16, 8, EncoderKind.CONV);
+    try (VicregTrainer uninterrupted = VicregTrainer.builder(conv).optDevice(DeviceChoice.CPU).build();
+        VicregTrainer interrupted = VicregTrainer.builder(conv).optDevice(DeviceChoice.CPU).build()) {
+      for (int i = 0; i < 4; i++) {
+        float[][][] batch = TestData.structuredPairs(200 + i, 16, 36);
+        uninterrupted.step(batch[0], batch[1]);
+        if (i < 2) {
+          interrupted.step(batch[0], batch[1]);
+        }
+      }
+      byte[] midway = interrupted.checkpoint();
+      assertThat(CheckpointInfo.of(midway).config().spec()).isEqualTo(conv);
+
+      try (VicregTrainer resumed = VicregTrainer.restore(midway, conv, DeviceChoice.CPU)) {
+        for (int i = 2; i < 4; i++) {
+          float[][][] batch = TestData.structuredPairs(200 + i, 16, 36);
+          resumed.step(batch[0], batch[1]);
+        }
+        assertThat(resumed.checkpoint()).isEqualTo(uninterrupted.checkpoint());
+      }
+      ModelSpec mlp = new ModelSpec(36, 16, 8);
+      assertThatThrownBy(() -> VicregTrainer.restore(midway, mlp, DeviceChoice.CPU))
+          .isInstanceOf(InvalidCheckpointException.class)
+          .hasMessageContaining("it is for model spec conv:36-16-8");
+    }
+  }
+
+  @Test
+  void shouldReadAVersion1CheckpointAsAnMlpEncoder() {
+    byte[] current = freshCheckpoint();
+    // Version 1 is version 2 without the encoder byte (after magic, version, length, 3 ints).
+    int encoderByte = 8 + 1 + 4 + 3 * 4;
+    assertThat(current[encoderByte]).as("MLP's encoder code").isEqualTo((byte) 0);
+    byte[] version1 = new byte[current.length - 1];
+    System.arraycopy(current, 0, version1, 0, encoderByte);
+    System.arraycopy(
+        current, encoderByte + 1, version1, encoderByte, current.length - encoderByte - 1);
+    version1[8] = 1;
+    ByteBuffer.wrap(version1).order(ByteOrder.LITTLE_ENDIAN).putInt(9, version1.length);
+    reseal(version1);
+
+    try (VicregTrainer original = VicregTrainer.restore(current);
+        VicregTrainer restored = VicregTrainer.restore(version1, SPEC, DeviceChoice.CPU)) {
+      assertThat(CheckpointInfo.of(version1).formatVersion()).isEqualTo(1);
+      assertThat(restored.config()).isEqualTo(original.config());
+      assertThat(restored.checkpoint()).isEqualTo(current);
+    }
+  }
+
+  @Test
+  void shouldRefuseAnUnknownEncoderCode() {
+    byte[] forged = freshCheckpoint();
+    forged[8 + 1 + 4 + 3 * 4] = 7;
+    reseal(forged);
+
+    assertThatThrownBy(() -> VicregTrainer.restore(forged))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage("Invalid checkpoint: corrupt: encoder code 7");
   }
 
   private static byte[] freshCheckpoint() {

@@ -35,6 +35,24 @@ class VicregTrainerTest {
   }
 
   @Test
+  void shouldLowerTheLossWithAConvolutionalEncoder() {
+    ModelSpec conv = new ModelSpec(36, 32, 16, EncoderKind.CONV);
+    try (VicregTrainer trainer = VicregTrainer.builder(conv).optDevice(DeviceChoice.CPU).build()) {
+      float[][][] first = TestData.structuredPairs(0, 64, 36);
+      double initialLoss = trainer.step(first[0], first[1]).loss().total();
+      StepResult last = null;
+      for (int i = 1; i <= 60; i++) {
+        float[][][] batch = TestData.structuredPairs(i, 64, 36);
+        last = trainer.step(batch[0], batch[1]);
+      }
+
+      assertThat(last.applied()).isTrue();
+      assertThat(last.loss().total()).isLessThan(0.8 * initialLoss);
+      assertThat(trainer.embed(first[0])[0]).hasSize(32);
+    }
+  }
+
+  @Test
   void shouldReturnRepresentationsOfBothViewsFromTheTrainingPass() {
     try (VicregTrainer trainer = smallTrainer()) {
       float[][][] batch = TestData.structuredPairs(3, 8, 12);
