@@ -26,8 +26,13 @@ import java.util.Random;
  * batches, against the machine's measured float32 matrix-multiply throughput, and RSS across many
  * steps after warm-up.
  *
- * <p>Arguments (all optional): {@code --batches=64,256,1024 --input-dim=784 --steps=40
- * --warmup=8 --rss-steps=5000 --rss-batch=256 --device=auto --out=FILE}.
+ * <p>The peak and the steps are measured in alternating rounds, and each round's steps are set
+ * against the peak measured just before them: on a shared machine the peak measured once moved
+ * between 175 and 275 GFLOP/s from one run to the next, more than any change to the step.
+ *
+ * <p>Arguments (all optional): {@code --batches=64,256,1024 --input-dim=784 --rounds=7
+ * --steps=20 --warmup=8 --rss-steps=5000 --rss-batch=256 --device=auto --out=FILE} ({@code
+ * --steps} per round and batch size).
  */
 public final class TrainingBenchmark {
 
@@ -48,10 +53,11 @@ public final class TrainingBenchmark {
             .mapToInt(s -> Integer.parseInt(s.trim()))
             .toArray();
     int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
-    int steps = Integer.parseInt(options.getOrDefault("steps", "40"));
+    int steps = Integer.parseInt(options.getOrDefault("steps", "20"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "8"));
     int rssSteps = Integer.parseInt(options.getOrDefault("rss-steps", "5000"));
     int rssBatch = Integer.parseInt(options.getOrDefault("rss-batch", "256"));
+    int rounds = Integer.parseInt(options.getOrDefault("rounds", "7"));
     DeviceChoice device = DeviceChoice.parse(options.getOrDefault("device", "auto"));
     ModelSpec spec = ModelSpec.of(inputDim);
 
@@ -63,48 +69,86 @@ public final class TrainingBenchmark {
 
     Device resolved = device.resolve();
     report.put("device", resolved.toString());
-    double peak = measureMatmulPeak(resolved);
-    report.put("matmulPeakGflops", round(peak));
+    report.put("rounds", rounds);
+    report.put("stepsPerRound", steps);
     System.out.printf(
         Locale.ROOT,
-        "float32 matmul peak: %.1f GFLOP/s on %s (%s torch threads)%n",
-        peak,
+        "%d rounds on %s (%s torch threads), each: the float32 matmul peak, then %d steps of every"
+            + " batch size%n",
+        rounds,
         resolved,
-        MachineInfo.describe().get("torchThreads"));
+        MachineInfo.describe().get("torchThreads"),
+        steps);
+    double[] peaks = new double[rounds];
+    double[][] millis = new double[batches.length][rounds];
+    List<VicregTrainer> trainers = new ArrayList<>();
+    try (NDManager peakManager = Djl.engine().newBaseManager(resolved)) {
+      List<float[][][][]> data = new ArrayList<>();
+      for (int batch : batches) {
+        VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build();
+        trainers.add(trainer);
+        data.add(batches(batch, spec.encoderDim()));
+        for (int i = 0; i < warmup; i++) {
+          step(trainer, data.get(data.size() - 1), i);
+        }
+      }
+      for (int round = 0; round < rounds; round++) {
+        peaks[round] = measureMatmulPeak(peakManager);
+        for (int b = 0; b < batches.length; b++) {
+          millis[b][round] = stepMillis(trainers.get(b), data.get(b), steps);
+        }
+      }
+    } finally {
+      trainers.forEach(VicregTrainer::close);
+    }
+    report.put("matmulPeakGflops", summary(peaks));
     System.out.printf(
         Locale.ROOT,
-        "%-6s %10s %10s %12s %10s %8s%n",
+        "float32 matmul peak: median %.1f GFLOP/s, range %.1f-%.1f%n",
+        median(peaks),
+        Arrays.stream(peaks).min().orElseThrow(),
+        Arrays.stream(peaks).max().orElseThrow());
+    System.out.printf(
+        Locale.ROOT,
+        "%-6s %10s %10s %12s %10s %8s %14s%n",
         "batch",
         "ms/step",
         "pairs/s",
         "GFLOP/step",
         "GFLOP/s",
-        "of peak");
+        "of peak",
+        "range of peak");
 
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (int batch : batches) {
-      {
-        double median = medianStepMillis(spec, device, batch, warmup, steps);
-        double gflop = flopsPerStep(spec, batch) / 1e9;
-        double gflops = gflop / (median / 1e3);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("batch", batch);
-        row.put("medianMsPerStep", round(median));
-        row.put("pairsPerSecond", round(batch / (median / 1e3)));
-        row.put("gflopPerStep", round(gflop));
-        row.put("gflops", round(gflops));
-        row.put("fractionOfMatmulPeak", round(gflops / peak));
-        rows.add(row);
-        System.out.printf(
-            Locale.ROOT,
-            "%-6d %10.2f %10.0f %12.3f %10.1f %7.0f%%%n",
-            batch,
-            median,
-            batch / (median / 1e3),
-            gflop,
-            gflops,
-            100 * gflops / peak);
+    for (int b = 0; b < batches.length; b++) {
+      int batch = batches[b];
+      double gflop = flopsPerStep(spec, batch) / 1e9;
+      // Each round's steps against the peak measured just before them: both see the same load.
+      double[] fractions = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        fractions[round] = gflop / (millis[b][round] / 1e3) / peaks[round];
       }
+      double medianMillis = median(millis[b]);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("batch", batch);
+      row.put("medianMsPerStep", round(medianMillis));
+      row.put("msPerStepByRound", roundAll(millis[b]));
+      row.put("pairsPerSecond", round(batch / (medianMillis / 1e3)));
+      row.put("gflopPerStep", round(gflop));
+      row.put("gflops", round(gflop / (medianMillis / 1e3)));
+      row.put("fractionOfMatmulPeak", summary(fractions));
+      rows.add(row);
+      System.out.printf(
+          Locale.ROOT,
+          "%-6d %10.2f %10.0f %12.3f %10.1f %7.0f%% %6.0f%%-%.0f%%%n",
+          batch,
+          medianMillis,
+          batch / (medianMillis / 1e3),
+          gflop,
+          gflop / (medianMillis / 1e3),
+          100 * median(fractions),
+          100 * Arrays.stream(fractions).min().orElseThrow(),
+          100 * Arrays.stream(fractions).max().orElseThrow());
     }
     report.put("steps", rows);
     if (rssSteps > 0) {
@@ -147,6 +191,30 @@ public final class TrainingBenchmark {
       }
       return median(millis);
     }
+  }
+
+  /** The median milliseconds of {@code steps} more steps of a warmed-up trainer. */
+  private static double stepMillis(VicregTrainer trainer, float[][][][] data, int steps) {
+    double[] millis = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      long start = System.nanoTime();
+      step(trainer, data, i);
+      millis[i] = (System.nanoTime() - start) / 1e6;
+    }
+    return median(millis);
+  }
+
+  private static Map<String, Object> summary(double[] values) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("median", round(median(values)));
+    summary.put("min", round(Arrays.stream(values).min().orElseThrow()));
+    summary.put("max", round(Arrays.stream(values).max().orElseThrow()));
+    summary.put("byRound", roundAll(values));
+    return summary;
+  }
+
+  private static List<Double> roundAll(double[] values) {
+    return Arrays.stream(values).map(TrainingBenchmark::round).boxed().toList();
   }
 
   /**
@@ -211,12 +279,12 @@ public final class TrainingBenchmark {
   }
 
   /** The best median GFLOP/s of square float32 products of a few sizes. */
-  private static double measureMatmulPeak(Device device) {
+  private static double measureMatmulPeak(NDManager manager) {
     double best = 0;
-    try (NDManager manager = Djl.engine().newBaseManager(device)) {
-      for (int size : new int[] {512, 1024, 2048}) {
-        NDArray a = manager.randomUniform(-1f, 1f, new Shape(size, size));
-        NDArray b = manager.randomUniform(-1f, 1f, new Shape(size, size));
+    for (int size : new int[] {512, 1024, 2048}) {
+      try (NDManager scope = manager.newSubManager()) {
+        NDArray a = scope.randomUniform(-1f, 1f, new Shape(size, size));
+        NDArray b = scope.randomUniform(-1f, 1f, new Shape(size, size));
         int repeats = size >= 2048 ? 6 : 20;
         double[] gflops = new double[repeats];
         for (int i = -3; i < repeats; i++) {
