@@ -214,8 +214,9 @@ public final class LearnerConfig extends AbstractConfig {
   public static final String TRAIN_BATCH_WINDOW_MS_CONFIG = "train.batch.window.ms";
 
   private static final String TRAIN_BATCH_WINDOW_MS_DOC =
-      "A smaller batch (at least 2 pairs) is released once its first pair has waited this long,"
-          + " in stream time or, when the stream is idle, in wall-clock time.";
+      "A smaller batch (at least 2 pairs) is released once its first pair has waited this long"
+          + " in stream time, or once no pair has arrived for this long in wall-clock time (an"
+          + " idle stream; while pairs keep arriving, as from a backlog, batches fill up).";
 
   /** {@code pairing.window.ms} */
   public static final String PAIRING_WINDOW_MS_CONFIG = "pairing.window.ms";

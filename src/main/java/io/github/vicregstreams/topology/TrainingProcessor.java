@@ -40,9 +40,12 @@ import org.slf4j.LoggerFactory;
  * transaction committed — without publishing their embeddings a second time. Nothing is lost or
  * trained twice.
  *
- * <p>A batch is released when {@code train.batch.size} pairs wait, or when the first waiting pair
- * is {@code train.batch.window.ms} old in stream time (checked as pairs arrive) or in wall-clock
- * time (checked by a punctuator, for idle streams); never with fewer than 2 pairs.
+ * <p>A batch is released when {@code train.batch.size} pairs wait, when the first waiting pair is
+ * {@code train.batch.window.ms} old in stream time (checked as pairs arrive), or when no pair has
+ * arrived for {@code train.batch.window.ms} of wall-clock time (checked by a punctuator, for idle
+ * streams); never with fewer than 2 pairs. While pairs keep arriving, as from a backlog, the
+ * wall clock releases nothing: a batch cut short by slow commits would train on fewer pairs,
+ * and the variance and covariance terms are estimated from the batch.
  */
 final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, Object, Object> {
 
@@ -59,7 +62,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   private KeyValueStore<String, byte[]> state;
   private VicregTrainer trainer;
   private TrainerCursor cursor;
-  private long pendingSinceWallClock = -1;
   private long lastStepEndNanos = -1;
   private long lastArrivalWallClock;
   private long lastBatchTime;
@@ -88,9 +90,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     cursor = savedCursor == null ? TrainerCursor.EMPTY : TrainerCursor.decode(savedCursor);
     trainer = restoreOrCreateTrainer();
     replayJournal();
-    if (cursor.pendingCount() > 0) {
-      pendingSinceWallClock = context.currentSystemTimeMs();
-    }
     lastArrivalWallClock = context.currentSystemTimeMs();
     long interval = Math.max(1, Math.min(config.batchWindowMs(), MAX_WALL_CLOCK_CHECK_MS));
     context.schedule(
@@ -102,9 +101,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     publishCheckpointIfBehind(record.timestamp());
     journal.put(cursor.nextSeq(), record.value());
     lastArrivalWallClock = context().currentSystemTimeMs();
-    if (cursor.pendingCount() == 0) {
-      pendingSinceWallClock = context().currentSystemTimeMs();
-    }
     cursor = cursor.withArrival(record.timestamp());
     while (cursor.pendingCount() >= config.batchSize()) {
       train(config.batchSize());
@@ -118,7 +114,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
 
   private void releaseIfIdle(long now) {
     publishCheckpointIfBehind(now);
-    if (cursor.pendingCount() >= 2 && now - pendingSinceWallClock >= config.batchWindowMs()) {
+    if (cursor.pendingCount() >= 2 && now - lastArrivalWallClock >= config.batchWindowMs()) {
       train((int) cursor.pendingCount());
       saveCursor();
     }
@@ -146,7 +142,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     publishMetrics(result, batchTime);
     long next = cursor.trainedUpTo() + count;
     cursor = cursor.withBatchTrained(count, next < cursor.nextSeq() ? journalTime(next) : -1);
-    pendingSinceWallClock = cursor.pendingCount() > 0 ? context().currentSystemTimeMs() : -1;
     if (result.applied() && result.step() % config.checkpointIntervalSteps() == 0) {
       checkpoint();
       publishCheckpoint(batchTime);

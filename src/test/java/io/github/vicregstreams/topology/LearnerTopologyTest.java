@@ -186,6 +186,27 @@ class LearnerTopologyTest {
   }
 
   @Test
+  void shouldWaitForAFullBatchWhilePairsKeepArriving() {
+    try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4))) {
+      // A backlog read slowly: the first pair waits 1.8 s of wall-clock time, but the stream is
+      // never idle for the 1 s window, and its stream time stands still.
+      d.sendPairs("a", 1, 0);
+      d.advanceWallClock(Duration.ofMillis(600));
+      d.sendPairs("b", 1, 0);
+      d.advanceWallClock(Duration.ofMillis(600));
+      d.sendPairs("c", 1, 0);
+      d.advanceWallClock(Duration.ofMillis(600));
+      assertThat(d.metrics.isEmpty()).isTrue();
+
+      d.sendPairs("d", 1, 0);
+
+      assertThat(d.metrics.readValuesToList())
+          .singleElement()
+          .satisfies(m -> assertThat(m.batchSize()).isEqualTo(4));
+    }
+  }
+
+  @Test
   void shouldNeverTrainOnFewerThanTwoPairs() {
     try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
       d.sendPairs("a", 1, 0);
