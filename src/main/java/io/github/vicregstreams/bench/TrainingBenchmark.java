@@ -183,13 +183,7 @@ public final class TrainingBenchmark {
       for (int i = 0; i < warmup; i++) {
         step(trainer, data, i);
       }
-      double[] millis = new double[steps];
-      for (int i = 0; i < steps; i++) {
-        long start = System.nanoTime();
-        step(trainer, data, i);
-        millis[i] = (System.nanoTime() - start) / 1e6;
-      }
-      return median(millis);
+      return stepMillis(trainer, data, steps);
     }
   }
 
