@@ -276,7 +276,7 @@ public final class InferenceBenchmark {
     // duplicate sample is harmless here (it is embedded again); a lost one is caught below.
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    props.putAll(TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS);
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       for (int i = 0; i < values.size(); i++) {

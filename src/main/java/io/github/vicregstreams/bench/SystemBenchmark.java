@@ -13,6 +13,7 @@ import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.Djl;
 import io.github.vicregstreams.vicreg.ModelSpec;
+import io.github.vicregstreams.topology.TopicSetup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -367,8 +368,7 @@ public final class SystemBenchmark {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-    // The topics are new: see PairProducer on KAFKA-15591.
-    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    props.putAll(TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS);
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

@@ -10,6 +10,7 @@ import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.events.SampleEventParser;
 import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.events.ViewEventParser;
+import io.github.vicregstreams.topology.TopicSetup;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -60,9 +61,7 @@ final class PairProducer implements AutoCloseable {
     config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     config.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
     config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-    // One request in flight: with several, a request to a partition the broker has just created
-    // can be overtaken and then refused for good, losing its records (KAFKA-15591, Kafka 4.4.0).
-    config.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS.forEach(config::putIfAbsent);
     this.producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     this.views = EventSerdes.viewEvents(new ViewEventParser(inputDim), encoding).serializer();

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -45,6 +46,16 @@ public final class TopicSetup {
   private static final long PAIRS_RETENTION_MS = Duration.ofDays(1).toMillis();
 
   private static final Duration LEADER_POLL = Duration.ofMillis(50);
+
+  /**
+   * Settings for a producer that writes to topics this setup has just created: one request in
+   * flight. With several, the first request to a partition the broker has not applied yet is
+   * refused, a later one overtakes it, and the retried first one is then refused for good as out
+   * of sequence, losing its records (KAFKA-15591, fixed after Kafka 4.4.0). Waiting for leaders
+   * narrows that window without closing it.
+   */
+  public static final Map<String, Object> NEW_TOPIC_PRODUCER_SETTINGS =
+      Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
 
   private final LearnerConfig config;
 

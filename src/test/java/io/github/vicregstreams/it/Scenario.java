@@ -95,9 +95,8 @@ final class Scenario implements AutoCloseable {
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
-    // One request in flight: with several, a request to a partition the broker has not set up yet
-    // can be overtaken and then refused for good (KAFKA-15591); it failed this scenario twice.
-    producerProps.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    // Without it, KAFKA-15591 failed this scenario twice.
+    producerProps.putAll(TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS);
     producer =
         new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
     views =

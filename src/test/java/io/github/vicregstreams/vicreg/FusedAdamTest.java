@@ -4,32 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The fused kernel against Adam written out in double precision. */
 class FusedAdamTest {
 
-  private NDManager manager;
-  private boolean gradMode;
-
-  @BeforeEach
-  void openManager() {
-    manager = Djl.engine().newBaseManager();
-    gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-  }
-
-  @AfterEach
-  void closeManager() {
-    JniUtils.setGradMode(gradMode);
-    manager.close();
-  }
+  @RegisterExtension final NoGradManager arrays = new NoGradManager();
 
   @ParameterizedTest(name = "weight decay {0}")
   @ValueSource(floats = {0f, 0.1f})
@@ -45,16 +28,16 @@ class FusedAdamTest {
       initial[i] = (float) random.nextGaussian();
       w[i] = initial[i];
     }
-    NDArray weight = manager.create(initial);
-    NDArray mean = manager.zeros(weight.getShape());
-    NDArray variance = manager.zeros(weight.getShape());
+    NDArray weight = arrays.get().create(initial);
+    NDArray mean = arrays.get().zeros(weight.getShape());
+    NDArray variance = arrays.get().zeros(weight.getShape());
 
     for (int t = 1; t <= 4; t++) {
       float[] g = new float[size];
       for (int i = 0; i < size; i++) {
         g[i] = (float) random.nextGaussian();
       }
-      NDArray gradient = manager.create(g);
+      NDArray gradient = arrays.get().create(g);
       FusedAdam.update(weight, gradient, mean, variance, settings, t);
       assertThat(gradient.toFloatArray()).as("the gradient is left as it was").containsExactly(g);
 

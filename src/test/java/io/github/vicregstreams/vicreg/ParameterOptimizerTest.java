@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,21 +18,7 @@ class ParameterOptimizerTest {
 
   private static final long WHOLE = Long.MAX_VALUE;
 
-  private NDManager manager;
-  private boolean gradMode;
-
-  @BeforeEach
-  void openManager() {
-    manager = Djl.engine().newBaseManager();
-    gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-  }
-
-  @AfterEach
-  void closeManager() {
-    JniUtils.setGradMode(gradMode);
-    manager.close();
-  }
+  @RegisterExtension final NoGradManager arrays = new NoGradManager();
 
   static Stream<Arguments> optimizersAndShapes() {
     List<OptimizerConfig> optimizers =
@@ -57,17 +41,17 @@ class ParameterOptimizerTest {
     long fiveRows = 5 * rowLength;
     NDArray wholeWeight = randomArray(parameterShape, 1);
     NDArray blockedWeight = wholeWeight.duplicate();
-    ParameterOptimizer whole = ParameterOptimizer.create(config, manager);
-    ParameterOptimizer blocked = ParameterOptimizer.create(config, manager);
+    ParameterOptimizer whole = ParameterOptimizer.create(config, arrays.get());
+    ParameterOptimizer blocked = ParameterOptimizer.create(config, arrays.get());
 
     for (int t = 0; t < 3; t++) {
       NDArray gradient = randomArray(parameterShape, 100 + t);
       whole.beginUpdate();
       blocked.beginUpdate();
-      try (NDManager scope = manager.newSubManager()) {
+      try (NDManager scope = arrays.get().newSubManager()) {
         whole.apply("p", wholeWeight, gradient, scope, WHOLE);
       }
-      try (NDManager scope = manager.newSubManager()) {
+      try (NDManager scope = arrays.get().newSubManager()) {
         blocked.apply("p", blockedWeight, gradient, scope, fiveRows);
       }
     }
@@ -93,6 +77,6 @@ class ParameterOptimizerTest {
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) random.nextGaussian();
     }
-    return manager.create(values, shape);
+    return arrays.get().create(values, shape);
   }
 }
