@@ -10,6 +10,9 @@ import java.util.Map;
 /** What a benchmark ran on, for its report. */
 final class MachineInfo {
 
+  /** Field 10 of /proc/[pid]/stat, minflt, counted from field 3, the first after the name. */
+  private static final int MINFLT_AFTER_NAME = 7;
+
   private MachineInfo() {}
 
   static Map<String, Object> describe() {
@@ -35,6 +38,21 @@ final class MachineInfo {
       return -1;
     }
     return -1;
+  }
+
+  /**
+   * Minor page faults of this process so far (first touches of memory it was given), from
+   * /proc/self/stat; -1 where there is no /proc.
+   */
+  static long minorPageFaults() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      // The command name, in parentheses, may hold spaces; the fields after it are fixed.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+      return Long.parseLong(fields[MINFLT_AFTER_NAME]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private static String cpuModel() {

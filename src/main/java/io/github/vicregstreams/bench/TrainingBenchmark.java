@@ -30,13 +30,24 @@ import java.util.Random;
  * against the peak measured just before them: on a shared machine the peak measured once moved
  * between 175 and 275 GFLOP/s from one run to the next, more than any change to the step.
  *
+ * <p>The steps measured are those of a learner that has been running for a while. In its first
+ * few hundred steps a fresh process grows its native heap (glibc's malloc raises its thresholds
+ * for returning memory to the system only as it sees the step's allocations) and its Java heap to
+ * their working sets: at batch 256 about a thousand minor page faults a step after 30 steps, at
+ * about 3 µs each on this kind of virtual machine, and none after 300. Hence the warm-up of
+ * {@value #DEFAULT_WARMUP_STEPS} steps; the report gives the faults per measured step, so that a
+ * run can show it measured the steady state.
+ *
  * <p>Arguments (all optional): {@code --batches=64,256,1024 --input-dim=784 --rounds=7
- * --steps=20 --warmup=8 --rss-steps=5000 --rss-batch=256 --device=auto --out=FILE} ({@code
+ * --steps=20 --warmup=300 --rss-steps=5000 --rss-batch=256 --device=auto --out=FILE} ({@code
  * --steps} per round and batch size).
  */
 public final class TrainingBenchmark {
 
   private static final int DISTINCT_BATCHES = 4;
+
+  /** Steps before measuring; see the class comment. */
+  static final int DEFAULT_WARMUP_STEPS = 300;
 
   private TrainingBenchmark() {}
 
@@ -54,7 +65,8 @@ public final class TrainingBenchmark {
             .toArray();
     int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
     int steps = Integer.parseInt(options.getOrDefault("steps", "20"));
-    int warmup = Integer.parseInt(options.getOrDefault("warmup", "8"));
+    int warmup =
+        Integer.parseInt(options.getOrDefault("warmup", String.valueOf(DEFAULT_WARMUP_STEPS)));
     int rssSteps = Integer.parseInt(options.getOrDefault("rss-steps", "5000"));
     int rssBatch = Integer.parseInt(options.getOrDefault("rss-batch", "256"));
     int rounds = Integer.parseInt(options.getOrDefault("rounds", "7"));
@@ -81,6 +93,7 @@ public final class TrainingBenchmark {
         steps);
     double[] peaks = new double[rounds];
     double[][] millis = new double[batches.length][rounds];
+    long[] faults = new long[batches.length];
     List<VicregTrainer> trainers = new ArrayList<>();
     try (NDManager peakManager = Djl.engine().newBaseManager(resolved)) {
       List<float[][][][]> data = new ArrayList<>();
@@ -95,7 +108,12 @@ public final class TrainingBenchmark {
       for (int round = 0; round < rounds; round++) {
         peaks[round] = measureMatmulPeak(peakManager);
         for (int b = 0; b < batches.length; b++) {
+          long faultsBefore = MachineInfo.minorPageFaults();
           millis[b][round] = stepMillis(trainers.get(b), data.get(b), steps);
+          faults[b] =
+              faultsBefore < 0 || faults[b] < 0
+                  ? -1
+                  : faults[b] + MachineInfo.minorPageFaults() - faultsBefore;
         }
       }
     } finally {
@@ -110,14 +128,15 @@ public final class TrainingBenchmark {
         Arrays.stream(peaks).max().orElseThrow());
     System.out.printf(
         Locale.ROOT,
-        "%-6s %10s %10s %12s %10s %8s %14s%n",
+        "%-6s %10s %10s %12s %10s %8s %14s %12s%n",
         "batch",
         "ms/step",
         "pairs/s",
         "GFLOP/step",
         "GFLOP/s",
         "of peak",
-        "range of peak");
+        "range of peak",
+        "faults/step");
 
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int b = 0; b < batches.length; b++) {
@@ -137,10 +156,13 @@ public final class TrainingBenchmark {
       row.put("gflopPerStep", round(gflop));
       row.put("gflops", round(gflop / (medianMillis / 1e3)));
       row.put("fractionOfMatmulPeak", summary(fractions));
+      // Negative where the system does not count page faults.
+      double faultsPerStep = faults[b] < 0 ? -1 : faults[b] / (double) (rounds * steps);
+      row.put("minorPageFaultsPerStep", round(faultsPerStep));
       rows.add(row);
       System.out.printf(
           Locale.ROOT,
-          "%-6d %10.2f %10.0f %12.3f %10.1f %7.0f%% %6.0f%%-%.0f%%%n",
+          "%-6d %10.2f %10.0f %12.3f %10.1f %7.0f%% %6.0f%%-%.0f%% %12.1f%n",
           batch,
           medianMillis,
           batch / (medianMillis / 1e3),
@@ -148,7 +170,8 @@ public final class TrainingBenchmark {
           gflop / (medianMillis / 1e3),
           100 * median(fractions),
           100 * Arrays.stream(fractions).min().orElseThrow(),
-          100 * Arrays.stream(fractions).max().orElseThrow());
+          100 * Arrays.stream(fractions).max().orElseThrow(),
+          faultsPerStep);
     }
     report.put("steps", rows);
     if (rssSteps > 0) {
