@@ -16,7 +16,8 @@
 # Usage: docker/prepare-podman.sh [--rebuild] [--rebuild-base]
 #   --rebuild       rebuild the Kafka image even if it exists
 #   --rebuild-base  rebuild the base image too (implies --rebuild)
-# Environment: PODMAN_SOCK (default /run/podman/podman.sock), DEBIAN_MIRROR (default: the mirror apt uses).
+# Environment: PODMAN_SOCK (default /run/podman/podman.sock), DEBIAN_MIRROR (default: the mirror apt uses),
+# TMPDIR (scratch space for the image builds, default /var/tmp).
 #
 # Progress goes to stderr; stdout gets only the environment for the tests, so that both
 #   eval "$(docker/prepare-podman.sh)"     and     docker/prepare-podman.sh && . docker/podman-env.sh
@@ -32,6 +33,8 @@ PACKAGES=(podman runc conmon netavark aardvark-dns containernetworking-plugins i
 SERVICE_LOG=/var/log/podman-service.log
 SERVICE_PID=$(dirname "$SOCK")/vicreg-podman-service.pid
 RECIPE_LABEL=io.github.vicregstreams.recipe
+# Scratch space for the image builds: a root filesystem does not fit every /tmp (often a tmpfs).
+SCRATCH=${TMPDIR:-/var/tmp}
 
 REBUILD=false
 REBUILD_BASE=false
@@ -79,7 +82,7 @@ done
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt_log=$(mktemp /var/tmp/vicreg-apt.XXXXXX.log)
+  apt_log=$(mktemp "$SCRATCH/vicreg-apt.XXXXXX.log")
   { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > "$apt_log" 2>&1 \
     || { tail -n 20 "$apt_log" >&2; die "apt-get could not install ${missing[*]} (log: $apt_log)"; }
   rm -f "$apt_log"
@@ -152,7 +155,7 @@ if $REBUILD_BASE || ! podman image exists "$BASE_IMAGE"; then
   MIRROR=${DEBIAN_MIRROR:-$(apt_mirror | awk 'NR == 1')}
   [[ -n $MIRROR ]] || die "no apt source serves '$SUITE' in /etc/apt/sources.list{,.d/}; set DEBIAN_MIRROR"
   previous_base=$(podman image inspect --format '{{.Id}}' "$BASE_IMAGE" 2>/dev/null || true)
-  ROOTFS=$(mktemp -d /var/tmp/vicreg-debian-jre.XXXXXX)
+  ROOTFS=$(mktemp -d "$SCRATCH/vicreg-debian-jre.XXXXXX")
   log "building $BASE_IMAGE: debootstrap --variant=minbase $SUITE from $MIRROR"
   debootstrap --variant=minbase "$SUITE" "$ROOTFS" "$MIRROR" > "$ROOTFS.debootstrap.log" 2>&1 \
     || { tail -n 20 "$ROOTFS.debootstrap.log" >&2; die "debootstrap failed (log: $ROOTFS.debootstrap.log)"; }
@@ -199,7 +202,7 @@ if ! $REBUILD && [[ $(built_recipe "$KAFKA_IMAGE") == "$RECIPE" && $(built_recip
 else
   command -v mvn >/dev/null || die "mvn is needed to fetch the Kafka broker jars"
   previous=$(podman image inspect --format '{{.Id}}' "$KAFKA_IMAGE" 2>/dev/null || true)
-  STAGE=$(mktemp -d /var/tmp/vicreg-kafka-image.XXXXXX)
+  STAGE=$(mktemp -d "$SCRATCH/vicreg-kafka-image.XXXXXX")
   log "fetching the Kafka $KAFKA_VERSION broker jars (mvn dependency:copy-dependencies)"
   mvn -B -ntp -f "$HERE/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
       dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$STAGE/libs" > "$STAGE.mvn.log" 2>&1 \

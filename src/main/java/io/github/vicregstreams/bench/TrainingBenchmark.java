@@ -33,8 +33,8 @@ import java.util.Random;
  * <p>The steps measured are those of a learner that has been running for a while. In its first
  * few hundred steps a fresh process grows its native heap (glibc's malloc raises its thresholds
  * for returning memory to the system only as it sees the step's allocations) and its Java heap to
- * their working sets: at batch 256 about a thousand minor page faults a step after 30 steps, at
- * about 3 µs each on this kind of virtual machine, and none after 300. Hence the warm-up of
+ * their working sets: a single trainer at batch 256 had 500–1,500 minor page faults a step after
+ * 30 steps, at about 3 µs each on this kind of virtual machine, and 0–6 after 300. Hence the warm-up of
  * {@value #DEFAULT_WARMUP_STEPS} steps; the report gives the faults per measured step, so that a
  * run can show it measured the steady state.
  *
@@ -94,6 +94,7 @@ public final class TrainingBenchmark {
     double[] peaks = new double[rounds];
     double[][] millis = new double[batches.length][rounds];
     long[] faults = new long[batches.length];
+    boolean countsFaults = MachineInfo.minorPageFaults() >= 0;
     List<VicregTrainer> trainers = new ArrayList<>();
     try (NDManager peakManager = Djl.engine().newBaseManager(resolved)) {
       List<float[][][][]> data = new ArrayList<>();
@@ -110,10 +111,7 @@ public final class TrainingBenchmark {
         for (int b = 0; b < batches.length; b++) {
           long faultsBefore = MachineInfo.minorPageFaults();
           millis[b][round] = stepMillis(trainers.get(b), data.get(b), steps);
-          faults[b] =
-              faultsBefore < 0 || faults[b] < 0
-                  ? -1
-                  : faults[b] + MachineInfo.minorPageFaults() - faultsBefore;
+          faults[b] += MachineInfo.minorPageFaults() - faultsBefore;
         }
       }
     } finally {
@@ -157,7 +155,7 @@ public final class TrainingBenchmark {
       row.put("gflops", round(gflop / (medianMillis / 1e3)));
       row.put("fractionOfMatmulPeak", summary(fractions));
       // Negative where the system does not count page faults.
-      double faultsPerStep = faults[b] < 0 ? -1 : faults[b] / (double) (rounds * steps);
+      double faultsPerStep = countsFaults ? faults[b] / (double) (rounds * steps) : -1;
       row.put("minorPageFaultsPerStep", round(faultsPerStep));
       rows.add(row);
       System.out.printf(
