@@ -1,6 +1,7 @@
 package io.github.vicregstreams.cli;
 
 import io.github.vicregstreams.vicreg.CheckpointInfo;
+import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,9 +16,13 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Reads the latest checkpoint of a model from the (compacted) model topic. */
+/** Reads the latest valid checkpoint of a model from the (compacted) model topic. */
 final class ModelTopic {
+
+  private static final Logger log = LoggerFactory.getLogger(ModelTopic.class);
 
   /** Records read back from the end before reading the whole topic. */
   private static final int TAIL = 16;
@@ -31,7 +36,8 @@ final class ModelTopic {
   record Checkpoint(long step, byte[] bytes) {}
 
   /**
-   * The newest committed checkpoint with key {@code modelName}, if any.
+   * The newest committed checkpoint with key {@code modelName} that passes every check, if any;
+   * records that do not are logged and skipped.
    *
    * @throws KafkaException if the topic does not exist or the cluster does not answer in time
    */
@@ -79,6 +85,7 @@ final class ModelTopic {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     ConsumerRecord<String, byte[]> newest = null;
+    long newestStep = -1;
     while (!atEnd(consumer, partitions, end)) {
       if (System.nanoTime() > deadline) {
         throw new KafkaException(
@@ -88,14 +95,27 @@ final class ModelTopic {
         if (modelName.equals(record.key())
             && record.value() != null
             && (newest == null || record.timestamp() >= newest.timestamp())) {
-          newest = record;
+          // Anyone who can write the topic can write garbage to it: the newest record that is a
+          // valid checkpoint wins, as in the learner's global store.
+          try {
+            newestStep = CheckpointInfo.of(record.value()).step();
+            newest = record;
+          } catch (InvalidCheckpointException e) {
+            log.warn(
+                "Skipped a model-topic record that is not a valid checkpoint: reason=[{}]"
+                    + " topic=[{}] partition=[{}] offset=[{}]",
+                e.getMessage(),
+                record.topic(),
+                record.partition(),
+                record.offset());
+          }
         }
       }
     }
     if (newest == null) {
       return Optional.empty();
     }
-    return Optional.of(new Checkpoint(CheckpointInfo.of(newest.value()).step(), newest.value()));
+    return Optional.of(new Checkpoint(newestStep, newest.value()));
   }
 
   private static boolean atEnd(

@@ -1,5 +1,7 @@
 package io.github.vicregstreams.events;
 
+import java.util.Locale;
+
 /**
  * The fixed limits of the event contracts, and the checks that the records and the readers share so
  * that a programmatic event and a parsed one obey the same rules with the same messages.
@@ -41,7 +43,33 @@ public final class EventLimits {
                 + quote(id));
       }
     }
+    int surrogate = unpairedSurrogate(id);
+    if (surrogate >= 0) {
+      // Encoded as the UTF-8 record key it would become '?', and no longer match its key.
+      return new Rejection(
+          Reason.WRONG_SHAPE,
+          String.format(
+              Locale.ROOT,
+              "id must be valid Unicode. Got: an unpaired surrogate \\u%04x at index %d",
+              (int) id.charAt(surrogate),
+              surrogate));
+    }
     return null;
+  }
+
+  /** The index of the first surrogate char that is not half of a pair, or -1. */
+  private static int unpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Returns the problem with a view number, or null if it is 0 or 1. */

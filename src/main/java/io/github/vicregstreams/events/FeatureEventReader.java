@@ -104,7 +104,7 @@ final class FeatureEventReader {
   }
 
   private Fields parse(byte[] value) {
-    try (JsonParser p = Json.FACTORY.createParser(value)) {
+    try (JsonParser p = Json.createParser(value)) {
       JsonToken token = p.nextToken();
       if (token != JsonToken.START_OBJECT) {
         if (token == null) {

@@ -176,6 +176,10 @@ final class Json {
    */
   static Metadata captureObject(JsonParser p, byte[] source) throws IOException {
     long start = p.currentTokenLocation().getByteOffset();
+    if (start < 0) {
+      // A parser over characters has no byte offsets; createParser lets none through.
+      throw new IllegalStateException("metadata can only be captured from a UTF-8 byte parser");
+    }
     int depth = 1;
     while (depth > 0) {
       JsonToken token = p.nextToken();
@@ -266,9 +270,49 @@ final class Json {
     }
   }
 
+  /**
+   * Opens a parser on {@code data}, which must be UTF-8 (RFC 8259 §8.1: JSON exchanged between
+   * systems is UTF-8). Jackson would otherwise detect UTF-16 and UTF-32 from the first bytes and
+   * parse them as characters, and then it reports no byte offsets: {@link #captureObject} copies
+   * metadata by byte offset, so such input must be refused before parsing.
+   *
+   * @throws Rejection with {@link Reason#NOT_JSON} if the bytes are UTF-16 or UTF-32
+   */
+  static JsonParser createParser(byte[] data) throws IOException {
+    String encoding = otherUnicodeEncoding(data);
+    if (encoding != null) {
+      throw new Rejection(
+          Reason.NOT_JSON,
+          "value must be UTF-8 JSON (RFC 8259). Got: " + encoding + " (from its first bytes)");
+    }
+    return FACTORY.createParser(data);
+  }
+
+  /**
+   * Names the encoding when the bytes look like UTF-16 or UTF-32 JSON, else null. Every JSON text
+   * starts with an ASCII character, so those encodings put a zero byte in the first four, and
+   * valid UTF-8 JSON has no zero byte anywhere (control characters must be escaped); a UTF-16
+   * byte-order mark gives them away too.
+   */
+  private static String otherUnicodeEncoding(byte[] data) {
+    if (data.length >= 2) {
+      int b0 = data[0] & 0xff;
+      int b1 = data[1] & 0xff;
+      if ((b0 == 0xfe && b1 == 0xff) || (b0 == 0xff && b1 == 0xfe)) {
+        return "UTF-16 or UTF-32 with a byte-order mark";
+      }
+    }
+    for (int i = 0; i < Math.min(4, data.length); i++) {
+      if (data[i] == 0) {
+        return "UTF-16 or UTF-32 (a zero byte at offset " + i + ")";
+      }
+    }
+    return null;
+  }
+
   /** Opens a parser on {@code data} and checks that it holds one JSON object, which it enters. */
   static JsonParser openObject(byte[] data, String eventName) throws IOException {
-    JsonParser p = FACTORY.createParser(data);
+    JsonParser p = createParser(data);
     JsonToken token = p.nextToken();
     if (token != JsonToken.START_OBJECT) {
       String got = describe(p, token);

@@ -38,7 +38,7 @@ public final class Metadata {
   public static Metadata of(String json) {
     Objects.requireNonNull(json, "json must not be null");
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    try (JsonParser p = Json.FACTORY.createParser(bytes)) {
+    try (JsonParser p = Json.createParser(bytes)) {
       JsonToken token = p.nextToken();
       if (token != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException(

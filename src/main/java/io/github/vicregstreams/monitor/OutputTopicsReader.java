@@ -1,6 +1,5 @@
 package io.github.vicregstreams.monitor;
 
-import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.MetricsEvent;
@@ -266,24 +265,22 @@ final class OutputTopicsReader implements AutoCloseable {
   }
 
   private void checkpoint(ConsumerRecord<String, byte[]> record) {
-    long step;
-    String spec;
+    // The record is decoded and verified whatever its headers say: anyone who can write the
+    // topic can write headers, and the monitor serves these bytes as the model.
+    CheckpointInfo info;
     try {
-      step = CheckpointHeaders.step(record.headers());
-      spec = CheckpointHeaders.modelSpec(record.headers());
-    } catch (IllegalArgumentException missingHeaders) {
-      // A checkpoint written by another tool: read its header instead.
-      try {
-        CheckpointInfo info = CheckpointInfo.of(record.value());
-        step = info.step();
-        spec = info.config().spec().toString();
-      } catch (InvalidCheckpointException e) {
-        bad(record, e.getMessage());
-        return;
-      }
+      info = CheckpointInfo.of(record.value());
+    } catch (InvalidCheckpointException e) {
+      bad(record, e.getMessage());
+      return;
     }
     model.setCheckpoint(
-        new MonitorModel.Checkpoint(record.key(), record.value(), step, spec, record.timestamp()));
+        new MonitorModel.Checkpoint(
+            record.key(),
+            record.value(),
+            info.step(),
+            info.config().spec().toString(),
+            record.timestamp()));
   }
 
   private void bad(ConsumerRecord<String, byte[]> record, String why) {

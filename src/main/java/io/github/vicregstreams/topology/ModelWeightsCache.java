@@ -26,6 +26,18 @@ final class ModelWeightsCache {
   }
 
   /**
+   * Decodes and verifies a new checkpoint (its checksum and every size and value), and keeps it as
+   * the one to compare with: the global thread calls this before it stores the record, so the
+   * cheap fingerprint compare of {@link #weightsOf} only ever matches verified bytes.
+   *
+   * @throws InvalidCheckpointException if the checkpoint is corrupt or for another model spec
+   */
+  synchronized ModelWeights verify(byte[] checkpoint) {
+    latest = ModelWeights.fromCheckpoint(checkpoint, trainerConfig.spec());
+    return latest;
+  }
+
+  /**
    * The weights of a checkpoint, decoded unless they are the ones cached.
    *
    * @throws InvalidCheckpointException if the checkpoint is corrupt or for another model spec

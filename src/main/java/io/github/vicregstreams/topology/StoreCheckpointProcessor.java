@@ -2,6 +2,10 @@ package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import io.github.vicregstreams.vicreg.ModelWeights;
+import java.util.Map;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,16 +22,22 @@ import org.slf4j.LoggerFactory;
  * rebuilt at start-up. A record is stored only when it is a valid checkpoint of the configured
  * model spec, so a bad record never replaces a good model; records of other model names are
  * skipped, and a tombstone removes the model (inference goes back to the initial weights). Global
- * processors cannot forward, so a refused record is logged, not dead-lettered. The last record
+ * processors cannot forward, so a refused record is logged and counted ({@value
+ * #REFUSED_METRIC}), not dead-lettered. Every size a record declares is checked before anything is
+ * allocated for it, so no record, however forged, can stop the global thread. The last record
  * wins: a trainer started afresh may publish a lower step than the one stored.
  */
 final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[], Void, Void> {
 
   private static final Logger log = LoggerFactory.getLogger(StoreCheckpointProcessor.class);
 
+  /** Model-topic records refused as checkpoints, in group {@code vicreg}. */
+  static final String REFUSED_METRIC = "vicreg-refused-checkpoints-total";
+
   private final String modelName;
   private final ModelWeightsCache weights;
   private KeyValueStore<String, byte[]> store;
+  private Sensor refused;
 
   StoreCheckpointProcessor(String modelName, ModelWeightsCache weights) {
     this.modelName = modelName;
@@ -38,6 +48,14 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
   public void init(ProcessorContext<Void, Void> context) {
     super.init(context);
     store = context.getStateStore(LearnerTopology.LATEST_MODEL_STORE);
+    refused = context.metrics().addSensor("vicreg.refused-checkpoints", Sensor.RecordingLevel.INFO);
+    refused.add(
+        new MetricName(
+            REFUSED_METRIC,
+            DeadLetterCounter.METRIC_GROUP,
+            "Model-topic records refused as checkpoints (corrupt, forged or of another spec)",
+            Map.of("model", modelName)),
+        new CumulativeCount());
   }
 
   @Override
@@ -57,7 +75,7 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
       return;
     }
     try {
-      ModelWeights decoded = weights.weightsOf(record.value());
+      ModelWeights decoded = weights.verify(record.value());
       store.put(modelName, record.value());
       log.info(
           "Latest checkpoint for inference: model=[{}] step=[{}] bytes=[{}]",
@@ -65,6 +83,7 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
           decoded.step(),
           record.value().length);
     } catch (InvalidCheckpointException e) {
+      refused.record();
       RecordMetadata source = context().recordMetadata().orElse(null);
       log.warn(
           "Refused a model-topic record; inference keeps its current model: model=[{}] reason=[{}]"
@@ -74,6 +93,13 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
           source == null ? null : source.topic(),
           source == null ? -1 : source.partition(),
           source == null ? -1 : source.offset());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (refused != null) {
+      context().metrics().removeSensor(refused);
     }
   }
 }

@@ -5,7 +5,11 @@ import io.github.vicregstreams.monitor.CollapseDetector;
 import io.github.vicregstreams.monitor.EffectiveRank;
 import io.github.vicregstreams.monitor.TrainingSensors;
 import io.github.vicregstreams.vicreg.StepResult;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The trainer's measurements: Kafka Streams metrics (group {@code vicreg}, over JMX with the
@@ -14,6 +18,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * rank of a step's embeddings every {@value #RANK_EVERY_STEPS} steps.
  */
 final class TrainerMetrics implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TrainerMetrics.class);
 
   /**
    * The rank of 256 × 512 embeddings costs ~60 ms on one core, longer than a training step: it is
@@ -36,15 +42,44 @@ final class TrainerMetrics implements AutoCloseable {
     sensors.record(event);
     double rank = Double.NaN;
     if (steps++ % RANK_EVERY_STEPS == 0) {
-      float[][] representations = result.representations1();
-      rank =
-          EffectiveRank.of(
-              representations.length <= RANK_ROWS
-                  ? representations
-                  : java.util.Arrays.copyOf(representations, RANK_ROWS));
+      rank = effectiveRank(result);
       sensors.recordEffectiveRank(rank);
     }
     sensors.recordCollapse(detector.check(result.step(), result.projectionStdMean(), rank));
+  }
+
+  /**
+   * The effective rank of up to {@link #RANK_ROWS} finite rows of the step's representations, or
+   * NaN when fewer than two are finite. Monitoring must never stop training: a pair of extreme
+   * inputs gives non-finite rows (that step is skipped by the trainer), and the spectrum of such
+   * rows is undefined.
+   */
+  private static double effectiveRank(StepResult result) {
+    List<float[]> finite = new ArrayList<>(RANK_ROWS);
+    for (float[] row : result.representations1()) {
+      if (finite.size() == RANK_ROWS) {
+        break;
+      }
+      if (allFinite(row)) {
+        finite.add(row);
+      }
+    }
+    if (finite.size() < 2) {
+      log.warn(
+          "No effective rank for this step: fewer than 2 finite representations, step=[{}]",
+          result.step());
+      return Double.NaN;
+    }
+    return EffectiveRank.of(finite.toArray(new float[0][]));
+  }
+
+  private static boolean allFinite(float[] row) {
+    for (float v : row) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   void recordCheckpoint(long step, long timestampMs) {

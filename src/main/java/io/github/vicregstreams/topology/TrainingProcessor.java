@@ -293,6 +293,16 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   private VicregTrainer restoreOrCreateTrainer() {
     byte[] checkpoint = state.get(CHECKPOINT_KEY);
     TrainerConfig wanted = config.trainerConfig();
+    String from = "its checkpoint";
+    if (checkpoint == null) {
+      // An empty store (a new state directory and changelog, as after an application reset)
+      // must not throw the model away: the global store holds the latest checkpoint of the model
+      // topic that passed every check.
+      KeyValueStore<String, byte[]> published =
+          context().getStateStore(LearnerTopology.LATEST_MODEL_STORE);
+      checkpoint = published.get(config.modelName());
+      from = "the model topic";
+    }
     if (checkpoint == null) {
       log.info("No checkpoint in the store: starting a new model, seed=[{}]", wanted.seed());
       return VicregTrainer.create(wanted, config.device());
@@ -305,7 +315,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
           restored.config(),
           wanted);
     }
-    log.info("Restored the model from its checkpoint: step=[{}]", restored.step());
+    log.info("Restored the model from {}: step=[{}]", from, restored.step());
     return restored;
   }
 

@@ -36,6 +36,9 @@ final class CheckpointCodec {
   private static final int PREAMBLE_BYTES = MAGIC.length + 1 + Integer.BYTES;
   private static final int CHECKSUM_BYTES = Integer.BYTES;
 
+  /** The highest rank of any parameter: convolution kernels are [out, in, height, width]. */
+  private static final int MAX_RANK = 4;
+
   private CheckpointCodec() {}
 
   /** One named parameter and its optimizer slots, as host arrays. */
@@ -171,28 +174,67 @@ final class CheckpointCodec {
       TrainerConfig config = new TrainerConfig(spec, weights, optimizer, seed);
       int count = in.getInt();
       int slotsPerParameter = in.getInt();
-      if (count < 0 || slotsPerParameter < 0 || slotsPerParameter > 8) {
+      // Every size below is checked against the spec and the bytes left before it is allocated:
+      // a forged record with a valid checksum must not make the reader allocate what it declares.
+      if (count != spec.parameterTensors() || slotsPerParameter < 0 || slotsPerParameter > 8) {
         throw new InvalidCheckpointException(
-            "corrupt: " + count + " parameters with " + slotsPerParameter + " slots each");
+            "corrupt: "
+                + count
+                + " parameters with "
+                + slotsPerParameter
+                + " slots each; model spec "
+                + spec
+                + " has "
+                + spec.parameterTensors()
+                + " parameters");
       }
+      long valuesLeft = parameterValues(spec, bytes.length);
       List<Tensor> tensors = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        byte[] name = new byte[in.getShort()];
-        in.get(name);
-        long[] shape = new long[in.get()];
-        long elements = 1;
-        for (int d = 0; d < shape.length; d++) {
-          shape[d] = in.getLong();
-          elements *= shape[d];
-        }
-        if (elements < 0 || elements * Float.BYTES > in.remaining()) {
+        int nameLength = in.getShort();
+        if (nameLength < 1 || nameLength > in.remaining()) {
           throw new InvalidCheckpointException(
-              "corrupt: parameter " + i + " declares shape " + Arrays.toString(shape));
+              "corrupt: parameter " + i + " declares a name of " + nameLength + " bytes");
+        }
+        byte[] name = new byte[nameLength];
+        in.get(name);
+        int rank = in.get();
+        if (rank < 0 || rank > MAX_RANK) {
+          throw new InvalidCheckpointException(
+              "corrupt: parameter " + i + " declares rank " + rank);
+        }
+        long[] shape = new long[rank];
+        long elements = 1;
+        for (int d = 0; d < rank; d++) {
+          shape[d] = in.getLong();
+          // Dimensions are at most the whole model's value count, so the product cannot
+          // overflow before it exceeds that count.
+          if (shape[d] < 0 || shape[d] > valuesLeft || (elements *= shape[d]) > valuesLeft) {
+            throw new InvalidCheckpointException(
+                "corrupt: parameter "
+                    + i
+                    + " declares shape "
+                    + Arrays.toString(Arrays.copyOf(shape, d + 1))
+                    + ", more values than model spec "
+                    + spec
+                    + " has left");
+          }
+        }
+        valuesLeft -= elements;
+        if (elements * (1 + slotsPerParameter) * Float.BYTES > in.remaining()) {
+          throw new InvalidCheckpointException(
+              "corrupt: parameter " + i + " declares shape " + Arrays.toString(shape)
+                  + ", more than the record holds");
         }
         float[] values = getFloats(in, (int) elements);
         float[][] slots = new float[slotsPerParameter][];
         for (int s = 0; s < slotsPerParameter; s++) {
           slots[s] = getFloats(in, (int) elements);
+        }
+        // The trainer never applies a non-finite update, so such values were not written by it.
+        requireFinite(name, values, "weight");
+        for (float[] slot : slots) {
+          requireFinite(name, slot, "optimizer state");
         }
         tensors.add(new Tensor(new String(name, StandardCharsets.UTF_8), shape, values, slots));
       }
@@ -208,6 +250,44 @@ final class CheckpointCodec {
     } catch (IllegalArgumentException e) {
       throw new InvalidCheckpointException("corrupt: " + e.getMessage(), e);
     }
+  }
+
+  private static void requireFinite(byte[] name, float[] values, String what) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new InvalidCheckpointException(
+            "corrupt: parameter "
+                + new String(name, StandardCharsets.UTF_8)
+                + " holds a non-finite "
+                + what
+                + " value "
+                + values[i]
+                + " at index "
+                + i);
+      }
+    }
+  }
+
+  /** The spec's parameter value count, refused when the record cannot possibly hold it. */
+  private static long parameterValues(ModelSpec spec, int recordBytes) {
+    long values;
+    try {
+      values = spec.parameterCount();
+    } catch (ArithmeticException e) {
+      throw new InvalidCheckpointException(
+          "corrupt: model spec " + spec + " has more parameters than a long counts", e);
+    }
+    if (values > recordBytes / Float.BYTES) {
+      throw new InvalidCheckpointException(
+          "corrupt: model spec "
+              + spec
+              + " has "
+              + values
+              + " parameter values, more than a record of "
+              + recordBytes
+              + " bytes holds");
+    }
+    return values;
   }
 
   private static void putFloats(ByteBuffer out, float[] values) {

@@ -84,6 +84,16 @@ final class Matrices {
   }
 
   /** Splits a row-major {@code [rows, width]} array into rows, starting at row {@code from}. */
+  /** True when no value is NaN or infinite. */
+  static boolean allFinite(float[] values) {
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static float[][] rows(float[] flat, int from, int count, int width) {
     float[][] rows = new float[count][];
     for (int i = 0; i < count; i++) {

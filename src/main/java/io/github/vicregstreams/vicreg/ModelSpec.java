@@ -89,6 +89,67 @@ public record ModelSpec(int encoderDim, int hiddenSize, int projectionDim, Encod
   }
 
   /**
+   * How many parameter arrays the model has: a weight and a bias per linear and convolutional
+   * layer, a gain and a bias per LayerNorm ({@link VicregBlock} builds them; a test keeps the two
+   * equal).
+   *
+   * @return 16 for the MLP encoder, 18 for the convolutional one
+   */
+  public int parameterTensors() {
+    int projector = 8; // 3 linear layers and 1 LayerNorm
+    int encoderTensors = encoder == EncoderKind.MLP ? 8 : 10; // 2 linear + 2 norms; 3 conv + 1 + 1
+    return encoderTensors + projector;
+  }
+
+  /**
+   * How many float32 values the model's parameters hold, computed from the dimensions alone
+   * without building the model, so that a checkpoint's declared sizes can be checked before
+   * anything is allocated for them.
+   *
+   * @return the number of parameter values
+   * @throws ArithmeticException if the count does not fit a {@code long}
+   */
+  public long parameterCount() {
+    // Exact arithmetic: a forged checkpoint may declare any int dimensions, and an overflowed
+    // count would pass the size checks it exists for.
+    long h = hiddenSize;
+    long encoderValues;
+    if (encoder == EncoderKind.MLP) {
+      encoderValues = sum(linear(encoderDim, h), 2 * h, linear(h, h), 2 * h);
+    } else {
+      long c = VicregBlock.CONV_CHANNELS;
+      long kernel = 3 * 3;
+      // 3×3 kernels with padding 1: the first keeps the side, the two of stride 2 halve it.
+      long side = ceilHalf(ceilHalf(imageSide()));
+      encoderValues =
+          sum(
+              kernel * c + c,
+              kernel * c * 2 * c + 2 * c,
+              kernel * 2 * c * 2 * c + 2 * c,
+              linear(2 * c * side * side, h),
+              2 * h);
+    }
+    return sum(
+        encoderValues, linear(h, h), 2 * h, linear(h, h), linear(h, projectionDim));
+  }
+
+  private static long linear(long in, long out) {
+    return Math.addExact(Math.multiplyExact(in, out), out);
+  }
+
+  private static long sum(long... terms) {
+    long total = 0;
+    for (long term : terms) {
+      total = Math.addExact(total, term);
+    }
+    return total;
+  }
+
+  private static long ceilHalf(long n) {
+    return (n + 1) / 2;
+  }
+
+  /**
    * {@code input-hidden-projection}, prefixed with {@code conv:} for the convolutional encoder:
    * {@code 784-512-256}, {@code conv:784-512-256}.
    *

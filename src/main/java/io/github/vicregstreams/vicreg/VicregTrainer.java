@@ -177,7 +177,7 @@ public final class VicregTrainer implements AutoCloseable {
       LossTerms loss;
       float[] representations;
       float[][] projectionStd;
-      boolean backwardDone = false;
+      String notFinite;
       try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
         NDArray representation =
             model.encoder().forward(parameterStore, new NDList(input), true).singletonOrThrow();
@@ -189,20 +189,19 @@ public final class VicregTrainer implements AutoCloseable {
         NDArray views = projection.reshape(2, n, projection.getShape().get(1));
         LossBreakdown terms = VicregLoss.breakdownOfViews(views, config.lossWeights());
         loss = terms.toLossTerms();
-        if (loss.isFinite()) {
-          collector.backward(terms.total());
-          backwardDone = true;
-        }
         representations = representation.toFloatArray();
         projectionStd = new float[][] {terms.stdZ().toFloatArray(), terms.stdZPrime().toFloatArray()};
+        notFinite = notFiniteReason(loss, representations, projectionStd);
+        if (notFinite == null) {
+          collector.backward(terms.total());
+        }
       }
       int h = config.spec().hiddenSize();
       float[][] reps1 = Matrices.rows(representations, 0, n, h);
       float[][] reps2 = Matrices.rows(representations, n, n, h);
-      if (!backwardDone) {
+      if (notFinite != null) {
         return new StepResult(
-            step, false, "non-finite loss " + loss.total(), loss, Double.NaN, projectionStd, reps1,
-            reps2);
+            step, false, notFinite, loss, Double.NaN, projectionStd, reps1, reps2);
       }
       List<NDArray> gradients = gradients(stepManager);
       double gradientNorm = globalNorm(gradients);
@@ -219,6 +218,25 @@ public final class VicregTrainer implements AutoCloseable {
     } finally {
       ENGINE_LOCK.unlock();
     }
+  }
+
+  /**
+   * Why the step's forward pass is unfit to learn from, or null: a non-finite loss, or finite loss
+   * over statistics that are not (extreme inputs can overflow inside the network while the loss
+   * still adds up), which would poison the optimizer state and every later step.
+   */
+  private static String notFiniteReason(
+      LossTerms loss, float[] representations, float[][] projectionStd) {
+    if (!loss.isFinite()) {
+      return "non-finite loss " + loss.total();
+    }
+    if (!Matrices.allFinite(representations)) {
+      return "non-finite representations";
+    }
+    if (!Matrices.allFinite(projectionStd[0]) || !Matrices.allFinite(projectionStd[1])) {
+      return "non-finite projection std";
+    }
+    return null;
   }
 
   /**

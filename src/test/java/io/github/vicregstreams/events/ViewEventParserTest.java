@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ViewEventParserTest {
   private static final int DIM = 4;
@@ -118,6 +121,47 @@ class ViewEventParserTest {
     byte[] latin1 = new String(value, StandardCharsets.UTF_8).getBytes(StandardCharsets.ISO_8859_1);
 
     assertRejected(parser.parse(KEY, latin1), Reason.NOT_JSON, "Invalid UTF-8");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"UTF-16BE", "UTF-16LE", "UTF-16", "UTF-32BE", "UTF-32LE"})
+  void shouldRejectAsNotJsonWhenValueIsUtf16OrUtf32WithMetadata(String charset) {
+    // Jackson reads these encodings as characters and gives no byte offsets, which once made
+    // the metadata copy throw StringIndexOutOfBoundsException and stop the learner.
+    String text = "{\"id\":\"s-1\",\"view\":0," + FEATURES + ",\"metadata\":{\"label\":7}}";
+
+    assertRejected(
+        parser.parse(KEY, text.getBytes(Charset.forName(charset))),
+        Reason.NOT_JSON,
+        "must be UTF-8 JSON (RFC 8259). Got: UTF-16 or UTF-32");
+  }
+
+  @Test
+  void shouldRejectAsNotJsonWhenValueIsUtf16WithoutMetadata() {
+    String text = "{\"id\":\"s-1\",\"view\":0," + FEATURES + "}";
+
+    assertRejected(
+        parser.parse(KEY, text.getBytes(StandardCharsets.UTF_16LE)),
+        Reason.NOT_JSON,
+        "Got: UTF-16 or UTF-32 (a zero byte at offset 1)");
+  }
+
+  @Test
+  void shouldRejectAsWrongShapeWhenIdHasAnUnpairedSurrogate() {
+    // As a UTF-8 key the lone surrogate would become '?': the id would not be the one sent.
+    byte[] value = utf8("{\"id\":\"a\\ud800b\",\"view\":0," + FEATURES + "}");
+
+    assertRejected(
+        parser.parse(utf8("a?b"), value),
+        Reason.WRONG_SHAPE,
+        "id must be valid Unicode. Got: an unpaired surrogate \\ud800 at index 1");
+  }
+
+  @Test
+  void shouldAcceptAnIdWithAPairedSurrogateWhenEscaped() {
+    byte[] value = utf8("{\"id\":\"\\ud83d\\ude42\",\"view\":0," + FEATURES + "}");
+
+    assertThat(parser.parse(utf8("\uD83D\uDE42"), value).value().id()).isEqualTo("🙂");
   }
 
   @Test

@@ -60,4 +60,26 @@ class TrainerMetricsTest {
     // Once, not at every step.
     assertThat(log.split("COLLAPSE WARNING", -1)).hasSize(2);
   }
+
+  @Test
+  void shouldSkipAndCountAStepWhoseStatisticsAreNotFiniteAndKeepTraining() {
+    // Valid but extreme features: the step's representations overflow float32. The effective
+    // rank of them once threw from the metrics code and stopped the trainer on every restart.
+    float[] extreme = new float[LearnerDriver.INPUT_DIM];
+    java.util.Arrays.fill(extreme, 3e38f);
+    try (LearnerDriver d = new LearnerDriver(stateDir, Map.of())) {
+      d.sendRaw("x", LearnerDriver.json("x", 0, extreme, null), 0);
+      d.sendRaw("x", LearnerDriver.json("x", 1, extreme, null), 0);
+      d.sendPairs("s", 3, 0); // completes the first batch: x and s0..s2
+      d.sendPairs("t", 4, 0); // a second, ordinary batch
+
+      var steps = d.metrics.readValuesToList();
+
+      assertThat(steps).hasSize(2);
+      assertThat(steps.get(0).applied()).isFalse();
+      assertThat(steps.get(1).applied()).isTrue();
+      assertThat(value(d, TrainingSensors.SKIPPED_STEPS_TOTAL)).isEqualTo(1);
+      assertThat(value(d, TrainingSensors.STEP)).isEqualTo(1);
+    }
+  }
 }

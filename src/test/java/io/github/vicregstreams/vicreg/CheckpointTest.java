@@ -15,6 +15,12 @@ class CheckpointTest {
 
   private static final ModelSpec SPEC = new ModelSpec(12, 32, 16);
 
+  /**
+   * Where the parameter count sits: magic, version, length, 3 dims, encoder, 4 loss floats,
+   * estimator, optimizer kind, 7 optimizer floats, seed, step and updates.
+   */
+  private static final int PARAMETER_COUNT_OFFSET = 8 + 1 + 4 + 12 + 1 + 16 + 1 + 1 + 28 + 24;
+
   private static VicregTrainer trainer(OptimizerConfig.Kind kind) {
     return VicregTrainer.builder(SPEC)
         .optDevice(DeviceChoice.CPU)
@@ -169,9 +175,67 @@ class CheckpointTest {
 
     assertThatThrownBy(() -> VicregTrainer.restore(forged))
         .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessageStartingWith("Invalid checkpoint: corrupt: parameter ")
+        .hasMessageContaining("more values than model spec 12-31-16 has left");
+  }
+
+  @Test
+  void shouldRefuseAParameterOfAnotherShapeThanTheModelExpects() {
+    byte[] forged = freshCheckpoint();
+    // The first weight is (32, 12) at the first parameter's dims: claim (12, 32) instead.
+    int dims = PARAMETER_COUNT_OFFSET + 8 + 2 + "01encoder_01Linear_weight".length() + 1;
+    ByteBuffer.wrap(forged).order(ByteOrder.LITTLE_ENDIAN).putLong(dims, 12).putLong(dims + 8, 32);
+    reseal(forged);
+
+    assertThatThrownBy(() -> VicregTrainer.restore(forged))
+        .isInstanceOf(InvalidCheckpointException.class)
         .hasMessage(
-            "Invalid checkpoint: parameter 0 is 01encoder_01Linear_weight of shape (32, 12),"
-                + " the model expects 01encoder_01Linear_weight of shape (31, 12)");
+            "Invalid checkpoint: parameter 0 is 01encoder_01Linear_weight of shape (12, 32),"
+                + " the model expects 01encoder_01Linear_weight of shape (32, 12)");
+  }
+
+  @Test
+  void shouldRefuseAValidlyChecksummedRecordOfNaNWeights() {
+    byte[] forged = freshCheckpoint();
+    int firstValue = PARAMETER_COUNT_OFFSET + 8 + 2 + "01encoder_01Linear_weight".length() + 1 + 16;
+    ByteBuffer.wrap(forged).order(ByteOrder.LITTLE_ENDIAN).putFloat(firstValue + 4, Float.NaN);
+    reseal(forged);
+
+    assertThatThrownBy(() -> ModelWeights.fromCheckpoint(forged, SPEC))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage(
+            "Invalid checkpoint: corrupt: parameter 01encoder_01Linear_weight holds a non-finite"
+                + " weight value NaN at index 1");
+  }
+
+  @Test
+  void shouldRefuseAValidlyChecksummedRecordDeclaringHugeSizesBeforeAllocatingThem() {
+    // Once an OutOfMemoryError on every instance's global thread: a parameter count of 2^31 - 1.
+    byte[] count = freshCheckpoint();
+    ByteBuffer.wrap(count).order(ByteOrder.LITTLE_ENDIAN).putInt(PARAMETER_COUNT_OFFSET, 0x7fffffff);
+    reseal(count);
+    // A dimension of 2^40 in the first parameter's shape.
+    byte[] shape = freshCheckpoint();
+    int dims = PARAMETER_COUNT_OFFSET + 8 + 2 + "01encoder_01Linear_weight".length() + 1;
+    ByteBuffer.wrap(shape).order(ByteOrder.LITTLE_ENDIAN).putLong(dims, 1L << 40);
+    reseal(shape);
+    // A hidden size that makes the model far larger than the record.
+    byte[] spec = freshCheckpoint();
+    ByteBuffer.wrap(spec).order(ByteOrder.LITTLE_ENDIAN).putInt(17, 1_000_000);
+    reseal(spec);
+
+    assertThatThrownBy(() -> CheckpointInfo.of(count))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessage(
+            "Invalid checkpoint: corrupt: 2147483647 parameters with 2 slots each; model spec"
+                + " 12-32-16 has 16 parameters");
+    assertThatThrownBy(() -> ModelWeights.fromCheckpoint(shape, null))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessageContaining("parameter 0 declares shape [1099511627776], more values than");
+    assertThatThrownBy(() -> VicregTrainer.restore(spec))
+        .isInstanceOf(InvalidCheckpointException.class)
+        .hasMessageContaining("model spec 12-1000000-16 has ")
+        .hasMessageContaining("parameter values, more than a record of");
   }
 
   @Test

@@ -12,6 +12,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class VicregModelTest {
 
@@ -132,5 +134,24 @@ class VicregModelTest {
     assertThatThrownBy(() -> ModelSpec.of(-3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("encoderDim must be at least 1. Got: -3");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"287,512,256,MLP", "10,16,8,MLP", "784,512,256,CONV", "25,16,8,CONV", "49,32,8,CONV"})
+  void shouldCountTheParametersTheBuiltModelHas(
+      int input, int hidden, int projection, EncoderKind encoder) {
+    ModelSpec spec = new ModelSpec(input, hidden, projection, encoder);
+    VicregBlock block = Vicreg.build(spec);
+    try (NDManager manager = Djl.engine().newBaseManager(Device.cpu())) {
+      block.initialize(manager, DataType.FLOAT32, new Shape(1, input));
+      var parameters = block.getParameters();
+      long values = 0;
+      for (var p : parameters) {
+        values += p.getValue().getArray().size();
+      }
+
+      assertThat(spec.parameterTensors()).isEqualTo(parameters.size());
+      assertThat(spec.parameterCount()).isEqualTo(values);
+    }
   }
 }
