@@ -32,6 +32,10 @@ final class DeadLetterJson {
           g.writeNumberField("timestamp", letter.timestamp());
           writeBytes(g, "key", key);
           writeBytes(g, "value", value);
+          if (letter.truncated()) {
+            g.writeNumberField("keyLength", letter.keyLength());
+            g.writeNumberField("valueLength", letter.valueLength());
+          }
           g.writeEndObject();
         });
   }
@@ -57,6 +61,8 @@ final class DeadLetterJson {
     Long timestamp = null;
     byte[] key = null;
     byte[] value = null;
+    Long keyLength = null;
+    Long valueLength = null;
     boolean seenTopic = false;
     boolean seenKey = false;
     boolean seenValue = false;
@@ -99,6 +105,12 @@ final class DeadLetterJson {
             value = readBytes(p, token, "value");
             seenValue = true;
             break;
+          case "keyLength":
+            keyLength = Json.expectLong(p, token, "keyLength", -1);
+            break;
+          case "valueLength":
+            valueLength = Json.expectLong(p, token, "valueLength", -1);
+            break;
           default:
             p.skipChildren(); // unknown fields: tolerated, see the class comment
             break;
@@ -116,8 +128,32 @@ final class DeadLetterJson {
     Json.require(timestamp != null, "timestamp");
     Json.require(seenKey, "key");
     Json.require(seenValue, "value");
-    return new DeadLetter(
-        reason, detail, topic, partition.intValue(), offset, timestamp, key, value);
+    try {
+      return new DeadLetter(
+          reason,
+          detail,
+          topic,
+          partition.intValue(),
+          offset,
+          timestamp,
+          key,
+          value,
+          length("keyLength", keyLength, key),
+          length("valueLength", valueLength, value));
+    } catch (IllegalArgumentException e) {
+      throw new Rejection(Reason.WRONG_SHAPE, e.getMessage());
+    }
+  }
+
+  /** The original length: as written when it was truncated, else that of the bytes. */
+  private static int length(String field, Long written, byte[] bytes) {
+    if (written == null) {
+      return bytes == null ? -1 : bytes.length;
+    }
+    if (written > Integer.MAX_VALUE) {
+      throw new Rejection(Reason.WRONG_SHAPE, field + " must fit an int32. Got: " + written);
+    }
+    return written.intValue();
   }
 
   private static byte[] readBytes(JsonParser p, JsonToken token, String field) throws IOException {

@@ -314,7 +314,9 @@ public final class LearnerConfig extends AbstractConfig {
   public static final String EVENTS_MAX_RECORD_BYTES_CONFIG = "events.max.record.bytes";
 
   private static final String EVENTS_MAX_RECORD_BYTES_DOC =
-      "Largest accepted input record value; larger ones are dead-lettered (record_too_large).";
+      "Largest accepted input record (key and value); larger ones are dead-lettered"
+          + " (record_too_large). At most what the learner's changelogged stores hold beside"
+          + " a waiting record's coordinates.";
 
   /** Largest checkpoint record the application sizes its producer and topics for. */
   public static final int MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
@@ -576,7 +578,7 @@ public final class LearnerConfig extends AbstractConfig {
                 EVENTS_MAX_RECORD_BYTES_CONFIG,
                 Type.INT,
                 EventLimits.DEFAULT_MAX_RECORD_BYTES,
-                ConfigDef.Range.atLeast(64),
+                ConfigDef.Range.between(64, LearnerTopology.MAX_INPUT_RECORD_BYTES),
                 Importance.LOW,
                 EVENTS_MAX_RECORD_BYTES_DOC);
   }

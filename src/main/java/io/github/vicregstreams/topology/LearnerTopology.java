@@ -114,6 +114,13 @@ public final class LearnerTopology {
   /** Changelog record size for stores that hold a whole input record (up to 1 MiB by default). */
   private static final int PENDING_VIEW_MAX_BYTES = 8 * 1024 * 1024;
 
+  /**
+   * The largest {@code events.max.record.bytes}: a waiting view keeps its whole input record in a
+   * changelogged store, with its source coordinates (topic name up to 249 characters) beside it,
+   * so a larger accepted record would be refused by that changelog and stop the stream.
+   */
+  static final int MAX_INPUT_RECORD_BYTES = PENDING_VIEW_MAX_BYTES - 64 * 1024;
+
   private LearnerTopology() {}
 
   /**

@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.DeadLetter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,8 +34,6 @@ public final class TopicSetup {
 
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
-  /** Dead letters carry the original record in base64: up to 4/3 of the largest input. */
-  static final int DEAD_LETTER_MAX_BYTES = 8 * 1024 * 1024;
 
   /**
    * Compaction never touches the active segment, and every instance reads the whole model topic
@@ -89,7 +88,7 @@ public final class TopicSetup {
             topics.deadLetters(),
             partitions,
             replication,
-            Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(DEAD_LETTER_MAX_BYTES))));
+            Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(DeadLetter.MAX_RECORD_BYTES))));
     wanted.put(
         topics.model(),
         topic(
@@ -260,14 +259,9 @@ public final class TopicSetup {
     }
   }
 
-  /** Parameters and two optimizer slots of float32, with some room for the header. */
+  /** Parameters and at most two optimizer slots of float32, with some room for the header. */
   long expectedCheckpointBytes() {
-    var spec = config.modelSpec();
-    long in = spec.encoderDim();
-    long h = spec.hiddenSize();
-    long p = spec.projectionDim();
-    long parameters = (in * h + h) + 3 * (h * h + h) + (h * p + p) + 6 * h;
-    return 3 * parameters * Float.BYTES + 64 * 1024;
+    return 3 * config.modelSpec().parameterCount() * Float.BYTES + 64 * 1024;
   }
 
   private static NewTopic topic(

@@ -67,4 +67,73 @@ class DeadLetterTest {
 
     assertThat(letter.toString()).contains("key=byte[3]", "value=null");
   }
+
+  @Test
+  void shouldTruncateTheCopiedValueSoThatTheDeadLetterFitsItsTopicAndSaySo() {
+    // A 6.2 MB view: whole, its base64 made a dead letter over the topic's 8 MiB, and the
+    // RecordTooLargeException stopped the learner on every restart.
+    byte[] value = new byte[6_200_000];
+    java.util.Arrays.fill(value, (byte) ' ');
+    DeadLetter letter =
+        DeadLetter.of(Reason.RECORD_TOO_LARGE, "too large", "views", 0, 5, 9, KEY, value);
+
+    byte[] json = EventSerdes.deadLetters().serializer().serialize("dead", letter);
+    DeadLetter read = EventSerdes.deadLetters().deserializer().deserialize("dead", json);
+
+    assertThat(json.length).isLessThanOrEqualTo(DeadLetter.MAX_RECORD_BYTES);
+    assertThat(letter.truncated()).isTrue();
+    assertThat(letter.value()).hasSize(DeadLetter.MAX_COPIED_BYTES - KEY.length);
+    assertThat(letter.valueLength()).isEqualTo(6_200_000);
+    assertThat(letter.key()).containsExactly(KEY);
+    assertThat(letter.detail())
+        .isEqualTo("too large [value truncated to 5999997 of 6200000 bytes]");
+    assertThat(read).isEqualTo(letter);
+  }
+
+  @Test
+  void shouldTruncateAHugeKeyAndDropTheValueWhenTheKeyAloneFillsTheCopy() {
+    byte[] key = new byte[7_000_000];
+    DeadLetter letter =
+        DeadLetter.of(Reason.RECORD_TOO_LARGE, "too large", "views", 0, 5, 9, key, KEY);
+
+    byte[] json = EventSerdes.deadLetters().serializer().serialize("dead", letter);
+
+    assertThat(json.length).isLessThanOrEqualTo(DeadLetter.MAX_RECORD_BYTES);
+    assertThat(letter.key()).hasSize(DeadLetter.MAX_COPIED_BYTES);
+    assertThat(letter.value()).isEmpty();
+    assertThat(letter.detail())
+        .isEqualTo(
+            "too large [key truncated to 6000000 of 7000000 bytes]"
+                + " [value truncated to 0 of 3 bytes]");
+  }
+
+  @Test
+  void shouldCutAHugeDetailToItsLimitAndKeepItWhenReadBack() {
+    DeadLetter letter =
+        DeadLetter.of(Reason.ORPHAN, "d".repeat(100_000), "views", 0, 5, 9, KEY, NOT_JSON);
+
+    DeadLetter read =
+        EventSerdes.deadLetters()
+            .deserializer()
+            .deserialize("dead", EventSerdes.deadLetters().serializer().serialize("dead", letter));
+
+    assertThat(letter.detail()).hasSize(DeadLetter.MAX_DETAIL_CHARS);
+    assertThat(letter.detail()).endsWith(" [detail cut from 100000 characters]");
+    assertThat(letter.truncated()).isFalse();
+    assertThat(read).isEqualTo(letter);
+  }
+
+  @Test
+  void shouldWriteNoLengthsWhenNothingWasTruncated() throws Exception {
+    DeadLetter letter = DeadLetter.of(Reason.NOT_JSON, "bad", "views", 0, 5, 9, KEY, NOT_JSON);
+
+    JsonNode json =
+        new ObjectMapper()
+            .readTree(EventSerdes.deadLetters().serializer().serialize("dead", letter));
+
+    assertThat(json.has("keyLength")).isFalse();
+    assertThat(json.has("valueLength")).isFalse();
+    assertThat(letter.keyLength()).isEqualTo(3);
+    assertThat(letter.valueLength()).isEqualTo(4);
+  }
 }

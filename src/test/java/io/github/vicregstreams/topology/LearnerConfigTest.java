@@ -181,4 +181,25 @@ class LearnerConfigTest {
         .hasMessage(
             "Settings are given as key=value, e.g. model.input.dim=784. Got: train.batch.size");
   }
+
+  @Test
+  void shouldRefuseAnEventsMaxRecordBytesLargerThanAWaitingViewsStoreHolds() {
+    // A view accepted at this size could not be written to the pending-views changelog.
+    assertThatThrownBy(
+            () ->
+                minimal(
+                    Map.of(
+                        LearnerConfig.EVENTS_MAX_RECORD_BYTES_CONFIG,
+                        LearnerTopology.MAX_INPUT_RECORD_BYTES + 1)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("events.max.record.bytes")
+        .hasMessageContaining("Value must be no more than 8323072");
+    assertThat(
+            minimal(
+                    Map.of(
+                        LearnerConfig.EVENTS_MAX_RECORD_BYTES_CONFIG,
+                        LearnerTopology.MAX_INPUT_RECORD_BYTES))
+                .maxRecordBytes())
+        .isEqualTo(8_323_072);
+  }
 }
