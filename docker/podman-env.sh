@@ -6,3 +6,5 @@
 export DOCKER_HOST="unix://${PODMAN_SOCK:-/run/podman/podman.sock}"
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_CHECKS_DISABLE=true
+# Containers are reached on loopback only, never on a bridge address.
+export TESTCONTAINERS_HOST_OVERRIDE=localhost

@@ -60,19 +60,7 @@ class LearnerScenariosIT {
   }
 
   private static void awaitEmbeddings(Scenario s, int pairs) {
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(100))
-        .untilAsserted(
-            () -> {
-              s.poll();
-              assertThat(s.embeddings.size()).isGreaterThanOrEqualTo(pairs);
-            });
-    // Anything published twice would be right behind: read a little longer.
-    long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-    while (System.nanoTime() < until) {
-      s.poll();
-    }
+    s.awaitEmbeddings(pairs, WAIT);
   }
 
   @Test

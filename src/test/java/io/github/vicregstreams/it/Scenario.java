@@ -1,5 +1,8 @@
 package io.github.vicregstreams.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
@@ -21,8 +24,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +36,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -43,6 +51,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class Scenario implements AutoCloseable {
 
   static final int INPUT_DIM = 16;
+
+  /** The largest record a scenario may send (a topic must be raised to take it). */
+  static final int LARGEST_RECORD_BYTES = 16 * 1024 * 1024;
 
   final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
   final KafkaBackend kafka;
@@ -97,6 +108,9 @@ final class Scenario implements AutoCloseable {
     producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
     // Without it, KAFKA-15591 failed this scenario twice.
     producerProps.putAll(TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS);
+    // Room for records over the learner's limits, which scenarios send on purpose.
+    producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LARGEST_RECORD_BYTES);
+    producerProps.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * LARGEST_RECORD_BYTES);
     producer =
         new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
     views =
@@ -131,7 +145,39 @@ final class Scenario implements AutoCloseable {
   }
 
   void send(byte[] key, byte[] value) {
-    producer.send(new ProducerRecord<>(config.topics().views(), key, value));
+    send(config.topics().views(), key, value);
+  }
+
+  /** Sends one record to any topic, waiting until the broker has it. */
+  void sendAndWait(String topic, byte[] key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value)).get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not send a record to " + topic, e);
+    }
+  }
+
+  void send(String topic, byte[] key, byte[] value) {
+    producer.send(new ProducerRecord<>(topic, key, value));
+  }
+
+  /** Lets {@code topic} take records of up to {@link #LARGEST_RECORD_BYTES}. */
+  void raiseMaxMessageBytes(String topic) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      AlterConfigOp raise =
+          new AlterConfigOp(
+              new ConfigEntry(
+                  TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LARGEST_RECORD_BYTES)),
+              AlterConfigOp.OpType.SET);
+      admin
+          .incrementalAlterConfigs(Map.of(resource, List.of(raise)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not raise max.message.bytes of " + topic, e);
+    }
   }
 
   void flush() {
@@ -150,9 +196,25 @@ final class Scenario implements AutoCloseable {
   }
 
   LearnerProcess startLearner(String name) {
+    return startLearner(name, Map.of());
+  }
+
+  /** A learner with its own state directory and these settings over the scenario's. */
+  LearnerProcess startLearner(String name, Map<String, String> overrides) {
     Map<String, String> own = new HashMap<>(settings);
     own.put("state.dir", dir.resolve("state-" + name).toString());
+    own.putAll(overrides);
     return LearnerProcess.start(dir, prefix + "-" + name, own);
+  }
+
+  /** A sample event for the samples topic, with the features of view 0 of pair {@code i}. */
+  static byte[] sampleJson(String id, int i) {
+    StringBuilder json = new StringBuilder("{\"id\":\"").append(id).append("\",\"features\":[");
+    float[] f = features(i, 0);
+    for (int j = 0; j < f.length; j++) {
+      json.append(j == 0 ? "" : ",").append(f[j]);
+    }
+    return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** Reads what committed output has arrived since the last call. */
@@ -169,6 +231,38 @@ final class Scenario implements AutoCloseable {
         checkpoints.add(r.value());
       }
     }
+  }
+
+  /**
+   * Polls until at least {@code count} embeddings have arrived, then two seconds longer: anything
+   * published twice would be right behind.
+   */
+  void awaitEmbeddings(int count, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              poll();
+              assertThat(embeddings.size()).isGreaterThanOrEqualTo(count);
+            });
+    long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (System.nanoTime() < until) {
+      poll();
+    }
+  }
+
+  /** Polls until a dead letter with this reason code has arrived, and returns it. */
+  DeadLetter awaitDeadLetter(String reason, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              poll();
+              assertThat(deadLetters).anyMatch(d -> d.reason().equals(reason));
+            });
+    return deadLetters.stream().filter(d -> d.reason().equals(reason)).findFirst().orElseThrow();
   }
 
   /** Embeddings per id. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.vicreg.DeviceChoice;
+import io.github.vicregstreams.vicreg.ForgedCheckpoints;
 import io.github.vicregstreams.vicreg.ModelSpec;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.nio.file.Path;
@@ -167,26 +168,13 @@ class InferenceTopologyTest {
       d.publishCheckpoint(trainer.checkpoint());
       // A valid checksum over a parameter count of 2^31 - 1: once an OutOfMemoryError that killed
       // the global thread of every instance, at every start.
-      d.publishCheckpoint(forgedParameterCount(trainer.checkpoint(), 0x7fffffff));
+      d.publishCheckpoint(ForgedCheckpoints.withParameterCount(trainer.checkpoint(), 0x7fffffff));
 
       d.sendSample("s", 1);
 
       assertEmbeddedBy(d.embeddings.readValue(), trainer);
       assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
     }
-  }
-
-  /** The checkpoint with another parameter count, resealed with a valid CRC32C. */
-  static byte[] forgedParameterCount(byte[] checkpoint, int count) {
-    byte[] forged = checkpoint.clone();
-    int countOffset = 8 + 1 + 4 + 12 + 1 + 16 + 1 + 1 + 28 + 24;
-    java.nio.ByteBuffer buffer =
-        java.nio.ByteBuffer.wrap(forged).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    buffer.putInt(countOffset, count);
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    crc.update(forged, 0, forged.length - 4);
-    buffer.putInt(forged.length - 4, (int) crc.getValue());
-    return forged;
   }
 
   private static double refusedCheckpoints(LearnerDriver d) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -15,11 +14,7 @@ class CheckpointTest {
 
   private static final ModelSpec SPEC = new ModelSpec(12, 32, 16);
 
-  /**
-   * Where the parameter count sits: magic, version, length, 3 dims, encoder, 4 loss floats,
-   * estimator, optimizer kind, 7 optimizer floats, seed, step and updates.
-   */
-  private static final int PARAMETER_COUNT_OFFSET = 8 + 1 + 4 + 12 + 1 + 16 + 1 + 1 + 28 + 24;
+  private static final int PARAMETER_COUNT_OFFSET = ForgedCheckpoints.PARAMETER_COUNT_OFFSET;
 
   private static VicregTrainer trainer(OptimizerConfig.Kind kind) {
     return VicregTrainer.builder(SPEC)
@@ -211,9 +206,7 @@ class CheckpointTest {
   @Test
   void shouldRefuseAValidlyChecksummedRecordDeclaringHugeSizesBeforeAllocatingThem() {
     // Once an OutOfMemoryError on every instance's global thread: a parameter count of 2^31 - 1.
-    byte[] count = freshCheckpoint();
-    ByteBuffer.wrap(count).order(ByteOrder.LITTLE_ENDIAN).putInt(PARAMETER_COUNT_OFFSET, 0x7fffffff);
-    reseal(count);
+    byte[] count = ForgedCheckpoints.withParameterCount(freshCheckpoint(), 0x7fffffff);
     // A dimension of 2^40 in the first parameter's shape.
     byte[] shape = freshCheckpoint();
     int dims = PARAMETER_COUNT_OFFSET + 8 + 2 + "01encoder_01Linear_weight".length() + 1;
@@ -308,10 +301,6 @@ class CheckpointTest {
   }
 
   private static void reseal(byte[] bytes) {
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, bytes.length - 4);
-    ByteBuffer.wrap(bytes)
-        .order(ByteOrder.LITTLE_ENDIAN)
-        .putInt(bytes.length - 4, (int) crc.getValue());
+    ForgedCheckpoints.reseal(bytes);
   }
 }
