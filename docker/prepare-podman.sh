@@ -264,4 +264,4 @@ fi
 
 log "ready in $((SECONDS - START)) s: podman $(podman version --format '{{.Client.Version}}'), image $COMPAT_IMAGE"
 # For eval "$(docker/prepare-podman.sh)"; docker/podman-env.sh sets the same.
-printf 'export DOCKER_HOST=unix://%s\nexport TESTCONTAINERS_RYUK_DISABLED=true\nexport TESTCONTAINERS_CHECKS_DISABLE=true\n' "$SOCK"
+printf 'export DOCKER_HOST=unix://%s\nexport TESTCONTAINERS_RYUK_DISABLED=true\nexport TESTCONTAINERS_CHECKS_DISABLE=true\nexport TESTCONTAINERS_HOST_OVERRIDE=localhost\n' "$SOCK"

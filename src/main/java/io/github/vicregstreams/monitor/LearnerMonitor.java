@@ -115,12 +115,20 @@ public final class LearnerMonitor implements AutoCloseable {
       throw e;
     }
     log.info(
-        "Monitor listening: dashboard=[{}] health=[{}health] metrics=[{}metrics]"
-            + " model=[{}model]",
+        "Monitor listening: address=[{}] dashboard=[{}] health=[{}health] metrics=[{}metrics]"
+            + " model=[{}model] token=[{}]",
+        monitor.server.address(),
         monitor.url(),
         monitor.url(),
         monitor.url(),
-        monitor.url());
+        monitor.url(),
+        config.authToken().isEmpty() ? "none" : "required for /model, /metrics, /api");
+    if (!config.loopbackOnly() && config.authToken().isEmpty()) {
+      log.warn(
+          "The monitor listens beyond this machine (monitor.address=[{}]) without a token: anyone"
+              + " who reaches it can download the model's weights. Set monitor.auth.token.",
+          config.address());
+    }
     return monitor;
   }
 

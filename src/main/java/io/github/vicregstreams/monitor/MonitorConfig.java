@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param collapse the collapse warning thresholds
  * @param maxSkippedSteps after this many consecutive skipped training steps (non-finite loss) the
  *     learner is reported not ready; 0 never
+ * @param authToken the bearer token that {@code /model}, {@code /metrics} and {@code /api/...}
+ *     require ({@code Authorization: Bearer <token>}), or empty for none; the health endpoints and
+ *     the page itself stay open. Without one, a monitor bound off loopback serves the model's
+ *     weights to anyone who reaches it, and says so in a warning at start.
  */
 public record MonitorConfig(
     boolean enabled,
@@ -36,7 +40,8 @@ public record MonitorConfig(
     int maxSteps,
     Duration analysisInterval,
     CollapseDetector.Thresholds collapse,
-    int maxSkippedSteps) {
+    int maxSkippedSteps,
+    String authToken) {
 
   /** Default bind address: loopback only. */
   public static final String DEFAULT_ADDRESS = "127.0.0.1";
@@ -92,6 +97,7 @@ public record MonitorConfig(
       throw new IllegalArgumentException(
           "maxSkippedSteps must be at least 0. Got: " + maxSkippedSteps);
     }
+    Objects.requireNonNull(authToken, "authToken must not be null (empty for none)");
   }
 
   /**
@@ -109,7 +115,8 @@ public record MonitorConfig(
         DEFAULT_MAX_STEPS,
         DEFAULT_ANALYSIS_INTERVAL,
         CollapseDetector.Thresholds.DEFAULTS,
-        DEFAULT_MAX_SKIPPED_STEPS);
+        DEFAULT_MAX_SKIPPED_STEPS,
+        "");
   }
 
   /**
@@ -128,7 +135,8 @@ public record MonitorConfig(
         maxSteps,
         analysisInterval,
         collapse,
-        maxSkippedSteps);
+        maxSkippedSteps,
+        authToken);
   }
 
   /**
@@ -147,7 +155,8 @@ public record MonitorConfig(
         maxSteps,
         analysisInterval,
         collapse,
-        maxSkippedSteps);
+        maxSkippedSteps,
+        authToken);
   }
 
   /**
@@ -166,7 +175,8 @@ public record MonitorConfig(
         maxSteps,
         analysisInterval,
         collapse,
-        maxSkippedSteps);
+        maxSkippedSteps,
+        authToken);
   }
 
   /**
@@ -185,7 +195,8 @@ public record MonitorConfig(
         maxSteps,
         analysisInterval,
         collapse,
-        maxSkippedSteps);
+        maxSkippedSteps,
+        authToken);
   }
 
   /**
@@ -204,7 +215,8 @@ public record MonitorConfig(
         maxSteps,
         analysisInterval,
         collapse,
-        maxSkippedSteps);
+        maxSkippedSteps,
+        authToken);
   }
 
   /**
@@ -223,7 +235,8 @@ public record MonitorConfig(
         maxSteps,
         analysisInterval,
         collapse,
-        maxSkippedSteps);
+        maxSkippedSteps,
+        authToken);
   }
 
   /**
@@ -242,6 +255,54 @@ public record MonitorConfig(
         maxSteps,
         analysisInterval,
         collapse,
-        maxSkippedSteps);
+        maxSkippedSteps,
+        authToken);
+  }
+
+  /**
+   * Returns this configuration with another bearer token.
+   *
+   * @param authToken the token, or empty for none
+   * @return the new configuration
+   */
+  public MonitorConfig withAuthToken(String authToken) {
+    return new MonitorConfig(
+        enabled,
+        address,
+        port,
+        labelField,
+        maxEmbeddings,
+        maxSteps,
+        analysisInterval,
+        collapse,
+        maxSkippedSteps,
+        authToken);
+  }
+
+  /**
+   * Whether the monitor binds to loopback only (a name that resolves to a loopback address).
+   *
+   * @return true for 127.0.0.1, ::1, localhost
+   */
+  public boolean loopbackOnly() {
+    try {
+      return java.net.InetAddress.getByName(address).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** Hides the token. */
+  @Override
+  public String toString() {
+    return "MonitorConfig[enabled="
+        + enabled
+        + ", address="
+        + address
+        + ", port="
+        + port
+        + ", authToken="
+        + (authToken.isEmpty() ? "none" : "(set)")
+        + "]";
   }
 }

@@ -46,7 +46,31 @@ final class MonitorServer implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String JSON = "application/json; charset=utf-8";
   private static final String RESOURCES = "/io/github/vicregstreams/monitor/";
-  private static final int HTTP_THREADS = 2;
+  /**
+   * Enough that a few slow clients (a half-sent request, an unread {@code /model} download) leave
+   * threads for {@code /health/live}; the JDK server runs each exchange, request reading included,
+   * on one of them.
+   */
+  static final int HTTP_THREADS = 8;
+
+  /** A request not fully received within this many seconds is dropped (JDK server setting). */
+  static final int MAX_REQUEST_SECONDS = 10;
+
+  /** A response not fully sent within this many seconds is cut (a 16 MB model at ~300 KB/s). */
+  static final int MAX_RESPONSE_SECONDS = 60;
+
+  static {
+    // The JDK server reads these once, when its first server is made in this JVM; without them
+    // it waits forever, and slow clients can hold every thread. A value the user set wins.
+    setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+  }
+
+  private static void setIfAbsent(String property, int seconds) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, String.valueOf(seconds));
+    }
+  }
 
   /** Response header with the checkpoint's training step. */
   static final String STEP_HEADER = "X-Vicreg-Step";
@@ -156,6 +180,14 @@ final class MonitorServer implements AutoCloseable {
         send(exchange, 200, asset.contentType(), asset.body());
         return;
       }
+      if (PROTECTED.contains(path) && !authorized(exchange)) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vicreg\"");
+        sendJson(
+            exchange,
+            401,
+            error("This page needs the monitor's token: Authorization: Bearer <monitor.auth.token>"));
+        return;
+      }
       switch (path) {
         case "/health", "/health/ready" -> health(exchange, false);
         case "/health/live" -> health(exchange, true);
@@ -178,6 +210,21 @@ final class MonitorServer implements AutoCloseable {
         // The response was already under way; the client sees a cut-off answer.
       }
     }
+  }
+
+  /** What the token guards: the weights, and what the metrics and embeddings reveal. */
+  private static final java.util.Set<String> PROTECTED =
+      java.util.Set.of("/model", "/metrics", "/api/series", "/api/scatter");
+
+  /** True without a token, or when the request carries it; compared in constant time. */
+  private boolean authorized(HttpExchange exchange) {
+    if (config.authToken().isEmpty()) {
+      return true;
+    }
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    byte[] expected = ("Bearer " + config.authToken()).getBytes(StandardCharsets.UTF_8);
+    byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+    return java.security.MessageDigest.isEqual(expected, given);
   }
 
   // ---- /health

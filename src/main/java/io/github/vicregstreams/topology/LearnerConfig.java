@@ -310,6 +310,14 @@ public final class LearnerConfig extends AbstractConfig {
 
   private static final String MONITOR_PORT_DOC = "Port of the monitor; 0 takes any free port.";
 
+  /** {@code monitor.auth.token} */
+  public static final String MONITOR_AUTH_TOKEN_CONFIG = "monitor.auth.token";
+
+  private static final String MONITOR_AUTH_TOKEN_DOC =
+      "Bearer token that /model, /metrics and /api/... require (header Authorization: Bearer"
+          + " TOKEN), compared in constant time; empty for none. Set it whenever monitor.address"
+          + " is not a loopback address: the monitor serves the model's weights.";
+
   /** {@code events.max.record.bytes} */
   public static final String EVENTS_MAX_RECORD_BYTES_CONFIG = "events.max.record.bytes";
 
@@ -574,6 +582,12 @@ public final class LearnerConfig extends AbstractConfig {
                 ConfigDef.Range.between(0, 65535),
                 Importance.MEDIUM,
                 MONITOR_PORT_DOC)
+            .define(
+                MONITOR_AUTH_TOKEN_CONFIG,
+                Type.PASSWORD,
+                "",
+                Importance.MEDIUM,
+                MONITOR_AUTH_TOKEN_DOC)
             .define(
                 EVENTS_MAX_RECORD_BYTES_CONFIG,
                 Type.INT,
@@ -892,7 +906,8 @@ public final class LearnerConfig extends AbstractConfig {
         .withEnabled(getBoolean(MONITOR_ENABLED_CONFIG))
         .withAddress(getString(MONITOR_ADDRESS_CONFIG))
         .withPort(getInt(MONITOR_PORT_CONFIG))
-        .withCollapse(collapseThresholds());
+        .withCollapse(collapseThresholds())
+        .withAuthToken(getPassword(MONITOR_AUTH_TOKEN_CONFIG).value());
   }
 
   /**
@@ -998,7 +1013,12 @@ public final class LearnerConfig extends AbstractConfig {
         out.append("# Required: no default.\n");
         out.append(key.name).append('=').append(exampleValues.getOrDefault(key.name, ""));
       } else {
-        out.append(key.name).append('=').append(key.defaultValue == null ? "" : key.defaultValue);
+        Object value = key.defaultValue;
+        // A Password prints as "[hidden]", which the file would then set as the secret.
+        if (value instanceof org.apache.kafka.common.config.types.Password password) {
+          value = password.value();
+        }
+        out.append(key.name).append('=').append(value == null ? "" : value);
       }
       out.append('\n');
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -291,14 +292,25 @@ public final class LearnerTopology {
         .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
   }
 
-  private static StoreBuilder<?> trainerStateStore() {
+  /**
+   * The changelog holds a checkpoint of many MB at every checkpoint, and a restore (a failover, a
+   * lost state directory) reads all of it that compaction has not removed. Compaction never
+   * touches the active segment, and with the broker's 1 GiB segments the changelog grew to 938 MB
+   * in one segment after 119 steps; segments of the model topic's size keep a restore to a few
+   * checkpoints.
+   */
+  static StoreBuilder<?> trainerStateStore() {
     return Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(TRAINER_STATE_STORE),
             Serdes.String(),
             Serdes.ByteArray())
         .withCachingDisabled()
         .withLoggingEnabled(
-            Map.of("max.message.bytes", String.valueOf(LearnerConfig.MAX_CHECKPOINT_BYTES)));
+            Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                String.valueOf(LearnerConfig.MAX_CHECKPOINT_BYTES),
+                TopicConfig.SEGMENT_BYTES_CONFIG,
+                String.valueOf(TopicSetup.MODEL_SEGMENT_BYTES)));
   }
 
 }

@@ -9,6 +9,8 @@ import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.MetricsEvent;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +18,10 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.Metric;
@@ -433,6 +438,90 @@ class LearnerMonitorEndpointsTest {
                 new MonitorSources("localhost:1", Map.of(), "m", "e", "model"),
                 streams))
         .isEmpty();
+  }
+
+  // ---- the token, and clients that hold a connection
+
+  @Test
+  void shouldRequireTheTokenForTheModelMetricsAndApiButNotForHealthOrThePage() throws Exception {
+    MonitorConfig config =
+        MonitorConfig.defaults().withPort(MonitorConfig.ANY_PORT).withAuthToken("s3cret");
+    try (LearnerMonitor guarded = LearnerMonitor.startDetached(config, streams, Clock.systemUTC())) {
+      guarded.model().setCheckpoint(new MonitorModel.Checkpoint("m", new byte[4], 3, "spec", NOW_MS));
+      URI base = guarded.url();
+
+      for (String path : List.of("model", "metrics", "api/series", "api/scatter")) {
+        HttpResponse<String> none = send(base, path, null);
+        HttpResponse<String> wrong = send(base, path, "Bearer s3creT");
+        HttpResponse<String> right = send(base, path, "Bearer s3cret");
+
+        assertThat(none.statusCode()).as(path).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"vicreg\"");
+        assertThat(wrong.statusCode()).as(path).isEqualTo(401);
+        assertThat(right.statusCode()).as(path).isEqualTo(200);
+      }
+      assertThat(send(base, "health/live", null).statusCode()).isEqualTo(200);
+      assertThat(send(base, "", null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void shouldKeepAnsweringLivenessWhileSlowClientsHoldConnections() throws Exception {
+    model.setCheckpoint(
+        new MonitorModel.Checkpoint("m", new byte[32 * 1024 * 1024], 3, "spec", NOW_MS));
+    InetSocketAddress address = monitor.address();
+    List<Socket> slow = new ArrayList<>();
+    try {
+      // Two half-sent requests and two /model downloads nobody reads once froze the monitor.
+      for (int i = 0; i < 2; i++) {
+        Socket half = new Socket(address.getAddress(), address.getPort());
+        half.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        slow.add(half);
+        Socket unread = new Socket(address.getAddress(), address.getPort());
+        unread.setReceiveBufferSize(4096);
+        unread
+            .getOutputStream()
+            .write("GET /model HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        slow.add(unread);
+      }
+
+      HttpResponse<String> live = get("health/live");
+
+      assertThat(live.statusCode()).isEqualTo(200);
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void shouldDropARequestThatIsNotSentWithinTheRequestTimeOut() throws Exception {
+    InetSocketAddress address = monitor.address();
+    try (Socket half = new Socket(address.getAddress(), address.getPort())) {
+      half.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      half.setSoTimeout((MonitorServer.MAX_REQUEST_SECONDS + 20) * 1000);
+
+      // The server closes the connection: end of stream, or a reset.
+      int read;
+      try {
+        read = half.getInputStream().read();
+      } catch (java.net.SocketException reset) {
+        read = -1;
+      }
+
+      assertThat(read).isEqualTo(-1);
+    }
+  }
+
+  private HttpResponse<String> send(URI base, String path, String authorization)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(URI.create(path))).timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   // ---- helpers

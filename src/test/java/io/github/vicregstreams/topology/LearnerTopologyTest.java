@@ -332,4 +332,13 @@ class LearnerTopologyTest {
       assertThat(Base64.getEncoder()).isNotNull();
     }
   }
+
+  @Test
+  void shouldRollTheTrainerStateChangelogInSegmentsOfAFewCheckpointsSoThatCompactionKeepsUp() {
+    Map<String, String> changelog = LearnerTopology.trainerStateStore().logConfig();
+
+    assertThat(changelog)
+        .containsEntry("segment.bytes", String.valueOf(64 * 1024 * 1024))
+        .containsEntry("max.message.bytes", String.valueOf(LearnerConfig.MAX_CHECKPOINT_BYTES));
+  }
 }
