@@ -474,12 +474,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static Optional<ModelTopic.Checkpoint> readModel(LearnerConfig config, String bootstrap) {
-    return ModelTopic.latest(
-        bootstrap,
-        config.topics().model(),
-        config.modelName(),
-        Clusters.consumerSettings(config),
-        Duration.ofSeconds(30));
+    return ModelTopic.latest(bootstrap, config, Duration.ofSeconds(30));
   }
 
   /**

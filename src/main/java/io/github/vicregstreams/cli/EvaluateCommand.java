@@ -119,12 +119,7 @@ final class EvaluateCommand implements Callable<Integer> {
                   ? ProduceCommand.DEFAULT_BOOTSTRAP
                   : config.bootstrapServers();
       checkpoint =
-          ModelTopic.latest(
-                  bootstrap,
-                  config.topics().model(),
-                  config.modelName(),
-                  Clusters.consumerSettings(config),
-                  Duration.ofSeconds(connectTimeoutSeconds))
+          ModelTopic.latest(bootstrap, config, Duration.ofSeconds(connectTimeoutSeconds))
               .orElseThrow(
                   () ->
                       new IllegalStateException(

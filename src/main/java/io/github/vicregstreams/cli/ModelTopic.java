@@ -1,5 +1,7 @@
 package io.github.vicregstreams.cli;
 
+import io.github.vicregstreams.events.CheckpointSignature;
+import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.CheckpointInfo;
 import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import java.time.Duration;
@@ -42,12 +44,11 @@ final class ModelTopic {
    * @throws KafkaException if the topic does not exist or the cluster does not answer in time
    */
   static Optional<Checkpoint> latest(
-      String bootstrapServers,
-      String topic,
-      String modelName,
-      Map<String, Object> clientSettings,
-      Duration timeout) {
-    Map<String, Object> config = new HashMap<>(clientSettings);
+      String bootstrapServers, LearnerConfig learner, Duration timeout) {
+    String topic = learner.topics().model();
+    String modelName = learner.modelName();
+    CheckpointSignature signature = learner.checkpointSignature();
+    Map<String, Object> config = new HashMap<>(Clusters.consumerSettings(learner));
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -66,8 +67,11 @@ final class ModelTopic {
       consumer.assign(partitions);
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-      Optional<Checkpoint> tail = read(consumer, partitions, begin, end, modelName, timeout, TAIL);
-      return tail.isPresent() ? tail : read(consumer, partitions, begin, end, modelName, timeout, -1);
+      Optional<Checkpoint> tail =
+          read(consumer, partitions, begin, end, modelName, signature, timeout, TAIL);
+      return tail.isPresent()
+          ? tail
+          : read(consumer, partitions, begin, end, modelName, signature, timeout, -1);
     }
   }
 
@@ -77,6 +81,7 @@ final class ModelTopic {
       Map<TopicPartition, Long> begin,
       Map<TopicPartition, Long> end,
       String modelName,
+      CheckpointSignature signature,
       Duration timeout,
       int tail) {
     for (TopicPartition partition : partitions) {
@@ -98,6 +103,10 @@ final class ModelTopic {
           // Anyone who can write the topic can write garbage to it: the newest record that is a
           // valid checkpoint wins, as in the learner's global store.
           try {
+            String unsigned = signature.refusal(record.value(), record.headers());
+            if (unsigned != null) {
+              throw new InvalidCheckpointException(unsigned);
+            }
             newestStep = CheckpointInfo.of(record.value()).step();
             newest = record;
           } catch (InvalidCheckpointException e) {

@@ -35,7 +35,8 @@ final class Monitors {
                   Clusters.consumerSettings(config),
                   topics.metrics(),
                   topics.embeddings(),
-                  topics.model()),
+                  topics.model(),
+                  config.checkpointSignature()),
               StreamsView.of(app.streams()));
       out.println(
           "Monitor: dashboard "

@@ -1,5 +1,6 @@
 package io.github.vicregstreams.monitor;
 
+import io.github.vicregstreams.events.CheckpointSignature;
 import java.util.Map;
 import java.util.Objects;
 
@@ -8,7 +9,7 @@ import java.util.Objects;
  * (security, for example) and the three output topics.
  *
  * <p>From a learner configuration: {@code new MonitorSources(bootstrap, consumerSettings,
- * topics.metrics(), topics.embeddings(), topics.model())}.
+ * topics.metrics(), topics.embeddings(), topics.model(), config.checkpointSignature())}.
  *
  * @param bootstrapServers the brokers, host:port,…
  * @param clientSettings extra consumer settings (e.g. {@code security.protocol}); bootstrap,
@@ -16,13 +17,16 @@ import java.util.Objects;
  * @param metricsTopic the metrics topic
  * @param embeddingsTopic the embeddings topic
  * @param modelTopic the model (checkpoint) topic
+ * @param checkpointSignature which model-topic records the monitor serves ({@code
+ *     checkpoint.signing.key})
  */
 public record MonitorSources(
     String bootstrapServers,
     Map<String, Object> clientSettings,
     String metricsTopic,
     String embeddingsTopic,
-    String modelTopic) {
+    String modelTopic,
+    CheckpointSignature checkpointSignature) {
 
   /**
    * Creates sources; the settings are copied.
@@ -35,6 +39,31 @@ public record MonitorSources(
     requireName("metricsTopic", metricsTopic);
     requireName("embeddingsTopic", embeddingsTopic);
     requireName("modelTopic", modelTopic);
+    Objects.requireNonNull(checkpointSignature, "checkpointSignature must not be null");
+  }
+
+  /**
+   * Sources whose model topic is not signed ({@link CheckpointSignature#none()}).
+   *
+   * @param bootstrapServers the cluster
+   * @param clientSettings consumer settings (security and the like)
+   * @param metricsTopic the metrics topic
+   * @param embeddingsTopic the embeddings topic
+   * @param modelTopic the model topic
+   */
+  public MonitorSources(
+      String bootstrapServers,
+      Map<String, Object> clientSettings,
+      String metricsTopic,
+      String embeddingsTopic,
+      String modelTopic) {
+    this(
+        bootstrapServers,
+        clientSettings,
+        metricsTopic,
+        embeddingsTopic,
+        modelTopic,
+        CheckpointSignature.none());
   }
 
   private static void requireName(String what, String value) {

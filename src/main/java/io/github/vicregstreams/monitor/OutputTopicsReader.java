@@ -267,6 +267,11 @@ final class OutputTopicsReader implements AutoCloseable {
   private void checkpoint(ConsumerRecord<String, byte[]> record) {
     // The record is decoded and verified whatever its headers say: anyone who can write the
     // topic can write headers, and the monitor serves these bytes as the model.
+    String unsigned = sources.checkpointSignature().refusal(record.value(), record.headers());
+    if (unsigned != null) {
+      bad(record, unsigned);
+      return;
+    }
     CheckpointInfo info;
     try {
       info = CheckpointInfo.of(record.value());

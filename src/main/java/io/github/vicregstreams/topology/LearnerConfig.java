@@ -3,6 +3,7 @@ package io.github.vicregstreams.topology;
 import io.github.vicregstreams.events.EventLimits;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.monitor.CollapseDetector;
+import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.monitor.MonitorConfig;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.LossWeights;
@@ -240,6 +241,16 @@ public final class LearnerConfig extends AbstractConfig {
       "When steps were trained since the last checkpoint and no pair has arrived for this long"
           + " (wall-clock), checkpoint them to the store and the model topic, so that a stream"
           + " that stops does not leave its last steps out of the model topic.";
+
+  /** {@code checkpoint.signing.key} */
+  public static final String CHECKPOINT_SIGNING_KEY_CONFIG = "checkpoint.signing.key";
+
+  private static final String CHECKPOINT_SIGNING_KEY_DOC =
+      "Shared secret for HMAC-SHA256 signatures of model-topic records (header"
+          + " vicreg.signature). When set, the trainer signs what it publishes, and inference,"
+          + " the trainer's resume, evaluate and the monitor refuse unsigned or badly signed"
+          + " records: anyone who can write the topic can otherwise publish a model. Empty for"
+          + " none.";
 
   /** {@code device} */
   public static final String DEVICE_CONFIG = "device";
@@ -524,6 +535,12 @@ public final class LearnerConfig extends AbstractConfig {
                 ConfigDef.Range.atLeast(1),
                 Importance.LOW,
                 CHECKPOINT_IDLE_MS_DOC)
+            .define(
+                CHECKPOINT_SIGNING_KEY_CONFIG,
+                Type.PASSWORD,
+                "",
+                Importance.MEDIUM,
+                CHECKPOINT_SIGNING_KEY_DOC)
             .define(
                 EMBEDDING_SOURCE_CONFIG,
                 Type.STRING,
@@ -858,6 +875,13 @@ public final class LearnerConfig extends AbstractConfig {
    */
   public long checkpointIdleMs() {
     return getLong(CHECKPOINT_IDLE_MS_CONFIG);
+  }
+
+  /**
+   * @return how model-topic records are signed and checked ({@code checkpoint.signing.key})
+   */
+  public CheckpointSignature checkpointSignature() {
+    return CheckpointSignature.withKey(getPassword(CHECKPOINT_SIGNING_KEY_CONFIG).value());
   }
 
   /**

@@ -208,7 +208,7 @@ public final class LearnerTopology {
         new ByteArrayDeserializer(),
         topics.model(),
         STORE_CHECKPOINT,
-        () -> new StoreCheckpointProcessor(modelName, weights));
+        () -> new StoreCheckpointProcessor(modelName, weights, config.checkpointSignature()));
 
     SampleEventParser parser =
         new SampleEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());

@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import io.github.vicregstreams.vicreg.ModelWeights;
 import java.util.Map;
@@ -36,12 +37,15 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
 
   private final String modelName;
   private final ModelWeightsCache weights;
+  private final CheckpointSignature signature;
   private KeyValueStore<String, byte[]> store;
   private Sensor refused;
 
-  StoreCheckpointProcessor(String modelName, ModelWeightsCache weights) {
+  StoreCheckpointProcessor(
+      String modelName, ModelWeightsCache weights, CheckpointSignature signature) {
     this.modelName = modelName;
     this.weights = weights;
+    this.signature = signature;
   }
 
   @Override
@@ -74,6 +78,11 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
           modelName);
       return;
     }
+    String unsigned = signature.refusal(record.value(), record.headers());
+    if (unsigned != null) {
+      refuse(unsigned);
+      return;
+    }
     try {
       ModelWeights decoded = weights.verify(record.value());
       store.put(modelName, record.value());
@@ -83,17 +92,21 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
           decoded.step(),
           record.value().length);
     } catch (InvalidCheckpointException e) {
-      refused.record();
-      RecordMetadata source = context().recordMetadata().orElse(null);
-      log.warn(
-          "Refused a model-topic record; inference keeps its current model: model=[{}] reason=[{}]"
-              + " topic=[{}] partition=[{}] offset=[{}]",
-          modelName,
-          e.getMessage(),
-          source == null ? null : source.topic(),
-          source == null ? -1 : source.partition(),
-          source == null ? -1 : source.offset());
+      refuse(e.getMessage());
     }
+  }
+
+  private void refuse(String reason) {
+    refused.record();
+    RecordMetadata source = context().recordMetadata().orElse(null);
+    log.warn(
+        "Refused a model-topic record; inference keeps its current model: model=[{}] reason=[{}]"
+            + " topic=[{}] partition=[{}] offset=[{}]",
+        modelName,
+        reason,
+        source == null ? null : source.topic(),
+        source == null ? -1 : source.partition(),
+        source == null ? -1 : source.offset());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.CheckpointHeaders;
+import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -58,6 +60,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
 
   private final LearnerConfig config;
   private final Serializer<ViewEvent> viewSerializer;
+  private final CheckpointSignature signature;
   private KeyValueStore<Long, TrainingPair> journal;
   private KeyValueStore<String, byte[]> state;
   private VicregTrainer trainer;
@@ -71,6 +74,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
 
   TrainingProcessor(LearnerConfig config) {
     this.config = config;
+    this.signature = config.checkpointSignature();
     this.viewSerializer =
         EventSerdes.viewEvents(
                 new ViewEventParser(config.modelSpec().encoderDim()), FeatureEncoding.FLOAT32_BASE64)
@@ -268,13 +272,11 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   private void publishCheckpoint(long timestamp) {
     byte[] checkpoint = state.get(CHECKPOINT_KEY);
     long step = cursor.checkpointStep();
+    Headers headers = CheckpointHeaders.of(step, trainer.spec().toString());
+    signature.sign(checkpoint, headers);
     context()
         .forward(
-            new Record<Object, Object>(
-                config.modelName(),
-                checkpoint,
-                timestamp,
-                CheckpointHeaders.of(step, trainer.spec().toString())),
+            new Record<Object, Object>(config.modelName(), checkpoint, timestamp, headers),
             LearnerTopology.MODEL_SINK);
     cursor = cursor.withPublished(step);
   }

@@ -2,6 +2,7 @@ package io.github.vicregstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.vicreg.DeviceChoice;
@@ -173,6 +174,34 @@ class InferenceTopologyTest {
       d.sendSample("s", 1);
 
       assertEmbeddedBy(d.embeddings.readValue(), trainer);
+      assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void shouldSignWhatTheTrainerPublishesAndRefuseUnsignedCheckpointsWhenAKeyIsSet() {
+    try (LearnerDriver d =
+        driver(
+            Map.of(
+                LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1,
+                LearnerConfig.CHECKPOINT_SIGNING_KEY_CONFIG, "shared secret"))) {
+      d.sendPairs("p", 8, 0); // two steps: a checkpoint at step 2
+      TestRecord<String, byte[]> published = d.model.readRecord();
+      trainer = trainedTrainer(d, 3);
+      // An unsigned checkpoint of a valid model, as anyone who can write the topic could send.
+      d.publishCheckpoint(trainer.checkpoint());
+
+      d.sendSample("s", 1);
+
+      assertThat(
+              CheckpointSignature.withKey("shared secret")
+                  .refusal(published.value(), published.headers()))
+          .isNull();
+      EmbeddingEvent embedded = d.embeddings.readValuesToList().stream()
+          .filter(e -> e.source() == EmbeddingEvent.Source.INFERENCE)
+          .findFirst()
+          .orElseThrow();
+      assertThat(embedded.modelStep()).isEqualTo(2);
       assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
     }
   }
