@@ -286,18 +286,20 @@ def main():
           f"{torch.get_num_threads()} threads, TF32 off")
     print(f"float32 matmul peak: {peak:.1f} GFLOP/s at {peak_size}^2 "
           f"({peak_java:.1f} at TrainingBenchmark's sizes); inputs on the device, not timed")
-    print(f"{'variant':<14}{'batch':>6}{'ms/step':>10}{'range':>17}{'pairs/s':>11}"
+    print(f"{'variant':<14}{'batch':>6}{'ms/step':>10}{'range':>19}{'pairs/s':>11}"
           f"{'GFLOP/step':>11}{'GFLOP/s':>10}{'of peak':>8}{'1st ms':>9}")
 
+    compile_failed = {}
     for variant in variants:
         for batch in batches:
             row = {"variant": variant, "batch": batch}
             report["rows"].append(row)
             if variant in ("fused", "compile-fused") and not cuda:
                 row["status"] = "skipped: Adam(fused=True) is measured on CUDA only"
-            elif variant.startswith("compile") and report["compile"] != "pending" and \
-                    report["compile"] != "works":
+            elif variant.startswith("compile") and report["compile"].startswith("unavailable"):
                 row["status"] = f"skipped: torch.compile {report['compile']}"
+            elif variant in compile_failed:  # the same failure at every batch size: save the time
+                row["status"] = f"skipped: {compile_failed[variant]}"
             if "status" in row:
                 print(f"{variant:<14}{batch:>6}  {row['status']}")
                 continue
@@ -306,7 +308,9 @@ def main():
             except Exception as e:  # torch.compile fails lazily, at the first call
                 row["status"] = "failed: " + first_line(e)
                 if variant.startswith("compile"):
-                    report["compile"] = row["status"]
+                    compile_failed[variant] = row["status"]
+                    if report["compile"] != "works":
+                        report["compile"] = row["status"]
                 print(f"{variant:<14}{batch:>6}  {row['status']}")
                 continue
             if variant.startswith("compile"):
@@ -320,7 +324,8 @@ def main():
                        fractionOfMatmulPeak=round(gflop / (ms / 1e3) / peak, 4),
                        fractionOfMatmulPeakJavaSizes=round(gflop / (ms / 1e3) / peak_java, 4),
                        firstStepMs=round(first_ms, 1), finalLoss=loss)
-            print(f"{variant:<14}{batch:>6}{ms:>10.3f}{min(by_round):>8.3f}-{max(by_round):<8.3f}"
+            spread = f"{min(by_round):.3f}-{max(by_round):.3f}"
+            print(f"{variant:<14}{batch:>6}{ms:>10.3f}{spread:>19}"
                   f"{row['pairsPerSecond']:>11.0f}{gflop:>11.3f}{row['gflops']:>10.1f}"
                   f"{100 * row['fractionOfMatmulPeak']:>7.1f}%{first_ms:>9.1f}")
     print(f"torch.compile: {report['compile']}")

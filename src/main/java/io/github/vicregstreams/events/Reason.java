@@ -31,7 +31,10 @@ public enum Reason {
   NON_NUMERIC_FEATURE,
   /** {@code featuresF32} is not padded standard base64 of whole little-endian float32 values. */
   BAD_FEATURES_F32,
-  /** {@code timestamp} is not a non-negative int64. */
+  /**
+   * {@code timestamp} is not a non-negative int64, or the record's timestamp is further ahead of
+   * the learner's clock than the pairing window.
+   */
   BAD_TIMESTAMP,
   /** Key and value together are over the configured record size limit. */
   RECORD_TOO_LARGE,

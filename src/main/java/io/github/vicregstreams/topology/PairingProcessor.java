@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * has not come when stream time passes its timestamp plus the window is dead-lettered as {@code
  * orphan}; so is a waiting view when its partner comes too late. A second copy of a waiting view
  * is dead-lettered as {@code duplicate}: the first copy wins.
+ *
+ * <p>Expiry runs on a pairing clock: the stream time of this task's views, moved on with the wall
+ * clock once no view has arrived for a window of wall-clock time, so that the orphans of a stream
+ * that went quiet are dead-lettered too. A view stamped more than the window ahead of the wall
+ * clock is dead-lettered as {@code bad_timestamp} before it touches the clock: one record from the
+ * future would otherwise expire every waiting view and split the pairs that follow.
  */
 final class PairingProcessor extends ContextualProcessor<String, ValidatedView, Object, Object> {
 
@@ -39,13 +45,22 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
 
   private final ViewEventParser parser;
   private final long windowMs;
+  private final long expiryIntervalMs;
   private KeyValueStore<String, byte[]> pending;
   private KeyValueStore<Bytes, byte[]> pendingByTime;
   private DeadLetterCounter deadLetters;
 
+  /** The pairing clock (see the class comment); -1 before any view. */
+  private long clock = -1;
+
+  /** Pairing time of the last expiry check; record timestamps are never negative. */
+  private long lastExpiryAt = -1 - MAX_EXPIRY_INTERVAL_MS;
+  private long lastArrivalWallClock;
+
   PairingProcessor(ViewEventParser parser, long windowMs) {
     this.parser = parser;
     this.windowMs = windowMs;
+    this.expiryIntervalMs = Math.max(1, Math.min(windowMs, MAX_EXPIRY_INTERVAL_MS));
   }
 
   @Override
@@ -54,8 +69,32 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
     pending = context.getStateStore(LearnerTopology.PENDING_VIEWS_STORE);
     pendingByTime = context.getStateStore(LearnerTopology.PENDING_VIEWS_BY_TIME_STORE);
     deadLetters = new DeadLetterCounter(context, LearnerTopology.PAIR_VIEWS);
-    long interval = Math.max(1, Math.min(windowMs, MAX_EXPIRY_INTERVAL_MS));
-    context.schedule(Duration.ofMillis(interval), PunctuationType.STREAM_TIME, this::expire);
+    clock = newestWaitingTimestamp();
+    lastArrivalWallClock = context.currentSystemTimeMs();
+    context.schedule(
+        Duration.ofMillis(expiryIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::expireIfIdle);
+  }
+
+  /** After a restart the clock resumes from the newest waiting view: no waiting view is older. */
+  private long newestWaitingTimestamp() {
+    try (KeyValueIterator<Bytes, byte[]> it = pendingByTime.reverseAll()) {
+      return it.hasNext() ? ByteBuffer.wrap(it.next().key.get()).getLong() : -1;
+    }
+  }
+
+  private void expireEvery(long pairingTime) {
+    if (pairingTime - lastExpiryAt >= expiryIntervalMs) {
+      lastExpiryAt = pairingTime;
+      expire(pairingTime);
+    }
+  }
+
+  /** A quiet stream: the clock moves on with the wall clock once a window has passed. */
+  private void expireIfIdle(long now) {
+    long idle = now - lastArrivalWallClock;
+    if (clock >= 0 && idle >= windowMs) {
+      expireEvery(clock + idle);
+    }
   }
 
   @Override
@@ -64,6 +103,33 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
     SourceRecord source = record.value().source();
     String id = event.id();
     long timestamp = record.timestamp();
+    long now = context().currentSystemTimeMs();
+    if (timestamp - now > windowMs) {
+      deadLetter(
+          source,
+          Reason.BAD_TIMESTAMP,
+          "the record timestamp "
+              + timestamp
+              + " is "
+              + (timestamp - now)
+              + " ms ahead of this instance's clock, more than pairing.window.ms ("
+              + windowMs
+              + "): check the producer's clock",
+          timestamp);
+      return;
+    }
+    lastArrivalWallClock = now;
+    clock = Math.max(clock, timestamp);
+    pairOrWait(event, source, id, timestamp, record);
+    expireEvery(clock);
+  }
+
+  private void pairOrWait(
+      ViewEvent event,
+      SourceRecord source,
+      String id,
+      long timestamp,
+      Record<String, ValidatedView> record) {
     byte[] stored = pending.get(id);
     if (stored == null) {
       await(id, new PendingView(event.view(), timestamp, source));
@@ -114,9 +180,9 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
     pendingByTime.delete(timeKey(view.timestamp(), id));
   }
 
-  /** Dead-letters every waiting view whose window has closed in stream time. */
-  private void expire(long streamTime) {
-    long closedBefore = streamTime - windowMs;
+  /** Dead-letters every waiting view whose window has closed on the pairing clock. */
+  private void expire(long pairingTime) {
+    long closedBefore = pairingTime - windowMs;
     List<KeyValue<Bytes, byte[]>> expired = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = pendingByTime.all()) {
       while (it.hasNext()) {
@@ -135,7 +201,8 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
       if (stored != null) {
         PendingView waiting = PendingView.decode(stored);
         pending.delete(id);
-        orphan(id, waiting, "no partner within " + windowMs + " ms (stream time " + streamTime + ")");
+        orphan(
+            id, waiting, "no partner within " + windowMs + " ms (pairing time " + pairingTime + ")");
       }
     }
   }

@@ -29,6 +29,12 @@ final class LearnerDriver implements AutoCloseable {
 
   static final int INPUT_DIM = 8;
 
+  /**
+   * The driver's wall clock at the start: after every record timestamp the tests use, as in
+   * production, where records are stamped in the past (pairing bounds future timestamps by it).
+   */
+  static final Instant WALL_CLOCK_START = Instant.parse("2026-01-01T00:00:00Z");
+
   final LearnerConfig config;
   final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> views;
@@ -54,7 +60,7 @@ final class LearnerDriver implements AutoCloseable {
     config = LearnerConfig.of(settings);
     Properties props = config.streamsProperties("unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(LearnerTopology.build(config), props, Instant.EPOCH);
+    driver = new TopologyTestDriver(LearnerTopology.build(config), props, WALL_CLOCK_START);
     Topics topics = config.topics();
     views =
         driver.createInputTopic(

@@ -341,4 +341,44 @@ class LearnerTopologyTest {
         .containsEntry("segment.bytes", String.valueOf(64 * 1024 * 1024))
         .containsEntry("max.message.bytes", String.valueOf(LearnerConfig.MAX_CHECKPOINT_BYTES));
   }
+
+  @Test
+  void shouldDeadLetterAViewStampedBeyondTheWindowAheadOfTheClockAndKeepPairingTheOthers() {
+    long now = LearnerDriver.WALL_CLOCK_START.toEpochMilli();
+    try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
+      d.send("a", 0, now - 500);
+      // One record an hour ahead once moved stream time past every waiting view.
+      d.send("future", 0, now + 3_600_000);
+      d.send("a", 1, now - 400);
+      d.sendPairs("b", 3, now - 300);
+
+      List<DeadLetter> dead = d.deadLetters.readValuesToList();
+
+      assertThat(dead).singleElement().satisfies(l -> {
+        assertThat(l.reason()).isEqualTo("bad_timestamp");
+        assertThat(l.detail())
+            .isEqualTo(
+                "the record timestamp "
+                    + (now + 3_600_000)
+                    + " is 3600000 ms ahead of this instance's clock, more than"
+                    + " pairing.window.ms (1000): check the producer's clock");
+      });
+      assertThat(d.embeddings.readValuesToList()).extracting(EmbeddingEvent::id).contains("a");
+    }
+  }
+
+  @Test
+  void shouldDeadLetterTheOrphansOfAQuietStreamOnceAWindowOfWallClockTimePasses() {
+    try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
+      d.send("alone", 0, 0);
+
+      d.advanceWallClock(Duration.ofMillis(900));
+      assertThat(d.deadLetters.isEmpty()).isTrue();
+      d.advanceWallClock(Duration.ofMillis(1_200));
+
+      assertThat(d.deadLetters.readValuesToList())
+          .singleElement()
+          .satisfies(l -> assertThat(l.reason()).isEqualTo("orphan"));
+    }
+  }
 }

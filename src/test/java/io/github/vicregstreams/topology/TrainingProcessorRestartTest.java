@@ -23,6 +23,7 @@ class TrainingProcessorRestartTest {
   private LearnerConfig config;
   private KeyValueStore<Long, TrainingPair> journal;
   private KeyValueStore<String, byte[]> state;
+  private KeyValueStore<String, byte[]> latestModel;
 
   @BeforeEach
   void stores() {
@@ -49,6 +50,13 @@ class TrainingProcessorRestartTest {
                 Serdes.ByteArray())
             .withLoggingDisabled()
             .build();
+    latestModel =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
   }
 
   /** A processor on the shared stores, as a new task instance would be after a restart. */
@@ -58,6 +66,9 @@ class TrainingProcessorRestartTest {
     state.init(context.getStateStoreContext(), state);
     context.addStateStore(journal);
     context.addStateStore(state);
+    // The global store of the model topic, empty: nothing published.
+    latestModel.init(context.getStateStoreContext(), latestModel);
+    context.addStateStore(latestModel);
     TrainingProcessor processor = new TrainingProcessor(config);
     processor.init(context);
     return processor;
