@@ -1,5 +1,6 @@
 package io.github.vicregstreams.cli;
 
+import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.CheckpointInfo;
@@ -25,9 +26,6 @@ import org.slf4j.LoggerFactory;
 final class ModelTopic {
 
   private static final Logger log = LoggerFactory.getLogger(ModelTopic.class);
-
-  /** Records read back from the end before reading the whole topic. */
-  private static final int TAIL = 16;
 
   /** Larger than any checkpoint the learner's producer may send. */
   private static final int FETCH_BYTES = 80 * 1024 * 1024;
@@ -67,14 +65,14 @@ final class ModelTopic {
       consumer.assign(partitions);
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-      Optional<Checkpoint> tail =
-          read(consumer, partitions, begin, end, modelName, signature, timeout, TAIL);
-      return tail.isPresent()
-          ? tail
-          : read(consumer, partitions, begin, end, modelName, signature, timeout, -1);
+      return read(consumer, partitions, begin, end, modelName, signature, timeout);
     }
   }
 
+  /**
+   * Reads the whole (compacted) topic: a checkpoint is a manifest and chunks before it, so no
+   * tail of a fixed number of records is sure to hold one.
+   */
   private static Optional<Checkpoint> read(
       KafkaConsumer<String, byte[]> consumer,
       List<TopicPartition> partitions,
@@ -82,49 +80,57 @@ final class ModelTopic {
       Map<TopicPartition, Long> end,
       String modelName,
       CheckpointSignature signature,
-      Duration timeout,
-      int tail) {
+      Duration timeout) {
     for (TopicPartition partition : partitions) {
-      long from = tail < 0 ? begin.get(partition) : Math.max(begin.get(partition), end.get(partition) - tail);
-      consumer.seek(partition, from);
+      consumer.seek(partition, begin.get(partition));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    ConsumerRecord<String, byte[]> newest = null;
-    long newestStep = -1;
+    CheckpointChunks.Assembler chunks = new CheckpointChunks.Assembler(modelName);
+    Checkpoint newest = null;
+    long newestTimestamp = Long.MIN_VALUE;
     while (!atEnd(consumer, partitions, end)) {
       if (System.nanoTime() > deadline) {
         throw new KafkaException(
             "Reading the model topic did not finish within " + timeout.toSeconds() + " s");
       }
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        if (modelName.equals(record.key())
-            && record.value() != null
-            && (newest == null || record.timestamp() >= newest.timestamp())) {
+        if (!CheckpointChunks.belongsTo(modelName, record.key()) || record.value() == null) {
+          continue;
+        }
+        CheckpointChunks.Assembler.Outcome outcome =
+            chunks.accept(record.key(), record.value(), record.headers());
+        if (outcome instanceof CheckpointChunks.Assembler.Refused refused) {
+          skip(record, refused.reason());
+        } else if (outcome instanceof CheckpointChunks.Assembler.Complete complete
+            && record.timestamp() >= newestTimestamp) {
           // Anyone who can write the topic can write garbage to it: the newest record that is a
           // valid checkpoint wins, as in the learner's global store.
           try {
-            String unsigned = signature.refusal(record.value(), record.headers());
+            String unsigned = signature.refusal(complete.checkpoint(), complete.headers());
             if (unsigned != null) {
               throw new InvalidCheckpointException(unsigned);
             }
-            newestStep = CheckpointInfo.of(record.value()).step();
-            newest = record;
+            newest =
+                new Checkpoint(
+                    CheckpointInfo.of(complete.checkpoint()).step(), complete.checkpoint());
+            newestTimestamp = record.timestamp();
           } catch (InvalidCheckpointException e) {
-            log.warn(
-                "Skipped a model-topic record that is not a valid checkpoint: reason=[{}]"
-                    + " topic=[{}] partition=[{}] offset=[{}]",
-                e.getMessage(),
-                record.topic(),
-                record.partition(),
-                record.offset());
+            skip(record, e.getMessage());
           }
         }
       }
     }
-    if (newest == null) {
-      return Optional.empty();
-    }
-    return Optional.of(new Checkpoint(newestStep, newest.value()));
+    return Optional.ofNullable(newest);
+  }
+
+  private static void skip(ConsumerRecord<String, byte[]> record, String reason) {
+    log.warn(
+        "Skipped a model-topic record that is not a valid checkpoint: reason=[{}] topic=[{}]"
+            + " partition=[{}] offset=[{}]",
+        reason,
+        record.topic(),
+        record.partition(),
+        record.offset());
   }
 
   private static boolean atEnd(

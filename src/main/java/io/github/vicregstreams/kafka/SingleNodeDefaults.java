@@ -30,6 +30,9 @@ final class SingleNodeDefaults {
           Map.entry("group.initial.rebalance.delay.ms", "0"),
           // Checkpoints are ~13 MB; see EmbeddedKafkaBroker.MESSAGE_MAX_BYTES.
           Map.entry("message.max.bytes", Integer.toString(EmbeddedKafkaBroker.MESSAGE_MAX_BYTES)),
+          // A crashed producer's open transaction holds back read_committed readers until the
+          // coordinator aborts it: it looks for timed-out transactions this often (10 s default).
+          Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"),
           // The application creates its topics with their configs; a typo must not create one.
           Map.entry("auto.create.topics.enable", "false"),
           // The log cleaner (compacted topics: offsets, the model topic) allocates this up front;

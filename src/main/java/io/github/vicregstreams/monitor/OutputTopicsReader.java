@@ -3,6 +3,7 @@ package io.github.vicregstreams.monitor;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.vicreg.CheckpointInfo;
 import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import java.time.Duration;
@@ -50,6 +51,7 @@ final class OutputTopicsReader implements AutoCloseable {
   private static final long TOPIC_RETRY_MS = 1_000;
 
   private final MonitorSources sources;
+  private final Map<String, CheckpointChunks.Assembler> checkpointChunks = new HashMap<>();
   private final MonitorModel model;
   private final int maxEmbeddings;
   private final int maxSteps;
@@ -265,24 +267,37 @@ final class OutputTopicsReader implements AutoCloseable {
   }
 
   private void checkpoint(ConsumerRecord<String, byte[]> record) {
-    // The record is decoded and verified whatever its headers say: anyone who can write the
-    // topic can write headers, and the monitor serves these bytes as the model.
-    String unsigned = sources.checkpointSignature().refusal(record.value(), record.headers());
+    String modelName = CheckpointChunks.modelOf(record.key() == null ? "" : record.key());
+    CheckpointChunks.Assembler.Outcome outcome =
+        checkpointChunks
+            .computeIfAbsent(modelName, CheckpointChunks.Assembler::new)
+            .accept(record.key(), record.value(), record.headers());
+    if (outcome instanceof CheckpointChunks.Assembler.Refused refused) {
+      bad(record, refused.reason());
+      return;
+    }
+    if (!(outcome instanceof CheckpointChunks.Assembler.Complete complete)) {
+      return; // a chunk, kept until its manifest comes
+    }
+    byte[] checkpoint = complete.checkpoint();
+    // Decoded and verified whatever its headers say: anyone who can write the topic can write
+    // headers, and the monitor serves these bytes as the model.
+    String unsigned = sources.checkpointSignature().refusal(checkpoint, complete.headers());
     if (unsigned != null) {
       bad(record, unsigned);
       return;
     }
     CheckpointInfo info;
     try {
-      info = CheckpointInfo.of(record.value());
+      info = CheckpointInfo.of(checkpoint);
     } catch (InvalidCheckpointException e) {
       bad(record, e.getMessage());
       return;
     }
     model.setCheckpoint(
         new MonitorModel.Checkpoint(
-            record.key(),
-            record.value(),
+            modelName,
+            checkpoint,
             info.step(),
             info.config().spec().toString(),
             record.timestamp()));

@@ -252,6 +252,25 @@ public final class LearnerConfig extends AbstractConfig {
           + " records: anyone who can write the topic can otherwise publish a model. Empty for"
           + " none.";
 
+  /** {@code failover.profile} */
+  public static final String FAILOVER_PROFILE_CONFIG = "failover.profile";
+
+  private static final String FAILOVER_PROFILE_DOC =
+      "'fast' moves the trainer to another instance within seconds of a crash: a standby replica"
+          + " of every store (num.standby.replicas=1), a 6 s session time-out with 1.5 s"
+          + " heartbeats, and a 10 s transaction time-out (a dead instance's open transaction"
+          + " holds back read_committed readers until it is aborted). 'default' keeps Kafka"
+          + " Streams' own (45 s session time-out) and a 120 s transaction time-out. Settings given"
+          + " explicitly win. See docs/failover.md.";
+
+  /** The settings of {@code failover.profile=fast}. */
+  static final Map<String, Object> FAST_FAILOVER =
+      Map.of(
+          StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1,
+          StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000,
+          StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_500,
+          StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
+
   /** {@code device} */
   public static final String DEVICE_CONFIG = "device";
 
@@ -337,8 +356,12 @@ public final class LearnerConfig extends AbstractConfig {
           + " (record_too_large). At most what the learner's changelogged stores hold beside"
           + " a waiting record's coordinates.";
 
-  /** Largest checkpoint record the application sizes its producer and topics for. */
-  public static final int MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+  /**
+   * The producer's {@code max.request.size}: room for the largest record the learner writes, a
+   * dead letter ({@link io.github.vicregstreams.events.DeadLetter#MAX_RECORD_BYTES}) or a waiting
+   * view in its changelog. Checkpoints of any size travel in chunks that fit Kafka's defaults.
+   */
+  public static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
   private static final ConfigDef CONFIG;
 
@@ -536,6 +559,13 @@ public final class LearnerConfig extends AbstractConfig {
                 Importance.LOW,
                 CHECKPOINT_IDLE_MS_DOC)
             .define(
+                FAILOVER_PROFILE_CONFIG,
+                Type.STRING,
+                "default",
+                ConfigDef.ValidString.in("default", "fast"),
+                Importance.MEDIUM,
+                FAILOVER_PROFILE_DOC)
+            .define(
                 CHECKPOINT_SIGNING_KEY_CONFIG,
                 Type.PASSWORD,
                 "",
@@ -729,7 +759,10 @@ public final class LearnerConfig extends AbstractConfig {
     props.putAll(STREAMS_DEFAULTS);
     props.put(
         StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-        MAX_CHECKPOINT_BYTES);
+        MAX_REQUEST_BYTES);
+    if (getString(FAILOVER_PROFILE_CONFIG).equals("fast")) {
+      props.putAll(FAST_FAILOVER);
+    }
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor());
     props.putAll(passThrough);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -1022,7 +1055,7 @@ public final class LearnerConfig extends AbstractConfig {
     new java.util.TreeMap<>(STREAMS_DEFAULTS)
         .forEach((k, v) -> out.append("#   ").append(k).append('=').append(v).append('\n'));
     out.append("#   ").append(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
-    out.append('=').append(MAX_CHECKPOINT_BYTES).append('\n');
+    out.append('=').append(MAX_REQUEST_BYTES).append('\n');
     for (ConfigDef.ConfigKey key : CONFIG.configKeys().values()) {
       out.append('\n');
       for (String line : wrap(key.documentation, 96)) {

@@ -293,8 +293,9 @@ public final class LearnerTopology {
   }
 
   /**
-   * The changelog holds a checkpoint of many MB at every checkpoint, and a restore (a failover, a
-   * lost state directory) reads all of it that compaction has not removed. Compaction never
+   * The changelog holds a checkpoint of many MB at every checkpoint ({@link StoredCheckpoint}'s
+   * chunks, each within Kafka's default message size), and a restore (a failover, a lost state
+   * directory) reads all of it that compaction has not removed. Compaction never
    * touches the active segment, and with the broker's 1 GiB segments the changelog grew to 938 MB
    * in one segment after 119 steps; segments of the model topic's size keep a restore to a few
    * checkpoints.
@@ -307,10 +308,7 @@ public final class LearnerTopology {
         .withCachingDisabled()
         .withLoggingEnabled(
             Map.of(
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                String.valueOf(LearnerConfig.MAX_CHECKPOINT_BYTES),
-                TopicConfig.SEGMENT_BYTES_CONFIG,
-                String.valueOf(TopicSetup.MODEL_SEGMENT_BYTES)));
+                TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(TopicSetup.MODEL_SEGMENT_BYTES)));
   }
 
 }

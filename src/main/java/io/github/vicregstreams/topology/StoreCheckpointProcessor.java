@@ -1,10 +1,12 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import io.github.vicregstreams.vicreg.ModelWeights;
 import java.util.Map;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -38,6 +40,7 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
   private final String modelName;
   private final ModelWeightsCache weights;
   private final CheckpointSignature signature;
+  private final CheckpointChunks.Assembler chunks;
   private KeyValueStore<String, byte[]> store;
   private Sensor refused;
 
@@ -46,6 +49,7 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
     this.modelName = modelName;
     this.weights = weights;
     this.signature = signature;
+    this.chunks = new CheckpointChunks.Assembler(modelName);
   }
 
   @Override
@@ -64,7 +68,7 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
 
   @Override
   public void process(Record<String, byte[]> record) {
-    if (!modelName.equals(record.key())) {
+    if (!CheckpointChunks.belongsTo(modelName, record.key())) {
       log.debug(
           "Skipped a checkpoint of another model: key=[{}] model.name=[{}]",
           record.key(),
@@ -72,25 +76,37 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
       return;
     }
     if (record.value() == null) {
-      store.delete(modelName);
-      log.info(
-          "The model's checkpoint was deleted; inference uses the initial weights: model=[{}]",
-          modelName);
+      if (record.key().equals(modelName)) {
+        store.delete(modelName);
+        log.info(
+            "The model's checkpoint was deleted; inference uses the initial weights: model=[{}]",
+            modelName);
+      }
       return;
     }
-    String unsigned = signature.refusal(record.value(), record.headers());
+    CheckpointChunks.Assembler.Outcome outcome =
+        chunks.accept(record.key(), record.value(), record.headers());
+    if (outcome instanceof CheckpointChunks.Assembler.Refused refusedRecord) {
+      refuse(refusedRecord.reason());
+    } else if (outcome instanceof CheckpointChunks.Assembler.Complete complete) {
+      store(complete.checkpoint(), complete.headers());
+    }
+  }
+
+  private void store(byte[] checkpoint, Headers headers) {
+    String unsigned = signature.refusal(checkpoint, headers);
     if (unsigned != null) {
       refuse(unsigned);
       return;
     }
     try {
-      ModelWeights decoded = weights.verify(record.value());
-      store.put(modelName, record.value());
+      ModelWeights decoded = weights.verify(checkpoint);
+      store.put(modelName, checkpoint);
       log.info(
           "Latest checkpoint for inference: model=[{}] step=[{}] bytes=[{}]",
           modelName,
           decoded.step(),
-          record.value().length);
+          checkpoint.length);
     } catch (InvalidCheckpointException e) {
       refuse(e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.DeadLetter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,9 @@ public final class TopicSetup {
    * checkpoints would be read each time. A few checkpoints per segment keeps that short.
    */
   static final int MODEL_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+  /** A checkpoint chunk with its key, headers and batch overhead. */
+  static final int MODEL_RECORD_BYTES = CheckpointChunks.CHUNK_BYTES + 16 * 1024;
 
   private static final long PAIRS_RETENTION_MS = Duration.ofDays(1).toMillis();
 
@@ -97,8 +101,6 @@ public final class TopicSetup {
             replication,
             Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                    String.valueOf(LearnerConfig.MAX_CHECKPOINT_BYTES),
                 TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(MODEL_SEGMENT_BYTES))));
     wanted.put(
         topics.pairs(),
@@ -234,20 +236,17 @@ public final class TopicSetup {
         admin.describeConfigs(List.of(model)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
             .get(model);
     ConfigEntry maxBytes = modelConfig.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-    long expected = expectedCheckpointBytes();
-    if (maxBytes != null && Long.parseLong(maxBytes.value()) < expected) {
+    if (maxBytes != null && Long.parseLong(maxBytes.value()) < MODEL_RECORD_BYTES) {
       throw new IllegalStateException(
           "Topic '"
               + topics.model()
               + "' accepts records of at most "
               + maxBytes.value()
-              + " bytes, but a checkpoint of model "
-              + config.modelSpec()
-              + " takes about "
-              + expected
-              + ". Raise its max.message.bytes to "
-              + LearnerConfig.MAX_CHECKPOINT_BYTES
-              + ".");
+              + " bytes, but a checkpoint chunk takes up to "
+              + MODEL_RECORD_BYTES
+              + ". Raise its max.message.bytes to at least "
+              + MODEL_RECORD_BYTES
+              + " (Kafka's default, 1048588, is enough).");
     }
     ConfigEntry cleanup = modelConfig.get(TopicConfig.CLEANUP_POLICY_CONFIG);
     if (cleanup != null && !cleanup.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
@@ -257,11 +256,6 @@ public final class TopicSetup {
           topics.model(),
           cleanup.value());
     }
-  }
-
-  /** Parameters and at most two optimizer slots of float32, with some room for the header. */
-  long expectedCheckpointBytes() {
-    return 3 * config.modelSpec().parameterCount() * Float.BYTES + 64 * 1024;
   }
 
   private static NewTopic topic(

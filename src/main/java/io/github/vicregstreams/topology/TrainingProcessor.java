@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.events.DeadLetter;
@@ -53,7 +54,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
 
   private static final Logger log = LoggerFactory.getLogger(TrainingProcessor.class);
 
-  static final String CHECKPOINT_KEY = "checkpoint";
   static final String CURSOR_KEY = "cursor";
 
   private static final long MAX_WALL_CLOCK_CHECK_MS = 1_000;
@@ -261,7 +261,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
 
   /** Saves the trainer to its store and drops the journal entries the checkpoint covers. */
   private void checkpoint() {
-    state.put(CHECKPOINT_KEY, trainer.checkpoint());
+    StoredCheckpoint.put(state, trainer.checkpoint());
     trainerMetrics.recordCheckpoint(trainer.step(), context().currentSystemTimeMs());
     for (long seq = cursor.checkpointedUpTo(); seq < cursor.trainedUpTo(); seq++) {
       journal.delete(seq);
@@ -270,14 +270,17 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   }
 
   private void publishCheckpoint(long timestamp) {
-    byte[] checkpoint = state.get(CHECKPOINT_KEY);
+    byte[] checkpoint = StoredCheckpoint.get(state);
     long step = cursor.checkpointStep();
     Headers headers = CheckpointHeaders.of(step, trainer.spec().toString());
     signature.sign(checkpoint, headers);
-    context()
-        .forward(
-            new Record<Object, Object>(config.modelName(), checkpoint, timestamp, headers),
-            LearnerTopology.MODEL_SINK);
+    // Chunks, then their manifest, in this task's transaction: readers see all or none.
+    for (CheckpointChunks.Part part : CheckpointChunks.split(config.modelName(), checkpoint, headers)) {
+      context()
+          .forward(
+              new Record<Object, Object>(part.key(), part.value(), timestamp, part.headers()),
+              LearnerTopology.MODEL_SINK);
+    }
     cursor = cursor.withPublished(step);
   }
 
@@ -293,7 +296,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   }
 
   private VicregTrainer restoreOrCreateTrainer() {
-    byte[] checkpoint = state.get(CHECKPOINT_KEY);
+    byte[] checkpoint = StoredCheckpoint.get(state);
     TrainerConfig wanted = config.trainerConfig();
     String from = "its checkpoint";
     if (checkpoint == null) {

@@ -70,6 +70,8 @@ abstract class KafkaBackend implements AutoCloseable {
 
     Container() {
       kafka.withEnv("KAFKA_MESSAGE_MAX_BYTES", String.valueOf(EmbeddedKafkaBroker.MESSAGE_MAX_BYTES));
+      // As the embedded broker: timed-out transactions of a killed learner are aborted within 1 s.
+      kafka.withEnv("KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", "1000");
       kafka.start();
     }
 

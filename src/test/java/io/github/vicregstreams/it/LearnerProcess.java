@@ -27,8 +27,16 @@ final class LearnerProcess implements AutoCloseable {
     this.process = process;
   }
 
+  /** The heap of a learner: enough for the small models of the scenarios. */
+  static final String DEFAULT_HEAP = "768m";
+
   /** Starts a learner with these settings; its output goes to {@code <dir>/learner-<n>.log}. */
   static LearnerProcess start(Path dir, String name, Map<String, String> settings) {
+    return start(dir, name, settings, DEFAULT_HEAP);
+  }
+
+  /** As {@link #start(Path, String, Map)}, with a heap of {@code heap} ({@code -Xmx}). */
+  static LearnerProcess start(Path dir, String name, Map<String, String> settings, String heap) {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve(name + ".properties");
@@ -40,7 +48,7 @@ final class LearnerProcess implements AutoCloseable {
       Path log = dir.resolve(name + ".log");
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx768m");
+      command.add("-Xmx" + heap);
       command.add("-Dai.djl.pytorch.num_threads=1");
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
@@ -76,6 +84,35 @@ final class LearnerProcess implements AutoCloseable {
       throw new IllegalStateException("The learner did not stop within 90 s; see " + log);
     }
     return process.exitValue();
+  }
+
+  /**
+   * The learner's used heap after a full collection, in KiB, as {@code jcmd} reports it (G1:
+   * "garbage-first heap total …K, used …K").
+   */
+  long usedHeapAfterGcKib() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    String info = jcmd("GC.heap_info");
+    java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+    if (!used.find()) {
+      throw new IllegalStateException("jcmd GC.heap_info printed no used size:\n" + info);
+    }
+    return Long.parseLong(used.group(1));
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()),
+                command)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + command + " failed:\n" + out);
+    }
+    return out;
   }
 
   String log() {

@@ -3,6 +3,7 @@ package io.github.vicregstreams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
@@ -52,6 +53,9 @@ final class Scenario implements AutoCloseable {
 
   static final int INPUT_DIM = 16;
 
+  /** Kafka's default {@code message.max.bytes} and {@code max.message.bytes}. */
+  static final int KAFKA_DEFAULT_MESSAGE_BYTES = 1_048_588;
+
   /** The largest record a scenario may send (a topic must be raised to take it). */
   static final int LARGEST_RECORD_BYTES = 16 * 1024 * 1024;
 
@@ -68,10 +72,12 @@ final class Scenario implements AutoCloseable {
   private final Deserializer<MetricsEvent> metricsReader =
       EventSerdes.metricsEvents().deserializer();
   private final Deserializer<DeadLetter> deadLetterReader = EventSerdes.deadLetters().deserializer();
+  private final CheckpointChunks.Assembler checkpointChunks;
 
   final List<EmbeddingEvent> embeddings = new ArrayList<>();
   final List<MetricsEvent> metrics = new ArrayList<>();
   final List<DeadLetter> deadLetters = new ArrayList<>();
+  /** Whole checkpoints, assembled from the model topic's chunks. */
   final List<byte[]> checkpoints = new ArrayList<>();
 
   Scenario(KafkaBackend kafka, Path dir, int viewPartitions, Map<String, String> extra) {
@@ -90,11 +96,15 @@ final class Scenario implements AutoCloseable {
     settings.put("train.batch.window.ms", "1000");
     settings.put("checkpoint.interval.steps", "5");
     settings.put("device", "cpu");
-    // A killed instance's partitions move after the session time-out: keep it short here.
-    settings.put("consumer.session.timeout.ms", "10000");
-    settings.put("consumer.heartbeat.interval.ms", "1000");
+    // A killed instance's partitions move after the session time-out: keep it short here,
+    // unless the scenario is about the failover profile's own.
+    if (!extra.containsKey("failover.profile")) {
+      settings.put("consumer.session.timeout.ms", "10000");
+      settings.put("consumer.heartbeat.interval.ms", "1000");
+    }
     settings.putAll(extra);
     config = LearnerConfig.of(new HashMap<>(settings));
+    checkpointChunks = new CheckpointChunks.Assembler(config.modelName());
 
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -161,23 +171,14 @@ final class Scenario implements AutoCloseable {
     producer.send(new ProducerRecord<>(topic, key, value));
   }
 
+  /** Sends one record stamped {@code timestampMs}. */
+  void sendAt(String topic, byte[] key, byte[] value, long timestampMs) {
+    producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value));
+  }
+
   /** Lets {@code topic} take records of up to {@link #LARGEST_RECORD_BYTES}. */
   void raiseMaxMessageBytes(String topic) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-      AlterConfigOp raise =
-          new AlterConfigOp(
-              new ConfigEntry(
-                  TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LARGEST_RECORD_BYTES)),
-              AlterConfigOp.OpType.SET);
-      admin
-          .incrementalAlterConfigs(Map.of(resource, List.of(raise)))
-          .all()
-          .get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("Could not raise max.message.bytes of " + topic, e);
-    }
+    setTopicConfig(topic, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LARGEST_RECORD_BYTES));
   }
 
   void flush() {
@@ -195,16 +196,52 @@ final class Scenario implements AutoCloseable {
     return f;
   }
 
+  private void setTopicConfig(String topic, String name, String value) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      AlterConfigOp set = new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET);
+      admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not set " + name + "=" + value + " on " + topic, e);
+    }
+  }
+
   LearnerProcess startLearner(String name) {
     return startLearner(name, Map.of());
   }
 
   /** A learner with its own state directory and these settings over the scenario's. */
   LearnerProcess startLearner(String name, Map<String, String> overrides) {
+    return startLearner(name, overrides, LearnerProcess.DEFAULT_HEAP);
+  }
+
+  /** As {@link #startLearner(String, Map)}, with a heap of {@code heap}. */
+  LearnerProcess startLearner(String name, Map<String, String> overrides, String heap) {
     Map<String, String> own = new HashMap<>(settings);
     own.put("state.dir", dir.resolve("state-" + name).toString());
     own.putAll(overrides);
-    return LearnerProcess.start(dir, prefix + "-" + name, own);
+    return LearnerProcess.start(dir, prefix + "-" + name, own, heap);
+  }
+
+  /**
+   * Limits {@code topic} to Kafka's default {@code max.message.bytes} (1048588), once it exists
+   * (a changelog appears when the learner starts).
+   */
+  void limitToDefaultMessageBytes(String topic) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(topicNames()).contains(topic));
+    setTopicConfig(
+        topic, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(KAFKA_DEFAULT_MESSAGE_BYTES));
+  }
+
+  private java.util.Set<String> topicNames() throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      return admin.listTopics().names().get(60, TimeUnit.SECONDS);
+    }
   }
 
   /** A sample event for the samples topic, with the features of view 0 of pair {@code i}. */
@@ -227,8 +264,11 @@ final class Scenario implements AutoCloseable {
         metrics.add(metricsReader.deserialize(r.topic(), r.value()));
       } else if (r.topic().equals(topics.deadLetters())) {
         deadLetters.add(deadLetterReader.deserialize(r.topic(), r.value()));
-      } else if (r.topic().equals(topics.model())) {
-        checkpoints.add(r.value());
+      } else if (r.topic().equals(topics.model()) && r.value() != null) {
+        if (checkpointChunks.accept(r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8), r.value(), r.headers())
+            instanceof CheckpointChunks.Assembler.Complete complete) {
+          checkpoints.add(complete.checkpoint());
+        }
       }
     }
   }

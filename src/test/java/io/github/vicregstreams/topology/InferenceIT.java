@@ -202,7 +202,7 @@ class InferenceIT {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LearnerConfig.MAX_CHECKPOINT_BYTES);
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LearnerConfig.MAX_REQUEST_BYTES);
     return new KafkaProducer<>(props);
   }
 

@@ -128,7 +128,7 @@ class InferenceTopologyTest {
     // The driver checkpoints every 2 steps of 4 pairs; the model topic feeds the global store.
     try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
       d.sendPairs("p", 8, 0);
-      byte[] checkpoint = d.model.readValue();
+      byte[] checkpoint = d.readCheckpoint().checkpoint();
 
       d.sendSample("x", 1);
 
@@ -186,7 +186,7 @@ class InferenceTopologyTest {
                 LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1,
                 LearnerConfig.CHECKPOINT_SIGNING_KEY_CONFIG, "shared secret"))) {
       d.sendPairs("p", 8, 0); // two steps: a checkpoint at step 2
-      TestRecord<String, byte[]> published = d.model.readRecord();
+      var published = d.readCheckpoint();
       trainer = trainedTrainer(d, 3);
       // An unsigned checkpoint of a valid model, as anyone who can write the topic could send.
       d.publishCheckpoint(trainer.checkpoint());
@@ -195,7 +195,7 @@ class InferenceTopologyTest {
 
       assertThat(
               CheckpointSignature.withKey("shared secret")
-                  .refusal(published.value(), published.headers()))
+                  .refusal(published.checkpoint(), published.headers()))
           .isNull();
       EmbeddingEvent embedded = d.embeddings.readValuesToList().stream()
           .filter(e -> e.source() == EmbeddingEvent.Source.INFERENCE)

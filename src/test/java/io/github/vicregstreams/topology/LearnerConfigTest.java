@@ -154,7 +154,7 @@ class LearnerConfigTest {
 
     assertThat(props)
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
-        .containsEntry("producer.max.request.size", LearnerConfig.MAX_CHECKPOINT_BYTES)
+        .containsEntry("producer.max.request.size", LearnerConfig.MAX_REQUEST_BYTES)
         .containsEntry("producer.transaction.timeout.ms", 120_000);
   }
 

@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
@@ -44,6 +45,7 @@ final class LearnerDriver implements AutoCloseable {
   final TestOutputTopic<String, byte[]> model;
   final TestInputTopic<byte[], byte[]> samples;
   final TestInputTopic<String, byte[]> modelInput;
+  private final CheckpointChunks.Assembler checkpointChunks;
 
   LearnerDriver(Path stateDir, Map<String, Object> overrides) {
     Map<String, Object> settings = new HashMap<>();
@@ -86,6 +88,7 @@ final class LearnerDriver implements AutoCloseable {
             topics.samples(), new ByteArraySerializer(), new ByteArraySerializer());
     modelInput =
         driver.createInputTopic(topics.model(), new StringSerializer(), new ByteArraySerializer());
+    checkpointChunks = new CheckpointChunks.Assembler(config.modelName());
   }
 
   /** Sends sample {@code id} at {@code timestampMs}, with the features of its view 0. */
@@ -100,7 +103,27 @@ final class LearnerDriver implements AutoCloseable {
         timestampMs);
   }
 
-  /** Publishes a checkpoint on the model topic, as the trainer does. */
+  /**
+   * Reads the model topic's output up to the next whole checkpoint: its chunks and manifest.
+   *
+   * @throws AssertionError if the output ends first
+   */
+  CheckpointChunks.Assembler.Complete readCheckpoint() {
+    while (!model.isEmpty()) {
+      org.apache.kafka.streams.test.TestRecord<String, byte[]> record = model.readRecord();
+      CheckpointChunks.Assembler.Outcome outcome =
+          checkpointChunks.accept(record.key(), record.value(), record.headers());
+      if (outcome instanceof CheckpointChunks.Assembler.Complete complete) {
+        return complete;
+      }
+      if (outcome instanceof CheckpointChunks.Assembler.Refused refused) {
+        throw new AssertionError("a bad model-topic record: " + refused.reason());
+      }
+    }
+    throw new AssertionError("the model topic holds no whole checkpoint");
+  }
+
+  /** Publishes a checkpoint on the model topic, whole, as the trainer did before chunks. */
   void publishCheckpoint(byte[] checkpoint) {
     modelInput.pipeInput(config.modelName(), checkpoint);
   }

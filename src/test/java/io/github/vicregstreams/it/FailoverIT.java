@@ -1,0 +1,163 @@
+package io.github.vicregstreams.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.vicregstreams.events.MetricsEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances with the {@code failover.profile=fast} settings: the one holding the trainer is
+ * killed with SIGKILL while pairs keep arriving, and the other takes the trainer over from its
+ * standby, losing and repeating nothing. The time from the kill to the next applied step is
+ * reported (a measurement, not an assertion: see the README's failover section for the runs).
+ */
+class FailoverIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(180);
+
+  private static KafkaBackend kafka;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void broker(TestReporter reporter) {
+    kafka = KafkaBackend.shared();
+    reporter.publishEntry("broker", kafka.description());
+  }
+
+  @Test
+  void shouldMoveTheTrainerToTheStandbyAfterSigkillLosingAndRepeatingNothing(TestReporter reporter)
+      throws Exception {
+    Map<String, String> profile =
+        Map.of("failover.profile", System.getProperty("it.failover.profile", "fast"));
+    try (Scenario s = new Scenario(kafka, dir, 2, profile);
+        LearnerProcess a = s.startLearner("a");
+        LearnerProcess b = s.startLearner("b")) {
+      // Feed until both instances run and the trainer has checkpointed at least once.
+      while (s.checkpoints.isEmpty() || !running(b) || !running(a)) {
+        feed(s);
+        assertThat(pairsSent).as("a:%n%s%nb:%n%s", a.log(), b.log()).isLessThan(4_000);
+      }
+      LearnerProcess holder = holdsTheTrainer(b) ? b : a;
+      LearnerProcess survivor = holder == a ? b : a;
+
+      long killedAt = System.currentTimeMillis();
+      holder.kill();
+      int stepsBefore = s.metrics.size();
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(1))
+          .untilAsserted(
+              () -> {
+                feed(s); // pairs keep arriving while the trainer moves
+                assertThat(appliedAfter(s.metrics, stepsBefore, killedAt)).isNotNull();
+              });
+      MetricsEvent next = appliedAfter(s.metrics, stepsBefore, killedAt);
+      long failoverMs = next.timestamp() - killedAt;
+      reporter.publishEntry("failover-ms", String.valueOf(failoverMs));
+      System.out.println("Failover (SIGKILL to the next applied step): " + failoverMs + " ms");
+
+      int total = pairsSent;
+      s.awaitEmbeddings(total, WAIT);
+      assertThat(s.embeddingCounts()).hasSize(total).allSatisfy((id, n) -> assertThat(n).isOne());
+      assertThat(s.metrics.stream().mapToInt(MetricsEvent::batchSize).sum()).isEqualTo(total);
+      assertThat(survivor.isAlive()).as(survivor.log()).isTrue();
+    }
+  }
+
+  @Test
+  void shouldLoseAndRepeatNothingThroughARollingRestartOfTwoInstances() throws Exception {
+    Map<String, String> profile = Map.of("failover.profile", "fast");
+    List<LearnerProcess> started = new java.util.ArrayList<>();
+    try (Scenario s = new Scenario(kafka, dir, 2, profile)) {
+      Map<String, LearnerProcess> instances = new java.util.LinkedHashMap<>();
+      for (String name : List.of("a", "b")) {
+        instances.put(name, s.startLearner(name));
+        started.add(instances.get(name));
+      }
+      while (s.checkpoints.isEmpty() || !instances.values().stream().allMatch(FailoverIT::running)) {
+        feed(s);
+        assertThat(pairsSent).isLessThan(4_000);
+      }
+      // One instance at a time: stop it cleanly (SIGTERM), keep feeding, start it again.
+      for (String name : List.of("a", "b")) {
+        LearnerProcess stopping = instances.get(name);
+        int startsBefore = starts(stopping);
+        assertThat(stopping.stop()).as(stopping.log()).isEqualTo(143);
+        feed(s);
+        feed(s);
+        LearnerProcess restarted = s.startLearner(name);
+        started.add(restarted);
+        instances.put(name, restarted);
+        while (starts(restarted) <= startsBefore) {
+          feed(s);
+          assertThat(pairsSent).as(restarted.log()).isLessThan(8_000);
+        }
+      }
+      feed(s);
+
+      int total = pairsSent;
+      s.awaitEmbeddings(total, WAIT);
+      assertThat(s.embeddingCounts()).hasSize(total).allSatisfy((id, n) -> assertThat(n).isOne());
+      assertThat(s.metrics.stream().mapToInt(MetricsEvent::batchSize).sum()).isEqualTo(total);
+      long expected = 0;
+      for (MetricsEvent m : s.metrics) {
+        expected += m.applied() ? 1 : 0;
+        assertThat(m.step()).as("step counter after %s", m).isEqualTo(expected);
+      }
+      for (LearnerProcess instance : instances.values()) {
+        assertThat(instance.isAlive()).as(instance.log()).isTrue();
+      }
+    } finally {
+      for (LearnerProcess process : started) {
+        process.close();
+      }
+    }
+  }
+
+  /** How many times an instance's inference tasks started (its log spans its restarts). */
+  private static int starts(LearnerProcess learner) {
+    return learner.log().split("Inference model in use", -1).length - 1;
+  }
+
+  /** Pairs {@code p0 … p(pairsSent-1)} have been sent. */
+  private int pairsSent;
+
+  /** Sends the next 16 pairs, then reads output for 200 ms. */
+  private void feed(Scenario s) {
+    s.sendPairs(pairsSent, pairsSent + 16);
+    pairsSent += 16;
+    long until = System.nanoTime() + Duration.ofMillis(200).toNanos();
+    while (System.nanoTime() < until) {
+      s.poll();
+    }
+  }
+
+  /** An instance with tasks of its own: its inference tasks log their model when they start. */
+  private static boolean running(LearnerProcess learner) {
+    return learner.log().contains("Inference model in use");
+  }
+
+  /** The trainer logs how it got its model when its task starts. */
+  private static boolean holdsTheTrainer(LearnerProcess learner) {
+    String log = learner.log();
+    return log.contains("Restored the model from") || log.contains("No checkpoint in the store");
+  }
+
+  private static MetricsEvent appliedAfter(List<MetricsEvent> metrics, int from, long killedAt) {
+    for (MetricsEvent m : metrics.subList(from, metrics.size())) {
+      if (m.applied() && m.timestamp() >= killedAt) {
+        return m;
+      }
+    }
+    return null;
+  }
+}
