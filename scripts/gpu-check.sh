@@ -41,3 +41,8 @@ if [ $status -eq 0 ]; then
   run 240 io.github.vicregstreams.bench.TrainingBenchmark --device=gpu --steps=50 --warmup=10 \
     --rss-steps=2000 --rss-batch=256 --out="$out/training-gpu.json"
 fi
+
+echo "== the PyTorch peer on the same card (same model, loss and Adam; TF32 off)"
+timeout 300 "$py" "$(dirname "$0")/vicreg_torch_peer.py" --device cuda --batches 256,1024,4096 \
+  --variants eager,fused,compile,javalike --out "$out/torch-peer.json"
+echo "torch peer exit: $?"

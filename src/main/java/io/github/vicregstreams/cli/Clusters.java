@@ -15,6 +15,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 /** Reaching a cluster from the command line: a bounded first contact, and the embedded broker. */
 final class Clusters {
@@ -54,19 +56,46 @@ final class Clusters {
     try {
       return new TopicSetup(config).apply(admin, timeout);
     } catch (KafkaException e) {
-      throw new KafkaException(
-          "Kafka at "
-              + bootstrapServers
-              + " did not answer within "
-              + timeout.toSeconds()
-              + " s ("
-              + rootMessage(e)
-              + "). Check bootstrap.servers and that the broker runs; leave bootstrap.servers"
-              + " empty to start an embedded broker.",
-          e);
+      throw new KafkaException(setUpFailure(bootstrapServers, timeout, e), e);
     } finally {
       admin.close(Duration.ofSeconds(1));
     }
+  }
+
+  /**
+   * Says what went wrong in words that point at the fix: refused credentials and missing ACLs
+   * are not a broker that "did not answer".
+   */
+  static String setUpFailure(String bootstrapServers, Duration timeout, KafkaException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof AuthenticationException) {
+        return "Kafka at "
+            + bootstrapServers
+            + " refused to authenticate this client ("
+            + rootMessage(e)
+            + "). Check security.protocol, sasl.mechanism and sasl.jaas.config (or the SSL"
+            + " settings).";
+      }
+      if (cause instanceof AuthorizationException) {
+        return "Kafka at "
+            + bootstrapServers
+            + " does not allow this client to set up the learner's topics ("
+            + rootMessage(e)
+            + "). Grant it Describe and Create on the topics, or create them beforehand.";
+      }
+      if (cause instanceof org.apache.kafka.common.errors.TimeoutException
+          || cause instanceof java.util.concurrent.TimeoutException) {
+        break;
+      }
+    }
+    return "Kafka at "
+        + bootstrapServers
+        + " did not answer within "
+        + timeout.toSeconds()
+        + " s ("
+        + rootMessage(e)
+        + "). Check bootstrap.servers and that the broker runs; leave bootstrap.servers"
+        + " empty to start an embedded broker.";
   }
 
   private static String rootMessage(Throwable e) {

@@ -14,6 +14,7 @@ import io.github.vicregstreams.topology.TopicSetup;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -30,8 +31,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Streams a dataset to the views topic as pairs of augmented views: for each sample, view 0 and
  * view 1 back to back under the key {@code <split>-<index>-p<pass>}, with metadata {@code
  * {"label":L,"index":I}}; optionally the un-augmented sample to the samples topic too.
+ *
+ * <p>Transactional, {@value #PAIRS_PER_TRANSACTION} pairs a transaction: a failed run leaves only
+ * whole pairs on the topic, never one view without its partner; and a send waits up to {@value
+ * #OUTAGE_TOLERANCE_MS} ms for the cluster, so a broker outage shorter than that is ridden out.
  */
 final class PairProducer implements AutoCloseable {
+
+  /** How long a send may wait for the cluster: a broker outage shorter than this is ridden out. */
+  static final int OUTAGE_TOLERANCE_MS = 300_000;
+
+  /** Pairs per transaction: whole pairs become visible together, a few times a second. */
+  static final int PAIRS_PER_TRANSACTION = 500;
 
   private final KafkaProducer<String, byte[]> producer;
   private final Serializer<ViewEvent> views;
@@ -60,10 +71,17 @@ final class PairProducer implements AutoCloseable {
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
     config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     config.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-    config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+    // Ride out a broker outage of a few minutes instead of giving up after 30 s.
+    config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, OUTAGE_TOLERANCE_MS);
+    config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, OUTAGE_TOLERANCE_MS);
+    // Both views of a pair commit together: a failure never leaves half a pair behind for the
+    // learner (which reads read_committed) to dead-letter as an orphan.
+    config.putIfAbsent(
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vicreg-produce-" + UUID.randomUUID());
     TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS.forEach(config::putIfAbsent);
     this.producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    producer.initTransactions();
     this.views = EventSerdes.viewEvents(new ViewEventParser(inputDim), encoding).serializer();
     this.samples =
         EventSerdes.sampleEvents(new SampleEventParser(inputDim), encoding).serializer();
@@ -95,16 +113,46 @@ final class PairProducer implements AutoCloseable {
       throws InterruptedException {
     Objects.requireNonNull(data, "data must not be null");
     int rows = Math.min(count, data.rows());
-    long sent = 0;
+    long sent;
     long started = System.nanoTime();
     double nanosPerPair = rate > 0 ? 1e9 / rate : 0;
+    producer.beginTransaction();
+    try {
+      sent = sendPairs(data, idPrefix, generator, rows, passes, nanosPerPair, started, viewsTopic,
+          samplesTopic, onPair, stop);
+      producer.commitTransaction();
+    } catch (KafkaException | InterruptedException e) {
+      abort();
+      throw e;
+    }
+    throwIfFailed();
+    return sent;
+  }
+
+  private long sendPairs(
+      Dataset data,
+      String idPrefix,
+      ViewGenerator generator,
+      int rows,
+      int passes,
+      double nanosPerPair,
+      long started,
+      String viewsTopic,
+      String samplesTopic,
+      LongConsumer onPair,
+      BooleanSupplier stop)
+      throws InterruptedException {
+    long sent = 0;
     for (int pass = 0; pass < passes; pass++) {
       for (int index = 0; index < rows; index++) {
         if (stop.getAsBoolean()) {
-          producer.flush();
           return sent;
         }
         throwIfFailed();
+        if (sent > 0 && sent % PAIRS_PER_TRANSACTION == 0) {
+          producer.commitTransaction();
+          producer.beginTransaction();
+        }
         if (nanosPerPair > 0) {
           long due = started + (long) (sent * nanosPerPair);
           long wait = due - System.nanoTime();
@@ -140,9 +188,17 @@ final class PairProducer implements AutoCloseable {
         onPair.accept(sent);
       }
     }
-    producer.flush();
-    throwIfFailed();
     return sent;
+  }
+
+  /** Aborts the open transaction: none of its pairs become visible. */
+  private void abort() {
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException e) {
+      // A fenced or failed producer cannot abort; its transaction times out on the broker.
+      firstError.compareAndSet(null, e);
+    }
   }
 
   private void throwIfFailed() {

@@ -67,7 +67,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   private TrainerCursor cursor;
   private long lastStepEndNanos = -1;
   private long lastArrivalWallClock;
-  private long lastBatchTime;
 
   private DeadLetterCounter deadLetters;
   private TrainerMetrics trainerMetrics;
@@ -102,7 +101,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
 
   @Override
   public void process(Record<String, TrainingPair> record) {
-    publishCheckpointIfBehind(record.timestamp());
+    publishCheckpointIfBehind();
     journal.put(cursor.nextSeq(), record.value());
     lastArrivalWallClock = context().currentSystemTimeMs();
     cursor = cursor.withArrival(record.timestamp());
@@ -117,7 +116,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   }
 
   private void releaseIfIdle(long now) {
-    publishCheckpointIfBehind(now);
+    publishCheckpointIfBehind();
     if (cursor.pendingCount() >= 2 && now - lastArrivalWallClock >= config.batchWindowMs()) {
       train((int) cursor.pendingCount());
       saveCursor();
@@ -128,7 +127,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         && cursor.pendingCount() < 2
         && now - lastArrivalWallClock >= config.checkpointIdleMs()) {
       checkpoint();
-      publishCheckpoint(lastBatchTime);
+      publishCheckpoint();
       saveCursor();
     }
   }
@@ -141,14 +140,13 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     for (TrainingPair pair : batch) {
       batchTime = Math.max(batchTime, pair.timestamp());
     }
-    lastBatchTime = batchTime;
     publishEmbeddings(batch, result);
     publishMetrics(result, batchTime);
     long next = cursor.trainedUpTo() + count;
     cursor = cursor.withBatchTrained(count, next < cursor.nextSeq() ? journalTime(next) : -1);
     if (result.applied() && result.step() % config.checkpointIntervalSteps() == 0) {
       checkpoint();
-      publishCheckpoint(batchTime);
+      publishCheckpoint();
     }
   }
 
@@ -269,7 +267,13 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     cursor = cursor.withCheckpoint(trainer.step());
   }
 
-  private void publishCheckpoint(long timestamp) {
+  /**
+   * Publishes the stored checkpoint, stamped with the wall-clock time it is published at: its age
+   * on the model topic (and in the monitor) is then how long ago the model was saved, not how
+   * old the pairs it last trained were, which for a backlog can be days.
+   */
+  private void publishCheckpoint() {
+    long timestamp = context().currentSystemTimeMs();
     byte[] checkpoint = StoredCheckpoint.get(state);
     long step = cursor.checkpointStep();
     Headers headers = CheckpointHeaders.of(step, trainer.spec().toString());
@@ -288,9 +292,9 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
    * A checkpoint written while closing could not be sent then (a closing processor cannot
    * forward); send it with the first record or punctuation after the restart.
    */
-  private void publishCheckpointIfBehind(long timestamp) {
+  private void publishCheckpointIfBehind() {
     if (cursor.checkpointStep() > cursor.publishedStep()) {
-      publishCheckpoint(timestamp);
+      publishCheckpoint();
       saveCursor();
     }
   }
