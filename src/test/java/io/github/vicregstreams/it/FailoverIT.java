@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.vicregstreams.events.MetricsEvent;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances with the {@code failover.profile=fast} settings: the one holding the trainer is
@@ -19,19 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * standby, losing and repeating nothing. The time from the kill to the next applied step is
  * reported (a measurement, not an assertion: see the README's failover section for the runs).
  */
-class FailoverIT {
+class FailoverIT extends OnRealBroker {
 
   private static final Duration WAIT = Duration.ofSeconds(180);
-
-  private static KafkaBackend kafka;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void broker(TestReporter reporter) {
-    kafka = KafkaBackend.shared();
-    reporter.publishEntry("broker", kafka.description());
-  }
 
   @Test
   void shouldMoveTheTrainerToTheStandbyAfterSigkillLosingAndRepeatingNothing(TestReporter reporter)

@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.vicregstreams.vicreg.CheckpointInfo;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestReporter;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A checkpoint of over 100 MB through topics that keep Kafka's default message limit (1 MiB):
  * chunked in the trainer-state changelog and on the model topic, restored after a SIGKILL from the
  * changelog, and by a learner with an empty store from the model topic.
  */
-class LargeCheckpointIT {
+class LargeCheckpointIT extends OnRealBroker {
 
   private static final Duration WAIT = Duration.ofSeconds(180);
 
@@ -29,16 +25,6 @@ class LargeCheckpointIT {
           "checkpoint.interval.steps", "2");
 
   private static final String HEAP = "2g";
-
-  private static KafkaBackend kafka;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void broker(TestReporter reporter) {
-    kafka = KafkaBackend.shared();
-    reporter.publishEntry("broker", kafka.description());
-  }
 
   @Test
   void shouldSaveAndRestoreACheckpointOfOver100MbWithKafkasDefaultMessageLimits() throws Exception {

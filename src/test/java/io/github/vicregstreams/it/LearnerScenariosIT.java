@@ -9,34 +9,20 @@ import io.github.vicregstreams.vicreg.CheckpointInfo;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestReporter;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The learner's guarantees against a real broker, with the learner in its own JVM as users run
  * it: exactly-once outputs, crash and restart without losing or repeating a pair, bad input at
  * volume, a broker outage, and two instances sharing the work.
  */
-class LearnerScenariosIT {
+class LearnerScenariosIT extends OnRealBroker {
 
   private static final Duration WAIT = Duration.ofSeconds(120);
-
-  private static KafkaBackend kafka;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void broker(TestReporter reporter) {
-    kafka = KafkaBackend.shared();
-    reporter.publishEntry("broker", kafka.description());
-  }
 
   /**
    * Every pair trained exactly once: one metrics event per step, batch sizes adding to n, and the

@@ -10,33 +10,19 @@ import io.github.vicregstreams.vicreg.CheckpointInfo;
 import io.github.vicregstreams.vicreg.ForgedCheckpoints;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestReporter;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Single records that once stopped the learner for good — it crashed again on every restart — sent
  * through a real broker to a learner in its own JVM: each is refused or survived, and the stream
  * goes on.
  */
-class PoisonRecordsIT {
+class PoisonRecordsIT extends OnRealBroker {
 
   private static final Duration WAIT = Duration.ofSeconds(120);
-
-  private static KafkaBackend kafka;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void broker(TestReporter reporter) {
-    kafka = KafkaBackend.shared();
-    reporter.publishEntry("broker", kafka.description());
-  }
 
   @Test
   void shouldDeadLetterUtf16AndUtf32JsonWithMetadataAndTrainEveryGoodPair() throws Exception {

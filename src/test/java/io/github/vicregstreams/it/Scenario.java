@@ -197,11 +197,15 @@ final class Scenario implements AutoCloseable {
   }
 
   private void setTopicConfig(String topic, String name, String value) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-      AlterConfigOp set = new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET);
-      admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all().get(60, TimeUnit.SECONDS);
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    AlterConfigOp set = new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET);
+    try {
+      withAdmin(
+          admin ->
+              admin
+                  .incrementalAlterConfigs(Map.of(resource, List.of(set)))
+                  .all()
+                  .get(60, TimeUnit.SECONDS));
     } catch (Exception e) {
       throw new IllegalStateException("Could not set " + name + "=" + value + " on " + topic, e);
     }
@@ -238,9 +242,18 @@ final class Scenario implements AutoCloseable {
   }
 
   private java.util.Set<String> topicNames() throws Exception {
+    return withAdmin(admin -> admin.listTopics().names().get(60, TimeUnit.SECONDS));
+  }
+
+  /** Something done with an admin client. */
+  private interface AdminCall<T> {
+    T call(Admin admin) throws Exception;
+  }
+
+  private <T> T withAdmin(AdminCall<T> call) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      return admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      return call.call(admin);
     }
   }
 

@@ -8,17 +8,14 @@ import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.vicreg.ForgedCheckpoints;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A soak, run on request only ({@code mvn verify -Dit.test=SoakIT -Dsoak=true}; minutes, not part
@@ -28,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the learner's heap after a full collection must end within 10% of where it was after warm-up.
  */
 @EnabledIfSystemProperty(named = "soak", matches = "true")
-class SoakIT {
+class SoakIT extends OnRealBroker {
 
   private static final Duration WAIT = Duration.ofMinutes(10);
 
@@ -37,16 +34,6 @@ class SoakIT {
 
   /** In every block of 100 records, this many are hostile; the rest are 35 good pairs. */
   private static final int HOSTILE_PER_100 = 30;
-
-  private static KafkaBackend kafka;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void broker(TestReporter reporter) {
-    kafka = KafkaBackend.shared();
-    reporter.publishEntry("broker", kafka.description());
-  }
 
   @Test
   void shouldTurnEveryGoodPairIntoOneEmbeddingAndEveryHostileRecordIntoItsDeadLetter(
