@@ -123,13 +123,25 @@ public final class LearnerMonitor implements AutoCloseable {
         monitor.url(),
         monitor.url(),
         config.authToken().isEmpty() ? "none" : "required for /model, /metrics, /api");
-    if (!config.loopbackOnly() && config.authToken().isEmpty()) {
-      log.warn(
-          "The monitor listens beyond this machine (monitor.address=[{}]) without a token: anyone"
-              + " who reaches it can download the model's weights. Set monitor.auth.token.",
-          config.address());
+    String exposure = exposureWarning(config);
+    if (exposure != null) {
+      log.warn(exposure);
     }
     return monitor;
+  }
+
+  /**
+   * The warning for a monitor that serves the model's weights beyond this machine without a
+   * token, or null when it is on loopback or has one.
+   */
+  static String exposureWarning(MonitorConfig config) {
+    if (config.loopbackOnly() || !config.authToken().isEmpty()) {
+      return null;
+    }
+    return "The monitor listens beyond this machine (monitor.address="
+        + config.address()
+        + ") without a token: anyone who reaches it can download the model's weights. Set"
+        + " monitor.auth.token.";
   }
 
   /**

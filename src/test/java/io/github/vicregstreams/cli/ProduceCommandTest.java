@@ -71,6 +71,22 @@ class ProduceCommandTest {
     assertThat(keys).startsWith("train-0-p0", "train-0-p0", "train-1-p0").endsWith("train-4-p1");
     ViewEvent first = parser.deserializer().deserialize(views, records.get(0).value());
     assertThat(first.metadata().json()).matches("\\{\"label\":\\d+,\"index\":0}");
+    // Written in a transaction, so that a failure never leaves half a pair: its commit marker
+    // takes an offset of its own after the 20 views in each partition written to.
+    assertThat(endOffsets(views)).isGreaterThan(20);
+  }
+
+  private static long endOffsets(String topic) {
+    Map<String, Object> config =
+        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
   }
 
   private static List<ConsumerRecord<String, byte[]>> consume(String topic, int expected) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.vicreg.CheckpointInfo;
+import io.github.vicregstreams.vicreg.DeviceChoice;
+import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -103,9 +106,51 @@ class FailoverIT extends OnRealBroker {
       for (LearnerProcess instance : instances.values()) {
         assertThat(instance.isAlive()).as(instance.log()).isTrue();
       }
+      assertWeightsOfAnUninterruptedRun(s);
     } finally {
       for (LearnerProcess process : started) {
         process.close();
+      }
+    }
+  }
+
+  /**
+   * The model the restarts left equals one trained without them: the same batches (the pairs
+   * topic in offset order, cut by the steps' batch sizes) on a fresh trainer of the same
+   * configuration. Compared by embeddings, to float tolerance: this JVM's libtorch may run more
+   * threads than the learner's one, which changes summation order.
+   */
+  private static void assertWeightsOfAnUninterruptedRun(Scenario s) throws Exception {
+    long lastStep = s.metrics.get(s.metrics.size() - 1).step();
+    // The idle checkpoint (checkpoint.idle.ms, 10 s) covers the last steps.
+    await().atMost(WAIT).untilAsserted(() -> {
+      s.poll();
+      assertThat(CheckpointInfo.of(s.checkpoints.get(s.checkpoints.size() - 1)).step())
+          .isEqualTo(lastStep);
+    });
+    List<float[][]> pairs = s.readPairsTopic();
+    try (VicregTrainer reference =
+            VicregTrainer.create(s.config.trainerConfig(), DeviceChoice.CPU);
+        VicregTrainer learned =
+            VicregTrainer.restore(
+                s.checkpoints.get(s.checkpoints.size() - 1), null, DeviceChoice.CPU)) {
+      int from = 0;
+      for (MetricsEvent step : s.metrics) {
+        float[][] view0 = new float[step.batchSize()][];
+        float[][] view1 = new float[step.batchSize()][];
+        for (int i = 0; i < step.batchSize(); i++) {
+          view0[i] = pairs.get(from + i)[0];
+          view1[i] = pairs.get(from + i)[1];
+        }
+        reference.step(view0, view1);
+        from += step.batchSize();
+      }
+      assertThat(reference.step()).isEqualTo(learned.step());
+      float[][] probe = {Scenario.features(1, 0), Scenario.features(2, 1), Scenario.features(3, 0)};
+      float[][] want = reference.embed(probe);
+      float[][] got = learned.embed(probe);
+      for (int r = 0; r < probe.length; r++) {
+        assertThat(got[r]).containsExactly(want[r], org.assertj.core.data.Offset.offset(1e-3f));
       }
     }
   }

@@ -14,6 +14,7 @@ import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.topology.TopicSetup;
+import io.github.vicregstreams.topology.PairsTopicRecords;
 import io.github.vicregstreams.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -318,7 +319,31 @@ final class Scenario implements AutoCloseable {
     return deadLetters.stream().filter(d -> d.reason().equals(reason)).findFirst().orElseThrow();
   }
 
-  /** Embeddings per id. */
+  /** Every committed pair of the pairs topic (one partition), in offset order: its two views. */
+  List<float[][]> readPairsTopic() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    List<float[][]> pairs = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      org.apache.kafka.common.TopicPartition partition =
+          new org.apache.kafka.common.TopicPartition(config.topics().pairs(), 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          pairs.add(PairsTopicRecords.views(r.value()));
+        }
+      }
+    }
+    return pairs;
+  }
+
+  /** Embeddings per id. */  /** Embeddings per id. */
   Map<String, Long> embeddingCounts() {
     Map<String, Long> counts = new HashMap<>();
     embeddings.forEach(e -> counts.merge(e.id(), 1L, Long::sum));

@@ -514,6 +514,21 @@ class LearnerMonitorEndpointsTest {
     }
   }
 
+  @Test
+  void shouldWarnOnlyWhenServingBeyondLoopbackWithoutAToken() {
+    MonitorConfig exposed = MonitorConfig.defaults().withAddress("0.0.0.0");
+
+    assertThat(LearnerMonitor.exposureWarning(exposed))
+        .isEqualTo(
+            "The monitor listens beyond this machine (monitor.address=0.0.0.0) without a token:"
+                + " anyone who reaches it can download the model's weights. Set"
+                + " monitor.auth.token.");
+    assertThat(LearnerMonitor.exposureWarning(exposed.withAuthToken("t"))).isNull();
+    assertThat(LearnerMonitor.exposureWarning(MonitorConfig.defaults())).isNull();
+    assertThat(LearnerMonitor.exposureWarning(MonitorConfig.defaults().withAddress("localhost")))
+        .isNull();
+  }
+
   private HttpResponse<String> send(URI base, String path, String authorization)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
@@ -149,6 +150,43 @@ class LearnerMonitorIT {
                     .contains("vicreg_training_step 6\n")
                     .contains("vicreg_monitor_bad_records_total 1\n");
               });
+    }
+  }
+
+  @Test
+  void shouldServeOnlyCheckpointsItVerifiedWhateverTheirHeadersSay() throws Exception {
+    MonitorSources sources = topics("verify");
+    trainer = VicregTrainer.builder(new ModelSpec(8, 16, 8)).optDevice(DeviceChoice.CPU).build();
+    byte[] valid = trainer.checkpoint();
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      // A chunked checkpoint, as the trainer writes it.
+      for (CheckpointChunks.Part part :
+          CheckpointChunks.split(
+              "vicreg", valid, CheckpointHeaders.of(0, trainer.spec().toString()))) {
+        producer.send(
+            new ProducerRecord<>(
+                sources.modelTopic(), null, part.key(), part.value(), part.headers()));
+      }
+      // 300 random bytes claiming step 999, with a CR/LF in the spec header.
+      byte[] garbage = new byte[300];
+      new Random(3).nextBytes(garbage);
+      org.apache.kafka.common.header.Headers forged = CheckpointHeaders.of(999, "784-512-256");
+      forged.remove(CheckpointHeaders.MODEL_SPEC);
+      forged.add(CheckpointHeaders.MODEL_SPEC, "x\r\nX-Evil: 1".getBytes(StandardCharsets.UTF_8));
+      producer.send(new ProducerRecord<>(sources.modelTopic(), null, "vicreg", garbage, forged));
+      producer.flush();
+
+      monitor = LearnerMonitor.start(config(), sources, streams);
+
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> assertThat(get("metrics").body()).contains("vicreg_monitor_bad_records_total 1\n"));
+      HttpResponse<byte[]> model = getBytes("model");
+      assertThat(model.statusCode()).isEqualTo(200);
+      assertThat(model.body()).isEqualTo(valid);
+      assertThat(model.headers().firstValue("X-Vicreg-Step")).hasValue("0");
+      assertThat(model.headers().firstValue("X-Vicreg-Model-Spec")).hasValue("8-16-8");
     }
   }
 

@@ -206,6 +206,24 @@ class InferenceTopologyTest {
     }
   }
 
+  @Test
+  void shouldRefuseARecordWhoseFingerprintMatchesTheModelInUseButWhoseBytesDoNot() {
+    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+      trainer = trainedTrainer(d, 2);
+      byte[] valid = trainer.checkpoint();
+      d.publishCheckpoint(valid);
+      // Same length, same stored checksum: the cache's cheap fingerprint cannot tell them apart.
+      byte[] tampered = valid.clone();
+      tampered[200] ^= 0x40;
+      d.publishCheckpoint(tampered);
+
+      d.sendSample("s", 1);
+
+      assertEmbeddedBy(d.embeddings.readValue(), trainer);
+      assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
+    }
+  }
+
   private static double refusedCheckpoints(LearnerDriver d) {
     return d.driver.metrics().entrySet().stream()
         .filter(e -> e.getKey().name().equals(StoreCheckpointProcessor.REFUSED_METRIC))

@@ -260,6 +260,8 @@ class LearnerTopologyTest {
       assertThat(CheckpointInfo.of(checkpoint.checkpoint()).step()).isEqualTo(2);
       assertThat(CheckpointHeaders.step(manifest.headers())).isEqualTo(2);
       assertThat(CheckpointHeaders.modelSpec(manifest.headers())).isEqualTo("8-16-8");
+      // Stamped when published (the driver's wall clock), not with the pairs' time (0 and 1).
+      assertThat(manifest.timestamp()).isEqualTo(LearnerDriver.WALL_CLOCK_START.toEpochMilli());
       assertThat(d.model.isEmpty()).isTrue();
     }
   }
