@@ -30,6 +30,9 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -108,7 +111,10 @@ public final class SystemBenchmark {
     try (EmbeddedKafkaBroker broker =
         EmbeddedKafkaBroker.builder().optDataDir(dir.resolve("broker")).build().start()) {
       // 2. The same work through the topology, at saturation.
-      double topologyRate = throughput(broker, dir, spec, batch, pairs, warmupPairs);
+      Measured measured = throughput(broker, dir, spec, batch, pairs, warmupPairs);
+      double topologyRate = measured.pairsPerSecond();
+      DataPathCosts.print(measured.costs());
+      report.put("dataPath", measured.costs());
       System.out.printf(
           Locale.ROOT,
           "topology    batch %4d: %8.0f pairs/s from first view in to last embedding out;"
@@ -179,13 +185,19 @@ public final class SystemBenchmark {
    * that the JIT compiles during their first half minute (a compiler thread kept one of the two
    * cores busy through a cold 20-second run), while the bare loop it is compared to runs warm.
    */
-  private static double throughput(
+  /** The measured run: its rate, and its costs besides the model ({@link DataPathCosts}). */
+  private record Measured(double pairsPerSecond, Map<String, Object> costs) {}
+
+  private static Measured throughput(
       EmbeddedKafkaBroker broker, Path dir, ModelSpec spec, int batch, int pairs, int warmupPairs)
       throws Exception {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     LearnerConfig config = LearnerConfig.of(learnerSettings(prefix, broker, dir, spec, batch));
     try (LearnerApp app = LearnerApp.start(config, broker.bootstrapServers());
-        KafkaConsumer<String, byte[]> consumer = embeddings(broker, config)) {
+        KafkaConsumer<String, byte[]> consumer = embeddings(broker, config);
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       awaitRunning(app);
       List<byte[][]> views = encodedViews(spec.encoderDim(), 512);
       if (warmupPairs > 0) {
@@ -193,7 +205,12 @@ public final class SystemBenchmark {
         System.out.printf(
             Locale.ROOT, "warm-up     %d pairs at %.0f pairs/s (not reported)%n", warmupPairs, warm);
       }
-      return timedRun(broker, config, consumer, views, "p", pairs);
+      int brokerId =
+          admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id();
+      DataPathCosts.Snapshot before = DataPathCosts.snapshot(admin, brokerId);
+      double rate = timedRun(broker, config, consumer, views, "p", pairs);
+      DataPathCosts.Snapshot after = DataPathCosts.snapshot(admin, brokerId);
+      return new Measured(rate, DataPathCosts.perPair(before, after, pairs, prefix));
     }
   }
 

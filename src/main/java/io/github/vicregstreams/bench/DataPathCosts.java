@@ -1,0 +1,159 @@
+package io.github.vicregstreams.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What a run through the topology costs besides the model, measured in one process (broker,
+ * Kafka Streams and clients in the benchmark's JVM): CPU time by thread group, from {@link
+ * ThreadMXBean}, and bytes on the broker by topic, from the broker's log directories. Take a
+ * {@link #snapshot} before and after the measured run; {@link #perPair} turns the difference into
+ * µs and bytes per pair.
+ *
+ * <p>libtorch's intra-op workers, the JIT compilers and the garbage collector are not Java threads
+ * that {@code ThreadMXBean} sees: their time is the process's CPU time less all the groups, shown
+ * as {@value #UNATTRIBUTED}.
+ */
+final class DataPathCosts {
+
+  static final String UNATTRIBUTED = "unattributed (native: libtorch workers, JIT, GC)";
+
+  /** CPU nanoseconds by thread group, process CPU, and bytes by topic, at one moment. */
+  record Snapshot(Map<String, Long> cpuNanos, long processCpuNanos, Map<String, Long> bytes) {}
+
+  private DataPathCosts() {}
+
+  /**
+   * The thread group of a thread, from the names Kafka and Kafka Streams give their threads.
+   *
+   * @param name a thread's name
+   * @return its group
+   */
+  static String group(String name) {
+    // Client threads first: their names carry the stream thread's client id.
+    if (name.startsWith("kafka-producer-network-thread")) {
+      return "producer I/O threads";
+    }
+    if (name.startsWith("kafka-coordinator-heartbeat-thread")) {
+      return "consumer threads";
+    }
+    if (name.contains("-StreamThread-")) {
+      return "stream threads (training step included)";
+    }
+    if (name.contains("GlobalStreamThread")) {
+      return "global thread (model topic)";
+    }
+    if (name.startsWith("data-plane-kafka-request-handler")) {
+      return "broker request handlers";
+    }
+    if (name.startsWith("data-plane-kafka-network-thread")
+        || name.startsWith("data-plane-kafka-socket-acceptor")) {
+      return "broker network threads";
+    }
+    if (name.startsWith("bench-")) {
+      return "benchmark producer and reader";
+    }
+    return "other threads (broker background, logging, timers)";
+  }
+
+  /**
+   * CPU by thread group and bytes by topic now.
+   *
+   * @param admin an admin client of the broker
+   * @param brokerId the broker's node id
+   * @return the snapshot
+   */
+  static Snapshot snapshot(Admin admin, int brokerId) throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> cpu = new TreeMap<>();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) {
+        continue; // ended since the ids were listed
+      }
+      long nanos = threads.getThreadCpuTime(info.getThreadId());
+      if (nanos > 0) {
+        cpu.merge(group(info.getThreadName()), nanos, Long::sum);
+      }
+    }
+    long process =
+        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    Map<String, Long> bytes = new TreeMap<>();
+    Map<String, LogDirDescription> dirs =
+        admin
+            .describeLogDirs(List.of(brokerId))
+            .allDescriptions()
+            .get(30, TimeUnit.SECONDS)
+            .get(brokerId);
+    for (LogDirDescription dir : dirs.values()) {
+      for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
+        bytes.merge(replica.getKey().topic(), replica.getValue().size(), Long::sum);
+      }
+    }
+    return new Snapshot(cpu, process, bytes);
+  }
+
+  /**
+   * The costs of what happened between two snapshots, per pair: µs of CPU by thread group (with
+   * the unattributed rest and the total) and bytes by topic (with the total). Threads that ended
+   * in between take their CPU time with them, so a group can come out low, never negative here.
+   *
+   * @param before the snapshot before the run
+   * @param after the snapshot after it
+   * @param pairs the pairs the run trained
+   * @param topicPrefix the run's topic prefix, cut from topic names for the report
+   * @return {@code cpuMicrosPerPair} and {@code bytesPerPair}, each a map by name
+   */
+  static Map<String, Object> perPair(
+      Snapshot before, Snapshot after, long pairs, String topicPrefix) {
+    Map<String, Object> cpu = new LinkedHashMap<>();
+    long attributed = 0;
+    for (Map.Entry<String, Long> group : after.cpuNanos().entrySet()) {
+      long nanos = Math.max(0, group.getValue() - before.cpuNanos().getOrDefault(group.getKey(), 0L));
+      attributed += nanos;
+      cpu.put(group.getKey(), round(nanos / 1e3 / pairs));
+    }
+    long process = after.processCpuNanos() - before.processCpuNanos();
+    cpu.put(UNATTRIBUTED, round(Math.max(0, process - attributed) / 1e3 / pairs));
+    cpu.put("process total", round(process / 1e3 / pairs));
+
+    Map<String, Object> bytes = new LinkedHashMap<>();
+    long total = 0;
+    for (Map.Entry<String, Long> topic : after.bytes().entrySet()) {
+      long grown = topic.getValue() - before.bytes().getOrDefault(topic.getKey(), 0L);
+      if (grown > 0 && topic.getKey().startsWith(topicPrefix)) {
+        total += grown;
+        bytes.put(topic.getKey().substring(topicPrefix.length()), round((double) grown / pairs));
+      }
+    }
+    bytes.put("total", round((double) total / pairs));
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("cpuMicrosPerPair", cpu);
+    result.put("bytesPerPair", bytes);
+    return result;
+  }
+
+  /** Prints the costs as two small tables. */
+  static void print(Map<String, Object> costs) {
+    System.out.println("data path   CPU per pair, µs (all threads of this process):");
+    ((Map<?, ?>) costs.get("cpuMicrosPerPair"))
+        .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
+    System.out.println("data path   bytes per pair on the broker, by topic:");
+    ((Map<?, ?>) costs.get("bytesPerPair"))
+        .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+}

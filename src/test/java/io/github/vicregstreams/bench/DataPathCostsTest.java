@@ -1,0 +1,51 @@
+package io.github.vicregstreams.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DataPathCostsTest {
+
+  @Test
+  void shouldGroupThreadsByTheNamesKafkaGivesThem() {
+    assertThat(DataPathCosts.group("bench-1a2b-7f3e-StreamThread-1"))
+        .isEqualTo("stream threads (training step included)");
+    assertThat(DataPathCosts.group("bench-1a2b-GlobalStreamThread"))
+        .isEqualTo("global thread (model topic)");
+    assertThat(DataPathCosts.group("kafka-producer-network-thread | bench-StreamThread-1-producer"))
+        .isEqualTo("producer I/O threads");
+    assertThat(DataPathCosts.group("data-plane-kafka-request-handler-3"))
+        .isEqualTo("broker request handlers");
+    assertThat(DataPathCosts.group("data-plane-kafka-network-thread-1-ListenerName(PLAINTEXT)-PLAINTEXT-0"))
+        .isEqualTo("broker network threads");
+    assertThat(DataPathCosts.group("kafka-log-cleaner-thread-0"))
+        .isEqualTo("other threads (broker background, logging, timers)");
+  }
+
+  @Test
+  void shouldTurnTwoSnapshotsIntoCostsPerPairOfTheRunsTopicsOnly() {
+    DataPathCosts.Snapshot before =
+        new DataPathCosts.Snapshot(
+            Map.of("broker request handlers", 1_000_000L), 5_000_000L, Map.of("run.views", 100L));
+    DataPathCosts.Snapshot after =
+        new DataPathCosts.Snapshot(
+            Map.of("broker request handlers", 3_000_000L, "producer I/O threads", 1_000_000L),
+            11_000_000L,
+            Map.of("run.views", 20_100L, "run.pairs", 10_000L, "other.topic", 999L));
+
+    Map<String, Object> costs = DataPathCosts.perPair(before, after, 10, "run.");
+
+    // 2 ms + 1 ms of 6 ms attributed, over 10 pairs
+    assertThat((Map<String, Object>) costs.get("cpuMicrosPerPair"))
+        .containsEntry("broker request handlers", 200.0)
+        .containsEntry("producer I/O threads", 100.0)
+        .containsEntry(DataPathCosts.UNATTRIBUTED, 300.0)
+        .containsEntry("process total", 600.0);
+    assertThat((Map<String, Object>) costs.get("bytesPerPair"))
+        .containsEntry("views", 2_000.0)
+        .containsEntry("pairs", 1_000.0)
+        .containsEntry("total", 3_000.0)
+        .doesNotContainKey("other.topic");
+  }
+}
