@@ -15,11 +15,11 @@ import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What a run through the topology costs besides the model, measured in one process (broker,
- * Kafka Streams and clients in the benchmark's JVM): CPU time by thread group, from {@link
- * ThreadMXBean}, and bytes on the broker by topic, from the broker's log directories. Take a
- * {@link #snapshot} before and after the measured run; {@link #perPair} turns the difference into
- * µs and bytes per pair.
+ * What a run through the topology costs besides the model, measured in one process (broker, Kafka
+ * Streams and clients in the benchmark's JVM): CPU time by thread group, from {@link ThreadMXBean},
+ * and bytes on the broker by topic, from the broker's log directories. Take a {@link #snapshot}
+ * before and after the measured run; {@link #perPair} turns the difference into µs and bytes per
+ * pair.
  *
  * <p>libtorch's intra-op workers, the JIT compilers and the garbage collector are not Java threads
  * that {@code ThreadMXBean} sees: their time is the process's CPU time less all the groups, shown
@@ -104,9 +104,9 @@ final class DataPathCosts {
   }
 
   /**
-   * The costs of what happened between two snapshots, per pair: µs of CPU by thread group (with
-   * the unattributed rest and the total) and bytes by topic (with the total). Threads that ended
-   * in between take their CPU time with them, so a group can come out low, never negative here.
+   * The costs of what happened between two snapshots, per pair: µs of CPU by thread group (with the
+   * unattributed rest and the total) and bytes by topic (with the total). Threads that ended in
+   * between take their CPU time with them, so a group can come out low, never negative here.
    *
    * @param before the snapshot before the run
    * @param after the snapshot after it
@@ -119,7 +119,8 @@ final class DataPathCosts {
     Map<String, Object> cpu = new LinkedHashMap<>();
     long attributed = 0;
     for (Map.Entry<String, Long> group : after.cpuNanos().entrySet()) {
-      long nanos = Math.max(0, group.getValue() - before.cpuNanos().getOrDefault(group.getKey(), 0L));
+      long nanos =
+          Math.max(0, group.getValue() - before.cpuNanos().getOrDefault(group.getKey(), 0L));
       attributed += nanos;
       cpu.put(group.getKey(), round(nanos / 1e3 / pairs));
     }

@@ -13,8 +13,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * How a checkpoint of any size travels on the model topic within Kafka's default message limit:
- * as chunks of at most {@link #CHUNK_BYTES}, then a manifest that names them.
+ * How a checkpoint of any size travels on the model topic within Kafka's default message limit: as
+ * chunks of at most {@link #CHUNK_BYTES}, then a manifest that names them.
  *
  * <p>Chunk {@code i} of model {@code m} has key {@code m/chunk-i} (so that compaction keeps the
  * newest of each) and headers {@value #ID} and {@value #INDEX}. The manifest has key {@code m}, the
@@ -86,7 +86,8 @@ public final class CheckpointChunks {
       headers.add(ID, id);
       headers.add(INDEX, ascii(i));
       int from = i * CHUNK_BYTES;
-      byte[] chunk = Arrays.copyOfRange(checkpoint, from, Math.min(checkpoint.length, from + CHUNK_BYTES));
+      byte[] chunk =
+          Arrays.copyOfRange(checkpoint, from, Math.min(checkpoint.length, from + CHUNK_BYTES));
       parts.add(new Part(chunkKey(modelName, i), chunk, headers));
     }
     Headers manifest = new RecordHeaders();
@@ -101,8 +102,7 @@ public final class CheckpointChunks {
   }
 
   /**
-   * Whether a model-topic key belongs to this model: its manifest (or whole checkpoint) or a
-   * chunk.
+   * Whether a model-topic key belongs to this model: its manifest (or whole checkpoint) or a chunk.
    *
    * @param modelName the model's name
    * @param key a record key, may be null
@@ -133,8 +133,7 @@ public final class CheckpointChunks {
   /** Deterministic, so that a checkpoint published again after a crash has the same id. */
   private static byte[] idOf(byte[] checkpoint) {
     int tail = Math.min(Integer.BYTES, checkpoint.length);
-    String crc =
-        HexFormat.of().formatHex(checkpoint, checkpoint.length - tail, checkpoint.length);
+    String crc = HexFormat.of().formatHex(checkpoint, checkpoint.length - tail, checkpoint.length);
     return ascii(checkpoint.length + "-" + crc);
   }
 
@@ -178,8 +177,8 @@ public final class CheckpointChunks {
     public record Complete(byte[] checkpoint, Headers headers) implements Outcome {}
 
     /**
-     * A record that yields no checkpoint: a manifest whose chunks are missing, a malformed chunk
-     * or manifest.
+     * A record that yields no checkpoint: a manifest whose chunks are missing, a malformed chunk or
+     * manifest.
      *
      * @param reason why, for the log
      */
@@ -210,7 +209,13 @@ public final class CheckpointChunks {
       Integer index = number(text(headers, INDEX), MAX_CHUNKS - 1);
       if (id == null || index == null) {
         return new Refused(
-            "a chunk record needs headers " + ID + " and " + INDEX + " (0 to " + (MAX_CHUNKS - 1) + ")");
+            "a chunk record needs headers "
+                + ID
+                + " and "
+                + INDEX
+                + " (0 to "
+                + (MAX_CHUNKS - 1)
+                + ")");
       }
       chunks.put(index, new Chunk(id, value));
       return new Stored();
@@ -242,7 +247,12 @@ public final class CheckpointChunks {
       }
       if (total != bytes) {
         return new Refused(
-            "the chunks of checkpoint " + id + " hold " + total + " bytes, the manifest says " + bytes);
+            "the chunks of checkpoint "
+                + id
+                + " hold "
+                + total
+                + " bytes, the manifest says "
+                + bytes);
       }
       byte[] checkpoint = new byte[bytes];
       int at = 0;

@@ -75,13 +75,14 @@ public final class CheckpointSignature {
   public void sign(byte[] checkpoint, Headers headers) {
     if (key != null) {
       headers.remove(HEADER);
-      headers.add(HEADER, HexFormat.of().formatHex(mac(checkpoint)).getBytes(StandardCharsets.US_ASCII));
+      headers.add(
+          HEADER, HexFormat.of().formatHex(mac(checkpoint)).getBytes(StandardCharsets.US_ASCII));
     }
   }
 
   /**
-   * Says why a record must be refused, or returns null when it may be loaded: always null without
-   * a key; with one, the header must hold the checkpoint's signature (compared in constant time).
+   * Says why a record must be refused, or returns null when it may be loaded: always null without a
+   * key; with one, the header must hold the checkpoint's signature (compared in constant time).
    *
    * @param checkpoint the record value
    * @param headers the record's headers
@@ -95,10 +96,11 @@ public final class CheckpointSignature {
     if (header == null || header.value() == null) {
       return "unsigned: checkpoint.signing.key is set, and the record has no " + HEADER + " header";
     }
-    byte[] expected =
-        HexFormat.of().formatHex(mac(checkpoint)).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = HexFormat.of().formatHex(mac(checkpoint)).getBytes(StandardCharsets.US_ASCII);
     if (!MessageDigest.isEqual(expected, header.value())) {
-      return "bad signature: the " + HEADER + " header is not this record's HMAC-SHA256 under"
+      return "bad signature: the "
+          + HEADER
+          + " header is not this record's HMAC-SHA256 under"
           + " checkpoint.signing.key";
     }
     return null;

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>The first view of an id waits in a changelogged store, indexed by timestamp in a second one.
  * When its partner comes within the window, the pair goes on to the trainer. A view whose partner
  * has not come when stream time passes its timestamp plus the window is dead-lettered as {@code
- * orphan}; so is a waiting view when its partner comes too late. A second copy of a waiting view
- * is dead-lettered as {@code duplicate}: the first copy wins.
+ * orphan}; so is a waiting view when its partner comes too late. A second copy of a waiting view is
+ * dead-lettered as {@code duplicate}: the first copy wins.
  *
  * <p>Expiry runs on a pairing clock: the stream time of this task's views, moved on with the wall
  * clock once no view has arrived for a window of wall-clock time, so that the orphans of a stream
@@ -55,6 +55,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
 
   /** Pairing time of the last expiry check; record timestamps are never negative. */
   private long lastExpiryAt = -1 - MAX_EXPIRY_INTERVAL_MS;
+
   private long lastArrivalWallClock;
 
   PairingProcessor(ViewEventParser parser, long windowMs) {
@@ -202,7 +203,9 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
         PendingView waiting = PendingView.decode(stored);
         pending.delete(id);
         orphan(
-            id, waiting, "no partner within " + windowMs + " ms (pairing time " + pairingTime + ")");
+            id,
+            waiting,
+            "no partner within " + windowMs + " ms (pairing time " + pairingTime + ")");
       }
     }
   }

@@ -22,14 +22,15 @@ import org.slf4j.LoggerFactory;
  * which every instance holds in full: the inference tasks of all partitions read it.
  *
  * <p>Runs on the global thread, for new records and again for every record when the store is
- * rebuilt at start-up. Checkpoints arrive as chunks and a manifest ({@link CheckpointChunks});
- * the processor reassembles them and stores the whole checkpoint only when it is a valid
- * checkpoint of the configured model spec (and, with {@code checkpoint.signing.key}, signed), so a bad record never replaces a good model; records of other model names are
- * skipped, and a tombstone removes the model (inference goes back to the initial weights). Global
- * processors cannot forward, so a refused record is logged and counted ({@value
- * #REFUSED_METRIC}), not dead-lettered. Every size a record declares is checked before anything is
- * allocated for it, so no record, however forged, can stop the global thread. The last record
- * wins: a trainer started afresh may publish a lower step than the one stored.
+ * rebuilt at start-up. Checkpoints arrive as chunks and a manifest ({@link CheckpointChunks}); the
+ * processor reassembles them and stores the whole checkpoint only when it is a valid checkpoint of
+ * the configured model spec (and, with {@code checkpoint.signing.key}, signed), so a bad record
+ * never replaces a good model; records of other model names are skipped, and a tombstone removes
+ * the model (inference goes back to the initial weights). Global processors cannot forward, so a
+ * refused record is logged and counted ({@value #REFUSED_METRIC}), not dead-lettered. Every size a
+ * record declares is checked before anything is allocated for it, so no record, however forged, can
+ * stop the global thread. The last record wins: a trainer started afresh may publish a lower step
+ * than the one stored.
  */
 final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[], Void, Void> {
 

@@ -10,9 +10,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The trainer's checkpoint in its changelogged store, in chunks of {@link
  * CheckpointChunks#CHUNK_BYTES}: every changelog record then fits Kafka's default message size,
  * whatever the model's size. Key {@value #KEY} holds a small manifest (chunk count and length);
- * {@code checkpoint/0 …} the chunks. All are written in the task's transaction, so a restored
- * store holds a whole checkpoint or the previous one. A value under {@value #KEY} that is not a
- * manifest is a whole checkpoint, as stored before chunks existed.
+ * {@code checkpoint/0 …} the chunks. All are written in the task's transaction, so a restored store
+ * holds a whole checkpoint or the previous one. A value under {@value #KEY} that is not a manifest
+ * is a whole checkpoint, as stored before chunks existed.
  */
 final class StoredCheckpoint {
 
@@ -26,7 +26,10 @@ final class StoredCheckpoint {
   /** Stores a checkpoint, replacing the one before and deleting its extra chunks. */
   static void put(KeyValueStore<String, byte[]> state, byte[] checkpoint) {
     int previous = chunkCount(state.get(KEY));
-    int count = Math.max(1, (checkpoint.length + CheckpointChunks.CHUNK_BYTES - 1) / CheckpointChunks.CHUNK_BYTES);
+    int count =
+        Math.max(
+            1,
+            (checkpoint.length + CheckpointChunks.CHUNK_BYTES - 1) / CheckpointChunks.CHUNK_BYTES);
     for (int i = 0; i < count; i++) {
       int from = i * CheckpointChunks.CHUNK_BYTES;
       state.put(

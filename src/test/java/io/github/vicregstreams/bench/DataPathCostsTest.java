@@ -17,7 +17,9 @@ class DataPathCostsTest {
         .isEqualTo("producer I/O threads");
     assertThat(DataPathCosts.group("data-plane-kafka-request-handler-3"))
         .isEqualTo("broker request handlers");
-    assertThat(DataPathCosts.group("data-plane-kafka-network-thread-1-ListenerName(PLAINTEXT)-PLAINTEXT-0"))
+    assertThat(
+            DataPathCosts.group(
+                "data-plane-kafka-network-thread-1-ListenerName(PLAINTEXT)-PLAINTEXT-0"))
         .isEqualTo("broker network threads");
     assertThat(DataPathCosts.group("kafka-log-cleaner-thread-0"))
         .isEqualTo("other threads (broker background, logging, timers)");

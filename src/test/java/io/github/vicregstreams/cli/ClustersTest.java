@@ -33,7 +33,8 @@ class ClustersTest {
         new KafkaException("x", new TopicAuthorizationException("Not authorized to access topics"));
 
     assertThat(Clusters.setUpFailure("broker:9093", TIMEOUT, failure))
-        .startsWith("Kafka at broker:9093 does not allow this client to set up the learner's topics")
+        .startsWith(
+            "Kafka at broker:9093 does not allow this client to set up the learner's topics")
         .endsWith("Grant it Describe and Create on the topics, or create them beforehand.");
   }
 

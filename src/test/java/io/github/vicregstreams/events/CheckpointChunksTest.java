@@ -34,9 +34,12 @@ class CheckpointChunksTest {
 
     List<CheckpointChunks.Part> parts = CheckpointChunks.split("m", whole, headers);
 
-    assertThat(parts).extracting(CheckpointChunks.Part::key)
+    assertThat(parts)
+        .extracting(CheckpointChunks.Part::key)
         .containsExactly("m/chunk-0", "m/chunk-1", "m/chunk-2", "m");
-    assertThat(parts).allSatisfy(p -> assertThat(p.value().length).isLessThanOrEqualTo(CheckpointChunks.CHUNK_BYTES));
+    assertThat(parts)
+        .allSatisfy(
+            p -> assertThat(p.value().length).isLessThanOrEqualTo(CheckpointChunks.CHUNK_BYTES));
     Assembler.Outcome outcome = feed(new Assembler("m"), parts);
     assertThat(outcome).isInstanceOf(Assembler.Complete.class);
     Assembler.Complete complete = (Assembler.Complete) outcome;
@@ -57,7 +60,9 @@ class CheckpointChunksTest {
         assembler.accept(parts.get(3).key(), parts.get(3).value(), parts.get(3).headers());
 
     assertThat(outcome).isInstanceOf(Assembler.Refused.class);
-    assertThat(((Assembler.Refused) outcome).reason()).contains("chunk 1 of 3").contains("is missing");
+    assertThat(((Assembler.Refused) outcome).reason())
+        .contains("chunk 1 of 3")
+        .contains("is missing");
   }
 
   @Test
@@ -71,7 +76,8 @@ class CheckpointChunksTest {
     // Only the first chunk of the second checkpoint, then its manifest.
     assembler.accept(b.get(0).key(), b.get(0).value(), b.get(0).headers());
 
-    Assembler.Outcome outcome = assembler.accept(b.get(2).key(), b.get(2).value(), b.get(2).headers());
+    Assembler.Outcome outcome =
+        assembler.accept(b.get(2).key(), b.get(2).value(), b.get(2).headers());
 
     assertThat(outcome).isInstanceOf(Assembler.Refused.class);
   }

@@ -70,7 +70,8 @@ class FailoverIT extends OnRealBroker {
         instances.put(name, s.startLearner(name));
         started.add(instances.get(name));
       }
-      while (s.checkpoints.isEmpty() || !instances.values().stream().allMatch(FailoverIT::running)) {
+      while (s.checkpoints.isEmpty()
+          || !instances.values().stream().allMatch(FailoverIT::running)) {
         feed(s);
         assertThat(pairsSent).isLessThan(4_000);
       }
@@ -109,19 +110,22 @@ class FailoverIT extends OnRealBroker {
   }
 
   /**
-   * The model the restarts left equals one trained without them: the same batches (the pairs
-   * topic in offset order, cut by the steps' batch sizes) on a fresh trainer of the same
-   * configuration. Compared by embeddings, to float tolerance: this JVM's libtorch may run more
-   * threads than the learner's one, which changes summation order.
+   * The model the restarts left equals one trained without them: the same batches (the pairs topic
+   * in offset order, cut by the steps' batch sizes) on a fresh trainer of the same configuration.
+   * Compared by embeddings, to float tolerance: this JVM's libtorch may run more threads than the
+   * learner's one, which changes summation order.
    */
   private static void assertWeightsOfAnUninterruptedRun(Scenario s) throws Exception {
     long lastStep = s.metrics.get(s.metrics.size() - 1).step();
     // The idle checkpoint (checkpoint.idle.ms, 10 s) covers the last steps.
-    await().atMost(WAIT).untilAsserted(() -> {
-      s.poll();
-      assertThat(CheckpointInfo.of(s.checkpoints.get(s.checkpoints.size() - 1)).step())
-          .isEqualTo(lastStep);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              s.poll();
+              assertThat(CheckpointInfo.of(s.checkpoints.get(s.checkpoints.size() - 1)).step())
+                  .isEqualTo(lastStep);
+            });
     List<float[][]> pairs = s.readPairsTopic();
     try (VicregTrainer reference =
             VicregTrainer.create(s.config.trainerConfig(), DeviceChoice.CPU);

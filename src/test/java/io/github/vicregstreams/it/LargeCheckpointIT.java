@@ -35,10 +35,13 @@ class LargeCheckpointIT extends OnRealBroker {
       s.limitToDefaultMessageBytes(s.prefix + "-trainer-state-changelog");
       s.sendPairs(0, 32); // two steps: a checkpoint at step 2
       s.awaitEmbeddings(32, WAIT);
-      await().atMost(WAIT).untilAsserted(() -> {
-        s.poll();
-        assertThat(s.checkpoints).isNotEmpty();
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                s.poll();
+                assertThat(s.checkpoints).isNotEmpty();
+              });
       byte[] published = s.checkpoints.get(0);
       assertThat(published.length).isGreaterThan(100_000_000);
       assertThat(CheckpointInfo.of(published).step()).isEqualTo(2);
@@ -53,10 +56,13 @@ class LargeCheckpointIT extends OnRealBroker {
         assertThat(s.metrics.get(s.metrics.size() - 1).step()).isEqualTo(4);
         assertThat(second.stop()).as(second.log()).isEqualTo(143);
       }
-      await().atMost(WAIT).untilAsserted(() -> {
-        s.poll();
-        assertThat(s.checkpoints).hasSizeGreaterThanOrEqualTo(2);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                s.poll();
+                assertThat(s.checkpoints).hasSizeGreaterThanOrEqualTo(2);
+              });
       long latest = CheckpointInfo.of(s.checkpoints.get(s.checkpoints.size() - 1)).step();
 
       // An empty store: the checkpoint comes back from the model topic's chunks.
@@ -65,8 +71,13 @@ class LargeCheckpointIT extends OnRealBroker {
               "fresh",
               Map.of("application.id", s.prefix + "-fresh", "topic.pairs", s.prefix + ".pairs2"),
               HEAP)) {
-        await().atMost(WAIT).untilAsserted(() ->
-            assertThat(fresh.log()).contains("Restored the model from the model topic: step=[" + latest + "]"));
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(fresh.log())
+                        .contains(
+                            "Restored the model from the model topic: step=[" + latest + "]"));
         assertThat(fresh.isAlive()).as(fresh.log()).isTrue();
       }
     }

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the integration tests with learners in their own JVMs share: the broker of the run (a
- * Testcontainers Kafka when an engine answers, else the embedded one) and a directory per test
- * for the learners' state and logs.
+ * Testcontainers Kafka when an engine answers, else the embedded one) and a directory per test for
+ * the learners' state and logs.
  */
 abstract class OnRealBroker {
 

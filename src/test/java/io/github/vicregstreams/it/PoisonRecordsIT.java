@@ -30,7 +30,8 @@ class PoisonRecordsIT extends OnRealBroker {
         LearnerProcess learner = s.startLearner("a")) {
       s.sendPairs(0, 16);
       String view =
-          "{\"id\":\"u\",\"view\":0,\"features\":" + Arrays.toString(Scenario.features(0, 0))
+          "{\"id\":\"u\",\"view\":0,\"features\":"
+              + Arrays.toString(Scenario.features(0, 0))
               + ",\"metadata\":{\"label\":3}}";
       s.send(utf8("u"), view.getBytes(StandardCharsets.UTF_16LE));
       s.send(utf8("u"), view.getBytes(Charset.forName("UTF-32BE")));
@@ -42,10 +43,13 @@ class PoisonRecordsIT extends OnRealBroker {
       s.sendPairs(16, 32);
 
       s.awaitEmbeddings(32, WAIT);
-      await().atMost(WAIT).untilAsserted(() -> {
-        s.poll();
-        assertThat(s.deadLetters).hasSize(3);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                s.poll();
+                assertThat(s.deadLetters).hasSize(3);
+              });
 
       assertThat(s.deadLetters).allMatch(d -> d.reason().equals("not_json"));
       assertThat(s.deadLetters.get(0).detail()).contains("must be UTF-8 JSON (RFC 8259)");
@@ -69,17 +73,23 @@ class PoisonRecordsIT extends OnRealBroker {
       s.sendPairs(0, 31); // the extreme pair's batch, then a whole one
 
       s.awaitEmbeddings(31, WAIT);
-      await().atMost(WAIT).untilAsserted(() -> {
-        s.poll();
-        assertThat(s.metrics).hasSizeGreaterThanOrEqualTo(2);
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                s.poll();
+                assertThat(s.metrics).hasSizeGreaterThanOrEqualTo(2);
+              });
       assertThat(s.metrics.get(0).applied()).isFalse();
       assertThat(s.metrics.get(1).applied()).isTrue();
       // The idle timer checkpoints and publishes: it once hit the poisoned journal and crashed.
-      await().atMost(WAIT).untilAsserted(() -> {
-        s.poll();
-        assertThat(s.checkpoints).isNotEmpty();
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                s.poll();
+                assertThat(s.checkpoints).isNotEmpty();
+              });
       assertThat(first.isAlive()).as(first.log()).isTrue();
       assertThat(first.stop()).as(first.log()).isEqualTo(143);
       long published = CheckpointInfo.of(s.checkpoints.get(s.checkpoints.size() - 1)).step();
@@ -90,10 +100,13 @@ class PoisonRecordsIT extends OnRealBroker {
           s.startLearner(
               "fresh",
               Map.of("application.id", s.prefix + "-fresh", "topic.pairs", s.prefix + ".pairs2"))) {
-        await().atMost(WAIT).untilAsserted(() -> {
-          s.poll();
-          assertThat(s.metrics).hasSizeGreaterThan(stepsBefore + 1);
-        });
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () -> {
+                  s.poll();
+                  assertThat(s.metrics).hasSizeGreaterThan(stepsBefore + 1);
+                });
 
         assertThat(fresh.log())
             .contains("Restored the model from the model topic: step=[" + published + "]");
@@ -132,16 +145,18 @@ class PoisonRecordsIT extends OnRealBroker {
   }
 
   @Test
-  void shouldRefuseAForgedCheckpointOnTheModelTopicAndKeepServingAfterARestart()
-      throws Exception {
+  void shouldRefuseAForgedCheckpointOnTheModelTopicAndKeepServingAfterARestart() throws Exception {
     try (Scenario s = new Scenario(kafka, dir, 1, Map.of())) {
       LearnerProcess first = s.startLearner("a");
       s.sendPairs(0, 80); // 5 steps: one checkpoint
       s.awaitEmbeddings(80, WAIT);
-      await().atMost(WAIT).untilAsserted(() -> {
-        s.poll();
-        assertThat(s.checkpoints).isNotEmpty();
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                s.poll();
+                assertThat(s.checkpoints).isNotEmpty();
+              });
       byte[] good = s.checkpoints.get(s.checkpoints.size() - 1);
       long goodStep = CheckpointInfo.of(good).step();
       // Valid CRC32C, parameter count 2^31 - 1: once an OutOfMemoryError on every instance's

@@ -69,10 +69,14 @@ class SoakIT extends OnRealBroker {
         s.flush();
         int pairs = goodPairs + expected.getOrDefault("duplicate", 0);
         s.awaitEmbeddings(pairs, WAIT);
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-          s.poll();
-          assertThat(countByReason(s)).isEqualTo(expected);
-        });
+        await()
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(200))
+            .untilAsserted(
+                () -> {
+                  s.poll();
+                  assertThat(countByReason(s)).isEqualTo(expected);
+                });
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         long heapAtEnd = learner.usedHeapAfterGcKib();
 
@@ -105,7 +109,8 @@ class SoakIT extends OnRealBroker {
 
   private static Map<String, Integer> countByReason(Scenario s) {
     return s.deadLetters.stream()
-        .collect(Collectors.groupingBy(DeadLetter::reason, TreeMap::new, Collectors.summingInt(d -> 1)));
+        .collect(
+            Collectors.groupingBy(DeadLetter::reason, TreeMap::new, Collectors.summingInt(d -> 1)));
   }
 
   /**
@@ -121,15 +126,24 @@ class SoakIT extends OnRealBroker {
     String valid = "{\"id\":\"" + id + "\",\"view\":0,\"features\":" + Arrays.toString(features);
     switch (k % 15) {
       case 0 -> s.send(views, key, "not json".getBytes(StandardCharsets.UTF_8));
-      case 1 -> s.send(views, key, (valid + ",\"metadata\":{\"x\":1}}").getBytes(StandardCharsets.UTF_16LE));
+      case 1 ->
+          s.send(
+              views, key, (valid + ",\"metadata\":{\"x\":1}}").getBytes(StandardCharsets.UTF_16LE));
       case 2 -> {
-        s.send(s.config.topics().samples(), key,
+        s.send(
+            s.config.topics().samples(),
+            key,
             (valid.replace("\"view\":0,", "") + ",\"metadata\":{\"x\":1}}")
                 .getBytes(Charset.forName("UTF-32BE")));
       }
       case 3 -> s.send(views, key, utf8("{\"id\":\"" + id + "\",\"view\":0,\"features\":[1,2]}"));
       case 4 -> {
-        String lone = "{\"id\":\"a\\ud800" + id + "\",\"view\":0,\"features\":" + Arrays.toString(features) + "}";
+        String lone =
+            "{\"id\":\"a\\ud800"
+                + id
+                + "\",\"view\":0,\"features\":"
+                + Arrays.toString(features)
+                + "}";
         s.send(views, key, utf8(lone));
         return "wrong_shape";
       }
@@ -139,12 +153,27 @@ class SoakIT extends OnRealBroker {
       }
       case 6 -> s.send(views, null, utf8(valid + "}"));
       case 7 -> s.send(views, utf8("other"), utf8(valid + "}"));
-      case 8 -> s.send(views, key, utf8("{\"id\":\"" + id + "\",\"view\":0,\"features\":[NaN" + ",1".repeat(Scenario.INPUT_DIM - 1) + "]}"));
+      case 8 ->
+          s.send(
+              views,
+              key,
+              utf8(
+                  "{\"id\":\""
+                      + id
+                      + "\",\"view\":0,\"features\":[NaN"
+                      + ",1".repeat(Scenario.INPUT_DIM - 1)
+                      + "]}"));
       case 9 -> s.send(views, key, utf8(valid + "}")); // an orphan: its partner never comes
       case 10 -> {
         // A duplicate: the same view twice, then its partner (the pair trains; one duplicate).
-        ViewEvent partner = new ViewEvent("p-dup-" + id, 1, Scenario.features(block, 1), null, null);
-        String dup = "{\"id\":\"p-dup-" + id + "\",\"view\":0,\"features\":" + Arrays.toString(features) + "}";
+        ViewEvent partner =
+            new ViewEvent("p-dup-" + id, 1, Scenario.features(block, 1), null, null);
+        String dup =
+            "{\"id\":\"p-dup-"
+                + id
+                + "\",\"view\":0,\"features\":"
+                + Arrays.toString(features)
+                + "}";
         s.send(views, utf8("p-dup-" + id), utf8(dup));
         s.send(views, utf8("p-dup-" + id), utf8(dup));
         s.send(views, utf8("p-dup-" + id), utf8(viewJson(partner)));
@@ -169,7 +198,17 @@ class SoakIT extends OnRealBroker {
         float[] extreme = new float[Scenario.INPUT_DIM];
         Arrays.fill(extreme, 1e20f);
         for (int view = 0; view < 2; view++) {
-          s.send(views, key, utf8("{\"id\":\"" + id + "\",\"view\":" + view + ",\"features\":" + Arrays.toString(extreme) + "}"));
+          s.send(
+              views,
+              key,
+              utf8(
+                  "{\"id\":\""
+                      + id
+                      + "\",\"view\":"
+                      + view
+                      + ",\"features\":"
+                      + Arrays.toString(extreme)
+                      + "}"));
         }
         return "non_finite_embedding";
       }
@@ -179,7 +218,9 @@ class SoakIT extends OnRealBroker {
           return "bad_features_f32";
         }
         byte[] good = s.checkpoints.get(s.checkpoints.size() - 1);
-        s.send(s.config.topics().model(), utf8(s.config.modelName()),
+        s.send(
+            s.config.topics().model(),
+            utf8(s.config.modelName()),
             ForgedCheckpoints.withParameterCount(good, 0x7fffffff));
         return null;
       }
@@ -196,8 +237,13 @@ class SoakIT extends OnRealBroker {
   }
 
   private static String viewJson(ViewEvent event) {
-    return "{\"id\":\"" + event.id() + "\",\"view\":" + event.view() + ",\"features\":"
-        + Arrays.toString(event.features()) + "}";
+    return "{\"id\":\""
+        + event.id()
+        + "\",\"view\":"
+        + event.view()
+        + ",\"features\":"
+        + Arrays.toString(event.features())
+        + "}";
   }
 
   private static byte[] utf8(String text) {

@@ -1,8 +1,8 @@
 package io.github.vicregstreams.topology;
 
 /**
- * For integration tests outside this package: the two views of a record of the pairs topic,
- * decoded with the trainer's own codec.
+ * For integration tests outside this package: the two views of a record of the pairs topic, decoded
+ * with the trainer's own codec.
  */
 public final class PairsTopicRecords {
 
