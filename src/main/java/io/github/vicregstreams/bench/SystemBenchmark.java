@@ -87,7 +87,7 @@ public final class SystemBenchmark {
     Path out = Path.of(options.getOrDefault("out", "bench-results/system.json"));
     List<String> phases =
         List.of(options.getOrDefault("phases", "bare,topology,latency,serde,rss").split(","));
-    ModelSpec spec = ModelSpec.of(inputDim);
+    ModelSpec spec = specOf(inputDim);
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("benchmark", "system");
@@ -160,6 +160,17 @@ public final class SystemBenchmark {
     }
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
     System.out.println("results written to " + out);
+  }
+
+  /**
+   * The model both the bare loop and the learner train: the default for the input dimension, with
+   * what {@code --learner} says (e.g. {@code model.hidden.size=16}), so that the ratio compares
+   * like with like.
+   */
+  private static ModelSpec specOf(int inputDim) {
+    Map<String, String> settings = new HashMap<>(EXTRA_SETTINGS);
+    settings.put("model.input.dim", String.valueOf(inputDim));
+    return LearnerConfig.of(settings).modelSpec();
   }
 
   private static Map<String, String> learnerSettings(
