@@ -35,13 +35,7 @@ class LargeCheckpointIT extends OnRealBroker {
       s.limitToDefaultMessageBytes(s.prefix + "-trainer-state-changelog");
       s.sendPairs(0, 32); // two steps: a checkpoint at step 2
       s.awaitEmbeddings(32, WAIT);
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () -> {
-                s.poll();
-                assertThat(s.checkpoints).isNotEmpty();
-              });
+      s.awaitCheckpoints(1, WAIT);
       byte[] published = s.checkpoints.get(0);
       assertThat(published.length).isGreaterThan(100_000_000);
       assertThat(CheckpointInfo.of(published).step()).isEqualTo(2);
@@ -56,13 +50,7 @@ class LargeCheckpointIT extends OnRealBroker {
         assertThat(s.metrics.get(s.metrics.size() - 1).step()).isEqualTo(4);
         assertThat(second.stop()).as(second.log()).isEqualTo(143);
       }
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () -> {
-                s.poll();
-                assertThat(s.checkpoints).hasSizeGreaterThanOrEqualTo(2);
-              });
+      s.awaitCheckpoints(2, WAIT);
       long latest = CheckpointInfo.of(s.checkpoints.get(s.checkpoints.size() - 1)).step();
 
       // An empty store: the checkpoint comes back from the model topic's chunks.

@@ -73,23 +73,11 @@ class PoisonRecordsIT extends OnRealBroker {
       s.sendPairs(0, 31); // the extreme pair's batch, then a whole one
 
       s.awaitEmbeddings(31, WAIT);
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () -> {
-                s.poll();
-                assertThat(s.metrics).hasSizeGreaterThanOrEqualTo(2);
-              });
+      s.awaitSteps(2, WAIT);
       assertThat(s.metrics.get(0).applied()).isFalse();
       assertThat(s.metrics.get(1).applied()).isTrue();
       // The idle timer checkpoints and publishes: it once hit the poisoned journal and crashed.
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () -> {
-                s.poll();
-                assertThat(s.checkpoints).isNotEmpty();
-              });
+      s.awaitCheckpoints(1, WAIT);
       assertThat(first.isAlive()).as(first.log()).isTrue();
       assertThat(first.stop()).as(first.log()).isEqualTo(143);
       long published = CheckpointInfo.of(s.checkpoints.get(s.checkpoints.size() - 1)).step();
@@ -100,13 +88,7 @@ class PoisonRecordsIT extends OnRealBroker {
           s.startLearner(
               "fresh",
               Map.of("application.id", s.prefix + "-fresh", "topic.pairs", s.prefix + ".pairs2"))) {
-        await()
-            .atMost(WAIT)
-            .untilAsserted(
-                () -> {
-                  s.poll();
-                  assertThat(s.metrics).hasSizeGreaterThan(stepsBefore + 1);
-                });
+        s.awaitSteps(stepsBefore + 2, WAIT);
 
         assertThat(fresh.log())
             .contains("Restored the model from the model topic: step=[" + published + "]");
@@ -150,13 +132,7 @@ class PoisonRecordsIT extends OnRealBroker {
       LearnerProcess first = s.startLearner("a");
       s.sendPairs(0, 80); // 5 steps: one checkpoint
       s.awaitEmbeddings(80, WAIT);
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () -> {
-                s.poll();
-                assertThat(s.checkpoints).isNotEmpty();
-              });
+      s.awaitCheckpoints(1, WAIT);
       byte[] good = s.checkpoints.get(s.checkpoints.size() - 1);
       long goodStep = CheckpointInfo.of(good).step();
       // Valid CRC32C, parameter count 2^31 - 1: once an OutOfMemoryError on every instance's

@@ -292,30 +292,38 @@ final class Scenario implements AutoCloseable {
    * published twice would be right behind.
    */
   void awaitEmbeddings(int count, Duration atMost) {
-    await()
-        .atMost(atMost)
-        .pollInterval(Duration.ofMillis(100))
-        .untilAsserted(
-            () -> {
-              poll();
-              assertThat(embeddings.size()).isGreaterThanOrEqualTo(count);
-            });
+    awaitOutput(() -> assertThat(embeddings.size()).isGreaterThanOrEqualTo(count), atMost);
     long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     while (System.nanoTime() < until) {
       poll();
     }
   }
 
-  /** Polls until a dead letter with this reason code has arrived, and returns it. */
-  DeadLetter awaitDeadLetter(String reason, Duration atMost) {
+  /** Polls until at least {@code count} whole checkpoints have come from the model topic. */
+  void awaitCheckpoints(int count, Duration atMost) {
+    awaitOutput(() -> assertThat(checkpoints).hasSizeGreaterThanOrEqualTo(count), atMost);
+  }
+
+  /** Polls until at least {@code count} metrics events (steps) have arrived. */
+  void awaitSteps(int count, Duration atMost) {
+    awaitOutput(() -> assertThat(metrics).hasSizeGreaterThanOrEqualTo(count), atMost);
+  }
+
+  private void awaitOutput(Runnable assertion, Duration atMost) {
     await()
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(100))
         .untilAsserted(
             () -> {
               poll();
-              assertThat(deadLetters).anyMatch(d -> d.reason().equals(reason));
+              assertion.run();
             });
+  }
+
+  /** Polls until a dead letter with this reason code has arrived, and returns it. */
+  DeadLetter awaitDeadLetter(String reason, Duration atMost) {
+    awaitOutput(
+        () -> assertThat(deadLetters).anyMatch(d -> d.reason().equals(reason)), atMost);
     return deadLetters.stream().filter(d -> d.reason().equals(reason)).findFirst().orElseThrow();
   }
 
