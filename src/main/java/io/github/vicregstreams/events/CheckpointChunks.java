@@ -68,7 +68,7 @@ public final class CheckpointChunks {
   public static List<Part> split(String modelName, byte[] checkpoint, Headers checkpointHeaders) {
     Objects.requireNonNull(modelName, "modelName must not be null");
     Objects.requireNonNull(checkpoint, "checkpoint must not be null");
-    int count = Math.max(1, (checkpoint.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
+    int count = chunkCount(checkpoint.length);
     if (count > MAX_CHUNKS) {
       throw new IllegalArgumentException(
           "A checkpoint may take at most "
@@ -85,9 +85,7 @@ public final class CheckpointChunks {
       Headers headers = new RecordHeaders();
       headers.add(ID, id);
       headers.add(INDEX, ascii(i));
-      int from = i * CHUNK_BYTES;
-      byte[] chunk =
-          Arrays.copyOfRange(checkpoint, from, Math.min(checkpoint.length, from + CHUNK_BYTES));
+      byte[] chunk = chunk(checkpoint, i);
       parts.add(new Part(chunkKey(modelName, i), chunk, headers));
     }
     Headers manifest = new RecordHeaders();
@@ -99,6 +97,28 @@ public final class CheckpointChunks {
     manifest.add(BYTES, ascii(checkpoint.length));
     parts.add(new Part(modelName, MANIFEST_VALUE.clone(), manifest));
     return parts;
+  }
+
+  /**
+   * How many chunks a checkpoint of {@code length} bytes takes (at least one).
+   *
+   * @param length the checkpoint's length in bytes
+   * @return the chunk count
+   */
+  public static int chunkCount(int length) {
+    return Math.max(1, (length + CHUNK_BYTES - 1) / CHUNK_BYTES);
+  }
+
+  /**
+   * Chunk {@code index} of a checkpoint: a copy of its bytes from {@code index * CHUNK_BYTES}.
+   *
+   * @param checkpoint the whole checkpoint
+   * @param index the chunk's index, below {@link #chunkCount}
+   * @return the chunk's bytes
+   */
+  public static byte[] chunk(byte[] checkpoint, int index) {
+    int from = index * CHUNK_BYTES;
+    return Arrays.copyOfRange(checkpoint, from, Math.min(checkpoint.length, from + CHUNK_BYTES));
   }
 
   /**

@@ -166,7 +166,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
     for (int i = 0; i < batch.size(); i++) {
       PendingSample sample = batch.get(i);
       SampleEvent event = sample.event();
-      if (!allFinite(embeddings[i])) {
+      if (!Finite.all(embeddings[i])) {
         deadLetters.record(Reason.NON_FINITE_EMBEDDING);
         context()
             .forward(
@@ -274,15 +274,6 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         sample.recordTimestamp(),
         event.id().getBytes(StandardCharsets.UTF_8),
         sampleSerializer.serialize(null, event));
-  }
-
-  private static boolean allFinite(float[] values) {
-    for (float v : values) {
-      if (!Float.isFinite(v)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The model in use, for tests. */

@@ -26,16 +26,9 @@ final class StoredCheckpoint {
   /** Stores a checkpoint, replacing the one before and deleting its extra chunks. */
   static void put(KeyValueStore<String, byte[]> state, byte[] checkpoint) {
     int previous = chunkCount(state.get(KEY));
-    int count =
-        Math.max(
-            1,
-            (checkpoint.length + CheckpointChunks.CHUNK_BYTES - 1) / CheckpointChunks.CHUNK_BYTES);
+    int count = CheckpointChunks.chunkCount(checkpoint.length);
     for (int i = 0; i < count; i++) {
-      int from = i * CheckpointChunks.CHUNK_BYTES;
-      state.put(
-          chunkKey(i),
-          Arrays.copyOfRange(
-              checkpoint, from, Math.min(checkpoint.length, from + CheckpointChunks.CHUNK_BYTES)));
+      state.put(chunkKey(i), CheckpointChunks.chunk(checkpoint, i));
     }
     for (int i = count; i < previous; i++) {
       state.delete(chunkKey(i));

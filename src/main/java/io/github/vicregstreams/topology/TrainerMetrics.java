@@ -60,7 +60,7 @@ final class TrainerMetrics implements AutoCloseable {
       if (finite.size() == RANK_ROWS) {
         break;
       }
-      if (allFinite(row)) {
+      if (Finite.all(row)) {
         finite.add(row);
       }
     }
@@ -71,15 +71,6 @@ final class TrainerMetrics implements AutoCloseable {
       return Double.NaN;
     }
     return EffectiveRank.of(finite.toArray(new float[0][]));
-  }
-
-  private static boolean allFinite(float[] row) {
-    for (float v : row) {
-      if (!Float.isFinite(v)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   void recordCheckpoint(long step, long timestampMs) {

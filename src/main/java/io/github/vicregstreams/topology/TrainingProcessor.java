@@ -126,8 +126,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     if (!cursor.batchEnds().isEmpty()
         && cursor.pendingCount() < 2
         && now - lastArrivalWallClock >= config.checkpointIdleMs()) {
-      checkpoint();
-      publishCheckpoint();
+      publishCheckpoint(checkpoint());
       saveCursor();
     }
   }
@@ -145,8 +144,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     long next = cursor.trainedUpTo() + count;
     cursor = cursor.withBatchTrained(count, next < cursor.nextSeq() ? journalTime(next) : -1);
     if (result.applied() && result.step() % config.checkpointIntervalSteps() == 0) {
-      checkpoint();
-      publishCheckpoint();
+      publishCheckpoint(checkpoint());
     }
   }
 
@@ -165,7 +163,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     for (int i = 0; i < batch.size(); i++) {
       TrainingPair pair = batch.get(i);
       float[] embedding = source.of(result.representations1()[i], result.representations2()[i]);
-      if (!allFinite(embedding)) {
+      if (!Finite.all(embedding)) {
         deadLetters.record(Reason.NON_FINITE_EMBEDDING);
         context()
             .forward(
@@ -217,15 +215,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         views.toByteArray());
   }
 
-  private static boolean allFinite(float[] values) {
-    for (float v : values) {
-      if (!Float.isFinite(v)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private void publishMetrics(StepResult result, long batchTime) {
     long now = System.nanoTime();
     double seconds = lastStepEndNanos < 0 ? Double.NaN : (now - lastStepEndNanos) / 1e9;
@@ -257,14 +246,20 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
             LearnerTopology.METRICS_SINK);
   }
 
-  /** Saves the trainer to its store and drops the journal entries the checkpoint covers. */
-  private void checkpoint() {
-    StoredCheckpoint.put(state, trainer.checkpoint());
+  /**
+   * Saves the trainer to its store and drops the journal entries the checkpoint covers.
+   *
+   * @return the checkpoint saved
+   */
+  private byte[] checkpoint() {
+    byte[] checkpoint = trainer.checkpoint();
+    StoredCheckpoint.put(state, checkpoint);
     trainerMetrics.recordCheckpoint(trainer.step(), context().currentSystemTimeMs());
     for (long seq = cursor.checkpointedUpTo(); seq < cursor.trainedUpTo(); seq++) {
       journal.delete(seq);
     }
     cursor = cursor.withCheckpoint(trainer.step());
+    return checkpoint;
   }
 
   /**
@@ -272,9 +267,8 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
    * on the model topic (and in the monitor) is then how long ago the model was saved, not how
    * old the pairs it last trained were, which for a backlog can be days.
    */
-  private void publishCheckpoint() {
+  private void publishCheckpoint(byte[] checkpoint) {
     long timestamp = context().currentSystemTimeMs();
-    byte[] checkpoint = StoredCheckpoint.get(state);
     long step = cursor.checkpointStep();
     Headers headers = CheckpointHeaders.of(step, trainer.spec().toString());
     signature.sign(checkpoint, headers);
@@ -294,7 +288,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
    */
   private void publishCheckpointIfBehind() {
     if (cursor.checkpointStep() > cursor.publishedStep()) {
-      publishCheckpoint();
+      publishCheckpoint(StoredCheckpoint.get(state));
       saveCursor();
     }
   }
