@@ -242,7 +242,8 @@ final class DemoCommand implements Callable<Integer> {
                       bootstrap,
                       train.featureDim(),
                       FeatureEncoding.FLOAT32_BASE64,
-                      Clusters.producerSettings(config))) {
+                      Clusters.producerSettings(config),
+                      false)) {
                 producer.send(
                     train,
                     "train",

@@ -6,6 +6,8 @@ import io.github.vicregstreams.data.ViewPair;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.Metadata;
+import io.github.vicregstreams.events.PairEvent;
+import io.github.vicregstreams.events.PairEventParser;
 import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.events.SampleEventParser;
 import io.github.vicregstreams.events.ViewEvent;
@@ -30,7 +32,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Streams a dataset to the views topic as pairs of augmented views: for each sample, view 0 and
  * view 1 back to back under the key {@code <split>-<index>-p<pass>}, with metadata {@code
- * {"label":L,"index":I}}; optionally the un-augmented sample to the samples topic too.
+ * {"label":L,"index":I}} — or both in one {@link PairEvent} for the pair-events topic —;
+ * optionally the un-augmented sample to the samples topic too.
  *
  * <p>Transactional, {@value #PAIRS_PER_TRANSACTION} pairs a transaction: a failed run leaves only
  * whole pairs on the topic, never one view without its partner; and a send waits up to {@value
@@ -46,6 +49,9 @@ final class PairProducer implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
   private final Serializer<ViewEvent> views;
+
+  /** Set when each pair goes out as one pair event instead of two views. */
+  private final Serializer<PairEvent> pairEvents;
   private final Serializer<SampleEvent> samples;
   private final AtomicReference<Exception> firstError = new AtomicReference<>();
   private final Callback callback =
@@ -60,12 +66,14 @@ final class PairProducer implements AutoCloseable {
    * @param inputDim the feature count (for the serializers' parsers)
    * @param encoding how features are written
    * @param clientSettings extra producer settings (security and the like)
+   * @param asPairEvents whether each pair is one pair event rather than two view events
    */
   PairProducer(
       String bootstrapServers,
       int inputDim,
       FeatureEncoding encoding,
-      Map<String, Object> clientSettings) {
+      Map<String, Object> clientSettings,
+      boolean asPairEvents) {
     Map<String, Object> config = new HashMap<>(clientSettings);
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -83,6 +91,10 @@ final class PairProducer implements AutoCloseable {
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
     this.views = EventSerdes.viewEvents(new ViewEventParser(inputDim), encoding).serializer();
+    this.pairEvents =
+        asPairEvents
+            ? EventSerdes.pairEvents(new PairEventParser(inputDim), encoding).serializer()
+            : null;
     this.samples =
         EventSerdes.sampleEvents(new SampleEventParser(inputDim), encoding).serializer();
   }
@@ -90,7 +102,7 @@ final class PairProducer implements AutoCloseable {
   /**
    * Sends {@code count} samples of {@code data}, {@code passes} times, as pairs.
    *
-   * @param viewsTopic where views go
+   * @param viewsTopic where views (or pair events) go
    * @param samplesTopic where un-augmented samples go, or null for none
    * @param rate pairs per second at most, 0 for no limit
    * @param onPair told the number of pairs sent so far, after each pair
@@ -171,10 +183,18 @@ final class PairProducer implements AutoCloseable {
         String id = idPrefix + "-" + index + "-p" + pass;
         ViewPair pair = generator.views(features, (long) pass * rows + index);
         long now = System.currentTimeMillis();
-        for (int view = 0; view < 2; view++) {
-          ViewEvent event = new ViewEvent(id, view, pair.view(view), now, metadata);
+        if (pairEvents != null) {
+          PairEvent event = new PairEvent(id, pair.view(0), pair.view(1), now, metadata);
           producer.send(
-              new ProducerRecord<>(viewsTopic, id, views.serialize(viewsTopic, event)), callback);
+              new ProducerRecord<>(viewsTopic, id, pairEvents.serialize(viewsTopic, event)),
+              callback);
+        } else {
+          for (int view = 0; view < 2; view++) {
+            ViewEvent event = new ViewEvent(id, view, pair.view(view), now, metadata);
+            producer.send(
+                new ProducerRecord<>(viewsTopic, id, views.serialize(viewsTopic, event)),
+                callback);
+          }
         }
         if (samplesTopic != null && pass == 0) {
           String sampleId = idPrefix + "-" + index;

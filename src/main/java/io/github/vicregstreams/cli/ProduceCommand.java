@@ -100,6 +100,12 @@ final class ProduceCommand implements Callable<Integer> {
   private boolean withSamples;
 
   @Option(
+      names = "--pair-events",
+      description = "Send each pair as one pair event (both views in one record) to the"
+          + " pair-events topic (topic.pair-events) instead of two views to the views topic.")
+  private boolean asPairEvents;
+
+  @Option(
       names = "--format",
       paramLabel = "f32|json",
       description = "Feature encoding: f32 (featuresF32, base64 float32: compact, exact) or json"
@@ -134,6 +140,7 @@ final class ProduceCommand implements Callable<Integer> {
     Clusters.setUpTopics(config, bootstrap, Duration.ofSeconds(connectTimeoutSeconds));
     int rows = Math.min(count, data.rows());
     long total = (long) rows * passes;
+    String input = asPairEvents ? config.topics().pairEvents() : config.topics().views();
     out.printf(
         Locale.ROOT,
         "Streaming %,d pairs (%,d samples of %s x %d pass%s) to %s at %s%n",
@@ -142,7 +149,7 @@ final class ProduceCommand implements Callable<Integer> {
         data.name(),
         passes,
         passes == 1 ? "" : "es",
-        config.topics().views(),
+        input,
         bootstrap);
     out.flush();
     ProgressBar bar = new ProgressBar(err, "pairs", total);
@@ -150,7 +157,11 @@ final class ProduceCommand implements Callable<Integer> {
     long sent;
     try (PairProducer producer =
         new PairProducer(
-            bootstrap, data.featureDim(), encoding, Clusters.producerSettings(config))) {
+            bootstrap,
+            data.featureDim(),
+            encoding,
+            Clusters.producerSettings(config),
+            asPairEvents)) {
       sent =
           producer.send(
               data,
@@ -159,7 +170,7 @@ final class ProduceCommand implements Callable<Integer> {
               rows,
               passes,
               rate,
-              config.topics().views(),
+              input,
               withSamples ? config.topics().samples() : null,
               bar::update,
               () -> false);
@@ -167,9 +178,10 @@ final class ProduceCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - started) / 1e9;
     out.printf(
         Locale.ROOT,
-        "Sent %,d pairs (%,d views%s) in %.1f s, %,.0f pairs/s%n",
+        "Sent %,d pairs (%,d %s%s) in %.1f s, %,.0f pairs/s%n",
         sent,
-        2 * sent,
+        asPairEvents ? sent : 2 * sent,
+        asPairEvents ? "pair events" : "views",
         withSamples ? " and " + rows + " samples to " + config.topics().samples() : "",
         seconds,
         sent / Math.max(seconds, 1e-9));

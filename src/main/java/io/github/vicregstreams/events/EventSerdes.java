@@ -55,6 +55,22 @@ public final class EventSerdes {
   }
 
   /**
+   * Returns a serde for pair events that writes both views in {@code encoding}.
+   *
+   * @param parser validates what the deserializer reads
+   * @param encoding how the serializer writes features; the deserializer reads both
+   * @return the serde
+   */
+  public static Serde<PairEvent> pairEvents(PairEventParser parser, FeatureEncoding encoding) {
+    Objects.requireNonNull(parser, "parser must not be null");
+    Objects.requireNonNull(encoding, "encoding must not be null");
+    return serde(
+        "pair event",
+        event -> FeatureEventWriter.write(event, encoding),
+        data -> unwrap(parser.parseValue(data)));
+  }
+
+  /**
    * Returns a serde for embedding events that writes the vector as a JSON array; it reads both
    * forms.
    *

@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Validates the records of the two input topics, views and samples, which share every field but
- * {@code view}. The first broken rule, in document order, decides the reason.
+ * Validates the records of the three input topics — views, samples and pair events — which share
+ * their fields but for {@code view} (views only) and the two views of a pair event's {@code
+ * features} / {@code featuresF32}. The first broken rule, in document order, decides the reason.
  *
  * <p>Unknown fields are rejected: a typo such as {@code "timestmap"} would otherwise silently drop
  * data, and producers have {@code metadata} for anything extra.
@@ -19,8 +20,22 @@ final class FeatureEventReader {
     String id;
     int view = -1;
     float[] features;
+
+    /** A pair event's view 1; {@link #features} holds its view 0. */
+    float[] features1;
+
     Long timestamp;
     Metadata metadata;
+  }
+
+  /** Which input an event is. */
+  enum Shape {
+    /** One view: {@code view} is required, {@code features} holds one vector. */
+    VIEW,
+    /** One sample: no {@code view}, {@code features} holds one vector. */
+    SAMPLE,
+    /** Both views: no {@code view}, {@code features} holds two vectors, view 0 then view 1. */
+    PAIR
   }
 
   private static final int ID = 1;
@@ -31,11 +46,11 @@ final class FeatureEventReader {
   private static final int METADATA = 1 << 5;
 
   private final String eventName;
-  private final boolean withView;
+  private final Shape shape;
   private final int inputDim;
   private final int maxRecordBytes;
 
-  FeatureEventReader(String eventName, boolean withView, int inputDim, int maxRecordBytes) {
+  FeatureEventReader(String eventName, Shape shape, int inputDim, int maxRecordBytes) {
     if (inputDim < 1) {
       throw new IllegalArgumentException("inputDim must be at least 1. Got: " + inputDim);
     }
@@ -44,7 +59,7 @@ final class FeatureEventReader {
           "maxRecordBytes must be at least 1. Got: " + maxRecordBytes);
     }
     this.eventName = eventName;
-    this.withView = withView;
+    this.shape = shape;
     this.inputDim = inputDim;
     this.maxRecordBytes = maxRecordBytes;
   }
@@ -152,20 +167,18 @@ final class FeatureEventReader {
           fields.view = readView(p, token);
           break;
         case FEATURES:
-          if (token != JsonToken.START_ARRAY) {
-            throw new Rejection(
-                Reason.WRONG_SHAPE,
-                "features must be an array of numbers. Got: " + Json.describe(p, token));
+          if (shape == Shape.PAIR) {
+            readTwoViews(p, token, fields, false);
+            break;
           }
-          fields.features = Json.readFloats(p, "features", inputDim);
+          fields.features = readArray(p, token, "features");
           break;
         case FEATURES_F32:
-          if (token != JsonToken.VALUE_STRING) {
-            throw new Rejection(
-                Reason.WRONG_SHAPE,
-                "featuresF32 must be a base64 string. Got: " + Json.describe(p, token));
+          if (shape == Shape.PAIR) {
+            readTwoViews(p, token, fields, true);
+            break;
           }
-          fields.features = Json.decodeFloat32(p, "featuresF32", inputDim);
+          fields.features = readBase64(p, token, "featuresF32");
           break;
         case TIMESTAMP:
           fields.timestamp = readTimestamp(p, token);
@@ -184,7 +197,7 @@ final class FeatureEventReader {
     if (fields.id == null) {
       throw new Rejection(Reason.MISSING_ID, "id is required. Got: no id field");
     }
-    if (withView && (seen & VIEW) == 0) {
+    if (shape == Shape.VIEW && (seen & VIEW) == 0) {
       throw new Rejection(
           Reason.BAD_VIEW, "view is required and must be 0 or 1. Got: no view field");
     }
@@ -207,7 +220,7 @@ final class FeatureEventReader {
       case "metadata":
         return METADATA;
       case "view":
-        if (withView) {
+        if (shape == Shape.VIEW) {
           return VIEW;
         }
         break;
@@ -222,6 +235,54 @@ final class FeatureEventReader {
             + EventLimits.quote(name)
             + " (put extra data in"
             + " metadata)");
+  }
+
+  private float[] readArray(JsonParser p, JsonToken token, String field) throws IOException {
+    if (token != JsonToken.START_ARRAY) {
+      throw new Rejection(
+          Reason.WRONG_SHAPE,
+          field + " must be an array of numbers. Got: " + Json.describe(p, token));
+    }
+    return Json.readFloats(p, field, inputDim);
+  }
+
+  private float[] readBase64(JsonParser p, JsonToken token, String field) throws IOException {
+    if (token != JsonToken.VALUE_STRING) {
+      throw new Rejection(
+          Reason.WRONG_SHAPE, field + " must be a base64 string. Got: " + Json.describe(p, token));
+    }
+    return Json.decodeFloat32(p, field, inputDim);
+  }
+
+  /** A pair event's {@code features} or {@code featuresF32}: an array of exactly two views. */
+  private void readTwoViews(JsonParser p, JsonToken token, Fields fields, boolean base64)
+      throws IOException {
+    String field = base64 ? "featuresF32" : "features";
+    String what = base64 ? "two base64 strings" : "two arrays of numbers";
+    if (token != JsonToken.START_ARRAY) {
+      throw new Rejection(
+          Reason.WRONG_SHAPE,
+          field + " must be an array of " + what + " (view 0, view 1). Got: "
+              + Json.describe(p, token));
+    }
+    float[][] views = new float[2][];
+    for (int view = 0; view < 2; view++) {
+      JsonToken next = p.nextToken();
+      if (next == JsonToken.END_ARRAY) {
+        throw new Rejection(
+            Reason.WRONG_SHAPE,
+            field + " must hold exactly two views (view 0, view 1). Got: " + view);
+      }
+      String element = field + "[" + view + "]";
+      views[view] = base64 ? readBase64(p, next, element) : readArray(p, next, element);
+    }
+    if (p.nextToken() != JsonToken.END_ARRAY) {
+      throw new Rejection(
+          Reason.WRONG_SHAPE,
+          field + " must hold exactly two views (view 0, view 1). Got: more than two");
+    }
+    fields.features = views[0];
+    fields.features1 = views[1];
   }
 
   private static String readId(JsonParser p, JsonToken token) throws IOException {

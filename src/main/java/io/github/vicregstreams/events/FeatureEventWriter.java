@@ -3,7 +3,7 @@ package io.github.vicregstreams.events;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 
-/** Writes view and sample events as the JSON their readers accept. */
+/** Writes view, sample and pair events as the JSON their readers accept. */
 final class FeatureEventWriter {
   /** Room for the fields around the vector. */
   private static final int OVERHEAD_BYTES = 128;
@@ -38,6 +38,28 @@ final class FeatureEventWriter {
         });
   }
 
+  static byte[] write(PairEvent event, FeatureEncoding encoding) throws IOException {
+    return Json.toBytes(
+        sizeHint(2 * event.view0().length, event.metadata(), encoding),
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("id", event.id());
+          boolean base64 = encoding == FeatureEncoding.FLOAT32_BASE64;
+          g.writeFieldName(base64 ? "featuresF32" : "features");
+          g.writeStartArray();
+          for (float[] view : new float[][] {event.view0(), event.view1()}) {
+            if (base64) {
+              Json.writeFloat32(g, view);
+            } else {
+              Json.writeFloats(g, view);
+            }
+          }
+          g.writeEndArray();
+          writeOptional(g, event.timestamp(), event.metadata());
+          g.writeEndObject();
+        });
+  }
+
   private static void writeBody(
       JsonGenerator g,
       float[] features,
@@ -52,6 +74,11 @@ final class FeatureEventWriter {
       g.writeFieldName("features");
       Json.writeFloats(g, features);
     }
+    writeOptional(g, timestamp, metadata);
+  }
+
+  private static void writeOptional(JsonGenerator g, Long timestamp, Metadata metadata)
+      throws IOException {
     if (timestamp != null) {
       g.writeNumberField("timestamp", timestamp);
     }

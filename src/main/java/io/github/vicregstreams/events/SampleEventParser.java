@@ -33,7 +33,7 @@ public final class SampleEventParser {
    * @throws IllegalArgumentException if a limit is below 1
    */
   public SampleEventParser(int inputDim, int maxRecordBytes) {
-    this.reader = new FeatureEventReader("sample event", false, inputDim, maxRecordBytes);
+    this.reader = new FeatureEventReader("sample event", FeatureEventReader.Shape.SAMPLE, inputDim, maxRecordBytes);
   }
 
   /**

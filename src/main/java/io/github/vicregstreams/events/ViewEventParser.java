@@ -33,7 +33,7 @@ public final class ViewEventParser {
    * @throws IllegalArgumentException if a limit is below 1
    */
   public ViewEventParser(int inputDim, int maxRecordBytes) {
-    this.reader = new FeatureEventReader("view event", true, inputDim, maxRecordBytes);
+    this.reader = new FeatureEventReader("view event", FeatureEventReader.Shape.VIEW, inputDim, maxRecordBytes);
   }
 
   /**

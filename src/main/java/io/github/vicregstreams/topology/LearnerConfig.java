@@ -70,6 +70,14 @@ public final class LearnerConfig extends AbstractConfig {
   private static final String TOPIC_VIEWS_DOC =
       "Input: augmented views (ViewEvent JSON, key = sample id), two per sample.";
 
+  /** {@code topic.pair-events} */
+  public static final String TOPIC_PAIR_EVENTS_CONFIG = "topic.pair-events";
+
+  private static final String TOPIC_PAIR_EVENTS_DOC =
+      "Input: both views of a sample in one record (PairEvent JSON, key = sample id), for"
+          + " producers that make the two views together: they skip pairing. Either input or"
+          + " both may be used.";
+
   /** {@code topic.samples} */
   public static final String TOPIC_SAMPLES_CONFIG = "topic.samples";
 
@@ -231,8 +239,9 @@ public final class LearnerConfig extends AbstractConfig {
 
   private static final String CHECKPOINT_INTERVAL_STEPS_DOC =
       "Steps between checkpoints to the state store and the model topic (and one at shutdown)."
-          + " Steps since the last checkpoint are replayed from the changelogged batch journal"
-          + " after a crash, so none is lost or repeated.";
+          + " Steps since the last checkpoint are replayed from the pairs topic after a crash, so"
+          + " none is lost or repeated; the pairs topic must keep its records that long"
+          + " (it is created with one day of retention).";
 
   /** {@code checkpoint.idle.ms} */
   public static final String CHECKPOINT_IDLE_MS_CONFIG = "checkpoint.idle.ms";
@@ -419,6 +428,9 @@ public final class LearnerConfig extends AbstractConfig {
             .define(
                 TOPIC_PAIRS_CONFIG, Type.STRING, "vicreg.pairs", topicName(), Importance.LOW,
                 TOPIC_PAIRS_DOC)
+            .define(
+                TOPIC_PAIR_EVENTS_CONFIG, Type.STRING, "vicreg.pair-events", topicName(),
+                Importance.MEDIUM, TOPIC_PAIR_EVENTS_DOC)
             .define(
                 TOPIC_PARTITIONS_CONFIG,
                 Type.INT,
@@ -804,7 +816,8 @@ public final class LearnerConfig extends AbstractConfig {
         getString(TOPIC_METRICS_CONFIG),
         getString(TOPIC_DEAD_LETTERS_CONFIG),
         getString(TOPIC_MODEL_CONFIG),
-        getString(TOPIC_PAIRS_CONFIG));
+        getString(TOPIC_PAIRS_CONFIG),
+        getString(TOPIC_PAIR_EVENTS_CONFIG));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.PairEventParser;
 import io.github.vicregstreams.events.SampleEventParser;
 import io.github.vicregstreams.events.ViewEventParser;
 import java.util.Map;
@@ -26,6 +27,8 @@ import org.apache.kafka.streams.state.Stores;
  * views-source → validate-views ─┬→ pair-views ─┬→ pairs-sink → (topic.pairs, 1 partition)
  *                                │             └→ dead-letters-sink
  *                                └→ dead-letters-sink
+ * pair-events-source → validate-pair-events ─┬→ pair-events-pairs-sink → (topic.pairs)
+ *                                            └→ pair-events-dead-letters-sink
  * pairs-source → train ─┬→ embeddings-sink
  *                       ├→ metrics-sink
  *                       ├→ model-sink
@@ -48,6 +51,21 @@ public final class LearnerTopology {
 
   /** Writes pairs to the single-partition pairs topic. */
   public static final String PAIRS_SINK = "pairs-sink";
+
+  /** Reads the pair-events topic: both views of a sample in one record. */
+  public static final String PAIR_EVENTS_SOURCE = "pair-events-source";
+
+  /** Parses and validates pair events; rejects go to dead letters. */
+  public static final String VALIDATE_PAIR_EVENTS = "validate-pair-events";
+
+  /**
+   * Writes valid pair events to the pairs topic. A sink of its own: sharing {@link #PAIRS_SINK}
+   * would merge this sub-topology with the views', and tie the two topics' partitions together.
+   */
+  public static final String PAIR_EVENTS_PAIRS_SINK = "pair-events-pairs-sink";
+
+  /** Writes dead letters of the pair-events sub-topology. */
+  public static final String PAIR_EVENTS_DEAD_LETTERS_SINK = "pair-events-dead-letters-sink";
 
   /** Reads the pairs topic: the trainer's sub-topology. */
   public static final String PAIRS_SOURCE = "pairs-source";
@@ -103,12 +121,6 @@ public final class LearnerTopology {
   /** Views waiting for their partner, by id. */
   public static final String PENDING_VIEWS_STORE = "pending-views";
 
-  /** The same views indexed by timestamp, for expiry. */
-  public static final String PENDING_VIEWS_BY_TIME_STORE = "pending-views-by-time";
-
-  /** Pairs by arrival sequence, from arrival until a checkpoint covers them. */
-  public static final String PAIR_JOURNAL_STORE = "pair-journal";
-
   /** The latest checkpoint and the trainer's cursor. */
   public static final String TRAINER_STATE_STORE = "trainer-state";
 
@@ -144,7 +156,6 @@ public final class LearnerTopology {
     topology.addProcessor(
         PAIR_VIEWS, () -> new PairingProcessor(parser, pairingWindow), VALIDATE_VIEWS);
     topology.addStateStore(pendingViewsStore(), PAIR_VIEWS);
-    topology.addStateStore(pendingViewsByTimeStore(), PAIR_VIEWS);
     topology.addSink(
         PAIRS_SINK,
         topics.pairs(),
@@ -153,13 +164,19 @@ public final class LearnerTopology {
         toTheTrainerPartition(),
         PAIR_VIEWS);
 
+    addPairEvents(topology, config);
+
     topology.addSource(
         PAIRS_SOURCE,
         new StringDeserializer(),
         TrainingPair.serde().deserializer(),
         topics.pairs());
-    topology.addProcessor(TRAIN, () -> new TrainingProcessor(config), PAIRS_SOURCE);
-    topology.addStateStore(pairJournalStore(), TRAIN);
+    topology.addProcessor(
+        TRAIN,
+        () ->
+            new TrainingProcessor(
+                config, appConfigs -> new KafkaPairsTopicReader(appConfigs, topics.pairs())),
+        PAIRS_SOURCE);
     topology.addStateStore(trainerStateStore(), TRAIN);
     topology.addSink(
         EMBEDDINGS_SINK,
@@ -190,6 +207,37 @@ public final class LearnerTopology {
         TRAIN);
     addInference(topology, config);
     return topology;
+  }
+
+  /**
+   * The pair-events sub-topology: validation only, then the pairs topic. A producer that makes
+   * both views of a sample at once sends one record instead of two, and the learner keeps no
+   * waiting view for it.
+   */
+  private static void addPairEvents(Topology topology, LearnerConfig config) {
+    Topics topics = config.topics();
+    PairEventParser parser =
+        new PairEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
+    topology.addSource(
+        PAIR_EVENTS_SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.pairEvents());
+    topology.addProcessor(
+        VALIDATE_PAIR_EVENTS, () -> new ValidatePairEventsProcessor(parser), PAIR_EVENTS_SOURCE);
+    topology.addSink(
+        PAIR_EVENTS_PAIRS_SINK,
+        topics.pairs(),
+        new StringSerializer(),
+        TrainingPair.serde().serializer(),
+        toTheTrainerPartition(),
+        VALIDATE_PAIR_EVENTS);
+    topology.addSink(
+        PAIR_EVENTS_DEAD_LETTERS_SINK,
+        topics.deadLetters(),
+        new ByteArraySerializer(),
+        EventSerdes.deadLetters().serializer(),
+        VALIDATE_PAIR_EVENTS);
   }
 
   /**
@@ -253,15 +301,6 @@ public final class LearnerTopology {
         .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
   }
 
-  private static StoreBuilder<?> pendingViewsByTimeStore() {
-    return Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(PENDING_VIEWS_BY_TIME_STORE),
-            Serdes.Bytes(),
-            Serdes.ByteArray())
-        .withCachingDisabled()
-        .withLoggingEnabled(Map.of());
-  }
-
   /**
    * In memory: a lookup per batch must not copy a checkpoint of many MB out of RocksDB. Global
    * stores have no changelog: the model topic is their source.
@@ -279,15 +318,6 @@ public final class LearnerTopology {
             Stores.inMemoryKeyValueStore(INFERENCE_BUFFER_STORE),
             Serdes.Long(),
             PendingSample.serde())
-        .withCachingDisabled()
-        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
-  }
-
-  private static StoreBuilder<?> pairJournalStore() {
-    return Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(PAIR_JOURNAL_STORE),
-            Serdes.Long(),
-            TrainingPair.serde())
         .withCachingDisabled()
         .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
   }

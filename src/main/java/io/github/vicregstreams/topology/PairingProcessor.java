@@ -5,12 +5,9 @@ import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.Reason;
 import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.events.ViewEventParser;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.kafka.common.utils.Bytes;
+import java.util.Comparator;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -24,8 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Pairs view 0 and view 1 of each sample id within the pairing window.
  *
- * <p>The first view of an id waits in a changelogged store, indexed by timestamp in a second one.
- * When its partner comes within the window, the pair goes on to the trainer. A view whose partner
+ * <p>The first view of an id waits in a changelogged store; an index by timestamp, for expiry,
+ * lives in memory and is rebuilt from the store when the task starts (the store's changelog is
+ * the only copy that has to survive a crash, and one changelog record and one tombstone per
+ * view fewer is what a second store cost). When its partner comes within the window, the pair
+ * goes on to the trainer. A view whose partner
  * has not come when stream time passes its timestamp plus the window is dead-lettered as {@code
  * orphan}; so is a waiting view when its partner comes too late. A second copy of a waiting view is
  * dead-lettered as {@code duplicate}: the first copy wins.
@@ -47,7 +47,13 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
   private final long windowMs;
   private final long expiryIntervalMs;
   private KeyValueStore<String, byte[]> pending;
-  private KeyValueStore<Bytes, byte[]> pendingByTime;
+
+  /** The waiting views by timestamp, then id: the expiry order. */
+  private final TreeSet<Waiting> byTime =
+      new TreeSet<>(Comparator.comparingLong(Waiting::timestamp).thenComparing(Waiting::id));
+
+  /** An entry of {@link #byTime}. */
+  private record Waiting(long timestamp, String id) {}
   private DeadLetterCounter deadLetters;
 
   /** The pairing clock (see the class comment); -1 before any view. */
@@ -68,19 +74,18 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
   public void init(ProcessorContext<Object, Object> context) {
     super.init(context);
     pending = context.getStateStore(LearnerTopology.PENDING_VIEWS_STORE);
-    pendingByTime = context.getStateStore(LearnerTopology.PENDING_VIEWS_BY_TIME_STORE);
     deadLetters = new DeadLetterCounter(context, LearnerTopology.PAIR_VIEWS);
-    clock = newestWaitingTimestamp();
+    try (KeyValueIterator<String, byte[]> it = pending.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> entry = it.next();
+        byTime.add(new Waiting(PendingView.decode(entry.value).timestamp(), entry.key));
+      }
+    }
+    // After a restart the clock resumes from the newest waiting view: no waiting view is older.
+    clock = byTime.isEmpty() ? -1 : byTime.last().timestamp();
     lastArrivalWallClock = context.currentSystemTimeMs();
     context.schedule(
         Duration.ofMillis(expiryIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::expireIfIdle);
-  }
-
-  /** After a restart the clock resumes from the newest waiting view: no waiting view is older. */
-  private long newestWaitingTimestamp() {
-    try (KeyValueIterator<Bytes, byte[]> it = pendingByTime.reverseAll()) {
-      return it.hasNext() ? ByteBuffer.wrap(it.next().key.get()).getLong() : -1;
-    }
   }
 
   private void expireEvery(long pairingTime) {
@@ -173,32 +178,20 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
 
   private void await(String id, PendingView view) {
     pending.put(id, view.encode());
-    pendingByTime.put(timeKey(view.timestamp(), id), new byte[0]);
+    byTime.add(new Waiting(view.timestamp(), id));
   }
 
   private void forget(String id, PendingView view) {
     pending.delete(id);
-    pendingByTime.delete(timeKey(view.timestamp(), id));
+    byTime.remove(new Waiting(view.timestamp(), id));
   }
 
   /** Dead-letters every waiting view whose window has closed on the pairing clock. */
   private void expire(long pairingTime) {
     long closedBefore = pairingTime - windowMs;
-    List<KeyValue<Bytes, byte[]>> expired = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = pendingByTime.all()) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> entry = it.next();
-        if (ByteBuffer.wrap(entry.key.get()).getLong() >= closedBefore) {
-          break;
-        }
-        expired.add(entry);
-      }
-    }
-    for (KeyValue<Bytes, byte[]> entry : expired) {
-      byte[] key = entry.key.get();
-      String id = new String(key, Long.BYTES, key.length - Long.BYTES, StandardCharsets.UTF_8);
+    while (!byTime.isEmpty() && byTime.first().timestamp() < closedBefore) {
+      String id = byTime.pollFirst().id();
       byte[] stored = pending.get(id);
-      pendingByTime.delete(entry.key);
       if (stored != null) {
         PendingView waiting = PendingView.decode(stored);
         pending.delete(id);
@@ -237,16 +230,6 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
     Parsed<ViewEvent> parsed = parser.parse(waiting.source().key(), waiting.source().value());
     // It was valid when it arrived and the parser is deterministic.
     return parsed.value();
-  }
-
-  /** Big-endian timestamp first, so that the store's byte order is time order. */
-  static Bytes timeKey(long timestamp, String id) {
-    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(
-        ByteBuffer.allocate(Long.BYTES + idBytes.length)
-            .putLong(Math.max(0, timestamp))
-            .put(idBytes)
-            .array());
   }
 
   @Override

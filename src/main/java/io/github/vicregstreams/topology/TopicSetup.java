@@ -83,6 +83,8 @@ public final class TopicSetup {
         config.replicationFactor() < 0 ? Optional.empty() : Optional.of(config.replicationFactor());
     Map<String, NewTopic> wanted = new LinkedHashMap<>();
     wanted.put(topics.views(), topic(topics.views(), partitions, replication, Map.of()));
+    wanted.put(
+        topics.pairEvents(), topic(topics.pairEvents(), partitions, replication, Map.of()));
     wanted.put(topics.samples(), topic(topics.samples(), partitions, replication, Map.of()));
     wanted.put(topics.embeddings(), topic(topics.embeddings(), partitions, replication, Map.of()));
     wanted.put(topics.metrics(), topic(topics.metrics(), 1, replication, Map.of()));

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param deadLetters output rejected records
  * @param model output checkpoints (compacted)
  * @param pairs paired views on their way to the single trainer partition
+ * @param pairEvents input pair events: both views of a sample in one record
  */
 public record Topics(
     String views,
@@ -21,7 +22,8 @@ public record Topics(
     String metrics,
     String deadLetters,
     String model,
-    String pairs) {
+    String pairs,
+    String pairEvents) {
 
   /**
    * The names by configuration key.
@@ -37,6 +39,7 @@ public record Topics(
     byKey.put(LearnerConfig.TOPIC_DEAD_LETTERS_CONFIG, deadLetters);
     byKey.put(LearnerConfig.TOPIC_MODEL_CONFIG, model);
     byKey.put(LearnerConfig.TOPIC_PAIRS_CONFIG, pairs);
+    byKey.put(LearnerConfig.TOPIC_PAIR_EVENTS_CONFIG, pairEvents);
     return byKey;
   }
 }

@@ -7,109 +7,128 @@ import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Where the trainer stands in its pair journal, saved in the trainer-state store with every
- * change, in the same transaction as the outputs it accompanies.
+ * Where the trainer stands on the pairs topic, saved in the trainer-state store whenever it changes
+ * (a batch trained, a checkpoint saved or published, the first pair seen), in the same transaction
+ * as the outputs and the consumer offsets it accompanies.
  *
- * <p>Journal sequence numbers: {@code [checkpointedUpTo, trainedUpTo)} were trained after the
- * last checkpoint, in batches ending at {@code batchEnds}; {@code [trainedUpTo, nextSeq)} wait for
- * a batch. After a crash, the trainer restores the checkpoint and trains those batches again, so
- * its weights match what it had when the transaction committed.
+ * <p>Offsets of the pairs topic: the checkpoint holds every pair before {@code checkpointedUpTo};
+ * the pairs from there were trained in the batches listed in {@code batches}, in order, each ending
+ * (exclusively) at an offset and holding a number of pairs (offsets of a transactional topic have
+ * gaps: commit markers). The pairs from {@link #trainedUpTo()} to the application's committed
+ * position wait for a batch. After a crash, the trainer restores the checkpoint, reads those pairs
+ * back from the pairs topic and trains the batches again, so its weights match what it had when the
+ * transaction committed.
  *
- * @param nextSeq the sequence number of the next pair to arrive
- * @param trainedUpTo the first pair not yet trained
- * @param checkpointedUpTo the first pair the checkpoint has not seen
- * @param batchEnds exclusive ends of the batches trained since the checkpoint, in order
- * @param pendingSince stream time of the first untrained pair, or -1 when there is none
+ * @param checkpointedUpTo the offset of the first pair the checkpoint has not seen, or {@link
+ *     #UNKNOWN} before the first pair (the first pair delivered sets it)
+ * @param batches the batches trained since the checkpoint, in order
  * @param checkpointStep the step of the checkpoint in the store, or -1 when there is none
  * @param publishedStep the step of the last checkpoint sent to the model topic, or -1
  */
 record TrainerCursor(
-    long nextSeq,
-    long trainedUpTo,
-    long checkpointedUpTo,
-    List<Long> batchEnds,
-    long pendingSince,
-    long checkpointStep,
-    long publishedStep) {
+    long checkpointedUpTo, List<Batch> batches, long checkpointStep, long publishedStep) {
 
-  static final TrainerCursor EMPTY = new TrainerCursor(0, 0, 0, List.of(), -1, -1, -1);
+  /** A trained batch: its end offset (exclusive) and its number of pairs. */
+  record Batch(long end, int size) {}
 
-  private static final byte VERSION = 1;
+  /** {@code checkpointedUpTo} before the trainer has seen a pair. */
+  static final long UNKNOWN = -1;
+
+  static final TrainerCursor EMPTY = new TrainerCursor(UNKNOWN, List.of(), -1, -1);
+
+  /** Version 1 counted pairs in a journal store of copies; version 2 counts topic offsets. */
+  private static final byte JOURNAL_VERSION = 1;
+
+  private static final byte VERSION = 2;
 
   TrainerCursor {
-    batchEnds = List.copyOf(batchEnds);
+    batches = List.copyOf(batches);
   }
 
-  long pendingCount() {
-    return nextSeq - trainedUpTo;
+  /** Whether the cursor knows its offsets; it does once the first pair has been delivered. */
+  boolean knowsOffsets() {
+    return checkpointedUpTo != UNKNOWN;
   }
 
-  TrainerCursor withArrival(long timestamp) {
-    return new TrainerCursor(
-        nextSeq + 1,
-        trainedUpTo,
-        checkpointedUpTo,
-        batchEnds,
-        pendingSince < 0 ? timestamp : pendingSince,
-        checkpointStep,
-        publishedStep);
+  /** The offset of the first pair not yet trained. */
+  long trainedUpTo() {
+    return batches.isEmpty() ? checkpointedUpTo : batches.get(batches.size() - 1).end();
   }
 
-  /** After a batch of {@code count} pairs; {@code nextPendingSince} is -1 when none is left. */
-  TrainerCursor withBatchTrained(int count, long nextPendingSince) {
-    List<Long> ends = new ArrayList<>(batchEnds);
-    ends.add(trainedUpTo + count);
-    return new TrainerCursor(
-        nextSeq,
-        trainedUpTo + count,
-        checkpointedUpTo,
-        ends,
-        nextPendingSince,
-        checkpointStep,
-        publishedStep);
+  /** The first pair delivered sets the offsets: nothing before it is the trainer's. */
+  TrainerCursor startingAt(long offset) {
+    return new TrainerCursor(offset, List.of(), checkpointStep, publishedStep);
+  }
+
+  /** After a batch of {@code size} pairs, the last at {@code lastOffset}. */
+  TrainerCursor withBatchTrained(long lastOffset, int size) {
+    List<Batch> trained = new ArrayList<>(batches);
+    trained.add(new Batch(lastOffset + 1, size));
+    return new TrainerCursor(checkpointedUpTo, trained, checkpointStep, publishedStep);
   }
 
   TrainerCursor withCheckpoint(long step) {
-    return new TrainerCursor(
-        nextSeq, trainedUpTo, trainedUpTo, List.of(), pendingSince, step, publishedStep);
+    return new TrainerCursor(trainedUpTo(), List.of(), step, publishedStep);
   }
 
   TrainerCursor withPublished(long step) {
-    return new TrainerCursor(
-        nextSeq, trainedUpTo, checkpointedUpTo, batchEnds, pendingSince, checkpointStep, step);
+    return new TrainerCursor(checkpointedUpTo, batches, checkpointStep, step);
   }
 
   byte[] encode() {
     ByteBuffer out =
-        RecordCodec.allocate(1 + 6 * Long.BYTES + Integer.BYTES + batchEnds.size() * Long.BYTES);
+        RecordCodec.allocate(
+            1 + 3 * Long.BYTES + Integer.BYTES + batches.size() * (Long.BYTES + Integer.BYTES));
     out.put(VERSION)
-        .putLong(nextSeq)
-        .putLong(trainedUpTo)
         .putLong(checkpointedUpTo)
-        .putLong(pendingSince)
         .putLong(checkpointStep)
         .putLong(publishedStep)
-        .putInt(batchEnds.size());
-    batchEnds.forEach(out::putLong);
+        .putInt(batches.size());
+    batches.forEach(b -> out.putLong(b.end()).putInt(b.size()));
     return out.array();
   }
 
+  /**
+   * Decodes a cursor. One written by a release that kept copies of the pairs in a journal store
+   * (version 1) keeps its checkpoint steps but not its position: its sequence numbers are not
+   * offsets, so the batches trained after its checkpoint cannot be replayed ({@link
+   * #knowsOffsets()} is false, and the trainer logs what it lost).
+   *
+   * @param bytes the stored cursor
+   * @return the cursor
+   * @throws SerializationException for a corrupt or unknown record
+   */
   static TrainerCursor decode(byte[] bytes) {
+    if (bytes != null && bytes.length > 0 && bytes[0] == JOURNAL_VERSION) {
+      return decodeJournalVersion(bytes);
+    }
     ByteBuffer in = RecordCodec.wrap(bytes, "trainer cursor", VERSION);
     try {
-      long nextSeq = in.getLong();
-      long trainedUpTo = in.getLong();
       long checkpointedUpTo = in.getLong();
-      long pendingSince = in.getLong();
       long checkpointStep = in.getLong();
       long publishedStep = in.getLong();
       int count = in.getInt();
-      List<Long> ends = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        ends.add(in.getLong());
+      if (count < 0 || count > in.remaining() / (Long.BYTES + Integer.BYTES)) {
+        throw new SerializationException("Corrupt trainer cursor record: " + count + " batches");
       }
-      return new TrainerCursor(
-          nextSeq, trainedUpTo, checkpointedUpTo, ends, pendingSince, checkpointStep, publishedStep);
+      List<Batch> batches = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        batches.add(new Batch(in.getLong(), in.getInt()));
+      }
+      return new TrainerCursor(checkpointedUpTo, batches, checkpointStep, publishedStep);
+    } catch (BufferUnderflowException e) {
+      throw new SerializationException("Corrupt trainer cursor record", e);
+    }
+  }
+
+  /** The steps of a version-1 cursor (the fifth and sixth of its longs), without its position. */
+  private static TrainerCursor decodeJournalVersion(byte[] bytes) {
+    ByteBuffer in = RecordCodec.wrap(bytes, "trainer cursor", JOURNAL_VERSION);
+    try {
+      in.position(in.position() + 4 * Long.BYTES);
+      long checkpointStep = in.getLong();
+      long publishedStep = in.getLong();
+      return new TrainerCursor(UNKNOWN, List.of(), checkpointStep, publishedStep);
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new SerializationException("Corrupt trainer cursor record", e);
     }

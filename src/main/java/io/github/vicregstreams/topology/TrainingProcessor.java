@@ -18,16 +18,17 @@ import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +37,16 @@ import org.slf4j.LoggerFactory;
  * The single trainer: gathers pairs into mini-batches, runs one VICReg step per batch, publishes
  * an embedding per pair and a metrics event per step, and checkpoints.
  *
- * <p>Every pair is appended to a changelogged journal before anything else happens to it, and
- * stays there until a checkpoint covers it. The checkpoint store therefore never has to be written
- * at every commit: after a crash, the trainer restores the last checkpoint and trains the
- * journal's batches since then again, in order, reaching the weights it had when the last
- * transaction committed — without publishing their embeddings a second time. Nothing is lost or
- * trained twice.
+ * <p>The pairs topic is the trainer's journal: a {@link TrainerCursor} in the trainer-state store
+ * says which of its offsets the checkpoint covers and which batches were trained since, and is
+ * saved in the same transaction as those batches' outputs and the consumer offsets. The
+ * checkpoint therefore never has to be written at every commit, and no copy of a pair is kept:
+ * after a crash, the trainer restores the last checkpoint, reads the pairs since then back from
+ * the pairs topic (committed records only, in offset order), trains the same batches again —
+ * reaching the weights it had when the last transaction committed, without publishing their
+ * embeddings a second time — and takes the pairs after them, up to the committed position, as
+ * waiting. Nothing is lost or trained twice. Waiting pairs live in memory: the committed position
+ * is past them, and the topic holds them.
  *
  * <p>A batch is released when {@code train.batch.size} pairs wait, when the first waiting pair is
  * {@code train.batch.window.ms} old in stream time (checked as pairs arrive), or when no pair has
@@ -61,18 +66,33 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   private final LearnerConfig config;
   private final Serializer<ViewEvent> viewSerializer;
   private final CheckpointSignature signature;
-  private KeyValueStore<Long, TrainingPair> journal;
+  private final Function<Map<String, Object>, PairsTopicReader> readers;
   private KeyValueStore<String, byte[]> state;
   private VicregTrainer trainer;
   private TrainerCursor cursor;
+
+  /** Pairs delivered and not yet trained, in offset order, with their offsets. */
+  private final ArrayDeque<PairsTopicReader.OffsetPair> pending = new ArrayDeque<>();
+
+  /** Offsets below this were delivered already (read back on restart): delivered again, skipped. */
+  private long deliveredUpTo = -1;
   private long lastStepEndNanos = -1;
   private long lastArrivalWallClock;
 
   private DeadLetterCounter deadLetters;
   private TrainerMetrics trainerMetrics;
 
-  TrainingProcessor(LearnerConfig config) {
+  /**
+   * A trainer.
+   *
+   * @param config the learner's configuration
+   * @param readers opens a reader of the pairs topic from the application's Kafka Streams
+   *     configuration, for the replay after a restart
+   */
+  TrainingProcessor(
+      LearnerConfig config, Function<Map<String, Object>, PairsTopicReader> readers) {
     this.config = config;
+    this.readers = readers;
     this.signature = config.checkpointSignature();
     this.viewSerializer =
         EventSerdes.viewEvents(
@@ -87,12 +107,24 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     Djl.disableGradientsOnThisThread();
     deadLetters = new DeadLetterCounter(context, LearnerTopology.TRAIN);
     trainerMetrics = new TrainerMetrics(context, config.collapseThresholds());
-    journal = context.getStateStore(LearnerTopology.PAIR_JOURNAL_STORE);
     state = context.getStateStore(LearnerTopology.TRAINER_STATE_STORE);
+    // Kafka Streams may initialise a processor again after closing it (a revived task): what
+    // waited in memory then is read back from the topic like after any restart.
+    pending.clear();
+    deliveredUpTo = -1;
     byte[] savedCursor = state.get(CURSOR_KEY);
     cursor = savedCursor == null ? TrainerCursor.EMPTY : TrainerCursor.decode(savedCursor);
     trainer = restoreOrCreateTrainer();
-    replayJournal();
+    if (savedCursor != null && !cursor.knowsOffsets()) {
+      log.warn(
+          "The trainer state was written by a release that kept a journal of pair copies: the"
+              + " batches trained after its checkpoint (step [{}]) are not replayed; training"
+              + " continues from the checkpoint with the next pair",
+          cursor.checkpointStep());
+    }
+    if (cursor.knowsOffsets()) {
+      replayPairsTopic();
+    }
     lastArrivalWallClock = context.currentSystemTimeMs();
     long interval = Math.max(1, Math.min(config.batchWindowMs(), MAX_WALL_CLOCK_CHECK_MS));
     context.schedule(
@@ -102,50 +134,65 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   @Override
   public void process(Record<String, TrainingPair> record) {
     publishCheckpointIfBehind();
-    journal.put(cursor.nextSeq(), record.value());
+    long offset = context().recordMetadata().orElseThrow().offset();
+    if (offset < deliveredUpTo) {
+      return; // read back from the topic at start-up, and waiting already
+    }
+    deliveredUpTo = offset + 1;
+    if (!cursor.knowsOffsets()) {
+      // The first pair of a new trainer: from here on the topic is its journal.
+      cursor = cursor.startingAt(offset);
+      saveCursor();
+    }
+    pending.addLast(new PairsTopicReader.OffsetPair(offset, record.value()));
     lastArrivalWallClock = context().currentSystemTimeMs();
-    cursor = cursor.withArrival(record.timestamp());
-    while (cursor.pendingCount() >= config.batchSize()) {
+    while (pending.size() >= config.batchSize()) {
       train(config.batchSize());
     }
-    if (cursor.pendingCount() >= 2
-        && record.timestamp() - cursor.pendingSince() >= config.batchWindowMs()) {
-      train((int) cursor.pendingCount());
+    if (pending.size() >= 2
+        && record.timestamp() - pending.peekFirst().pair().timestamp()
+            >= config.batchWindowMs()) {
+      train(pending.size());
     }
-    saveCursor();
   }
 
   private void releaseIfIdle(long now) {
     publishCheckpointIfBehind();
-    if (cursor.pendingCount() >= 2 && now - lastArrivalWallClock >= config.batchWindowMs()) {
-      train((int) cursor.pendingCount());
-      saveCursor();
+    if (pending.size() >= 2 && now - lastArrivalWallClock >= config.batchWindowMs()) {
+      train(pending.size());
     }
     // A stream that stops between checkpoints would leave its last steps out of the model topic
     // until the next record; once no pair has come for a while, checkpoint them.
-    if (!cursor.batchEnds().isEmpty()
-        && cursor.pendingCount() < 2
+    if (!cursor.batches().isEmpty()
+        && pending.size() < 2
         && now - lastArrivalWallClock >= config.checkpointIdleMs()) {
       publishCheckpoint(checkpoint());
       saveCursor();
     }
   }
 
-  /** Trains the next {@code count} waiting pairs and publishes what the step produced. */
+  /**
+   * Trains the next {@code count} waiting pairs, publishes what the step produced, and saves the
+   * cursor with it.
+   */
   private void train(int count) {
-    List<TrainingPair> batch = readJournal(cursor.trainedUpTo(), cursor.trainedUpTo() + count);
-    StepResult result = step(batch);
+    List<TrainingPair> batch = new ArrayList<>(count);
+    long lastOffset = -1;
     long batchTime = 0;
-    for (TrainingPair pair : batch) {
-      batchTime = Math.max(batchTime, pair.timestamp());
+    for (int i = 0; i < count; i++) {
+      PairsTopicReader.OffsetPair next = pending.removeFirst();
+      batch.add(next.pair());
+      lastOffset = next.offset();
+      batchTime = Math.max(batchTime, next.pair().timestamp());
     }
+    StepResult result = step(batch);
     publishEmbeddings(batch, result);
     publishMetrics(result, batchTime);
-    long next = cursor.trainedUpTo() + count;
-    cursor = cursor.withBatchTrained(count, next < cursor.nextSeq() ? journalTime(next) : -1);
+    cursor = cursor.withBatchTrained(lastOffset, count);
     if (result.applied() && result.step() % config.checkpointIntervalSteps() == 0) {
       publishCheckpoint(checkpoint());
     }
+    saveCursor();
   }
 
   private StepResult step(List<TrainingPair> batch) {
@@ -247,7 +294,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
   }
 
   /**
-   * Saves the trainer to its store and drops the journal entries the checkpoint covers.
+   * Saves the trainer to its store; the cursor then covers every pair trained.
    *
    * @return the checkpoint saved
    */
@@ -255,9 +302,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     byte[] checkpoint = trainer.checkpoint();
     StoredCheckpoint.put(state, checkpoint);
     trainerMetrics.recordCheckpoint(trainer.step(), context().currentSystemTimeMs());
-    for (long seq = cursor.checkpointedUpTo(); seq < cursor.trainedUpTo(); seq++) {
-      journal.delete(seq);
-    }
     cursor = cursor.withCheckpoint(trainer.step());
     return checkpoint;
   }
@@ -322,44 +366,58 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     return restored;
   }
 
-  /** Trains again the batches that followed the checkpoint, publishing nothing. */
-  private void replayJournal() {
-    long from = cursor.checkpointedUpTo();
-    for (long end : cursor.batchEnds()) {
-      step(readJournal(from, end));
-      from = end;
-    }
-    if (!cursor.batchEnds().isEmpty()) {
-      log.info(
-          "Replayed the journal: batches=[{}] step=[{}]", cursor.batchEnds().size(), trainer.step());
-    }
-  }
-
-  private List<TrainingPair> readJournal(long from, long to) {
-    List<TrainingPair> pairs = new ArrayList<>((int) (to - from));
-    try (KeyValueIterator<Long, TrainingPair> it = journal.range(from, to - 1)) {
-      while (it.hasNext()) {
-        KeyValue<Long, TrainingPair> entry = it.next();
-        pairs.add(entry.value);
+  /**
+   * Reads the pairs since the checkpoint back from the pairs topic, trains again the batches the
+   * cursor lists (publishing nothing), and takes the rest, up to the committed position, as
+   * waiting. Pairs that retention has deleted cannot be trained again: the batches from the first
+   * incomplete one on are skipped with an error, and training goes on.
+   */
+  private void replayPairsTopic() {
+    try (PairsTopicReader reader = readers.apply(context().appConfigs())) {
+      long from = cursor.checkpointedUpTo();
+      long committed = Math.max(reader.committedPosition(), cursor.trainedUpTo());
+      long start = reader.startOffset();
+      if (start > from) {
+        log.error(
+            "The pairs topic no longer holds the pairs after the checkpoint (retention deleted"
+                + " offsets [{}, {})): the batches trained from them after step [{}] are lost",
+            from,
+            start,
+            trainer.step());
+      }
+      ArrayDeque<PairsTopicReader.OffsetPair> read =
+          new ArrayDeque<>(reader.read(Math.max(from, start), committed));
+      int replayed = 0;
+      for (TrainerCursor.Batch batch : cursor.batches()) {
+        List<TrainingPair> pairs = new ArrayList<>(batch.size());
+        while (!read.isEmpty() && read.peekFirst().offset() < batch.end()) {
+          pairs.add(read.removeFirst().pair());
+        }
+        if (pairs.size() != batch.size()) {
+          log.error(
+              "The pairs topic misses pairs of a trained batch: expected [{}] before offset [{}],"
+                  + " found [{}]; training goes on from step [{}] without replaying the rest",
+              batch.size(),
+              batch.end(),
+              pairs.size(),
+              trainer.step());
+          read.removeIf(p -> p.offset() < cursor.trainedUpTo());
+          break;
+        }
+        step(pairs);
+        replayed++;
+      }
+      pending.addAll(read);
+      deliveredUpTo = committed;
+      if (replayed > 0 || !pending.isEmpty()) {
+        log.info(
+            "Replayed the pairs topic from offset [{}]: batches=[{}] step=[{}] waiting=[{}]",
+            from,
+            replayed,
+            trainer.step(),
+            pending.size());
       }
     }
-    if (pairs.size() != to - from) {
-      throw new IllegalStateException(
-          "The pair journal misses entries: expected "
-              + (to - from)
-              + " in ["
-              + from
-              + ", "
-              + to
-              + "), found "
-              + pairs.size());
-    }
-    return pairs;
-  }
-
-  private long journalTime(long seq) {
-    TrainingPair pair = journal.get(seq);
-    return pair == null ? -1 : pair.timestamp();
   }
 
   /** The trainer, for tests that compare weights. */
@@ -377,14 +435,14 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
       return;
     }
     try {
-      if (!cursor.batchEnds().isEmpty()) {
+      if (!cursor.batches().isEmpty()) {
         checkpoint();
         saveCursor();
         log.info("Checkpointed on close: step=[{}]", trainer.step());
       }
     } catch (RuntimeException e) {
-      // The journal still holds every batch since the last checkpoint: nothing is lost.
-      log.warn("Could not checkpoint on close; the journal will be replayed on restart", e);
+      // The pairs topic still holds every batch since the last checkpoint: nothing is lost.
+      log.warn("Could not checkpoint on close; the pairs topic will be replayed on restart", e);
     } finally {
       trainer.close();
       trainer = null;

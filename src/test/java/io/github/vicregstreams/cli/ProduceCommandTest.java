@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.PairEvent;
+import io.github.vicregstreams.events.PairEventParser;
+import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +78,39 @@ class ProduceCommandTest {
     // Written in a transaction, so that a failure never leaves half a pair: its commit marker
     // takes an offset of its own after the 20 views in each partition written to.
     assertThat(endOffsets(views)).isGreaterThan(20);
+  }
+
+  @Test
+  void shouldSendEachPairAsOnePairEventWithPairEvents() {
+    String pairEvents = "pair-events-" + UUID.randomUUID();
+    CliRun run =
+        CliRun.of(
+            "produce",
+            "--bootstrap-servers", broker.bootstrapServers(),
+            "--dataset", "synthetic:50",
+            "--count", "3",
+            "--pair-events",
+            "topic.pair-events=" + pairEvents,
+            "topic.views=views-" + UUID.randomUUID(),
+            "topic.samples=samples-" + UUID.randomUUID(),
+            "topic.embeddings=embeddings-" + UUID.randomUUID(),
+            "topic.metrics=metrics-" + UUID.randomUUID(),
+            "topic.dead-letters=dl-" + UUID.randomUUID(),
+            "topic.model=model-" + UUID.randomUUID(),
+            "topic.pairs=pairs-" + UUID.randomUUID());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("Sent 3 pairs (3 pair events)");
+    List<ConsumerRecord<String, byte[]>> records = consume(pairEvents, 3);
+    var parser = new PairEventParser(64);
+    assertThat(records).hasSize(3);
+    for (ConsumerRecord<String, byte[]> record : records) {
+      Parsed<PairEvent> parsed =
+          parser.parse(record.key().getBytes(StandardCharsets.UTF_8), record.value());
+      assertThat(parsed).isInstanceOf(Parsed.Accepted.class);
+      // two different augmentations of the same sample
+      assertThat(parsed.value().view0()).hasSize(64).isNotEqualTo(parsed.value().view1());
+    }
   }
 
   private static long endOffsets(String topic) {

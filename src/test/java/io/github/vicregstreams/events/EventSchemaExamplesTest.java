@@ -44,7 +44,13 @@ class EventSchemaExamplesTest {
   private static final Path SCHEMAS = Path.of("schemas");
   private static final Path EXAMPLES = SCHEMAS.resolve("examples");
   private static final List<String> EVENTS =
-      List.of("view-event", "sample-event", "embedding-event", "metrics-event", "dead-letter");
+      List.of(
+          "view-event",
+          "sample-event",
+          "pair-event",
+          "embedding-event",
+          "metrics-event",
+          "dead-letter");
 
   /**
    * Reads examples as the validator's spec wants: exact decimals (so float32 bounds compare
@@ -61,6 +67,17 @@ class EventSchemaExamplesTest {
 
   private static final ViewEventParser VIEW_PARSER = new ViewEventParser(EXAMPLE_INPUT_DIM);
   private static final SampleEventParser SAMPLE_PARSER = new SampleEventParser(EXAMPLE_INPUT_DIM);
+  private static final PairEventParser PAIR_PARSER = new PairEventParser(EXAMPLE_INPUT_DIM);
+
+  /** Pair events have no serde (the learner reads them as bytes): the parser, as one. */
+  private static final Deserializer<PairEvent> PAIR_EVENTS =
+      (topic, bytes) -> {
+        Parsed<PairEvent> parsed = PAIR_PARSER.parseValue(bytes);
+        if (parsed instanceof Parsed.Rejected<PairEvent> rejected) {
+          throw new SerializationException(rejected.detail());
+        }
+        return parsed.value();
+      };
 
   private static final Map<String, Deserializer<?>> DESERIALIZERS =
       Map.of(
@@ -68,6 +85,8 @@ class EventSchemaExamplesTest {
           EventSerdes.viewEvents(VIEW_PARSER, FeatureEncoding.JSON_ARRAY).deserializer(),
           "sample-event",
           EventSerdes.sampleEvents(SAMPLE_PARSER, FeatureEncoding.JSON_ARRAY).deserializer(),
+          "pair-event",
+          PAIR_EVENTS,
           "embedding-event",
           EventSerdes.embeddingEvents().deserializer(),
           "metrics-event",
@@ -76,7 +95,13 @@ class EventSchemaExamplesTest {
           EventSerdes.deadLetters().deserializer());
 
   private static final Map<String, Function<byte[], Parsed<?>>> PARSERS =
-      Map.of("view-event", VIEW_PARSER::parseValue, "sample-event", SAMPLE_PARSER::parseValue);
+      Map.of(
+          "view-event",
+          VIEW_PARSER::parseValue,
+          "sample-event",
+          SAMPLE_PARSER::parseValue,
+          "pair-event",
+          PAIR_PARSER::parseValue);
 
   static Stream<Path> validExamples() {
     return examples("valid");

@@ -40,7 +40,8 @@ class LearnerConfigTest {
                 "vicreg.metrics",
                 "vicreg.dead-letters",
                 "vicreg.model",
-                "vicreg.pairs"));
+                "vicreg.pairs",
+                "vicreg.pair-events"));
     assertThat(config.modelSpec()).isEqualTo(ModelSpec.of(784));
     assertThat(config.batchSize()).isEqualTo(256);
     assertThat(config.trainerConfig().optimizer())

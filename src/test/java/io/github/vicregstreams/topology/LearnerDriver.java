@@ -39,6 +39,7 @@ final class LearnerDriver implements AutoCloseable {
   final LearnerConfig config;
   final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> views;
+  final TestInputTopic<byte[], byte[]> pairEvents;
   final TestOutputTopic<String, EmbeddingEvent> embeddings;
   final TestOutputTopic<String, MetricsEvent> metrics;
   final TestOutputTopic<byte[], DeadLetter> deadLetters;
@@ -67,6 +68,9 @@ final class LearnerDriver implements AutoCloseable {
     views =
         driver.createInputTopic(
             topics.views(), new ByteArraySerializer(), new ByteArraySerializer());
+    pairEvents =
+        driver.createInputTopic(
+            topics.pairEvents(), new ByteArraySerializer(), new ByteArraySerializer());
     embeddings =
         driver.createOutputTopic(
             topics.embeddings(),
@@ -155,6 +159,34 @@ final class LearnerDriver implements AutoCloseable {
         key == null ? null : key.getBytes(StandardCharsets.UTF_8),
         value == null ? null : value.getBytes(StandardCharsets.UTF_8),
         timestampMs);
+  }
+
+  /** A pair event of {@code id}, both views as {@link #features} gives them, at {@code t}. */
+  void sendPairEvent(String id, long timestampMs) {
+    sendPairEventRaw(
+        id,
+        "{\"id\": \""
+            + id
+            + "\", \"features\": ["
+            + floats(features(id, 0))
+            + ", "
+            + floats(features(id, 1))
+            + "]}",
+        timestampMs);
+  }
+
+  void sendPairEventRaw(String key, String value, long timestampMs) {
+    pairEvents.pipeInput(
+        key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), timestampMs);
+  }
+
+  /** As {@link #json} writes a view's features, so that both inputs carry the same numbers. */
+  private static String floats(float[] values) {
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < values.length; i++) {
+      json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", values[i]));
+    }
+    return json.append(']').toString();
   }
 
   /** Both views of ids {@code prefix0 … prefix(n-1)}, view 0 then view 1, at {@code t}. */

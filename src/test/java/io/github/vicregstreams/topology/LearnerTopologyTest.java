@@ -156,6 +156,46 @@ class LearnerTopologyTest {
   }
 
   @Test
+  void shouldTrainOnPairEventsWithoutPairingAndEmbedEachAsAPairOfViewsWouldBe() {
+    List<EmbeddingEvent> fromViews;
+    try (LearnerDriver d = driver()) {
+      d.sendPairs("s", 4, 10);
+      fromViews = d.embeddings.readValuesToList();
+    }
+    try (LearnerDriver d = new LearnerDriver(stateDir.resolve("pair-events"), Map.of())) {
+      for (int i = 0; i < 4; i++) {
+        d.sendPairEvent("s" + i, 10);
+      }
+
+      List<EmbeddingEvent> fromPairEvents = d.embeddings.readValuesToList();
+      assertThat(fromPairEvents).extracting(EmbeddingEvent::id).containsExactly("s0", "s1", "s2", "s3");
+      for (int i = 0; i < 4; i++) {
+        assertThat(fromPairEvents.get(i).embedding()).containsExactly(fromViews.get(i).embedding());
+      }
+      assertThat(d.metrics.readValuesToList()).hasSize(1);
+      assertThat(d.deadLetters.isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void shouldDeadLetterABadPairEventWithItsReasonAndOriginalBytesAndGoOn() {
+    try (LearnerDriver d = driver()) {
+      String oneView = "{\"id\": \"bad\", \"features\": [[1, 2, 3, 4, 5, 6, 7, 8]]}";
+      d.sendPairEventRaw("bad", oneView, 10);
+      for (int i = 0; i < 4; i++) {
+        d.sendPairEvent("s" + i, 10);
+      }
+
+      DeadLetter letter = d.deadLetters.readValue();
+      assertThat(letter.reason()).isEqualTo("wrong_shape");
+      assertThat(letter.detail()).contains("exactly two views");
+      assertThat(letter.value()).isEqualTo(oneView.getBytes(StandardCharsets.UTF_8));
+      assertThat(letter.topic()).isEqualTo("vicreg.pair-events");
+      assertThat(d.embeddings.readValuesToList()).hasSize(4);
+    }
+  }
+
+  @Test
   void shouldReleaseABatchByStreamTimeWhenTheWindowPasses() {
     try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
       d.sendPairs("a", 2, 0);

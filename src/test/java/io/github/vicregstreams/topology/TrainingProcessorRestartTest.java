@@ -6,6 +6,7 @@ import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.MetricsEvent;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,7 +22,13 @@ import org.junit.jupiter.api.Test;
 class TrainingProcessorRestartTest {
 
   private LearnerConfig config;
-  private KeyValueStore<Long, TrainingPair> journal;
+  /** The pairs topic: every pair sent, at its offset (gaps as a transactional topic has). */
+  private final TreeMap<Long, TrainingPair> pairsTopic = new TreeMap<>();
+
+  /** The application's committed position on the pairs topic. */
+  private long committedPosition = -1;
+
+  private long nextOffset;
   private KeyValueStore<String, byte[]> state;
   private KeyValueStore<String, byte[]> latestModel;
 
@@ -36,13 +43,6 @@ class TrainingProcessorRestartTest {
                 LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4,
                 LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2,
                 LearnerConfig.DEVICE_CONFIG, "cpu"));
-    journal =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(LearnerTopology.PAIR_JOURNAL_STORE),
-                Serdes.Long(),
-                TrainingPair.serde())
-            .withLoggingDisabled()
-            .build();
     state =
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(LearnerTopology.TRAINER_STATE_STORE),
@@ -61,29 +61,65 @@ class TrainingProcessorRestartTest {
 
   /** A processor on the shared stores, as a new task instance would be after a restart. */
   private TrainingProcessor start(MockProcessorContext<Object, Object> context) {
+    TrainingProcessor processor = new TrainingProcessor(config, configs -> new TopicReader());
+    initialise(processor, context);
+    return processor;
+  }
+
+  private void initialise(TrainingProcessor processor, MockProcessorContext<Object, Object> context) {
     context.setCurrentSystemTimeMs(0);
-    journal.init(context.getStateStoreContext(), journal);
     state.init(context.getStateStoreContext(), state);
-    context.addStateStore(journal);
     context.addStateStore(state);
     // The global store of the model topic, empty: nothing published.
     latestModel.init(context.getStateStoreContext(), latestModel);
     context.addStateStore(latestModel);
-    TrainingProcessor processor = new TrainingProcessor(config);
     processor.init(context);
-    return processor;
   }
 
-  private static void sendPairs(TrainingProcessor processor, String prefix, int n) {
+  /** Reads {@link #pairsTopic}, as the Kafka reader reads the real one. */
+  private final class TopicReader implements PairsTopicReader {
+    @Override
+    public long committedPosition() {
+      return committedPosition;
+    }
+
+    @Override
+    public long startOffset() {
+      return pairsTopic.isEmpty() ? 0 : pairsTopic.firstKey();
+    }
+
+    @Override
+    public List<OffsetPair> read(long from, long to) {
+      return pairsTopic.subMap(from, to).entrySet().stream()
+          .map(e -> new OffsetPair(e.getKey(), e.getValue()))
+          .toList();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * Appends pairs to the pairs topic and hands them to the trainer; each call is one committed
+   * transaction (a commit marker after it), so the position is committed past them.
+   */
+  private void sendPairs(
+      MockProcessorContext<Object, Object> context,
+      TrainingProcessor processor,
+      String prefix,
+      int n) {
     for (int i = 0; i < n; i++) {
       String id = prefix + i;
-      processor.process(
-          new Record<>(
-              id,
-              new TrainingPair(
-                  id, 10, null, LearnerDriver.features(id, 0), LearnerDriver.features(id, 1)),
-              10));
+      TrainingPair pair =
+          new TrainingPair(
+              id, 10, null, LearnerDriver.features(id, 0), LearnerDriver.features(id, 1));
+      long offset = nextOffset++;
+      pairsTopic.put(offset, pair);
+      context.setRecordMetadata("pairs", 0, offset);
+      processor.process(new Record<>(id, pair, 10));
     }
+    nextOffset++; // the commit marker
+    committedPosition = nextOffset - 1;
   }
 
   private static List<Long> steps(MockProcessorContext<Object, Object> context) {
@@ -104,7 +140,7 @@ class TrainingProcessorRestartTest {
   void shouldCheckpointOnCloseAndContinueFromItAfterARestart() {
     MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
     TrainingProcessor before = start(first);
-    sendPairs(before, "a", 12);
+    sendPairs(first, before, "a", 12);
     assertThat(steps(first)).containsExactly(1L, 2L, 3L);
     byte[] weightsAtClose = before.trainer().checkpoint();
     before.close();
@@ -114,7 +150,7 @@ class TrainingProcessorRestartTest {
 
     assertThat(after.trainer().step()).isEqualTo(3);
     assertThat(after.trainer().checkpoint()).isEqualTo(weightsAtClose);
-    sendPairs(after, "b", 4);
+    sendPairs(second, after, "b", 4);
     assertThat(steps(second)).containsExactly(4L);
     // The checkpoint taken on close is published with the first record after the restart.
     assertThat(publishedCheckpointSteps(second)).containsExactly(3L, 4L);
@@ -122,10 +158,10 @@ class TrainingProcessorRestartTest {
   }
 
   @Test
-  void shouldReplayTheJournalAfterACrashAndReachTheSameWeights() {
+  void shouldReplayThePairsTopicAfterACrashAndReachTheSameWeights() {
     MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
     TrainingProcessor crashed = start(first);
-    sendPairs(crashed, "a", 14); // steps 1..3; checkpoint at 2; 2 pairs waiting
+    sendPairs(first, crashed, "a", 14); // steps 1..3; checkpoint at 2; 2 pairs waiting
     byte[] weightsAtCrash = crashed.trainer().checkpoint();
     // No close: the process died. The stores hold what was committed.
 
@@ -135,10 +171,67 @@ class TrainingProcessorRestartTest {
     assertThat(restarted.trainer().step()).isEqualTo(3);
     assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
     assertThat(steps(second)).isEmpty(); // replay publishes nothing
-    sendPairs(restarted, "b", 2); // completes the batch with the 2 pairs that waited
+    sendPairs(second, restarted, "b", 2); // completes the batch with the 2 pairs that waited
     assertThat(steps(second)).containsExactly(4L);
     assertThat(second.forwarded(LearnerTopology.EMBEDDINGS_SINK)).hasSize(4);
     restarted.close();
     crashed.trainer().close();
+  }
+
+  @Test
+  void shouldKeepThePairsThatWaitedForTheirFirstBatchThroughACrash() {
+    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+    TrainingProcessor crashed = start(first);
+    sendPairs(first, crashed, "a", 3); // committed, but no batch yet
+    assertThat(steps(first)).isEmpty();
+
+    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+    TrainingProcessor restarted = start(second);
+    sendPairs(second, restarted, "b", 1);
+
+    assertThat(steps(second)).containsExactly(1L);
+    List<String> embedded =
+        second.forwarded(LearnerTopology.EMBEDDINGS_SINK).stream()
+            .map(f -> String.valueOf(f.record().key()))
+            .toList();
+    assertThat(embedded).containsExactly("a0", "a1", "a2", "b0");
+    restarted.close();
+    crashed.trainer().close();
+  }
+
+  @Test
+  void shouldGoOnFromTheCheckpointWhenRetentionDeletedThePairsToReplay() {
+    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+    TrainingProcessor crashed = start(first);
+    sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2
+    pairsTopic.headMap(pairsTopic.lastKey() - 1).clear(); // retention: step 3's pairs are gone
+
+    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+    TrainingProcessor restarted = start(second);
+
+    assertThat(restarted.trainer().step()).isEqualTo(2);
+    sendPairs(second, restarted, "b", 4);
+    assertThat(steps(second)).containsExactly(3L);
+    restarted.close();
+    crashed.trainer().close();
+  }
+
+  @Test
+  void shouldNotKeepTheWaitingPairsTwiceWhenTheSameProcessorIsInitialisedAgain() {
+    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+    TrainingProcessor processor = start(first);
+    sendPairs(first, processor, "a", 3);
+    processor.close(); // a revived task: closed, then initialised again
+
+    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+    initialise(processor, second);
+    sendPairs(second, processor, "b", 1);
+
+    List<String> embedded =
+        second.forwarded(LearnerTopology.EMBEDDINGS_SINK).stream()
+            .map(f -> String.valueOf(f.record().key()))
+            .toList();
+    assertThat(embedded).containsExactly("a0", "a1", "a2", "b0");
+    processor.close();
   }
 }
