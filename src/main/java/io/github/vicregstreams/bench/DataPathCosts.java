@@ -1,14 +1,23 @@
 package io.github.vicregstreams.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.ReplicaInfo;
@@ -17,17 +26,26 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What a run through the topology costs besides the model, measured in one process (broker, Kafka
  * Streams and clients in the benchmark's JVM): CPU time by thread group, from {@link ThreadMXBean},
- * and bytes on the broker by topic, from the broker's log directories. Take a {@link #snapshot}
+ * and bytes written to the broker by topic, from its {@code BytesInPerSec} meters (its log
+ * directories when the broker runs elsewhere). Take a {@link #snapshot}
  * before and after the measured run; {@link #perPair} turns the difference into µs and bytes per
  * pair.
  *
- * <p>libtorch's intra-op workers, the JIT compilers and the garbage collector are not Java threads
- * that {@code ThreadMXBean} sees: their time is the process's CPU time less all the groups, shown
- * as {@value #UNATTRIBUTED}.
+ * <p>The JIT compilers, the garbage collector and RocksDB's background threads are not threads
+ * that {@code ThreadMXBean} lists; on Linux their CPU time is read from {@code /proc/self/task}
+ * by the names the JVM and RocksDB give them (10 ms ticks). What is left of the process's CPU
+ * time — libtorch's intra-op workers, which carry no name of their own — is shown as {@value
+ * #UNATTRIBUTED}.
  */
 final class DataPathCosts {
 
-  static final String UNATTRIBUTED = "unattributed (native: libtorch workers, JIT, GC)";
+  static final String UNATTRIBUTED = "unattributed (native: libtorch workers)";
+
+  /** Where the kernel lists the process's threads, one directory each. */
+  private static final Path TASKS = Path.of("/proc/self/task");
+
+  /** {@code /proc} counts CPU time in ticks of 1/100 s (USER_HZ on Linux). */
+  private static final long NANOS_PER_TICK = 10_000_000L;
 
   /** CPU nanoseconds by thread group, process CPU, and bytes by topic, at one moment. */
   record Snapshot(Map<String, Long> cpuNanos, long processCpuNanos, Map<String, Long> bytes) {}
@@ -68,6 +86,63 @@ final class DataPathCosts {
   }
 
   /**
+   * The group of a thread the JVM or RocksDB runs outside {@code ThreadMXBean}'s list, from its
+   * kernel name ({@code comm}, at most 15 characters), or {@code null} for any other thread.
+   *
+   * @param comm a thread's kernel name
+   * @return its group, or {@code null}
+   */
+  static String nativeGroup(String comm) {
+    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+      return "JIT compiler threads";
+    }
+    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+      return "garbage collector threads";
+    }
+    if (comm.startsWith("rocksdb:")) {
+      return "RocksDB background threads";
+    }
+    return null;
+  }
+
+  /** CPU nanoseconds by {@link #nativeGroup}, of the threads alive now; empty off Linux. */
+  private static Map<String, Long> nativeThreadCpu() {
+    Map<String, Long> cpu = new TreeMap<>();
+    if (!Files.isDirectory(TASKS)) {
+      return cpu;
+    }
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+      for (Path task : tasks) {
+        try {
+          String group = nativeGroup(Files.readString(task.resolve("comm")).strip());
+          if (group != null) {
+            long nanos = ticks(Files.readString(task.resolve("stat"))) * NANOS_PER_TICK;
+            cpu.merge(group, nanos, Long::sum);
+          }
+        } catch (IOException ended) {
+          // the thread ended since the directory was listed
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return cpu;
+  }
+
+  /**
+   * User plus system ticks of a {@code /proc/<pid>/task/<tid>/stat} line: fields 14 and 15,
+   * counted after the name in parentheses, which may itself hold spaces.
+   *
+   * @param stat the stat line
+   * @return the thread's CPU time in ticks
+   */
+  static long ticks(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    // fields[0] is field 3 (state); utime is field 14, stime field 15
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  /**
    * CPU by thread group and bytes by topic now.
    *
    * @param admin an admin client of the broker
@@ -86,9 +161,13 @@ final class DataPathCosts {
         cpu.merge(group(info.getThreadName()), nanos, Long::sum);
       }
     }
+    nativeThreadCpu().forEach((group, nanos) -> cpu.merge(group, nanos, Long::sum));
     long process =
         ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    Map<String, Long> bytes = new TreeMap<>();
+    Map<String, Long> bytes = bytesInByTopic();
+    if (!bytes.isEmpty()) {
+      return new Snapshot(cpu, process, bytes);
+    }
     Map<String, LogDirDescription> dirs =
         admin
             .describeLogDirs(List.of(brokerId))
@@ -101,6 +180,29 @@ final class DataPathCosts {
       }
     }
     return new Snapshot(cpu, process, bytes);
+  }
+
+  /**
+   * Bytes producers have written to each topic since the broker started, from the broker's own
+   * {@code BytesInPerSec} meters, when the broker runs in this JVM (the embedded one); empty
+   * otherwise. Log sizes, the fallback, are not bytes written: the cleaner shrinks compacted
+   * changelogs during a long run, so a store written and emptied at every pair (a journal) can
+   * show no growth at all.
+   */
+  private static Map<String, Long> bytesInByTopic() {
+    Map<String, Long> bytes = new TreeMap<>();
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try {
+      ObjectName pattern =
+          new ObjectName("kafka.server:type=BrokerTopicMetrics,name=BytesInPerSec,topic=*");
+      for (ObjectName meter : server.queryNames(pattern, null)) {
+        long count = ((Number) server.getAttribute(meter, "Count")).longValue();
+        bytes.put(meter.getKeyProperty("topic"), count);
+      }
+    } catch (JMException e) {
+      throw new IllegalStateException("Cannot read the broker's BytesInPerSec meters", e);
+    }
+    return bytes;
   }
 
   /**
@@ -152,6 +254,12 @@ final class DataPathCosts {
     System.out.println("data path   bytes per pair on the broker, by topic:");
     ((Map<?, ?>) costs.get("bytesPerPair"))
         .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
+    if (costs.get("jitCompilingShare") instanceof Double share) {
+      System.out.printf(
+          Locale.ROOT,
+          "data path   JIT compiling %.0f%% of the measured run's time%n",
+          share * 100);
+    }
   }
 
   private static double round(double value) {

@@ -26,6 +26,27 @@ class DataPathCostsTest {
   }
 
   @Test
+  void shouldGroupTheThreadsThatThreadMxBeanDoesNotListByTheirKernelNames() {
+    assertThat(DataPathCosts.nativeGroup("C2 CompilerThre")).isEqualTo("JIT compiler threads");
+    assertThat(DataPathCosts.nativeGroup("C1 CompilerThre")).isEqualTo("JIT compiler threads");
+    assertThat(DataPathCosts.nativeGroup("GC Thread#1")).isEqualTo("garbage collector threads");
+    assertThat(DataPathCosts.nativeGroup("G1 Conc#0")).isEqualTo("garbage collector threads");
+    assertThat(DataPathCosts.nativeGroup("rocksdb:low")).isEqualTo("RocksDB background threads");
+    // Java threads are counted through ThreadMXBean; counting them here too would count twice.
+    assertThat(DataPathCosts.nativeGroup("kafka-producer-")).isNull();
+    assertThat(DataPathCosts.nativeGroup("java")).isNull();
+  }
+
+  @Test
+  void shouldReadUserAndSystemTicksPastANameWithSpacesAndParentheses() {
+    String stat =
+        "4242 (C2 Compiler (x)) S 1 4242 4242 0 -1 4194368 10 0 0 0 123 45 0 0 20 0 40 0 99"
+            + " 0 0 18446744073709551615";
+
+    assertThat(DataPathCosts.ticks(stat)).isEqualTo(168);
+  }
+
+  @Test
   void shouldTurnTwoSnapshotsIntoCostsPerPairOfTheRunsTopicsOnly() {
     DataPathCosts.Snapshot before =
         new DataPathCosts.Snapshot(

@@ -156,7 +156,10 @@ class LearnerConfigTest {
     assertThat(props)
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
         .containsEntry("producer.max.request.size", LearnerConfig.MAX_REQUEST_BYTES)
-        .containsEntry("producer.transaction.timeout.ms", 120_000);
+        .containsEntry("producer.transaction.timeout.ms", 120_000)
+        .containsEntry("producer.batch.size", LearnerConfig.PRODUCER_BATCH_BYTES);
+    assertThat(minimal(Map.of("producer.batch.size", "65536")).streamsProperties("b:9092"))
+        .containsEntry("producer.batch.size", "65536");
   }
 
   @Test
