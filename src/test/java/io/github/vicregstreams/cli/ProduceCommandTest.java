@@ -10,6 +10,7 @@ import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.topology.LearnerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,19 +45,12 @@ class ProduceCommandTest {
     String views = "views-" + UUID.randomUUID();
     // Given 5 synthetic samples (64 features), streamed twice
     CliRun run =
-        CliRun.of(
-            "produce",
+        produce(
             "--bootstrap-servers", broker.bootstrapServers(),
             "--dataset", "synthetic:50",
             "--count", "5",
             "--passes", "2",
-            "topic.views=" + views,
-            "topic.samples=samples-" + UUID.randomUUID(),
-            "topic.embeddings=embeddings-" + UUID.randomUUID(),
-            "topic.metrics=metrics-" + UUID.randomUUID(),
-            "topic.dead-letters=dl-" + UUID.randomUUID(),
-            "topic.model=model-" + UUID.randomUUID(),
-            "topic.pairs=pairs-" + UUID.randomUUID());
+            "topic.views=" + views);
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("Sent 10 pairs (20 views)");
@@ -84,20 +78,12 @@ class ProduceCommandTest {
   void shouldSendEachPairAsOnePairEventWithPairEvents() {
     String pairEvents = "pair-events-" + UUID.randomUUID();
     CliRun run =
-        CliRun.of(
-            "produce",
+        produce(
             "--bootstrap-servers", broker.bootstrapServers(),
             "--dataset", "synthetic:50",
             "--count", "3",
             "--pair-events",
-            "topic.pair-events=" + pairEvents,
-            "topic.views=views-" + UUID.randomUUID(),
-            "topic.samples=samples-" + UUID.randomUUID(),
-            "topic.embeddings=embeddings-" + UUID.randomUUID(),
-            "topic.metrics=metrics-" + UUID.randomUUID(),
-            "topic.dead-letters=dl-" + UUID.randomUUID(),
-            "topic.model=model-" + UUID.randomUUID(),
-            "topic.pairs=pairs-" + UUID.randomUUID());
+            "topic.pair-events=" + pairEvents);
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("Sent 3 pairs (3 pair events)");
@@ -111,6 +97,22 @@ class ProduceCommandTest {
       // two different augmentations of the same sample
       assertThat(parsed.value().view0()).hasSize(64).isNotEqualTo(parsed.value().view1());
     }
+  }
+
+  /**
+   * {@code produce} with the arguments, every topic of the learner under a name of its own (the
+   * arguments may name some of them), so that tests never share one.
+   */
+  private static CliRun produce(String... arguments) {
+    List<String> all = new ArrayList<>(List.of("produce"));
+    all.addAll(List.of(arguments));
+    for (String key :
+        LearnerConfig.of(Map.of("model.input.dim", 1)).topics().byKey().keySet()) {
+      if (all.stream().noneMatch(a -> a.startsWith(key + "="))) {
+        all.add(key + "=" + key.substring("topic.".length()) + "-" + UUID.randomUUID());
+      }
+    }
+    return CliRun.of(all.toArray(String[]::new));
   }
 
   private static long endOffsets(String topic) {
