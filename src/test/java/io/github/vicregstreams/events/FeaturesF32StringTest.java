@@ -41,14 +41,16 @@ class FeaturesF32StringTest {
 
   @Test
   void shouldRejectNonAsciiInTheStringAsBadBase64AsBefore() {
-    Parsed<ViewEvent> parsed = parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAAAE\u00e9\"}");
+    Parsed<ViewEvent> parsed =
+        parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAAAE\u00e9\"}");
 
     assertThat(((Parsed.Rejected<ViewEvent>) parsed).reason()).isEqualTo(Reason.BAD_FEATURES_F32);
   }
 
   @Test
   void shouldRejectAControlCharacterInTheStringAsNotJson() {
-    Parsed<ViewEvent> parsed = parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAA\tAEA=\"}");
+    Parsed<ViewEvent> parsed =
+        parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAA\tAEA=\"}");
 
     assertThat(((Parsed.Rejected<ViewEvent>) parsed).reason()).isEqualTo(Reason.NOT_JSON);
   }
