@@ -73,6 +73,18 @@ public final class SystemBenchmark {
 
   private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
+  /** The share of wall time the JIT spent compiling since a moment. */
+  private record JitShare(long compileMillis, long startNanos) {
+    static JitShare start() {
+      return new JitShare(JIT.getTotalCompilationTime(), System.nanoTime());
+    }
+
+    double sinceStart() {
+      return (JIT.getTotalCompilationTime() - compileMillis)
+          / ((System.nanoTime() - startNanos) / 1e6);
+    }
+  }
+
   /**
    * With {@code --input=pair-events}, each pair is one pair event on the pair-events topic
    * instead of two view events on the views topic.
@@ -266,11 +278,9 @@ public final class SystemBenchmark {
       awaitRunning(app);
       List<byte[][]> views = encodedViews(spec.encoderDim(), 512);
       for (int round = 0; warmupPairs > 0 && round < MAX_WARMUP_ROUNDS; round++) {
-        long compileMillis = JIT.getTotalCompilationTime();
-        long start = System.nanoTime();
+        JitShare jit = JitShare.start();
         double warm = timedRun(bootstrap, config, consumer, views, "w" + round + "-", warmupPairs);
-        double jitShare =
-            (JIT.getTotalCompilationTime() - compileMillis) / ((System.nanoTime() - start) / 1e6);
+        double jitShare = jit.sinceStart();
         System.out.printf(
             Locale.ROOT,
             "warm-up     %d pairs at %.0f pairs/s, JIT compiling %.0f%% of the time (not reported)%n",
@@ -284,16 +294,14 @@ public final class SystemBenchmark {
       int brokerId =
           admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id();
       DataPathCosts.Snapshot before = DataPathCosts.snapshot(admin, brokerId);
-      long compileMillis = JIT.getTotalCompilationTime();
-      long start = System.nanoTime();
+      JitShare jit = JitShare.start();
       double[] rates = new double[rounds];
       for (int round = 0; round < rounds; round++) {
         rates[round] = timedRun(bootstrap, config, consumer, views, "p" + round + "-", pairs);
         System.out.printf(
             Locale.ROOT, "measured    round %d: %.0f pairs/s%n", round + 1, rates[round]);
       }
-      double jitShare =
-          (JIT.getTotalCompilationTime() - compileMillis) / ((System.nanoTime() - start) / 1e6);
+      double jitShare = jit.sinceStart();
       DataPathCosts.Snapshot after = DataPathCosts.snapshot(admin, brokerId);
       Map<String, Object> costs =
           DataPathCosts.perPair(before, after, (long) pairs * rounds, prefix);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Validates the records of the three input topics — views, samples and pair events — which share
@@ -70,6 +72,33 @@ final class FeatureEventReader {
 
   int maxRecordBytes() {
     return maxRecordBytes;
+  }
+
+  /**
+   * Validates a whole record into an event, or its rejection; never throws on bad input.
+   *
+   * @param toEvent makes the event from the fields read
+   */
+  <T> Parsed<T> parseRecord(byte[] key, byte[] value, Function<Fields, T> toEvent) {
+    try {
+      return Parsed.accepted(toEvent.apply(readRecord(key, value)));
+    } catch (Rejection rejection) {
+      return Parsed.rejected(rejection.reason(), rejection.detail());
+    }
+  }
+
+  /**
+   * Validates a value alone, without the key rules, into an event or its rejection.
+   *
+   * @throws NullPointerException if {@code value} is null
+   */
+  <T> Parsed<T> parseValue(byte[] value, Function<Fields, T> toEvent) {
+    Objects.requireNonNull(value, "value must not be null");
+    try {
+      return Parsed.accepted(toEvent.apply(readValue(value)));
+    } catch (Rejection rejection) {
+      return Parsed.rejected(rejection.reason(), rejection.detail());
+    }
   }
 
   /** Validates a whole record: key rules, size, then the value. */

@@ -44,16 +44,10 @@ final class FeatureEventWriter {
         g -> {
           g.writeStartObject();
           g.writeStringField("id", event.id());
-          boolean base64 = encoding == FeatureEncoding.FLOAT32_BASE64;
-          g.writeFieldName(base64 ? "featuresF32" : "features");
+          g.writeFieldName(featuresField(encoding));
           g.writeStartArray();
-          for (float[] view : new float[][] {event.view0(), event.view1()}) {
-            if (base64) {
-              Json.writeFloat32(g, view);
-            } else {
-              Json.writeFloats(g, view);
-            }
-          }
+          writeVector(g, event.view0(), encoding);
+          writeVector(g, event.view1(), encoding);
           g.writeEndArray();
           writeOptional(g, event.timestamp(), event.metadata());
           g.writeEndObject();
@@ -67,14 +61,22 @@ final class FeatureEventWriter {
       Metadata metadata,
       FeatureEncoding encoding)
       throws IOException {
-    if (encoding == FeatureEncoding.FLOAT32_BASE64) {
-      g.writeFieldName("featuresF32");
-      Json.writeFloat32(g, features);
-    } else {
-      g.writeFieldName("features");
-      Json.writeFloats(g, features);
-    }
+    g.writeFieldName(featuresField(encoding));
+    writeVector(g, features, encoding);
     writeOptional(g, timestamp, metadata);
+  }
+
+  private static String featuresField(FeatureEncoding encoding) {
+    return encoding == FeatureEncoding.FLOAT32_BASE64 ? "featuresF32" : "features";
+  }
+
+  private static void writeVector(JsonGenerator g, float[] values, FeatureEncoding encoding)
+      throws IOException {
+    if (encoding == FeatureEncoding.FLOAT32_BASE64) {
+      Json.writeFloat32(g, values);
+    } else {
+      Json.writeFloats(g, values);
+    }
   }
 
   private static void writeOptional(JsonGenerator g, Long timestamp, Metadata metadata)

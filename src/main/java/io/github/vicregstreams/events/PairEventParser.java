@@ -43,11 +43,7 @@ public final class PairEventParser {
    * @return the pair event, or the reason and detail of its rejection
    */
   public Parsed<PairEvent> parse(byte[] key, byte[] value) {
-    try {
-      return Parsed.accepted(toEvent(reader.readRecord(key, value)));
-    } catch (Rejection rejection) {
-      return Parsed.rejected(rejection.reason(), rejection.detail());
-    }
+    return reader.parseRecord(key, value, PairEventParser::toEvent);
   }
 
   /**
@@ -55,13 +51,10 @@ public final class PairEventParser {
    *
    * @param value the record value
    * @return the pair event, or the reason and detail of its rejection
+   * @throws NullPointerException if {@code value} is null
    */
   public Parsed<PairEvent> parseValue(byte[] value) {
-    try {
-      return Parsed.accepted(toEvent(reader.readValue(value)));
-    } catch (Rejection rejection) {
-      return Parsed.rejected(rejection.reason(), rejection.detail());
-    }
+    return reader.parseValue(value, PairEventParser::toEvent);
   }
 
   private static PairEvent toEvent(FeatureEventReader.Fields fields) {

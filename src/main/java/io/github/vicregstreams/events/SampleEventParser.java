@@ -1,6 +1,5 @@
 package io.github.vicregstreams.events;
 
-import java.util.Objects;
 
 /**
  * Validates records of the samples topic and turns each into a {@link SampleEvent} or a rejection
@@ -62,11 +61,7 @@ public final class SampleEventParser {
    * @return the sample event, or the reason and detail of its rejection
    */
   public Parsed<SampleEvent> parse(byte[] key, byte[] value) {
-    try {
-      return Parsed.accepted(toEvent(reader.readRecord(key, value)));
-    } catch (Rejection rejection) {
-      return Parsed.rejected(rejection.reason(), rejection.detail());
-    }
+    return reader.parseRecord(key, value, SampleEventParser::toEvent);
   }
 
   /**
@@ -77,12 +72,7 @@ public final class SampleEventParser {
    * @throws NullPointerException if {@code value} is null
    */
   public Parsed<SampleEvent> parseValue(byte[] value) {
-    Objects.requireNonNull(value, "value must not be null");
-    try {
-      return Parsed.accepted(toEvent(reader.readValue(value)));
-    } catch (Rejection rejection) {
-      return Parsed.rejected(rejection.reason(), rejection.detail());
-    }
+    return reader.parseValue(value, SampleEventParser::toEvent);
   }
 
   private static SampleEvent toEvent(FeatureEventReader.Fields fields) {

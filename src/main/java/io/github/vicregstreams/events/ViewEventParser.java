@@ -1,6 +1,5 @@
 package io.github.vicregstreams.events;
 
-import java.util.Objects;
 
 /**
  * Validates records of the views topic and turns each into a {@link ViewEvent} or a rejection with
@@ -62,11 +61,7 @@ public final class ViewEventParser {
    * @return the view event, or the reason and detail of its rejection
    */
   public Parsed<ViewEvent> parse(byte[] key, byte[] value) {
-    try {
-      return Parsed.accepted(toEvent(reader.readRecord(key, value)));
-    } catch (Rejection rejection) {
-      return Parsed.rejected(rejection.reason(), rejection.detail());
-    }
+    return reader.parseRecord(key, value, ViewEventParser::toEvent);
   }
 
   /**
@@ -77,12 +72,7 @@ public final class ViewEventParser {
    * @throws NullPointerException if {@code value} is null
    */
   public Parsed<ViewEvent> parseValue(byte[] value) {
-    Objects.requireNonNull(value, "value must not be null");
-    try {
-      return Parsed.accepted(toEvent(reader.readValue(value)));
-    } catch (Rejection rejection) {
-      return Parsed.rejected(rejection.reason(), rejection.detail());
-    }
+    return reader.parseValue(value, ViewEventParser::toEvent);
   }
 
   private static ViewEvent toEvent(FeatureEventReader.Fields fields) {
