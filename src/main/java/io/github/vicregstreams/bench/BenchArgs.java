@@ -6,17 +6,17 @@ import java.util.Map;
 /** The benchmarks' arguments: {@code --name=value}, nothing else. */
 final class BenchArgs {
 
-  private BenchArgs() {}
+    private BenchArgs() {}
 
-  static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new LinkedHashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      if (!arg.startsWith("--") || eq < 0) {
-        throw new IllegalArgumentException("arguments look like --name=value. Got: " + arg);
-      }
-      options.put(arg.substring(2, eq), arg.substring(eq + 1));
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("arguments look like --name=value. Got: " + arg);
+            }
+            options.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        return options;
     }
-    return options;
-  }
 }

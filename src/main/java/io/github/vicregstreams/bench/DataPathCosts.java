@@ -27,242 +27,246 @@ import org.apache.kafka.common.TopicPartition;
  * What a run through the topology costs besides the model, measured in one process (broker, Kafka
  * Streams and clients in the benchmark's JVM): CPU time by thread group, from {@link ThreadMXBean},
  * and bytes written to the broker by topic, from its {@code BytesInPerSec} meters (its log
- * directories when the broker runs elsewhere). Take a {@link #snapshot}
- * before and after the measured run; {@link #perPair} turns the difference into µs and bytes per
- * pair.
+ * directories when the broker runs elsewhere). Take a {@link #snapshot} before and after the
+ * measured run; {@link #perPair} turns the difference into µs and bytes per pair.
  *
- * <p>The JIT compilers, the garbage collector and RocksDB's background threads are not threads
- * that {@code ThreadMXBean} lists; on Linux their CPU time is read from {@code /proc/self/task}
- * by the names the JVM and RocksDB give them (10 ms ticks). What is left of the process's CPU
- * time — libtorch's intra-op workers, which carry no name of their own — is shown as {@value
+ * <p>The JIT compilers, the garbage collector and RocksDB's background threads are not threads that
+ * {@code ThreadMXBean} lists; on Linux their CPU time is read from {@code /proc/self/task} by the
+ * names the JVM and RocksDB give them (10 ms ticks). What is left of the process's CPU time —
+ * libtorch's intra-op workers, which carry no name of their own — is shown as {@value
  * #UNATTRIBUTED}.
  */
 final class DataPathCosts {
 
-  static final String UNATTRIBUTED = "unattributed (native: libtorch workers)";
+    static final String UNATTRIBUTED = "unattributed (native: libtorch workers)";
 
-  /** Where the kernel lists the process's threads, one directory each. */
-  private static final Path TASKS = Path.of("/proc/self/task");
+    /** Where the kernel lists the process's threads, one directory each. */
+    private static final Path TASKS = Path.of("/proc/self/task");
 
-  /** {@code /proc} counts CPU time in ticks of 1/100 s (USER_HZ on Linux). */
-  private static final long NANOS_PER_TICK = 10_000_000L;
+    /** {@code /proc} counts CPU time in ticks of 1/100 s (USER_HZ on Linux). */
+    private static final long NANOS_PER_TICK = 10_000_000L;
 
-  /** CPU nanoseconds by thread group, process CPU, and bytes by topic, at one moment. */
-  record Snapshot(Map<String, Long> cpuNanos, long processCpuNanos, Map<String, Long> bytes) {}
+    /** CPU nanoseconds by thread group, process CPU, and bytes by topic, at one moment. */
+    record Snapshot(Map<String, Long> cpuNanos, long processCpuNanos, Map<String, Long> bytes) {}
 
-  private DataPathCosts() {}
+    private DataPathCosts() {}
 
-  /**
-   * The thread group of a thread, from the names Kafka and Kafka Streams give their threads.
-   *
-   * @param name a thread's name
-   * @return its group
-   */
-  static String group(String name) {
-    // Client threads first: their names carry the stream thread's client id.
-    if (name.startsWith("kafka-producer-network-thread")) {
-      return "producer I/O threads";
-    }
-    if (name.startsWith("kafka-coordinator-heartbeat-thread")) {
-      return "consumer threads";
-    }
-    if (name.contains("-StreamThread-")) {
-      return "stream threads (training step included)";
-    }
-    if (name.contains("GlobalStreamThread")) {
-      return "global thread (model topic)";
-    }
-    if (name.startsWith("data-plane-kafka-request-handler")) {
-      return "broker request handlers";
-    }
-    if (name.startsWith("data-plane-kafka-network-thread")
-        || name.startsWith("data-plane-kafka-socket-acceptor")) {
-      return "broker network threads";
-    }
-    if (name.startsWith("bench-")) {
-      return "benchmark producer and reader";
-    }
-    return "other threads (broker background, logging, timers)";
-  }
-
-  /**
-   * The group of a thread the JVM or RocksDB runs outside {@code ThreadMXBean}'s list, from its
-   * kernel name ({@code comm}, at most 15 characters), or {@code null} for any other thread.
-   *
-   * @param comm a thread's kernel name
-   * @return its group, or {@code null}
-   */
-  static String nativeGroup(String comm) {
-    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-      return "JIT compiler threads";
-    }
-    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
-      return "garbage collector threads";
-    }
-    if (comm.startsWith("rocksdb:")) {
-      return "RocksDB background threads";
-    }
-    return null;
-  }
-
-  /** CPU nanoseconds by {@link #nativeGroup}, of the threads alive now; empty off Linux. */
-  private static Map<String, Long> nativeThreadCpu() {
-    Map<String, Long> cpu = new TreeMap<>();
-    if (!Files.isDirectory(TASKS)) {
-      return cpu;
-    }
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-      for (Path task : tasks) {
-        try {
-          String group = nativeGroup(Files.readString(task.resolve("comm")).strip());
-          if (group != null) {
-            long nanos = ticks(Files.readString(task.resolve("stat"))) * NANOS_PER_TICK;
-            cpu.merge(group, nanos, Long::sum);
-          }
-        } catch (IOException ended) {
-          // the thread ended since the directory was listed
+    /**
+     * The thread group of a thread, from the names Kafka and Kafka Streams give their threads.
+     *
+     * @param name a thread's name
+     * @return its group
+     */
+    static String group(String name) {
+        // Client threads first: their names carry the stream thread's client id.
+        if (name.startsWith("kafka-producer-network-thread")) {
+            return "producer I/O threads";
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+        if (name.startsWith("kafka-coordinator-heartbeat-thread")) {
+            return "consumer threads";
+        }
+        if (name.contains("-StreamThread-")) {
+            return "stream threads (training step included)";
+        }
+        if (name.contains("GlobalStreamThread")) {
+            return "global thread (model topic)";
+        }
+        if (name.startsWith("data-plane-kafka-request-handler")) {
+            return "broker request handlers";
+        }
+        if (name.startsWith("data-plane-kafka-network-thread")
+                || name.startsWith("data-plane-kafka-socket-acceptor")) {
+            return "broker network threads";
+        }
+        if (name.startsWith("bench-")) {
+            return "benchmark producer and reader";
+        }
+        return "other threads (broker background, logging, timers)";
     }
-    return cpu;
-  }
 
-  /**
-   * User plus system ticks of a {@code /proc/<pid>/task/<tid>/stat} line: fields 14 and 15,
-   * counted after the name in parentheses, which may itself hold spaces.
-   *
-   * @param stat the stat line
-   * @return the thread's CPU time in ticks
-   */
-  static long ticks(String stat) {
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-    // fields[0] is field 3 (state); utime is field 14, stime field 15
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-  }
+    /**
+     * The group of a thread the JVM or RocksDB runs outside {@code ThreadMXBean}'s list, from its
+     * kernel name ({@code comm}, at most 15 characters), or {@code null} for any other thread.
+     *
+     * @param comm a thread's kernel name
+     * @return its group, or {@code null}
+     */
+    static String nativeGroup(String comm) {
+        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+            return "JIT compiler threads";
+        }
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+            return "garbage collector threads";
+        }
+        if (comm.startsWith("rocksdb:")) {
+            return "RocksDB background threads";
+        }
+        return null;
+    }
 
-  /**
-   * CPU by thread group and bytes by topic now.
-   *
-   * @param admin an admin client of the broker
-   * @param brokerId the broker's node id
-   * @return the snapshot
-   */
-  static Snapshot snapshot(Admin admin, int brokerId) throws Exception {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    Map<String, Long> cpu = new TreeMap<>();
-    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info == null) {
-        continue; // ended since the ids were listed
-      }
-      long nanos = threads.getThreadCpuTime(info.getThreadId());
-      if (nanos > 0) {
-        cpu.merge(group(info.getThreadName()), nanos, Long::sum);
-      }
+    /** CPU nanoseconds by {@link #nativeGroup}, of the threads alive now; empty off Linux. */
+    private static Map<String, Long> nativeThreadCpu() {
+        Map<String, Long> cpu = new TreeMap<>();
+        if (!Files.isDirectory(TASKS)) {
+            return cpu;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+            for (Path task : tasks) {
+                try {
+                    String group = nativeGroup(Files.readString(task.resolve("comm")).strip());
+                    if (group != null) {
+                        long nanos = ticks(Files.readString(task.resolve("stat"))) * NANOS_PER_TICK;
+                        cpu.merge(group, nanos, Long::sum);
+                    }
+                } catch (IOException ended) {
+                    // the thread ended since the directory was listed
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return cpu;
     }
-    nativeThreadCpu().forEach((group, nanos) -> cpu.merge(group, nanos, Long::sum));
-    long process =
-        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    Map<String, Long> bytes = bytesInByTopic();
-    if (!bytes.isEmpty()) {
-      return new Snapshot(cpu, process, bytes);
-    }
-    Map<String, LogDirDescription> dirs =
-        admin
-            .describeLogDirs(List.of(brokerId))
-            .allDescriptions()
-            .get(30, TimeUnit.SECONDS)
-            .get(brokerId);
-    for (LogDirDescription dir : dirs.values()) {
-      for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
-        bytes.merge(replica.getKey().topic(), replica.getValue().size(), Long::sum);
-      }
-    }
-    return new Snapshot(cpu, process, bytes);
-  }
 
-  /**
-   * Bytes producers have written to each topic since the broker started, from the broker's own
-   * {@code BytesInPerSec} meters, when the broker runs in this JVM (the embedded one); empty
-   * otherwise. Log sizes, the fallback, are not bytes written: the cleaner shrinks compacted
-   * changelogs during a long run, so a store written and emptied at every pair (a journal) can
-   * show no growth at all.
-   */
-  private static Map<String, Long> bytesInByTopic() {
-    Map<String, Long> bytes = new TreeMap<>();
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    try {
-      ObjectName pattern =
-          new ObjectName("kafka.server:type=BrokerTopicMetrics,name=BytesInPerSec,topic=*");
-      for (ObjectName meter : server.queryNames(pattern, null)) {
-        long count = ((Number) server.getAttribute(meter, "Count")).longValue();
-        bytes.put(meter.getKeyProperty("topic"), count);
-      }
-    } catch (JMException e) {
-      throw new IllegalStateException("Cannot read the broker's BytesInPerSec meters", e);
+    /**
+     * User plus system ticks of a {@code /proc/<pid>/task/<tid>/stat} line: fields 14 and 15,
+     * counted after the name in parentheses, which may itself hold spaces.
+     *
+     * @param stat the stat line
+     * @return the thread's CPU time in ticks
+     */
+    static long ticks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        // fields[0] is field 3 (state); utime is field 14, stime field 15
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
-    return bytes;
-  }
 
-  /**
-   * The costs of what happened between two snapshots, per pair: µs of CPU by thread group (with the
-   * unattributed rest and the total) and bytes by topic (with the total). Threads that ended in
-   * between take their CPU time with them, so a group can come out low, never negative here.
-   *
-   * @param before the snapshot before the run
-   * @param after the snapshot after it
-   * @param pairs the pairs the run trained
-   * @param topicPrefix the run's topic prefix, cut from topic names for the report
-   * @return {@code cpuMicrosPerPair} and {@code bytesPerPair}, each a map by name
-   */
-  static Map<String, Object> perPair(
-      Snapshot before, Snapshot after, long pairs, String topicPrefix) {
-    Map<String, Object> cpu = new LinkedHashMap<>();
-    long attributed = 0;
-    for (Map.Entry<String, Long> group : after.cpuNanos().entrySet()) {
-      long nanos =
-          Math.max(0, group.getValue() - before.cpuNanos().getOrDefault(group.getKey(), 0L));
-      attributed += nanos;
-      cpu.put(group.getKey(), round(nanos / 1e3 / pairs));
+    /**
+     * CPU by thread group and bytes by topic now.
+     *
+     * @param admin an admin client of the broker
+     * @param brokerId the broker's node id
+     * @return the snapshot
+     */
+    static Snapshot snapshot(Admin admin, int brokerId) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue; // ended since the ids were listed
+            }
+            long nanos = threads.getThreadCpuTime(info.getThreadId());
+            if (nanos > 0) {
+                cpu.merge(group(info.getThreadName()), nanos, Long::sum);
+            }
+        }
+        nativeThreadCpu().forEach((group, nanos) -> cpu.merge(group, nanos, Long::sum));
+        long process =
+                ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime();
+        Map<String, Long> bytes = bytesInByTopic();
+        if (!bytes.isEmpty()) {
+            return new Snapshot(cpu, process, bytes);
+        }
+        Map<String, LogDirDescription> dirs =
+                admin.describeLogDirs(List.of(brokerId))
+                        .allDescriptions()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(brokerId);
+        for (LogDirDescription dir : dirs.values()) {
+            for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
+                bytes.merge(replica.getKey().topic(), replica.getValue().size(), Long::sum);
+            }
+        }
+        return new Snapshot(cpu, process, bytes);
     }
-    long process = after.processCpuNanos() - before.processCpuNanos();
-    cpu.put(UNATTRIBUTED, round(Math.max(0, process - attributed) / 1e3 / pairs));
-    cpu.put("process total", round(process / 1e3 / pairs));
 
-    Map<String, Object> bytes = new LinkedHashMap<>();
-    long total = 0;
-    for (Map.Entry<String, Long> topic : after.bytes().entrySet()) {
-      long grown = topic.getValue() - before.bytes().getOrDefault(topic.getKey(), 0L);
-      if (grown > 0 && topic.getKey().startsWith(topicPrefix)) {
-        total += grown;
-        bytes.put(topic.getKey().substring(topicPrefix.length()), round((double) grown / pairs));
-      }
+    /**
+     * Bytes producers have written to each topic since the broker started, from the broker's own
+     * {@code BytesInPerSec} meters, when the broker runs in this JVM (the embedded one); empty
+     * otherwise. Log sizes, the fallback, are not bytes written: the cleaner shrinks compacted
+     * changelogs during a long run, so a store written and emptied at every pair (a journal) can
+     * show no growth at all.
+     */
+    private static Map<String, Long> bytesInByTopic() {
+        Map<String, Long> bytes = new TreeMap<>();
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            ObjectName pattern =
+                    new ObjectName(
+                            "kafka.server:type=BrokerTopicMetrics,name=BytesInPerSec,topic=*");
+            for (ObjectName meter : server.queryNames(pattern, null)) {
+                long count = ((Number) server.getAttribute(meter, "Count")).longValue();
+                bytes.put(meter.getKeyProperty("topic"), count);
+            }
+        } catch (JMException e) {
+            throw new IllegalStateException("Cannot read the broker's BytesInPerSec meters", e);
+        }
+        return bytes;
     }
-    bytes.put("total", round((double) total / pairs));
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("cpuMicrosPerPair", cpu);
-    result.put("bytesPerPair", bytes);
-    return result;
-  }
 
-  /** Prints the costs as two small tables. */
-  static void print(Map<String, Object> costs) {
-    System.out.println("data path   CPU per pair, µs (all threads of this process):");
-    ((Map<?, ?>) costs.get("cpuMicrosPerPair"))
-        .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
-    System.out.println("data path   bytes per pair on the broker, by topic:");
-    ((Map<?, ?>) costs.get("bytesPerPair"))
-        .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
-    if (costs.get("jitCompilingShare") instanceof Double share) {
-      System.out.printf(
-          Locale.ROOT,
-          "data path   JIT compiling %.0f%% of the measured run's time%n",
-          share * 100);
+    /**
+     * The costs of what happened between two snapshots, per pair: µs of CPU by thread group (with
+     * the unattributed rest and the total) and bytes by topic (with the total). Threads that ended
+     * in between take their CPU time with them, so a group can come out low, never negative here.
+     *
+     * @param before the snapshot before the run
+     * @param after the snapshot after it
+     * @param pairs the pairs the run trained
+     * @param topicPrefix the run's topic prefix, cut from topic names for the report
+     * @return {@code cpuMicrosPerPair} and {@code bytesPerPair}, each a map by name
+     */
+    static Map<String, Object> perPair(
+            Snapshot before, Snapshot after, long pairs, String topicPrefix) {
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        long attributed = 0;
+        for (Map.Entry<String, Long> group : after.cpuNanos().entrySet()) {
+            long nanos =
+                    Math.max(
+                            0,
+                            group.getValue() - before.cpuNanos().getOrDefault(group.getKey(), 0L));
+            attributed += nanos;
+            cpu.put(group.getKey(), round(nanos / 1e3 / pairs));
+        }
+        long process = after.processCpuNanos() - before.processCpuNanos();
+        cpu.put(UNATTRIBUTED, round(Math.max(0, process - attributed) / 1e3 / pairs));
+        cpu.put("process total", round(process / 1e3 / pairs));
+
+        Map<String, Object> bytes = new LinkedHashMap<>();
+        long total = 0;
+        for (Map.Entry<String, Long> topic : after.bytes().entrySet()) {
+            long grown = topic.getValue() - before.bytes().getOrDefault(topic.getKey(), 0L);
+            if (grown > 0 && topic.getKey().startsWith(topicPrefix)) {
+                total += grown;
+                bytes.put(
+                        topic.getKey().substring(topicPrefix.length()),
+                        round((double) grown / pairs));
+            }
+        }
+        bytes.put("total", round((double) total / pairs));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("cpuMicrosPerPair", cpu);
+        result.put("bytesPerPair", bytes);
+        return result;
     }
-  }
 
-  private static double round(double value) {
-    return Math.round(value * 10) / 10.0;
-  }
+    /** Prints the costs as two small tables. */
+    static void print(Map<String, Object> costs) {
+        System.out.println("data path   CPU per pair, µs (all threads of this process):");
+        ((Map<?, ?>) costs.get("cpuMicrosPerPair"))
+                .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
+        System.out.println("data path   bytes per pair on the broker, by topic:");
+        ((Map<?, ?>) costs.get("bytesPerPair"))
+                .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
+        if (costs.get("jitCompilingShare") instanceof Double share) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "data path   JIT compiling %.0f%% of the measured run's time%n",
+                    share * 100);
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
 }

@@ -27,9 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -53,276 +53,302 @@ import org.apache.kafka.streams.StreamsConfig;
  * one core does for the learner alone.
  *
  * <p>Arguments (all optional): {@code --batches=1,8,32,128 --input-dim=784 --seconds=2 --repeats=5
- * --topology-events=20000 --topology-batches=1,32 --embedding-format=f32 --out=FILE}; {@code --topology-events=0} skips
- * (b). Phase (b) runs one unreported warm-up round (the largest batch size) first.
+ * --topology-events=20000 --topology-batches=1,32 --embedding-format=f32 --out=FILE}; {@code
+ * --topology-events=0} skips (b). Phase (b) runs one unreported warm-up round (the largest batch
+ * size) first.
  */
 public final class InferenceBenchmark {
 
-  private static final Duration TOPOLOGY_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration TOPOLOGY_TIMEOUT = Duration.ofMinutes(3);
 
-  private InferenceBenchmark() {}
+    private InferenceBenchmark() {}
 
-  /**
-   * Runs the benchmark and prints a table; writes JSON when {@code --out} is given.
-   *
-   * @param args see the class comment
-   * @throws Exception if the results file cannot be written or the broker fails
-   */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = BenchArgs.parse(args);
-    int[] batches = ints(options.getOrDefault("batches", "1,8,32,128"));
-    int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
-    double seconds = Double.parseDouble(options.getOrDefault("seconds", "2"));
-    int repeats = Integer.parseInt(options.getOrDefault("repeats", "5"));
-    int topologyEvents = Integer.parseInt(options.getOrDefault("topology-events", "20000"));
-    int[] topologyBatches = ints(options.getOrDefault("topology-batches", "1,32"));
-    String embeddingFormat = options.getOrDefault("embedding-format", "f32");
-    ModelSpec spec = ModelSpec.of(inputDim);
+    /**
+     * Runs the benchmark and prints a table; writes JSON when {@code --out} is given.
+     *
+     * @param args see the class comment
+     * @throws Exception if the results file cannot be written or the broker fails
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = BenchArgs.parse(args);
+        int[] batches = ints(options.getOrDefault("batches", "1,8,32,128"));
+        int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
+        double seconds = Double.parseDouble(options.getOrDefault("seconds", "2"));
+        int repeats = Integer.parseInt(options.getOrDefault("repeats", "5"));
+        int topologyEvents = Integer.parseInt(options.getOrDefault("topology-events", "20000"));
+        int[] topologyBatches = ints(options.getOrDefault("topology-batches", "1,32"));
+        String embeddingFormat = options.getOrDefault("embedding-format", "f32");
+        ModelSpec spec = ModelSpec.of(inputDim);
 
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("benchmark", "inference");
-    report.put("machine", MachineInfo.describe());
-    report.put("engine", Djl.engine().getEngineName() + " " + Djl.engine().getVersion());
-    report.put("spec", spec.toString());
-    report.put("model", bareModel(spec, batches, seconds, repeats));
-    if (topologyEvents > 0) {
-      report.put("topology", topology(inputDim, topologyEvents, topologyBatches, embeddingFormat));
-    }
-    String out = options.get("out");
-    if (out != null) {
-      Path path = Path.of(out);
-      if (path.getParent() != null) {
-        Files.createDirectories(path.getParent());
-      }
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(path.toFile(), report);
-      System.out.println("results written to " + path);
-    }
-  }
-
-  private static List<Map<String, Object>> bareModel(
-      ModelSpec spec, int[] batches, double seconds, int repeats) {
-    Djl.disableGradientsOnThisThread();
-    System.out.printf(
-        Locale.ROOT,
-        "(a) InferenceModel.embed, spec %s, torch threads %s%n",
-        spec,
-        MachineInfo.describe().get("torchThreads"));
-    System.out.printf(
-        Locale.ROOT, "%-6s %14s %14s %14s%n", "batch", "median ev/s", "min ev/s", "max ev/s");
-    List<Map<String, Object>> rows = new ArrayList<>();
-    ModelWeights weights = ModelWeights.initial(TrainerConfig.defaults(spec), DeviceChoice.CPU);
-    try (InferenceModel model = InferenceModel.create(weights, DeviceChoice.CPU)) {
-      for (int batch : batches) {
-        float[][] samples = gaussian(batch, spec.encoderDim(), batch);
-        runFor(model, samples, Math.min(0.5, seconds)); // warm-up
-        double[] rates = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-          rates[r] = runFor(model, samples, seconds);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("benchmark", "inference");
+        report.put("machine", MachineInfo.describe());
+        report.put("engine", Djl.engine().getEngineName() + " " + Djl.engine().getVersion());
+        report.put("spec", spec.toString());
+        report.put("model", bareModel(spec, batches, seconds, repeats));
+        if (topologyEvents > 0) {
+            report.put(
+                    "topology",
+                    topology(inputDim, topologyEvents, topologyBatches, embeddingFormat));
         }
-        double median = TrainingBenchmark.median(rates);
-        double min = Arrays.stream(rates).min().orElseThrow();
-        double max = Arrays.stream(rates).max().orElseThrow();
-        System.out.printf(Locale.ROOT, "%-6d %14.0f %14.0f %14.0f%n", batch, median, min, max);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("batch", batch);
-        row.put("medianEventsPerSecond", Math.round(median));
-        row.put("minEventsPerSecond", Math.round(min));
-        row.put("maxEventsPerSecond", Math.round(max));
-        row.put("repeats", repeats);
-        rows.add(row);
-      }
-    }
-    return rows;
-  }
-
-  /** Embeds the batch again and again for about {@code seconds}; returns events/s. */
-  private static double runFor(InferenceModel model, float[][] samples, double seconds) {
-    long start = System.nanoTime();
-    long deadline = start + (long) (seconds * 1e9);
-    long events = 0;
-    long now;
-    do {
-      model.embed(samples);
-      events += samples.length;
-      now = System.nanoTime();
-    } while (now < deadline);
-    return events / ((now - start) / 1e9);
-  }
-
-  private static List<Map<String, Object>> topology(
-      int inputDim, int events, int[] batchSizes, String embeddingFormat)
-      throws IOException, InterruptedException {
-    System.out.printf(
-        Locale.ROOT,
-        "(b) samples topic -> embed-samples -> embeddings topic, embedded broker, exactly-once,"
-            + " 1 partition, 1 stream thread, %d events (featuresF32)%n",
-        events);
-    System.out.printf(Locale.ROOT, "%-16s %14s %10s%n", "inference.batch", "events/s", "seconds");
-    List<Map<String, Object>> rows = new ArrayList<>();
-    Path dir = Files.createTempDirectory("inference-bench");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
-      List<byte[]> values = samples(inputDim, events);
-      // One unreported round first: the broker, clients and Streams spend their first tens of
-      // seconds in the JIT compiler, which would be charged to whichever batch size ran first.
-      int[] rounds = new int[batchSizes.length + 1];
-      rounds[0] = Arrays.stream(batchSizes).max().orElse(1);
-      System.arraycopy(batchSizes, 0, rounds, 1, batchSizes.length);
-      for (int round = 0; round < rounds.length; round++) {
-        int batch = rounds[round];
-        String prefix = "bench-" + batch + "-" + System.nanoTime();
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(LearnerConfig.APPLICATION_ID_CONFIG, prefix);
-        settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, inputDim);
-        settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
-        settings.put(LearnerConfig.TOPIC_PARTITIONS_CONFIG, 1);
-        settings.put(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, batch);
-        settings.put(LearnerConfig.EMBEDDING_FORMAT_CONFIG, embeddingFormat);
-        for (Map.Entry<String, String> topic : topicKeys(prefix).entrySet()) {
-          settings.put(topic.getKey(), topic.getValue());
+        String out = options.get("out");
+        if (out != null) {
+            Path path = Path.of(out);
+            if (path.getParent() != null) {
+                Files.createDirectories(path.getParent());
+            }
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(path.toFile(), report);
+            System.out.println("results written to " + path);
         }
-        settings.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(prefix).toString());
-        LearnerConfig config = LearnerConfig.of(settings);
-        String bootstrap = broker.bootstrapServers();
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(adminProps)) {
-          new TopicSetup(config).apply(admin, Duration.ofSeconds(30));
+    }
+
+    private static List<Map<String, Object>> bareModel(
+            ModelSpec spec, int[] batches, double seconds, int repeats) {
+        Djl.disableGradientsOnThisThread();
+        System.out.printf(
+                Locale.ROOT,
+                "(a) InferenceModel.embed, spec %s, torch threads %s%n",
+                spec,
+                MachineInfo.describe().get("torchThreads"));
+        System.out.printf(
+                Locale.ROOT,
+                "%-6s %14s %14s %14s%n",
+                "batch",
+                "median ev/s",
+                "min ev/s",
+                "max ev/s");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        ModelWeights weights = ModelWeights.initial(TrainerConfig.defaults(spec), DeviceChoice.CPU);
+        try (InferenceModel model = InferenceModel.create(weights, DeviceChoice.CPU)) {
+            for (int batch : batches) {
+                float[][] samples = gaussian(batch, spec.encoderDim(), batch);
+                runFor(model, samples, Math.min(0.5, seconds)); // warm-up
+                double[] rates = new double[repeats];
+                for (int r = 0; r < repeats; r++) {
+                    rates[r] = runFor(model, samples, seconds);
+                }
+                double median = TrainingBenchmark.median(rates);
+                double min = Arrays.stream(rates).min().orElseThrow();
+                double max = Arrays.stream(rates).max().orElseThrow();
+                System.out.printf(
+                        Locale.ROOT, "%-6d %14.0f %14.0f %14.0f%n", batch, median, min, max);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("batch", batch);
+                row.put("medianEventsPerSecond", Math.round(median));
+                row.put("minEventsPerSecond", Math.round(min));
+                row.put("maxEventsPerSecond", Math.round(max));
+                row.put("repeats", repeats);
+                rows.add(row);
+            }
         }
-        produce(bootstrap, config.topics().samples(), values);
-        double[] result = runTopology(config, bootstrap, events);
-        if (round == 0) {
-          System.out.printf(
-              Locale.ROOT, "%-16s %14.0f %10.2f%n", "warm-up " + batch, result[0], result[1]);
-          continue;
+        return rows;
+    }
+
+    /** Embeds the batch again and again for about {@code seconds}; returns events/s. */
+    private static double runFor(InferenceModel model, float[][] samples, double seconds) {
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        long events = 0;
+        long now;
+        do {
+            model.embed(samples);
+            events += samples.length;
+            now = System.nanoTime();
+        } while (now < deadline);
+        return events / ((now - start) / 1e9);
+    }
+
+    private static List<Map<String, Object>> topology(
+            int inputDim, int events, int[] batchSizes, String embeddingFormat)
+            throws IOException, InterruptedException {
+        System.out.printf(
+                Locale.ROOT,
+                "(b) samples topic -> embed-samples -> embeddings topic, embedded broker, exactly-once,"
+                        + " 1 partition, 1 stream thread, %d events (featuresF32)%n",
+                events);
+        System.out.printf(
+                Locale.ROOT, "%-16s %14s %10s%n", "inference.batch", "events/s", "seconds");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Path dir = Files.createTempDirectory("inference-bench");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            List<byte[]> values = samples(inputDim, events);
+            // One unreported round first: the broker, clients and Streams spend their first tens of
+            // seconds in the JIT compiler, which would be charged to whichever batch size ran
+            // first.
+            int[] rounds = new int[batchSizes.length + 1];
+            rounds[0] = Arrays.stream(batchSizes).max().orElse(1);
+            System.arraycopy(batchSizes, 0, rounds, 1, batchSizes.length);
+            for (int round = 0; round < rounds.length; round++) {
+                int batch = rounds[round];
+                String prefix = "bench-" + batch + "-" + System.nanoTime();
+                Map<String, Object> settings = new HashMap<>();
+                settings.put(LearnerConfig.APPLICATION_ID_CONFIG, prefix);
+                settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, inputDim);
+                settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
+                settings.put(LearnerConfig.TOPIC_PARTITIONS_CONFIG, 1);
+                settings.put(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, batch);
+                settings.put(LearnerConfig.EMBEDDING_FORMAT_CONFIG, embeddingFormat);
+                for (Map.Entry<String, String> topic : topicKeys(prefix).entrySet()) {
+                    settings.put(topic.getKey(), topic.getValue());
+                }
+                settings.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(prefix).toString());
+                LearnerConfig config = LearnerConfig.of(settings);
+                String bootstrap = broker.bootstrapServers();
+                Properties adminProps = new Properties();
+                adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                try (Admin admin = Admin.create(adminProps)) {
+                    new TopicSetup(config).apply(admin, Duration.ofSeconds(30));
+                }
+                produce(bootstrap, config.topics().samples(), values);
+                double[] result = runTopology(config, bootstrap, events);
+                if (round == 0) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-16s %14.0f %10.2f%n",
+                            "warm-up " + batch,
+                            result[0],
+                            result[1]);
+                    continue;
+                }
+                System.out.printf(
+                        Locale.ROOT, "%-16d %14.0f %10.2f%n", batch, result[0], result[1]);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("inferenceBatchSize", batch);
+                row.put("events", events);
+                row.put("eventsPerSecond", Math.round(result[0]));
+                row.put("seconds", Math.round(result[1] * 100) / 100.0);
+                rows.add(row);
+            }
         }
-        System.out.printf(Locale.ROOT, "%-16d %14.0f %10.2f%n", batch, result[0], result[1]);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("inferenceBatchSize", batch);
-        row.put("events", events);
-        row.put("eventsPerSecond", Math.round(result[0]));
-        row.put("seconds", Math.round(result[1] * 100) / 100.0);
-        rows.add(row);
-      }
+        return rows;
     }
-    return rows;
-  }
 
-  /** Runs the learner until every sample is embedded; events/s from first to last embedding. */
-  private static double[] runTopology(LearnerConfig config, String bootstrap, int events) {
-    Map<String, Object> consumerProps = new HashMap<>();
-    consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-reader");
-    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    KafkaStreams streams =
-        new KafkaStreams(LearnerTopology.build(config), config.streamsProperties(bootstrap));
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
-      consumer.subscribe(List.of(config.topics().embeddings()));
-      streams.start();
-      long first = -1;
-      long last = -1;
-      int seen = 0;
-      long deadline = System.nanoTime() + TOPOLOGY_TIMEOUT.toNanos();
-      while (seen < events && System.nanoTime() < deadline) {
-        int n = consumer.poll(Duration.ofMillis(100)).count();
-        if (n > 0) {
-          long now = System.nanoTime();
-          first = first < 0 ? now : first;
-          last = now;
-          seen += n;
+    /** Runs the learner until every sample is embedded; events/s from first to last embedding. */
+    private static double[] runTopology(LearnerConfig config, String bootstrap, int events) {
+        Map<String, Object> consumerProps = new HashMap<>();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-reader");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumerProps.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        KafkaStreams streams =
+                new KafkaStreams(
+                        LearnerTopology.build(config), config.streamsProperties(bootstrap));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
+            consumer.subscribe(List.of(config.topics().embeddings()));
+            streams.start();
+            long first = -1;
+            long last = -1;
+            int seen = 0;
+            long deadline = System.nanoTime() + TOPOLOGY_TIMEOUT.toNanos();
+            while (seen < events && System.nanoTime() < deadline) {
+                int n = consumer.poll(Duration.ofMillis(100)).count();
+                if (n > 0) {
+                    long now = System.nanoTime();
+                    first = first < 0 ? now : first;
+                    last = now;
+                    seen += n;
+                }
+            }
+            if (seen < events) {
+                throw new IllegalStateException(
+                        "Only "
+                                + seen
+                                + " of "
+                                + events
+                                + " embeddings within "
+                                + TOPOLOGY_TIMEOUT);
+            }
+            double seconds = (last - first) / 1e9;
+            return new double[] {events / seconds, seconds};
+        } finally {
+            streams.close(
+                    CloseOptions.timeout(Duration.ofSeconds(30))
+                            .withGroupMembershipOperation(
+                                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
-      }
-      if (seen < events) {
-        throw new IllegalStateException(
-            "Only " + seen + " of " + events + " embeddings within " + TOPOLOGY_TIMEOUT);
-      }
-      double seconds = (last - first) / 1e9;
-      return new double[] {events / seconds, seconds};
-    } finally {
-      streams.close(
-          CloseOptions.timeout(Duration.ofSeconds(30))
-              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
-  }
 
-  private static Map<String, String> topicKeys(String prefix) {
-    Map<String, String> topics = new LinkedHashMap<>();
-    for (String key :
-        List.of(
-            LearnerConfig.TOPIC_VIEWS_CONFIG,
-            LearnerConfig.TOPIC_SAMPLES_CONFIG,
-            LearnerConfig.TOPIC_EMBEDDINGS_CONFIG,
-            LearnerConfig.TOPIC_METRICS_CONFIG,
-            LearnerConfig.TOPIC_DEAD_LETTERS_CONFIG,
-            LearnerConfig.TOPIC_MODEL_CONFIG,
-            LearnerConfig.TOPIC_PAIRS_CONFIG)) {
-      topics.put(key, prefix + "." + key.substring("topic.".length()));
+    private static Map<String, String> topicKeys(String prefix) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (String key :
+                List.of(
+                        LearnerConfig.TOPIC_VIEWS_CONFIG,
+                        LearnerConfig.TOPIC_SAMPLES_CONFIG,
+                        LearnerConfig.TOPIC_EMBEDDINGS_CONFIG,
+                        LearnerConfig.TOPIC_METRICS_CONFIG,
+                        LearnerConfig.TOPIC_DEAD_LETTERS_CONFIG,
+                        LearnerConfig.TOPIC_MODEL_CONFIG,
+                        LearnerConfig.TOPIC_PAIRS_CONFIG)) {
+            topics.put(key, prefix + "." + key.substring("topic.".length()));
+        }
+        return topics;
     }
-    return topics;
-  }
 
-  private static void produce(String bootstrap, String topic, List<byte[]> values) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    // Without idempotence: on the embedded broker, the idempotent producer of a later round was
-    // now and then stuck retrying OutOfOrderSequenceException until its buffer ran out. A
-    // duplicate sample is harmless here (it is embedded again); a lost one is caught below.
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.putAll(TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS);
-    AtomicReference<Exception> failure = new AtomicReference<>();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      for (int i = 0; i < values.size(); i++) {
-        byte[] key = ("s" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        producer.send(
-            new ProducerRecord<>(topic, key, values.get(i)),
-            (metadata, e) -> {
-              if (e != null) {
-                failure.compareAndSet(null, e);
-              }
-            });
-      }
-      producer.flush();
+    private static void produce(String bootstrap, String topic, List<byte[]> values) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        // Without idempotence: on the embedded broker, the idempotent producer of a later round was
+        // now and then stuck retrying OutOfOrderSequenceException until its buffer ran out. A
+        // duplicate sample is harmless here (it is embedded again); a lost one is caught below.
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.putAll(TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (int i = 0; i < values.size(); i++) {
+                byte[] key = ("s" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                producer.send(
+                        new ProducerRecord<>(topic, key, values.get(i)),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        // A lost send would otherwise show up minutes later as embeddings that never arrive.
+        if (failure.get() != null) {
+            throw new IllegalStateException("producing the samples failed", failure.get());
+        }
     }
-    // A lost send would otherwise show up minutes later as embeddings that never arrive.
-    if (failure.get() != null) {
-      throw new IllegalStateException("producing the samples failed", failure.get());
+
+    private static List<byte[]> samples(int inputDim, int count) {
+        var serializer =
+                EventSerdes.sampleEvents(
+                                new SampleEventParser(inputDim), FeatureEncoding.FLOAT32_BASE64)
+                        .serializer();
+        float[][] features = gaussian(64, inputDim, 7);
+        List<byte[]> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add(
+                    serializer.serialize(
+                            null, new SampleEvent("s" + i, features[i % 64], null, null)));
+        }
+        return values;
     }
-  }
 
-  private static List<byte[]> samples(int inputDim, int count) {
-    var serializer =
-        EventSerdes.sampleEvents(new SampleEventParser(inputDim), FeatureEncoding.FLOAT32_BASE64)
-            .serializer();
-    float[][] features = gaussian(64, inputDim, 7);
-    List<byte[]> values = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      values.add(
-          serializer.serialize(null, new SampleEvent("s" + i, features[i % 64], null, null)));
+    private static float[][] gaussian(int rows, int cols, long seed) {
+        Random random = new Random(seed);
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = (float) random.nextGaussian();
+            }
+        }
+        return m;
     }
-    return values;
-  }
 
-  private static float[][] gaussian(int rows, int cols, long seed) {
-    Random random = new Random(seed);
-    float[][] m = new float[rows][cols];
-    for (float[] row : m) {
-      for (int j = 0; j < cols; j++) {
-        row[j] = (float) random.nextGaussian();
-      }
+    private static int[] ints(String list) {
+        return Arrays.stream(list.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     }
-    return m;
-  }
-
-  private static int[] ints(String list) {
-    return Arrays.stream(list.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-  }
-
 }

@@ -12,50 +12,51 @@ import picocli.CommandLine.Spec;
 
 /** {@code broker}: the embedded single-node broker alone, in the foreground until Ctrl-C. */
 @Command(
-    name = "broker",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Runs an embedded single-node Kafka broker (KRaft) until interrupted.",
-      "For local development: then `run bootstrap.servers=127.0.0.1:PORT` and `produce`."
-    })
+        name = "broker",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs an embedded single-node Kafka broker (KRaft) until interrupted.",
+            "For local development: then `run bootstrap.servers=127.0.0.1:PORT` and `produce`."
+        })
 final class BrokerCommand implements Callable<Integer> {
 
-  @Spec private CommandSpec spec;
+    @Spec private CommandSpec spec;
 
-  @Option(
-      names = "--port",
-      paramLabel = "N",
-      description = "The port to listen on, a free one when taken. Default: ${DEFAULT-VALUE}.")
-  private int port = Clusters.DEFAULT_BROKER_PORT;
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            description =
+                    "The port to listen on, a free one when taken. Default: ${DEFAULT-VALUE}.")
+    private int port = Clusters.DEFAULT_BROKER_PORT;
 
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description =
-          "Where the broker keeps its log; it survives restarts. Default: ${DEFAULT-VALUE}.")
-  private Path dataDir = Clusters.DEFAULT_DATA_DIR.resolve("broker");
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where the broker keeps its log; it survives restarts. Default: ${DEFAULT-VALUE}.")
+    private Path dataDir = Clusters.DEFAULT_DATA_DIR.resolve("broker");
 
-  @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    EmbeddedKafkaBroker broker = Clusters.startBroker(dataDir, port, out);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              broker.stop();
-              stopped.countDown();
-            },
-            "vicreg-broker-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    out.println("Ctrl-C stops it.");
-    out.flush();
-    try {
-      stopped.await();
-    } finally {
-      broker.stop();
-      RunCommand.removeHook(hook);
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        EmbeddedKafkaBroker broker = Clusters.startBroker(dataDir, port, out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook =
+                new Thread(
+                        () -> {
+                            broker.stop();
+                            stopped.countDown();
+                        },
+                        "vicreg-broker-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("Ctrl-C stops it.");
+        out.flush();
+        try {
+            stopped.await();
+        } finally {
+            broker.stop();
+            RunCommand.removeHook(hook);
+        }
+        return 0;
     }
-    return 0;
-  }
 }

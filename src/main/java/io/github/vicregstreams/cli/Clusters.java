@@ -21,127 +21,132 @@ import org.apache.kafka.common.errors.AuthorizationException;
 /** Reaching a cluster from the command line: a bounded first contact, and the embedded broker. */
 final class Clusters {
 
-  /** How long the command line waits for a cluster to answer before giving up. */
-  static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 15;
+    /** How long the command line waits for a cluster to answer before giving up. */
+    static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 15;
 
-  /** The port {@code run} and {@code broker} ask for; a free one when it is taken. */
-  static final int DEFAULT_BROKER_PORT = 9092;
+    /** The port {@code run} and {@code broker} ask for; a free one when it is taken. */
+    static final int DEFAULT_BROKER_PORT = 9092;
 
-  /** Where {@code run} and {@code broker} keep data by default. */
-  static final Path DEFAULT_DATA_DIR = Path.of("vicreg-data");
+    /** Where {@code run} and {@code broker} keep data by default. */
+    static final Path DEFAULT_DATA_DIR = Path.of("vicreg-data");
 
-  private Clusters() {}
+    private Clusters() {}
 
-  /**
-   * Creates the learner's missing topics (and checks the others), waiting at most {@code
-   * timeout} for the cluster: the first contact, so an unreachable cluster fails fast and clearly.
-   *
-   * @return the topics created
-   * @throws KafkaException saying which cluster could not be used and what to check
-   */
-  static List<String> setUpTopics(LearnerConfig config, String bootstrapServers, Duration timeout) {
-    Properties props = new Properties();
-    props.putAll(clientSettings(config, AdminClientConfig.configNames()));
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    int timeoutMs = (int) Math.max(1, timeout.toMillis());
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-    Admin admin;
-    try {
-      admin = Admin.create(props);
-    } catch (KafkaException e) {
-      throw new KafkaException(
-          "Cannot connect to Kafka at " + bootstrapServers + ": " + ErrorHandler.oneLine(e), e);
+    /**
+     * Creates the learner's missing topics (and checks the others), waiting at most {@code timeout}
+     * for the cluster: the first contact, so an unreachable cluster fails fast and clearly.
+     *
+     * @return the topics created
+     * @throws KafkaException saying which cluster could not be used and what to check
+     */
+    static List<String> setUpTopics(
+            LearnerConfig config, String bootstrapServers, Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(clientSettings(config, AdminClientConfig.configNames()));
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        int timeoutMs = (int) Math.max(1, timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        Admin admin;
+        try {
+            admin = Admin.create(props);
+        } catch (KafkaException e) {
+            throw new KafkaException(
+                    "Cannot connect to Kafka at "
+                            + bootstrapServers
+                            + ": "
+                            + ErrorHandler.oneLine(e),
+                    e);
+        }
+        try {
+            return new TopicSetup(config).apply(admin, timeout);
+        } catch (KafkaException e) {
+            throw new KafkaException(setUpFailure(bootstrapServers, timeout, e), e);
+        } finally {
+            admin.close(Duration.ofSeconds(1));
+        }
     }
-    try {
-      return new TopicSetup(config).apply(admin, timeout);
-    } catch (KafkaException e) {
-      throw new KafkaException(setUpFailure(bootstrapServers, timeout, e), e);
-    } finally {
-      admin.close(Duration.ofSeconds(1));
-    }
-  }
 
-  /**
-   * Says what went wrong in words that point at the fix: refused credentials and missing ACLs
-   * are not a broker that "did not answer".
-   */
-  static String setUpFailure(String bootstrapServers, Duration timeout, KafkaException e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof AuthenticationException) {
+    /**
+     * Says what went wrong in words that point at the fix: refused credentials and missing ACLs are
+     * not a broker that "did not answer".
+     */
+    static String setUpFailure(String bootstrapServers, Duration timeout, KafkaException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthenticationException) {
+                return "Kafka at "
+                        + bootstrapServers
+                        + " refused to authenticate this client ("
+                        + rootMessage(e)
+                        + "). Check security.protocol, sasl.mechanism and sasl.jaas.config (or the SSL"
+                        + " settings).";
+            }
+            if (cause instanceof AuthorizationException) {
+                return "Kafka at "
+                        + bootstrapServers
+                        + " does not allow this client to set up the learner's topics ("
+                        + rootMessage(e)
+                        + "). Grant it Describe and Create on the topics, or create them beforehand.";
+            }
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException
+                    || cause instanceof java.util.concurrent.TimeoutException) {
+                break;
+            }
+        }
         return "Kafka at "
-            + bootstrapServers
-            + " refused to authenticate this client ("
-            + rootMessage(e)
-            + "). Check security.protocol, sasl.mechanism and sasl.jaas.config (or the SSL"
-            + " settings).";
-      }
-      if (cause instanceof AuthorizationException) {
-        return "Kafka at "
-            + bootstrapServers
-            + " does not allow this client to set up the learner's topics ("
-            + rootMessage(e)
-            + "). Grant it Describe and Create on the topics, or create them beforehand.";
-      }
-      if (cause instanceof org.apache.kafka.common.errors.TimeoutException
-          || cause instanceof java.util.concurrent.TimeoutException) {
-        break;
-      }
+                + bootstrapServers
+                + " did not answer within "
+                + timeout.toSeconds()
+                + " s ("
+                + rootMessage(e)
+                + "). Check bootstrap.servers and that the broker runs; leave bootstrap.servers"
+                + " empty to start an embedded broker.";
     }
-    return "Kafka at "
-        + bootstrapServers
-        + " did not answer within "
-        + timeout.toSeconds()
-        + " s ("
-        + rootMessage(e)
-        + "). Check bootstrap.servers and that the broker runs; leave bootstrap.servers"
-        + " empty to start an embedded broker.";
-  }
 
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-  }
 
-  /** The user's pass-through settings that a client of the given kind knows. */
-  static Map<String, Object> clientSettings(LearnerConfig config, java.util.Set<String> known) {
-    Map<String, Object> settings = new HashMap<>();
-    config
-        .passThrough()
-        .forEach(
-            (key, value) -> {
-              if (known.contains(key) && !key.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-                settings.put(key, value);
-              }
-            });
-    return settings;
-  }
-
-  static Map<String, Object> producerSettings(LearnerConfig config) {
-    return clientSettings(config, ProducerConfig.configNames());
-  }
-
-  static Map<String, Object> consumerSettings(LearnerConfig config) {
-    return clientSettings(config, ConsumerConfig.configNames());
-  }
-
-  /** Starts an embedded broker and says where it listens. */
-  static EmbeddedKafkaBroker startBroker(Path dataDir, int port, PrintWriter out) {
-    EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().optPort(port);
-    if (dataDir != null) {
-      builder.optDataDir(dataDir);
+    /** The user's pass-through settings that a client of the given kind knows. */
+    static Map<String, Object> clientSettings(LearnerConfig config, java.util.Set<String> known) {
+        Map<String, Object> settings = new HashMap<>();
+        config.passThrough()
+                .forEach(
+                        (key, value) -> {
+                            if (known.contains(key)
+                                    && !key.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+                                settings.put(key, value);
+                            }
+                        });
+        return settings;
     }
-    EmbeddedKafkaBroker broker = builder.build().start();
-    out.println(
-        "Embedded Kafka broker listening on "
-            + broker.bootstrapServers()
-            + (broker.portFellBack() ? " (port " + port + " was taken)" : "")
-            + ", data in "
-            + broker.dataDir());
-    out.flush();
-    return broker;
-  }
+
+    static Map<String, Object> producerSettings(LearnerConfig config) {
+        return clientSettings(config, ProducerConfig.configNames());
+    }
+
+    static Map<String, Object> consumerSettings(LearnerConfig config) {
+        return clientSettings(config, ConsumerConfig.configNames());
+    }
+
+    /** Starts an embedded broker and says where it listens. */
+    static EmbeddedKafkaBroker startBroker(Path dataDir, int port, PrintWriter out) {
+        EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().optPort(port);
+        if (dataDir != null) {
+            builder.optDataDir(dataDir);
+        }
+        EmbeddedKafkaBroker broker = builder.build().start();
+        out.println(
+                "Embedded Kafka broker listening on "
+                        + broker.bootstrapServers()
+                        + (broker.portFellBack() ? " (port " + port + " was taken)" : "")
+                        + ", data in "
+                        + broker.dataDir());
+        out.flush();
+        return broker;
+    }
 }

@@ -16,49 +16,49 @@ import picocli.CommandLine;
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
-  @Override
-  public int handleExecutionException(
-      Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-    if (ex instanceof CommandLine.ParameterException parameterError) {
-      commandLine.getErr().println("error: " + oneLine(parameterError));
-      parameterError.getCommandLine().usage(commandLine.getErr());
-      return VicregStreams.EXIT_USAGE;
+    @Override
+    public int handleExecutionException(
+            Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        if (ex instanceof CommandLine.ParameterException parameterError) {
+            commandLine.getErr().println("error: " + oneLine(parameterError));
+            parameterError.getCommandLine().usage(commandLine.getErr());
+            return VicregStreams.EXIT_USAGE;
+        }
+        commandLine.getErr().println("error: " + oneLine(ex));
+        commandLine.getErr().flush();
+        if (ex instanceof ConfigException) {
+            return VicregStreams.EXIT_USAGE;
+        }
+        if (!isExpected(ex)) {
+            ex.printStackTrace(commandLine.getErr());
+        }
+        return VicregStreams.EXIT_FAILURE;
     }
-    commandLine.getErr().println("error: " + oneLine(ex));
-    commandLine.getErr().flush();
-    if (ex instanceof ConfigException) {
-      return VicregStreams.EXIT_USAGE;
-    }
-    if (!isExpected(ex)) {
-      ex.printStackTrace(commandLine.getErr());
-    }
-    return VicregStreams.EXIT_FAILURE;
-  }
 
-  static boolean isExpected(Throwable ex) {
-    return ex instanceof KafkaException
-        || ex instanceof IllegalArgumentException
-        || ex instanceof IllegalStateException
-        || ex instanceof InvalidCheckpointException
-        || ex instanceof IOException
-        || ex instanceof UncheckedIOException
-        || ex instanceof InterruptedException;
-  }
-
-  /** The message and those of its causes that add something, on one line. */
-  static String oneLine(Throwable ex) {
-    Set<String> parts = new LinkedHashSet<>();
-    String joined = "";
-    for (Throwable t = ex; t != null && parts.size() < 4; t = t.getCause()) {
-      String message = t.getMessage();
-      if (message == null || message.isBlank()) {
-        continue;
-      }
-      message = message.replaceAll("\\s*\\R\\s*", " ").trim();
-      if (!joined.contains(message) && parts.add(message)) {
-        joined = String.join(": ", parts);
-      }
+    static boolean isExpected(Throwable ex) {
+        return ex instanceof KafkaException
+                || ex instanceof IllegalArgumentException
+                || ex instanceof IllegalStateException
+                || ex instanceof InvalidCheckpointException
+                || ex instanceof IOException
+                || ex instanceof UncheckedIOException
+                || ex instanceof InterruptedException;
     }
-    return joined.isEmpty() ? ex.getClass().getSimpleName() : joined;
-  }
+
+    /** The message and those of its causes that add something, on one line. */
+    static String oneLine(Throwable ex) {
+        Set<String> parts = new LinkedHashSet<>();
+        String joined = "";
+        for (Throwable t = ex; t != null && parts.size() < 4; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message == null || message.isBlank()) {
+                continue;
+            }
+            message = message.replaceAll("\\s*\\R\\s*", " ").trim();
+            if (!joined.contains(message) && parts.add(message)) {
+                joined = String.join(": ", parts);
+            }
+        }
+        return joined.isEmpty() ? ex.getClass().getSimpleName() : joined;
+    }
 }

@@ -32,8 +32,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Streams a dataset to the views topic as pairs of augmented views: for each sample, view 0 and
  * view 1 back to back under the key {@code <split>-<index>-p<pass>}, with metadata {@code
- * {"label":L,"index":I}} — or both in one {@link PairEvent} for the pair-events topic —;
- * optionally the un-augmented sample to the samples topic too.
+ * {"label":L,"index":I}} — or both in one {@link PairEvent} for the pair-events topic —; optionally
+ * the un-augmented sample to the samples topic too.
  *
  * <p>Transactional, {@value #PAIRS_PER_TRANSACTION} pairs a transaction: a failed run leaves only
  * whole pairs on the topic, never one view without its partner; and a send waits up to {@value
@@ -41,195 +41,216 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class PairProducer implements AutoCloseable {
 
-  /** How long a send may wait for the cluster: a broker outage shorter than this is ridden out. */
-  static final int OUTAGE_TOLERANCE_MS = 300_000;
+    /**
+     * How long a send may wait for the cluster: a broker outage shorter than this is ridden out.
+     */
+    static final int OUTAGE_TOLERANCE_MS = 300_000;
 
-  /** Pairs per transaction: whole pairs become visible together, a few times a second. */
-  static final int PAIRS_PER_TRANSACTION = 500;
+    /** Pairs per transaction: whole pairs become visible together, a few times a second. */
+    static final int PAIRS_PER_TRANSACTION = 500;
 
-  private final KafkaProducer<String, byte[]> producer;
-  private final Serializer<ViewEvent> views;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Serializer<ViewEvent> views;
 
-  /** Set when each pair goes out as one pair event instead of two views. */
-  private final Serializer<PairEvent> pairEvents;
-  private final Serializer<SampleEvent> samples;
-  private final AtomicReference<Exception> firstError = new AtomicReference<>();
-  private final Callback callback =
-      (metadata, exception) -> {
-        if (exception != null) {
-          firstError.compareAndSet(null, exception);
-        }
-      };
+    /** Set when each pair goes out as one pair event instead of two views. */
+    private final Serializer<PairEvent> pairEvents;
 
-  /**
-   * @param bootstrapServers the cluster
-   * @param inputDim the feature count (for the serializers' parsers)
-   * @param encoding how features are written
-   * @param clientSettings extra producer settings (security and the like)
-   * @param asPairEvents whether each pair is one pair event rather than two view events
-   */
-  PairProducer(
-      String bootstrapServers,
-      int inputDim,
-      FeatureEncoding encoding,
-      Map<String, Object> clientSettings,
-      boolean asPairEvents) {
-    Map<String, Object> config = new HashMap<>(clientSettings);
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
-    config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-    config.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-    // Ride out a broker outage of a few minutes instead of giving up after 30 s.
-    config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, OUTAGE_TOLERANCE_MS);
-    config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, OUTAGE_TOLERANCE_MS);
-    // Both views of a pair commit together: a failure never leaves half a pair behind for the
-    // learner (which reads read_committed) to dead-letter as an orphan.
-    config.putIfAbsent(
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vicreg-produce-" + UUID.randomUUID());
-    TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS.forEach(config::putIfAbsent);
-    this.producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-    producer.initTransactions();
-    this.views = EventSerdes.viewEvents(new ViewEventParser(inputDim), encoding).serializer();
-    this.pairEvents =
-        asPairEvents
-            ? EventSerdes.pairEvents(new PairEventParser(inputDim), encoding).serializer()
-            : null;
-    this.samples =
-        EventSerdes.sampleEvents(new SampleEventParser(inputDim), encoding).serializer();
-  }
+    private final Serializer<SampleEvent> samples;
+    private final AtomicReference<Exception> firstError = new AtomicReference<>();
+    private final Callback callback =
+            (metadata, exception) -> {
+                if (exception != null) {
+                    firstError.compareAndSet(null, exception);
+                }
+            };
 
-  /**
-   * Sends {@code count} samples of {@code data}, {@code passes} times, as pairs.
-   *
-   * @param viewsTopic where views (or pair events) go
-   * @param samplesTopic where un-augmented samples go, or null for none
-   * @param rate pairs per second at most, 0 for no limit
-   * @param onPair told the number of pairs sent so far, after each pair
-   * @param stop checked before each pair; true ends the stream early
-   * @return the number of pairs sent
-   * @throws KafkaException if a send failed
-   * @throws InterruptedException if interrupted while waiting for the rate limit
-   */
-  long send(
-      Dataset data,
-      String idPrefix,
-      ViewGenerator generator,
-      int count,
-      int passes,
-      double rate,
-      String viewsTopic,
-      String samplesTopic,
-      LongConsumer onPair,
-      BooleanSupplier stop)
-      throws InterruptedException {
-    Objects.requireNonNull(data, "data must not be null");
-    int rows = Math.min(count, data.rows());
-    long sent;
-    long started = System.nanoTime();
-    double nanosPerPair = rate > 0 ? 1e9 / rate : 0;
-    producer.beginTransaction();
-    try {
-      sent = sendPairs(data, idPrefix, generator, rows, passes, nanosPerPair, started, viewsTopic,
-          samplesTopic, onPair, stop);
-      producer.commitTransaction();
-    } catch (KafkaException | InterruptedException e) {
-      abort();
-      throw e;
+    /**
+     * @param bootstrapServers the cluster
+     * @param inputDim the feature count (for the serializers' parsers)
+     * @param encoding how features are written
+     * @param clientSettings extra producer settings (security and the like)
+     * @param asPairEvents whether each pair is one pair event rather than two view events
+     */
+    PairProducer(
+            String bootstrapServers,
+            int inputDim,
+            FeatureEncoding encoding,
+            Map<String, Object> clientSettings,
+            boolean asPairEvents) {
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        config.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        // Ride out a broker outage of a few minutes instead of giving up after 30 s.
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, OUTAGE_TOLERANCE_MS);
+        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, OUTAGE_TOLERANCE_MS);
+        // Both views of a pair commit together: a failure never leaves half a pair behind for the
+        // learner (which reads read_committed) to dead-letter as an orphan.
+        config.putIfAbsent(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vicreg-produce-" + UUID.randomUUID());
+        TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS.forEach(config::putIfAbsent);
+        this.producer =
+                new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        producer.initTransactions();
+        this.views = EventSerdes.viewEvents(new ViewEventParser(inputDim), encoding).serializer();
+        this.pairEvents =
+                asPairEvents
+                        ? EventSerdes.pairEvents(new PairEventParser(inputDim), encoding)
+                                .serializer()
+                        : null;
+        this.samples =
+                EventSerdes.sampleEvents(new SampleEventParser(inputDim), encoding).serializer();
     }
-    throwIfFailed();
-    return sent;
-  }
 
-  private long sendPairs(
-      Dataset data,
-      String idPrefix,
-      ViewGenerator generator,
-      int rows,
-      int passes,
-      double nanosPerPair,
-      long started,
-      String viewsTopic,
-      String samplesTopic,
-      LongConsumer onPair,
-      BooleanSupplier stop)
-      throws InterruptedException {
-    long sent = 0;
-    for (int pass = 0; pass < passes; pass++) {
-      for (int index = 0; index < rows; index++) {
-        if (stop.getAsBoolean()) {
-          return sent;
+    /**
+     * Sends {@code count} samples of {@code data}, {@code passes} times, as pairs.
+     *
+     * @param viewsTopic where views (or pair events) go
+     * @param samplesTopic where un-augmented samples go, or null for none
+     * @param rate pairs per second at most, 0 for no limit
+     * @param onPair told the number of pairs sent so far, after each pair
+     * @param stop checked before each pair; true ends the stream early
+     * @return the number of pairs sent
+     * @throws KafkaException if a send failed
+     * @throws InterruptedException if interrupted while waiting for the rate limit
+     */
+    long send(
+            Dataset data,
+            String idPrefix,
+            ViewGenerator generator,
+            int count,
+            int passes,
+            double rate,
+            String viewsTopic,
+            String samplesTopic,
+            LongConsumer onPair,
+            BooleanSupplier stop)
+            throws InterruptedException {
+        Objects.requireNonNull(data, "data must not be null");
+        int rows = Math.min(count, data.rows());
+        long sent;
+        long started = System.nanoTime();
+        double nanosPerPair = rate > 0 ? 1e9 / rate : 0;
+        producer.beginTransaction();
+        try {
+            sent =
+                    sendPairs(
+                            data,
+                            idPrefix,
+                            generator,
+                            rows,
+                            passes,
+                            nanosPerPair,
+                            started,
+                            viewsTopic,
+                            samplesTopic,
+                            onPair,
+                            stop);
+            producer.commitTransaction();
+        } catch (KafkaException | InterruptedException e) {
+            abort();
+            throw e;
         }
         throwIfFailed();
-        if (sent > 0 && sent % PAIRS_PER_TRANSACTION == 0) {
-          producer.commitTransaction();
-          producer.beginTransaction();
-        }
-        if (nanosPerPair > 0) {
-          long due = started + (long) (sent * nanosPerPair);
-          long wait = due - System.nanoTime();
-          if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-          }
-        }
-        float[] features = data.features(index);
-        Metadata metadata =
-            Metadata.of(
-                "{\"label\":"
-                    + (data.hasLabels() ? Integer.toString(data.label(index)) : "null")
-                    + ",\"index\":"
-                    + index
-                    + "}");
-        String id = idPrefix + "-" + index + "-p" + pass;
-        ViewPair pair = generator.views(features, (long) pass * rows + index);
-        long now = System.currentTimeMillis();
-        if (pairEvents != null) {
-          PairEvent event = new PairEvent(id, pair.view(0), pair.view(1), now, metadata);
-          producer.send(
-              new ProducerRecord<>(viewsTopic, id, pairEvents.serialize(viewsTopic, event)),
-              callback);
-        } else {
-          for (int view = 0; view < 2; view++) {
-            ViewEvent event = new ViewEvent(id, view, pair.view(view), now, metadata);
-            producer.send(
-                new ProducerRecord<>(viewsTopic, id, views.serialize(viewsTopic, event)),
-                callback);
-          }
-        }
-        if (samplesTopic != null && pass == 0) {
-          String sampleId = idPrefix + "-" + index;
-          SampleEvent sample = new SampleEvent(sampleId, features, now, metadata);
-          producer.send(
-              new ProducerRecord<>(
-                  samplesTopic, sampleId, samples.serialize(samplesTopic, sample)),
-              callback);
-        }
-        sent++;
-        onPair.accept(sent);
-      }
+        return sent;
     }
-    return sent;
-  }
 
-  /** Aborts the open transaction: none of its pairs become visible. */
-  private void abort() {
-    try {
-      producer.abortTransaction();
-    } catch (KafkaException e) {
-      // A fenced or failed producer cannot abort; its transaction times out on the broker.
-      firstError.compareAndSet(null, e);
+    private long sendPairs(
+            Dataset data,
+            String idPrefix,
+            ViewGenerator generator,
+            int rows,
+            int passes,
+            double nanosPerPair,
+            long started,
+            String viewsTopic,
+            String samplesTopic,
+            LongConsumer onPair,
+            BooleanSupplier stop)
+            throws InterruptedException {
+        long sent = 0;
+        for (int pass = 0; pass < passes; pass++) {
+            for (int index = 0; index < rows; index++) {
+                if (stop.getAsBoolean()) {
+                    return sent;
+                }
+                throwIfFailed();
+                if (sent > 0 && sent % PAIRS_PER_TRANSACTION == 0) {
+                    producer.commitTransaction();
+                    producer.beginTransaction();
+                }
+                if (nanosPerPair > 0) {
+                    long due = started + (long) (sent * nanosPerPair);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                float[] features = data.features(index);
+                Metadata metadata =
+                        Metadata.of(
+                                "{\"label\":"
+                                        + (data.hasLabels()
+                                                ? Integer.toString(data.label(index))
+                                                : "null")
+                                        + ",\"index\":"
+                                        + index
+                                        + "}");
+                String id = idPrefix + "-" + index + "-p" + pass;
+                ViewPair pair = generator.views(features, (long) pass * rows + index);
+                long now = System.currentTimeMillis();
+                if (pairEvents != null) {
+                    PairEvent event = new PairEvent(id, pair.view(0), pair.view(1), now, metadata);
+                    producer.send(
+                            new ProducerRecord<>(
+                                    viewsTopic, id, pairEvents.serialize(viewsTopic, event)),
+                            callback);
+                } else {
+                    for (int view = 0; view < 2; view++) {
+                        ViewEvent event = new ViewEvent(id, view, pair.view(view), now, metadata);
+                        producer.send(
+                                new ProducerRecord<>(
+                                        viewsTopic, id, views.serialize(viewsTopic, event)),
+                                callback);
+                    }
+                }
+                if (samplesTopic != null && pass == 0) {
+                    String sampleId = idPrefix + "-" + index;
+                    SampleEvent sample = new SampleEvent(sampleId, features, now, metadata);
+                    producer.send(
+                            new ProducerRecord<>(
+                                    samplesTopic,
+                                    sampleId,
+                                    samples.serialize(samplesTopic, sample)),
+                            callback);
+                }
+                sent++;
+                onPair.accept(sent);
+            }
+        }
+        return sent;
     }
-  }
 
-  private void throwIfFailed() {
-    Exception error = firstError.get();
-    if (error != null) {
-      throw new KafkaException("Sending views failed: " + ErrorHandler.oneLine(error), error);
+    /** Aborts the open transaction: none of its pairs become visible. */
+    private void abort() {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            // A fenced or failed producer cannot abort; its transaction times out on the broker.
+            firstError.compareAndSet(null, e);
+        }
     }
-  }
 
-  @Override
-  public void close() {
-    producer.close(java.time.Duration.ofSeconds(10));
-  }
+    private void throwIfFailed() {
+        Exception error = firstError.get();
+        if (error != null) {
+            throw new KafkaException("Sending views failed: " + ErrorHandler.oneLine(error), error);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(10));
+    }
 }

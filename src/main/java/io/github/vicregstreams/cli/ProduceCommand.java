@@ -22,184 +22,197 @@ import picocli.CommandLine.Spec;
 
 /** {@code produce}: streams a dataset to a cluster as pairs of augmented views. */
 @Command(
-    name = "produce",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Streams a dataset to a cluster as pairs of augmented views.",
-      "View 0 and view 1 of each sample go to the views topic back to back ( key <split>-<index>-p<pass>, metadata"
-          + " {\"label\":L,\"index\":I}); optionally the un-augmented samples to the samples"
-          + " topic. Creates the learner's topics when missing. Topic names come from the learner"
-          + " settings (topic.views, topic.samples)."
-    })
+        name = "produce",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Streams a dataset to a cluster as pairs of augmented views.",
+            "View 0 and view 1 of each sample go to the views topic back to back ( key <split>-<index>-p<pass>, metadata"
+                    + " {\"label\":L,\"index\":I}); optionally the un-augmented samples to the samples"
+                    + " topic. Creates the learner's topics when missing. Topic names come from the learner"
+                    + " settings (topic.views, topic.samples)."
+        })
 final class ProduceCommand implements Callable<Integer> {
 
-  /** Where {@code produce} sends without {@code --bootstrap-servers} or bootstrap.servers. */
-  static final String DEFAULT_BOOTSTRAP = "127.0.0.1:" + Clusters.DEFAULT_BROKER_PORT;
+    /** Where {@code produce} sends without {@code --bootstrap-servers} or bootstrap.servers. */
+    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:" + Clusters.DEFAULT_BROKER_PORT;
 
-  @Spec private CommandSpec spec;
+    @Spec private CommandSpec spec;
 
-  @Mixin private LearnerOptions learner;
+    @Mixin private LearnerOptions learner;
 
-  @Option(
-      names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT",
-      description =
-          "The cluster. Default: bootstrap.servers of the settings, else " + DEFAULT_BOOTSTRAP
-              + " (where `vicreg-streams broker` listens).")
-  private String bootstrapServers;
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description =
+                    "The cluster. Default: bootstrap.servers of the settings, else "
+                            + DEFAULT_BOOTSTRAP
+                            + " (where `vicreg-streams broker` listens).")
+    private String bootstrapServers;
 
-  @Option(
-      names = "--dataset",
-      paramLabel = "SOURCE",
-      converter = DatasetSource.Converter.class,
-      description = "One of: " + DatasetSource.SYNTAX + ". Default: fashion-mnist.")
-  private DatasetSource dataset = DatasetSource.fashionMnist();
+    @Option(
+            names = "--dataset",
+            paramLabel = "SOURCE",
+            converter = DatasetSource.Converter.class,
+            description = "One of: " + DatasetSource.SYNTAX + ". Default: fashion-mnist.")
+    private DatasetSource dataset = DatasetSource.fashionMnist();
 
-  @Option(
-      names = "--split",
-      paramLabel = "train|test",
-      description = "Which split to stream. Default: ${DEFAULT-VALUE}.")
-  private Split split = Split.TRAIN;
+    @Option(
+            names = "--split",
+            paramLabel = "train|test",
+            description = "Which split to stream. Default: ${DEFAULT-VALUE}.")
+    private Split split = Split.TRAIN;
 
-  @Option(
-      names = "--count",
-      paramLabel = "N",
-      description = "Stream only the first N samples of the split (per pass). Default: all.")
-  private int count = Integer.MAX_VALUE;
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            description = "Stream only the first N samples of the split (per pass). Default: all.")
+    private int count = Integer.MAX_VALUE;
 
-  @Option(
-      names = "--passes",
-      paramLabel = "N",
-      description = "How many times to stream the samples, each time with new augmentations."
-          + " Default: ${DEFAULT-VALUE}.")
-  private int passes = 1;
+    @Option(
+            names = "--passes",
+            paramLabel = "N",
+            description =
+                    "How many times to stream the samples, each time with new augmentations."
+                            + " Default: ${DEFAULT-VALUE}.")
+    private int passes = 1;
 
-  @Option(
-      names = "--rate",
-      paramLabel = "PAIRS_PER_S",
-      description = "At most this many pairs per second; 0: as fast as possible. Default:"
-          + " ${DEFAULT-VALUE}.")
-  private double rate = 0;
+    @Option(
+            names = "--rate",
+            paramLabel = "PAIRS_PER_S",
+            description =
+                    "At most this many pairs per second; 0: as fast as possible. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    private double rate = 0;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "N",
-      description = "Seed of the augmentations. Default: ${DEFAULT-VALUE}.")
-  private long seed = 42;
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "Seed of the augmentations. Default: ${DEFAULT-VALUE}.")
+    private long seed = 42;
 
-  @Option(
-      names = "--augment",
-      paramLabel = "SPEC",
-      description = "The augmentations: " + Augmentations.SPEC_SYNTAX + ". Default: ${DEFAULT-VALUE}.")
-  private String augment = "default";
+    @Option(
+            names = "--augment",
+            paramLabel = "SPEC",
+            description =
+                    "The augmentations: "
+                            + Augmentations.SPEC_SYNTAX
+                            + ". Default: ${DEFAULT-VALUE}.")
+    private String augment = "default";
 
-  @Option(
-      names = "--samples",
-      description = "Also send each un-augmented sample (once, key <split>-<index>) to the"
-          + " samples topic.")
-  private boolean withSamples;
+    @Option(
+            names = "--samples",
+            description =
+                    "Also send each un-augmented sample (once, key <split>-<index>) to the"
+                            + " samples topic.")
+    private boolean withSamples;
 
-  @Option(
-      names = "--pair-events",
-      description = "Send each pair as one pair event (both views in one record) to the"
-          + " pair-events topic (topic.pair-events) instead of two views to the views topic.")
-  private boolean asPairEvents;
+    @Option(
+            names = "--pair-events",
+            description =
+                    "Send each pair as one pair event (both views in one record) to the"
+                            + " pair-events topic (topic.pair-events) instead of two views to the views topic.")
+    private boolean asPairEvents;
 
-  @Option(
-      names = "--format",
-      paramLabel = "f32|json",
-      description = "Feature encoding: f32 (featuresF32, base64 float32: compact, exact) or json"
-          + " (a JSON array). Default: ${DEFAULT-VALUE}.")
-  private String format = "f32";
+    @Option(
+            names = "--format",
+            paramLabel = "f32|json",
+            description =
+                    "Feature encoding: f32 (featuresF32, base64 float32: compact, exact) or json"
+                            + " (a JSON array). Default: ${DEFAULT-VALUE}.")
+    private String format = "f32";
 
-  @Option(
-      names = "--connect-timeout",
-      paramLabel = "SECONDS",
-      description = "How long to wait for the cluster at start. Default: ${DEFAULT-VALUE}.")
-  private int connectTimeoutSeconds = Clusters.DEFAULT_CONNECT_TIMEOUT_SECONDS;
+    @Option(
+            names = "--connect-timeout",
+            paramLabel = "SECONDS",
+            description = "How long to wait for the cluster at start. Default: ${DEFAULT-VALUE}.")
+    private int connectTimeoutSeconds = Clusters.DEFAULT_CONNECT_TIMEOUT_SECONDS;
 
-  @Override
-  public Integer call() throws IOException, InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    FeatureEncoding encoding = encoding(format);
-    requireAtLeast("--count", count, 1);
-    requireAtLeast("--passes", passes, 1);
-    if (rate < 0) {
-      throw new IllegalArgumentException("--rate must be at least 0. Got: " + rate);
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        FeatureEncoding encoding = encoding(format);
+        requireAtLeast("--count", count, 1);
+        requireAtLeast("--passes", passes, 1);
+        if (rate < 0) {
+            throw new IllegalArgumentException("--rate must be at least 0. Got: " + rate);
+        }
+        Dataset data = dataset.load(split);
+        Augmentation augmentation = Augmentations.parse(augment, data);
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, Integer.toString(data.featureDim()));
+        LearnerConfig config = learner.load(defaults, Map.of());
+        String bootstrap =
+                bootstrapServers != null
+                        ? bootstrapServers
+                        : config.bootstrapServers().isEmpty()
+                                ? DEFAULT_BOOTSTRAP
+                                : config.bootstrapServers();
+        Clusters.setUpTopics(config, bootstrap, Duration.ofSeconds(connectTimeoutSeconds));
+        int rows = Math.min(count, data.rows());
+        long total = (long) rows * passes;
+        String input = asPairEvents ? config.topics().pairEvents() : config.topics().views();
+        out.printf(
+                Locale.ROOT,
+                "Streaming %,d pairs (%,d samples of %s x %d pass%s) to %s at %s%n",
+                total,
+                rows,
+                data.name(),
+                passes,
+                passes == 1 ? "" : "es",
+                input,
+                bootstrap);
+        out.flush();
+        ProgressBar bar = new ProgressBar(err, "pairs", total);
+        long started = System.nanoTime();
+        long sent;
+        try (PairProducer producer =
+                new PairProducer(
+                        bootstrap,
+                        data.featureDim(),
+                        encoding,
+                        Clusters.producerSettings(config),
+                        asPairEvents)) {
+            sent =
+                    producer.send(
+                            data,
+                            split.name().toLowerCase(Locale.ROOT),
+                            new ViewGenerator(augmentation, augmentation, seed),
+                            rows,
+                            passes,
+                            rate,
+                            input,
+                            withSamples ? config.topics().samples() : null,
+                            bar::update,
+                            () -> false);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.printf(
+                Locale.ROOT,
+                "Sent %,d pairs (%,d %s%s) in %.1f s, %,.0f pairs/s%n",
+                sent,
+                asPairEvents ? sent : 2 * sent,
+                asPairEvents ? "pair events" : "views",
+                withSamples ? " and " + rows + " samples to " + config.topics().samples() : "",
+                seconds,
+                sent / Math.max(seconds, 1e-9));
+        return 0;
     }
-    Dataset data = dataset.load(split);
-    Augmentation augmentation = Augmentations.parse(augment, data);
-    Map<String, String> defaults = new LinkedHashMap<>();
-    defaults.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, Integer.toString(data.featureDim()));
-    LearnerConfig config = learner.load(defaults, Map.of());
-    String bootstrap =
-        bootstrapServers != null
-            ? bootstrapServers
-            : config.bootstrapServers().isEmpty() ? DEFAULT_BOOTSTRAP : config.bootstrapServers();
-    Clusters.setUpTopics(config, bootstrap, Duration.ofSeconds(connectTimeoutSeconds));
-    int rows = Math.min(count, data.rows());
-    long total = (long) rows * passes;
-    String input = asPairEvents ? config.topics().pairEvents() : config.topics().views();
-    out.printf(
-        Locale.ROOT,
-        "Streaming %,d pairs (%,d samples of %s x %d pass%s) to %s at %s%n",
-        total,
-        rows,
-        data.name(),
-        passes,
-        passes == 1 ? "" : "es",
-        input,
-        bootstrap);
-    out.flush();
-    ProgressBar bar = new ProgressBar(err, "pairs", total);
-    long started = System.nanoTime();
-    long sent;
-    try (PairProducer producer =
-        new PairProducer(
-            bootstrap,
-            data.featureDim(),
-            encoding,
-            Clusters.producerSettings(config),
-            asPairEvents)) {
-      sent =
-          producer.send(
-              data,
-              split.name().toLowerCase(Locale.ROOT),
-              new ViewGenerator(augmentation, augmentation, seed),
-              rows,
-              passes,
-              rate,
-              input,
-              withSamples ? config.topics().samples() : null,
-              bar::update,
-              () -> false);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    out.printf(
-        Locale.ROOT,
-        "Sent %,d pairs (%,d %s%s) in %.1f s, %,.0f pairs/s%n",
-        sent,
-        asPairEvents ? sent : 2 * sent,
-        asPairEvents ? "pair events" : "views",
-        withSamples ? " and " + rows + " samples to " + config.topics().samples() : "",
-        seconds,
-        sent / Math.max(seconds, 1e-9));
-    return 0;
-  }
 
-  static FeatureEncoding encoding(String format) {
-    return switch (format.toLowerCase(Locale.ROOT)) {
-      case "f32" -> FeatureEncoding.FLOAT32_BASE64;
-      case "json" -> FeatureEncoding.JSON_ARRAY;
-      default -> throw new IllegalArgumentException(
-          "--format takes f32 or json. Got: " + format);
-    };
-  }
-
-  static void requireAtLeast(String option, long value, long min) {
-    if (value < min) {
-      throw new IllegalArgumentException(option + " must be at least " + min + ". Got: " + value);
+    static FeatureEncoding encoding(String format) {
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "f32" -> FeatureEncoding.FLOAT32_BASE64;
+            case "json" -> FeatureEncoding.JSON_ARRAY;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--format takes f32 or json. Got: " + format);
+        };
     }
-  }
+
+    static void requireAtLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(
+                    option + " must be at least " + min + ". Got: " + value);
+        }
+    }
 }

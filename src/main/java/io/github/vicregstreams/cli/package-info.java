@@ -1,8 +1,7 @@
 /**
  * The {@code vicreg-streams} command line: {@code run} (the learner), {@code broker} (an embedded
- * Kafka broker), {@code produce} (a dataset streamed as pairs of augmented views), {@code
- * evaluate} (linear probe and kNN of a checkpoint's representations) and {@code demo} (all of it
- * at once).
+ * Kafka broker), {@code produce} (a dataset streamed as pairs of augmented views), {@code evaluate}
+ * (linear probe and kNN of a checkpoint's representations) and {@code demo} (all of it at once).
  *
  * <p>Start with {@link io.github.vicregstreams.cli.VicregStreams}. Each subcommand is its own
  * {@code Callable<Integer>}; only {@code VicregStreams.main} exits the JVM. Errors the user can fix

@@ -12,24 +12,24 @@ import java.util.random.RandomGenerator;
 @FunctionalInterface
 public interface Augmentation {
 
-  /**
-   * Transforms one sample.
-   *
-   * @param x the sample's features; not modified
-   * @param rng the source of randomness
-   * @return a new array
-   * @throws IllegalArgumentException if {@code x} does not fit the augmentation, e.g. an image
-   *     augmentation given a vector of another length
-   */
-  float[] apply(float[] x, RandomGenerator rng);
+    /**
+     * Transforms one sample.
+     *
+     * @param x the sample's features; not modified
+     * @param rng the source of randomness
+     * @return a new array
+     * @throws IllegalArgumentException if {@code x} does not fit the augmentation, e.g. an image
+     *     augmentation given a vector of another length
+     */
+    float[] apply(float[] x, RandomGenerator rng);
 
-  /**
-   * This augmentation, then {@code next}.
-   *
-   * @param next the augmentation applied to this one's output
-   * @return the composition
-   */
-  default Augmentation andThen(Augmentation next) {
-    return Augmentations.compose(this, next);
-  }
+    /**
+     * This augmentation, then {@code next}.
+     *
+     * @param next the augmentation applied to this one's output
+     * @return the composition
+     */
+    default Augmentation andThen(Augmentation next) {
+        return Augmentations.compose(this, next);
+    }
 }

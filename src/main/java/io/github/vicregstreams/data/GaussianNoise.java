@@ -10,21 +10,21 @@ import java.util.random.RandomGenerator;
  */
 public record GaussianNoise(double sigma) implements Augmentation {
 
-  /**
-   * Validates the settings.
-   *
-   * @throws IllegalArgumentException if {@code sigma} is negative or not finite
-   */
-  public GaussianNoise {
-    Checks.requireNonNegative("sigma", sigma);
-  }
-
-  @Override
-  public float[] apply(float[] x, RandomGenerator rng) {
-    float[] out = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = (float) (x[i] + sigma * rng.nextGaussian());
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code sigma} is negative or not finite
+     */
+    public GaussianNoise {
+        Checks.requireNonNegative("sigma", sigma);
     }
-    return out;
-  }
+
+    @Override
+    public float[] apply(float[] x, RandomGenerator rng) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) (x[i] + sigma * rng.nextGaussian());
+        }
+        return out;
+    }
 }

@@ -9,25 +9,25 @@ import java.nio.file.Path;
  */
 public class MalformedDataException extends IOException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * Creates the exception.
-   *
-   * @param source the file, or a description of the source when it is not a file
-   * @param message what is wrong, and with which value
-   */
-  public MalformedDataException(String source, String message) {
-    super(source + ": " + message);
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param source the file, or a description of the source when it is not a file
+     * @param message what is wrong, and with which value
+     */
+    public MalformedDataException(String source, String message) {
+        super(source + ": " + message);
+    }
 
-  /**
-   * Creates the exception for a file.
-   *
-   * @param file the file
-   * @param message what is wrong, and with which value
-   */
-  public MalformedDataException(Path file, String message) {
-    this(String.valueOf(file), message);
-  }
+    /**
+     * Creates the exception for a file.
+     *
+     * @param file the file
+     * @param message what is wrong, and with which value
+     */
+    public MalformedDataException(Path file, String message) {
+        this(String.valueOf(file), message);
+    }
 }

@@ -16,56 +16,57 @@ import java.util.random.RandomGenerator;
  * @param maxArea the largest share, from {@code minArea} to 1
  */
 public record RandomErasing(ImageShape shape, double probability, double minArea, double maxArea)
-    implements Augmentation {
+        implements Augmentation {
 
-  /** The default chance of erasing. */
-  public static final double DEFAULT_PROBABILITY = 0.25;
+    /** The default chance of erasing. */
+    public static final double DEFAULT_PROBABILITY = 0.25;
 
-  /** The default smallest erased share of the image. */
-  public static final double DEFAULT_MIN_AREA = 0.02;
+    /** The default smallest erased share of the image. */
+    public static final double DEFAULT_MIN_AREA = 0.02;
 
-  /** The default largest erased share of the image. */
-  public static final double DEFAULT_MAX_AREA = 0.2;
+    /** The default largest erased share of the image. */
+    public static final double DEFAULT_MAX_AREA = 0.2;
 
-  /** The narrowest rectangle (width / height), as in torchvision. */
-  public static final double MIN_ASPECT_RATIO = 0.3;
+    /** The narrowest rectangle (width / height), as in torchvision. */
+    public static final double MIN_ASPECT_RATIO = 0.3;
 
-  /** The widest rectangle (width / height), as in torchvision. */
-  public static final double MAX_ASPECT_RATIO = 3.3;
+    /** The widest rectangle (width / height), as in torchvision. */
+    public static final double MAX_ASPECT_RATIO = 3.3;
 
-  /**
-   * Validates the settings.
-   *
-   * @throws IllegalArgumentException if a setting is out of range
-   */
-  public RandomErasing {
-    Objects.requireNonNull(shape, "shape must not be null");
-    Checks.requireProbability("probability", probability);
-    Checks.requireFraction("minArea", minArea);
-    Checks.requireFraction("maxArea", maxArea);
-    if (maxArea < minArea) {
-      throw new IllegalArgumentException(
-          "maxArea must be at least minArea (" + minArea + "). Got: " + maxArea);
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if a setting is out of range
+     */
+    public RandomErasing {
+        Objects.requireNonNull(shape, "shape must not be null");
+        Checks.requireProbability("probability", probability);
+        Checks.requireFraction("minArea", minArea);
+        Checks.requireFraction("maxArea", maxArea);
+        if (maxArea < minArea) {
+            throw new IllegalArgumentException(
+                    "maxArea must be at least minArea (" + minArea + "). Got: " + maxArea);
+        }
     }
-  }
 
-  @Override
-  public float[] apply(float[] x, RandomGenerator rng) {
-    shape.requireImage(x);
-    float[] out = x.clone();
-    if (rng.nextDouble() >= probability) {
-      return out;
+    @Override
+    public float[] apply(float[] x, RandomGenerator rng) {
+        shape.requireImage(x);
+        float[] out = x.clone();
+        if (rng.nextDouble() >= probability) {
+            return out;
+        }
+        CropBox box =
+                CropBox.draw(shape, minArea, maxArea, MIN_ASPECT_RATIO, MAX_ASPECT_RATIO, rng);
+        if (box == null) {
+            return out; // No rectangle of the drawn size fitted: leave the image whole.
+        }
+        for (int r = box.top(); r < box.top() + box.height(); r++) {
+            int rowStart = r * shape.width();
+            for (int c = box.left(); c < box.left() + box.width(); c++) {
+                out[rowStart + c] = 0f;
+            }
+        }
+        return out;
     }
-    CropBox box = CropBox.draw(shape, minArea, maxArea, MIN_ASPECT_RATIO, MAX_ASPECT_RATIO, rng);
-    if (box == null) {
-      return out; // No rectangle of the drawn size fitted: leave the image whole.
-    }
-    for (int r = box.top(); r < box.top() + box.height(); r++) {
-      int rowStart = r * shape.width();
-      for (int c = box.left(); c < box.left() + box.width(); c++) {
-        out[rowStart + c] = 0f;
-      }
-    }
-    return out;
-  }
 }

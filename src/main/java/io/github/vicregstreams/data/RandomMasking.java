@@ -10,21 +10,21 @@ import java.util.random.RandomGenerator;
  */
 public record RandomMasking(double fraction) implements Augmentation {
 
-  /**
-   * Validates the settings.
-   *
-   * @throws IllegalArgumentException if the fraction is not in [0, 1]
-   */
-  public RandomMasking {
-    Checks.requireProbability("fraction", fraction);
-  }
-
-  @Override
-  public float[] apply(float[] x, RandomGenerator rng) {
-    float[] out = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = rng.nextDouble() < fraction ? 0f : x[i];
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if the fraction is not in [0, 1]
+     */
+    public RandomMasking {
+        Checks.requireProbability("fraction", fraction);
     }
-    return out;
-  }
+
+    @Override
+    public float[] apply(float[] x, RandomGenerator rng) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = rng.nextDouble() < fraction ? 0f : x[i];
+        }
+        return out;
+    }
 }

@@ -11,26 +11,27 @@ import java.util.random.RandomGenerator;
  */
 public record RandomScaling(double min, double max) implements Augmentation {
 
-  /**
-   * Validates the settings.
-   *
-   * @throws IllegalArgumentException if the range is empty, negative or not finite
-   */
-  public RandomScaling {
-    Checks.requireNonNegative("min", min);
-    Checks.requireNonNegative("max", max);
-    if (max < min) {
-      throw new IllegalArgumentException("max must be at least min (" + min + "). Got: " + max);
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if the range is empty, negative or not finite
+     */
+    public RandomScaling {
+        Checks.requireNonNegative("min", min);
+        Checks.requireNonNegative("max", max);
+        if (max < min) {
+            throw new IllegalArgumentException(
+                    "max must be at least min (" + min + "). Got: " + max);
+        }
     }
-  }
 
-  @Override
-  public float[] apply(float[] x, RandomGenerator rng) {
-    double factor = min + (max - min) * rng.nextDouble();
-    float[] out = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = (float) (x[i] * factor);
+    @Override
+    public float[] apply(float[] x, RandomGenerator rng) {
+        double factor = min + (max - min) * rng.nextDouble();
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) (x[i] * factor);
+        }
+        return out;
     }
-    return out;
-  }
 }

@@ -16,41 +16,41 @@ import java.util.random.RandomGenerator;
  */
 public record RandomShift(ImageShape shape, int maxShift) implements Augmentation {
 
-  /** The default largest shift: 1 pixel. */
-  public static final int DEFAULT_MAX_SHIFT = 1;
+    /** The default largest shift: 1 pixel. */
+    public static final int DEFAULT_MAX_SHIFT = 1;
 
-  /**
-   * Validates the settings.
-   *
-   * @throws IllegalArgumentException if {@code maxShift} is negative
-   */
-  public RandomShift {
-    Objects.requireNonNull(shape, "shape must not be null");
-    if (maxShift < 0) {
-      throw new IllegalArgumentException("maxShift must be at least 0. Got: " + maxShift);
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code maxShift} is negative
+     */
+    public RandomShift {
+        Objects.requireNonNull(shape, "shape must not be null");
+        if (maxShift < 0) {
+            throw new IllegalArgumentException("maxShift must be at least 0. Got: " + maxShift);
+        }
     }
-  }
 
-  @Override
-  public float[] apply(float[] x, RandomGenerator rng) {
-    shape.requireImage(x);
-    int dy = rng.nextInt(-maxShift, maxShift + 1);
-    int dx = rng.nextInt(-maxShift, maxShift + 1);
-    return shift(x, dy, dx);
-  }
-
-  /** Moves every pixel {@code dy} rows down and {@code dx} columns right. */
-  float[] shift(float[] x, int dy, int dx) {
-    int height = shape.height();
-    int width = shape.width();
-    float[] out = new float[x.length];
-    for (int r = Math.max(0, dy); r < Math.min(height, height + dy); r++) {
-      int sourceRow = (r - dy) * width;
-      int targetRow = r * width;
-      for (int c = Math.max(0, dx); c < Math.min(width, width + dx); c++) {
-        out[targetRow + c] = x[sourceRow + c - dx];
-      }
+    @Override
+    public float[] apply(float[] x, RandomGenerator rng) {
+        shape.requireImage(x);
+        int dy = rng.nextInt(-maxShift, maxShift + 1);
+        int dx = rng.nextInt(-maxShift, maxShift + 1);
+        return shift(x, dy, dx);
     }
-    return out;
-  }
+
+    /** Moves every pixel {@code dy} rows down and {@code dx} columns right. */
+    float[] shift(float[] x, int dy, int dx) {
+        int height = shape.height();
+        int width = shape.width();
+        float[] out = new float[x.length];
+        for (int r = Math.max(0, dy); r < Math.min(height, height + dy); r++) {
+            int sourceRow = (r - dy) * width;
+            int targetRow = r * width;
+            for (int c = Math.max(0, dx); c < Math.min(width, width + dx); c++) {
+                out[targetRow + c] = x[sourceRow + c - dx];
+            }
+        }
+        return out;
+    }
 }

@@ -19,106 +19,111 @@ import java.util.Locale;
  * @param elapsedMillis how long the evaluation took
  */
 public record EvaluationReport(
-    CheckpointInfo checkpoint,
-    String trainName,
-    int trainRows,
-    String testName,
-    int testRows,
-    int labelledSubset,
-    int k,
-    List<Row> rows,
-    long elapsedMillis) {
+        CheckpointInfo checkpoint,
+        String trainName,
+        int trainRows,
+        String testName,
+        int testRows,
+        int labelledSubset,
+        int k,
+        List<Row> rows,
+        long elapsedMillis) {
 
-  /**
-   * Copies the rows.
-   *
-   * @throws IllegalArgumentException if there are no rows
-   */
-  public EvaluationReport {
-    rows = List.copyOf(rows);
-    if (rows.isEmpty()) {
-      throw new IllegalArgumentException("A report needs at least one row");
+    /**
+     * Copies the rows.
+     *
+     * @throws IllegalArgumentException if there are no rows
+     */
+    public EvaluationReport {
+        rows = List.copyOf(rows);
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("A report needs at least one row");
+        }
     }
-  }
 
-  /**
-   * The scores of one representation.
-   *
-   * @param name what was scored, e.g. {@code raw features}
-   * @param dim its dimension
-   * @param probeAllLabels linear-probe test accuracy, fitted with all training labels
-   * @param probeSubsetLabels linear-probe test accuracy, fitted with the labelled subset
-   * @param knn kNN test accuracy
-   * @param elapsedMillis how long this row took
-   */
-  public record Row(
-      String name,
-      int dim,
-      double probeAllLabels,
-      double probeSubsetLabels,
-      double knn,
-      long elapsedMillis) {}
+    /**
+     * The scores of one representation.
+     *
+     * @param name what was scored, e.g. {@code raw features}
+     * @param dim its dimension
+     * @param probeAllLabels linear-probe test accuracy, fitted with all training labels
+     * @param probeSubsetLabels linear-probe test accuracy, fitted with the labelled subset
+     * @param knn kNN test accuracy
+     * @param elapsedMillis how long this row took
+     */
+    public record Row(
+            String name,
+            int dim,
+            double probeAllLabels,
+            double probeSubsetLabels,
+            double knn,
+            long elapsedMillis) {}
 
-  /**
-   * The learned encoder's scores: the last row.
-   *
-   * @return the row
-   */
-  public Row learned() {
-    return rows.get(rows.size() - 1);
-  }
-
-  /**
-   * A table for people, e.g.
-   *
-   * <pre>
-   * representation               dim  probe, all labels  probe, 1000 labels  kNN k=20
-   * raw features                 784        84.12%            76.30%          85.01%
-   * </pre>
-   *
-   * @return the text, ending with a newline
-   */
-  public String format() {
-    StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "Evaluation of checkpoint step %d (model %s, seed %d): fit on %s (%,d rows),"
-                + " scored on %s (%,d rows), %.1f s%n",
-            checkpoint.step(),
-            checkpoint.config().spec(),
-            checkpoint.config().seed(),
-            trainName,
-            trainRows,
-            testName,
-            testRows,
-            elapsedMillis / 1000.0));
-    String subsetHeader = "probe, " + labelledSubset + " labels";
-    String knnHeader = "kNN k=" + k;
-    int nameWidth = "representation".length();
-    for (Row row : rows) {
-      nameWidth = Math.max(nameWidth, row.name().length());
+    /**
+     * The learned encoder's scores: the last row.
+     *
+     * @return the row
+     */
+    public Row learned() {
+        return rows.get(rows.size() - 1);
     }
-    String format = "%-" + nameWidth + "s  %5s  %17s  %" + subsetHeader.length() + "s  %9s%n";
-    out.append(
-        String.format(
-            Locale.ROOT, format, "representation", "dim", "probe, all labels", subsetHeader,
-            knnHeader));
-    for (Row row : rows) {
-      out.append(
-          String.format(
-              Locale.ROOT,
-              format,
-              row.name(),
-              row.dim(),
-              percent(row.probeAllLabels()),
-              percent(row.probeSubsetLabels()),
-              percent(row.knn())));
-    }
-    return out.toString();
-  }
 
-  private static String percent(double share) {
-    return String.format(Locale.ROOT, "%.2f%%", 100 * share);
-  }
+    /**
+     * A table for people, e.g.
+     *
+     * <pre>
+     * representation               dim  probe, all labels  probe, 1000 labels  kNN k=20
+     * raw features                 784        84.12%            76.30%          85.01%
+     * </pre>
+     *
+     * @return the text, ending with a newline
+     */
+    public String format() {
+        StringBuilder out = new StringBuilder();
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "Evaluation of checkpoint step %d (model %s, seed %d): fit on %s (%,d rows),"
+                                + " scored on %s (%,d rows), %.1f s%n",
+                        checkpoint.step(),
+                        checkpoint.config().spec(),
+                        checkpoint.config().seed(),
+                        trainName,
+                        trainRows,
+                        testName,
+                        testRows,
+                        elapsedMillis / 1000.0));
+        String subsetHeader = "probe, " + labelledSubset + " labels";
+        String knnHeader = "kNN k=" + k;
+        int nameWidth = "representation".length();
+        for (Row row : rows) {
+            nameWidth = Math.max(nameWidth, row.name().length());
+        }
+        String format = "%-" + nameWidth + "s  %5s  %17s  %" + subsetHeader.length() + "s  %9s%n";
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        format,
+                        "representation",
+                        "dim",
+                        "probe, all labels",
+                        subsetHeader,
+                        knnHeader));
+        for (Row row : rows) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            format,
+                            row.name(),
+                            row.dim(),
+                            percent(row.probeAllLabels()),
+                            percent(row.probeSubsetLabels()),
+                            percent(row.knn())));
+        }
+        return out.toString();
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.2f%%", 100 * share);
+    }
 }

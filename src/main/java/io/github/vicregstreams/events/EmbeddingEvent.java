@@ -18,122 +18,122 @@ import java.util.Objects;
  * @param metadata the metadata of that event, or null
  */
 public record EmbeddingEvent(
-    String id,
-    float[] embedding,
-    long modelStep,
-    Source source,
-    long timestamp,
-    Metadata metadata) {
+        String id,
+        float[] embedding,
+        long modelStep,
+        Source source,
+        long timestamp,
+        Metadata metadata) {
 
-  /** Where an embedding came from. */
-  public enum Source {
-    /** From the forward pass of a training step, on a view. */
-    TRAINING,
-    /** From the latest model, on a sample of the samples topic. */
-    INFERENCE;
+    /** Where an embedding came from. */
+    public enum Source {
+        /** From the forward pass of a training step, on a view. */
+        TRAINING,
+        /** From the latest model, on a sample of the samples topic. */
+        INFERENCE;
 
-    private final String code = name().toLowerCase(Locale.ROOT);
+        private final String code = name().toLowerCase(Locale.ROOT);
 
-    /**
-     * Returns the wire form, {@code "training"} or {@code "inference"}.
-     *
-     * @return the code
-     */
-    public String code() {
-      return code;
-    }
-
-    /**
-     * Returns the source with the given wire form.
-     *
-     * @param code {@code "training"} or {@code "inference"}
-     * @return the source
-     * @throws IllegalArgumentException for any other string
-     */
-    public static Source fromCode(String code) {
-      for (Source source : values()) {
-        if (source.code.equals(code)) {
-          return source;
+        /**
+         * Returns the wire form, {@code "training"} or {@code "inference"}.
+         *
+         * @return the code
+         */
+        public String code() {
+            return code;
         }
-      }
-      throw new IllegalArgumentException(
-          "source must be \"training\" or \"inference\". Got: " + code);
+
+        /**
+         * Returns the source with the given wire form.
+         *
+         * @param code {@code "training"} or {@code "inference"}
+         * @return the source
+         * @throws IllegalArgumentException for any other string
+         */
+        public static Source fromCode(String code) {
+            for (Source source : values()) {
+                if (source.code.equals(code)) {
+                    return source;
+                }
+            }
+            throw new IllegalArgumentException(
+                    "source must be \"training\" or \"inference\". Got: " + code);
+        }
     }
-  }
 
-  /**
-   * Creates an embedding event.
-   *
-   * @throws IllegalArgumentException if a value breaks the contract, e.g. a non-finite value:
-   *     standard JSON cannot carry it, so a diverged model must not publish
-   */
-  public EmbeddingEvent {
-    EventLimits.require(EventLimits.checkId(id));
-    Objects.requireNonNull(embedding, "embedding must not be null");
-    EventLimits.require(EventLimits.checkVector("embedding", embedding));
-    if (modelStep < 0) {
-      throw new IllegalArgumentException("modelStep must be at least 0. Got: " + modelStep);
+    /**
+     * Creates an embedding event.
+     *
+     * @throws IllegalArgumentException if a value breaks the contract, e.g. a non-finite value:
+     *     standard JSON cannot carry it, so a diverged model must not publish
+     */
+    public EmbeddingEvent {
+        EventLimits.require(EventLimits.checkId(id));
+        Objects.requireNonNull(embedding, "embedding must not be null");
+        EventLimits.require(EventLimits.checkVector("embedding", embedding));
+        if (modelStep < 0) {
+            throw new IllegalArgumentException("modelStep must be at least 0. Got: " + modelStep);
+        }
+        Objects.requireNonNull(source, "source must not be null");
+        EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
+        embedding = embedding.clone();
     }
-    Objects.requireNonNull(source, "source must not be null");
-    EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
-    embedding = embedding.clone();
-  }
 
-  /**
-   * Returns a copy of the embedding.
-   *
-   * @return a new array
-   */
-  @Override
-  public float[] embedding() {
-    return embedding.clone();
-  }
+    /**
+     * Returns a copy of the embedding.
+     *
+     * @return a new array
+     */
+    @Override
+    public float[] embedding() {
+        return embedding.clone();
+    }
 
-  /**
-   * Returns the embedding's dimension.
-   *
-   * @return the number of values
-   */
-  public int dimension() {
-    return embedding.length;
-  }
+    /**
+     * Returns the embedding's dimension.
+     *
+     * @return the number of values
+     */
+    public int dimension() {
+        return embedding.length;
+    }
 
-  /** The embedding without a copy, for this package's writer, which only reads it. */
-  float[] embeddingUnsafe() {
-    return embedding;
-  }
+    /** The embedding without a copy, for this package's writer, which only reads it. */
+    float[] embeddingUnsafe() {
+        return embedding;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EmbeddingEvent other
-        && modelStep == other.modelStep
-        && timestamp == other.timestamp
-        && source == other.source
-        && id.equals(other.id)
-        && Arrays.equals(embedding, other.embedding)
-        && Objects.equals(metadata, other.metadata);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EmbeddingEvent other
+                && modelStep == other.modelStep
+                && timestamp == other.timestamp
+                && source == other.source
+                && id.equals(other.id)
+                && Arrays.equals(embedding, other.embedding)
+                && Objects.equals(metadata, other.metadata);
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(id, Arrays.hashCode(embedding), modelStep, source, timestamp, metadata);
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, Arrays.hashCode(embedding), modelStep, source, timestamp, metadata);
+    }
 
-  /** Shows the dimension, not the values. */
-  @Override
-  public String toString() {
-    return "EmbeddingEvent[id="
-        + id
-        + ", embedding=float["
-        + embedding.length
-        + "], modelStep="
-        + modelStep
-        + ", source="
-        + source.code()
-        + ", timestamp="
-        + timestamp
-        + ", metadata="
-        + metadata
-        + "]";
-  }
+    /** Shows the dimension, not the values. */
+    @Override
+    public String toString() {
+        return "EmbeddingEvent[id="
+                + id
+                + ", embedding=float["
+                + embedding.length
+                + "], modelStep="
+                + modelStep
+                + ", source="
+                + source.code()
+                + ", timestamp="
+                + timestamp
+                + ", metadata="
+                + metadata
+                + "]";
+    }
 }

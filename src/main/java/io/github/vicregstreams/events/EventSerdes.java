@@ -19,144 +19,146 @@ import org.apache.kafka.common.serialization.Serializer;
  * ViewEventParser#parse(byte[], byte[])} instead.
  */
 public final class EventSerdes {
-  private EventSerdes() {}
+    private EventSerdes() {}
 
-  /**
-   * Returns a serde for view events that writes features in {@code encoding}.
-   *
-   * @param parser validates what the deserializer reads
-   * @param encoding how the serializer writes features; the deserializer reads both
-   * @return the serde
-   */
-  public static Serde<ViewEvent> viewEvents(ViewEventParser parser, FeatureEncoding encoding) {
-    Objects.requireNonNull(parser, "parser must not be null");
-    Objects.requireNonNull(encoding, "encoding must not be null");
-    return serde(
-        "view event",
-        event -> FeatureEventWriter.write(event, encoding),
-        data -> unwrap(parser.parseValue(data)));
-  }
-
-  /**
-   * Returns a serde for sample events that writes features in {@code encoding}.
-   *
-   * @param parser validates what the deserializer reads
-   * @param encoding how the serializer writes features; the deserializer reads both
-   * @return the serde
-   */
-  public static Serde<SampleEvent> sampleEvents(
-      SampleEventParser parser, FeatureEncoding encoding) {
-    Objects.requireNonNull(parser, "parser must not be null");
-    Objects.requireNonNull(encoding, "encoding must not be null");
-    return serde(
-        "sample event",
-        event -> FeatureEventWriter.write(event, encoding),
-        data -> unwrap(parser.parseValue(data)));
-  }
-
-  /**
-   * Returns a serde for pair events that writes both views in {@code encoding}.
-   *
-   * @param parser validates what the deserializer reads
-   * @param encoding how the serializer writes features; the deserializer reads both
-   * @return the serde
-   */
-  public static Serde<PairEvent> pairEvents(PairEventParser parser, FeatureEncoding encoding) {
-    Objects.requireNonNull(parser, "parser must not be null");
-    Objects.requireNonNull(encoding, "encoding must not be null");
-    return serde(
-        "pair event",
-        event -> FeatureEventWriter.write(event, encoding),
-        data -> unwrap(parser.parseValue(data)));
-  }
-
-  /**
-   * Returns a serde for embedding events that writes the vector as a JSON array; it reads both
-   * forms.
-   *
-   * @return the serde
-   */
-  public static Serde<EmbeddingEvent> embeddingEvents() {
-    return embeddingEvents(FeatureEncoding.JSON_ARRAY);
-  }
-
-  /**
-   * Returns a serde for embedding events that writes the vector in the given form ({@code
-   * embedding} array, or {@code embeddingF32} base64 of little-endian float32); it reads both.
-   *
-   * @param encoding how to write the vector
-   * @return the serde
-   */
-  public static Serde<EmbeddingEvent> embeddingEvents(FeatureEncoding encoding) {
-    Objects.requireNonNull(encoding, "encoding must not be null");
-    return serde(
-        "embedding event", e -> EmbeddingEventJson.write(e, encoding), EmbeddingEventJson::read);
-  }
-
-  /**
-   * Returns a serde for metrics events.
-   *
-   * @return the serde
-   */
-  public static Serde<MetricsEvent> metricsEvents() {
-    return serde("metrics event", MetricsEventJson::write, MetricsEventJson::read);
-  }
-
-  /**
-   * Returns a serde for dead letters.
-   *
-   * @return the serde
-   */
-  public static Serde<DeadLetter> deadLetters() {
-    return serde("dead letter", DeadLetterJson::write, DeadLetterJson::read);
-  }
-
-  private static <T> T unwrap(Parsed<T> parsed) {
-    if (parsed instanceof Parsed.Rejected<T> rejected) {
-      throw new Rejection(rejected.reason(), rejected.detail());
+    /**
+     * Returns a serde for view events that writes features in {@code encoding}.
+     *
+     * @param parser validates what the deserializer reads
+     * @param encoding how the serializer writes features; the deserializer reads both
+     * @return the serde
+     */
+    public static Serde<ViewEvent> viewEvents(ViewEventParser parser, FeatureEncoding encoding) {
+        Objects.requireNonNull(parser, "parser must not be null");
+        Objects.requireNonNull(encoding, "encoding must not be null");
+        return serde(
+                "view event",
+                event -> FeatureEventWriter.write(event, encoding),
+                data -> unwrap(parser.parseValue(data)));
     }
-    return parsed.value();
-  }
 
-  /** Writes one event; may fail with an I/O error of the generator. */
-  @FunctionalInterface
-  private interface Writer<T> {
-    byte[] write(T event) throws IOException;
-  }
+    /**
+     * Returns a serde for sample events that writes features in {@code encoding}.
+     *
+     * @param parser validates what the deserializer reads
+     * @param encoding how the serializer writes features; the deserializer reads both
+     * @return the serde
+     */
+    public static Serde<SampleEvent> sampleEvents(
+            SampleEventParser parser, FeatureEncoding encoding) {
+        Objects.requireNonNull(parser, "parser must not be null");
+        Objects.requireNonNull(encoding, "encoding must not be null");
+        return serde(
+                "sample event",
+                event -> FeatureEventWriter.write(event, encoding),
+                data -> unwrap(parser.parseValue(data)));
+    }
 
-  private static <T> Serde<T> serde(
-      String eventName, Writer<T> writer, Function<byte[], T> reader) {
-    Serializer<T> serializer =
-        (topic, event) -> {
-          if (event == null) {
-            return null;
-          }
-          try {
-            return writer.write(event);
-          } catch (IOException e) {
-            throw new SerializationException(
-                "Could not serialize a " + eventName + " for topic " + topic, e);
-          }
-        };
-    Deserializer<T> deserializer =
-        (topic, data) -> {
-          if (data == null) {
-            return null;
-          }
-          try {
-            return reader.apply(data);
-          } catch (Rejection r) {
-            throw new SerializationException(
-                "Not a valid "
-                    + eventName
-                    + " on topic "
-                    + topic
-                    + ": "
-                    + r.reason().code()
-                    + ": "
-                    + r.detail());
-          }
-        };
-    return Serdes.serdeFrom(serializer, deserializer);
-  }
+    /**
+     * Returns a serde for pair events that writes both views in {@code encoding}.
+     *
+     * @param parser validates what the deserializer reads
+     * @param encoding how the serializer writes features; the deserializer reads both
+     * @return the serde
+     */
+    public static Serde<PairEvent> pairEvents(PairEventParser parser, FeatureEncoding encoding) {
+        Objects.requireNonNull(parser, "parser must not be null");
+        Objects.requireNonNull(encoding, "encoding must not be null");
+        return serde(
+                "pair event",
+                event -> FeatureEventWriter.write(event, encoding),
+                data -> unwrap(parser.parseValue(data)));
+    }
+
+    /**
+     * Returns a serde for embedding events that writes the vector as a JSON array; it reads both
+     * forms.
+     *
+     * @return the serde
+     */
+    public static Serde<EmbeddingEvent> embeddingEvents() {
+        return embeddingEvents(FeatureEncoding.JSON_ARRAY);
+    }
+
+    /**
+     * Returns a serde for embedding events that writes the vector in the given form ({@code
+     * embedding} array, or {@code embeddingF32} base64 of little-endian float32); it reads both.
+     *
+     * @param encoding how to write the vector
+     * @return the serde
+     */
+    public static Serde<EmbeddingEvent> embeddingEvents(FeatureEncoding encoding) {
+        Objects.requireNonNull(encoding, "encoding must not be null");
+        return serde(
+                "embedding event",
+                e -> EmbeddingEventJson.write(e, encoding),
+                EmbeddingEventJson::read);
+    }
+
+    /**
+     * Returns a serde for metrics events.
+     *
+     * @return the serde
+     */
+    public static Serde<MetricsEvent> metricsEvents() {
+        return serde("metrics event", MetricsEventJson::write, MetricsEventJson::read);
+    }
+
+    /**
+     * Returns a serde for dead letters.
+     *
+     * @return the serde
+     */
+    public static Serde<DeadLetter> deadLetters() {
+        return serde("dead letter", DeadLetterJson::write, DeadLetterJson::read);
+    }
+
+    private static <T> T unwrap(Parsed<T> parsed) {
+        if (parsed instanceof Parsed.Rejected<T> rejected) {
+            throw new Rejection(rejected.reason(), rejected.detail());
+        }
+        return parsed.value();
+    }
+
+    /** Writes one event; may fail with an I/O error of the generator. */
+    @FunctionalInterface
+    private interface Writer<T> {
+        byte[] write(T event) throws IOException;
+    }
+
+    private static <T> Serde<T> serde(
+            String eventName, Writer<T> writer, Function<byte[], T> reader) {
+        Serializer<T> serializer =
+                (topic, event) -> {
+                    if (event == null) {
+                        return null;
+                    }
+                    try {
+                        return writer.write(event);
+                    } catch (IOException e) {
+                        throw new SerializationException(
+                                "Could not serialize a " + eventName + " for topic " + topic, e);
+                    }
+                };
+        Deserializer<T> deserializer =
+                (topic, data) -> {
+                    if (data == null) {
+                        return null;
+                    }
+                    try {
+                        return reader.apply(data);
+                    } catch (Rejection r) {
+                        throw new SerializationException(
+                                "Not a valid "
+                                        + eventName
+                                        + " on topic "
+                                        + topic
+                                        + ": "
+                                        + r.reason().code()
+                                        + ": "
+                                        + r.detail());
+                    }
+                };
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
 }

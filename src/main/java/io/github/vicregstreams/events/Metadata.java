@@ -18,110 +18,110 @@ import java.util.Objects;
  * they are different bytes on the wire.
  */
 public final class Metadata {
-  private final String json;
-  private final int sizeInBytes;
+    private final String json;
+    private final int sizeInBytes;
 
-  /** For readers that have already validated the text and know its UTF-8 size. */
-  Metadata(String json, int sizeInBytes) {
-    this.json = json;
-    this.sizeInBytes = sizeInBytes;
-  }
-
-  /**
-   * Returns metadata with the given JSON object text.
-   *
-   * @param json one standard JSON object, at most {@link EventLimits#MAX_METADATA_BYTES} bytes of
-   *     UTF-8
-   * @return the metadata, holding {@code json} without surrounding whitespace
-   * @throws IllegalArgumentException if {@code json} is not a single JSON object, or is too large
-   */
-  public static Metadata of(String json) {
-    Objects.requireNonNull(json, "json must not be null");
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    try (JsonParser p = Json.createParser(bytes)) {
-      JsonToken token = p.nextToken();
-      if (token != JsonToken.START_OBJECT) {
-        throw new IllegalArgumentException(
-            "metadata must be a JSON object. Got: " + Json.describe(p, token));
-      }
-      Metadata metadata = Json.captureObject(p, bytes);
-      if (p.nextToken() != null) {
-        throw new IllegalArgumentException(
-            "metadata must be a single JSON object. Got: content after it in "
-                + EventLimits.quote(json));
-      }
-      return metadata;
-    } catch (Rejection e) {
-      throw new IllegalArgumentException(e.detail(), e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(Json.notJson(e).detail(), e);
+    /** For readers that have already validated the text and know its UTF-8 size. */
+    Metadata(String json, int sizeInBytes) {
+        this.json = json;
+        this.sizeInBytes = sizeInBytes;
     }
-  }
 
-  /**
-   * Returns metadata holding the given JSON object.
-   *
-   * @param node an object node
-   * @return the metadata, in compact JSON
-   * @throws IllegalArgumentException if {@code node} is not an object, or is too large
-   */
-  public static Metadata of(JsonNode node) {
-    Objects.requireNonNull(node, "node must not be null");
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(
-          "metadata must be a JSON object. Got: " + node.getNodeType());
+    /**
+     * Returns metadata with the given JSON object text.
+     *
+     * @param json one standard JSON object, at most {@link EventLimits#MAX_METADATA_BYTES} bytes of
+     *     UTF-8
+     * @return the metadata, holding {@code json} without surrounding whitespace
+     * @throws IllegalArgumentException if {@code json} is not a single JSON object, or is too large
+     */
+    public static Metadata of(String json) {
+        Objects.requireNonNull(json, "json must not be null");
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        try (JsonParser p = Json.createParser(bytes)) {
+            JsonToken token = p.nextToken();
+            if (token != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException(
+                        "metadata must be a JSON object. Got: " + Json.describe(p, token));
+            }
+            Metadata metadata = Json.captureObject(p, bytes);
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException(
+                        "metadata must be a single JSON object. Got: content after it in "
+                                + EventLimits.quote(json));
+            }
+            return metadata;
+        } catch (Rejection e) {
+            throw new IllegalArgumentException(e.detail(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(Json.notJson(e).detail(), e);
+        }
     }
-    try {
-      return of(Json.MAPPER.writeValueAsString(node));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("metadata could not be written as JSON", e);
+
+    /**
+     * Returns metadata holding the given JSON object.
+     *
+     * @param node an object node
+     * @return the metadata, in compact JSON
+     * @throws IllegalArgumentException if {@code node} is not an object, or is too large
+     */
+    public static Metadata of(JsonNode node) {
+        Objects.requireNonNull(node, "node must not be null");
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(
+                    "metadata must be a JSON object. Got: " + node.getNodeType());
+        }
+        try {
+            return of(Json.MAPPER.writeValueAsString(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("metadata could not be written as JSON", e);
+        }
     }
-  }
 
-  /**
-   * Returns the JSON object text, exactly as received.
-   *
-   * @return the JSON text
-   */
-  public String json() {
-    return json;
-  }
-
-  /**
-   * Returns the size of the JSON text in UTF-8 bytes, the size the limit applies to.
-   *
-   * @return the size in bytes
-   */
-  public int sizeInBytes() {
-    return sizeInBytes;
-  }
-
-  /**
-   * Parses the JSON text into a tree, for code that wants to look inside.
-   *
-   * @return a new object node
-   */
-  public JsonNode toJsonNode() {
-    try {
-      return Json.MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      // Unreachable: the text was validated when this instance was made.
-      throw new UncheckedIOException(e);
+    /**
+     * Returns the JSON object text, exactly as received.
+     *
+     * @return the JSON text
+     */
+    public String json() {
+        return json;
     }
-  }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Metadata && ((Metadata) o).json.equals(json);
-  }
+    /**
+     * Returns the size of the JSON text in UTF-8 bytes, the size the limit applies to.
+     *
+     * @return the size in bytes
+     */
+    public int sizeInBytes() {
+        return sizeInBytes;
+    }
 
-  @Override
-  public int hashCode() {
-    return json.hashCode();
-  }
+    /**
+     * Parses the JSON text into a tree, for code that wants to look inside.
+     *
+     * @return a new object node
+     */
+    public JsonNode toJsonNode() {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            // Unreachable: the text was validated when this instance was made.
+            throw new UncheckedIOException(e);
+        }
+    }
 
-  @Override
-  public String toString() {
-    return json;
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Metadata && ((Metadata) o).json.equals(json);
+    }
+
+    @Override
+    public int hashCode() {
+        return json.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return json;
+    }
 }

@@ -23,30 +23,30 @@ package io.github.vicregstreams.events;
  * @param applied false when the update was skipped (e.g. a non-finite loss)
  */
 public record MetricsEvent(
-    long step,
-    long timestamp,
-    int batchSize,
-    double loss,
-    double invariance,
-    double variance,
-    double covariance,
-    double embeddingStdMin,
-    double embeddingStdMean,
-    double pairsPerSecond,
-    boolean applied) {
+        long step,
+        long timestamp,
+        int batchSize,
+        double loss,
+        double invariance,
+        double variance,
+        double covariance,
+        double embeddingStdMin,
+        double embeddingStdMean,
+        double pairsPerSecond,
+        boolean applied) {
 
-  /**
-   * Creates a metrics event.
-   *
-   * @throws IllegalArgumentException if a count or time is out of range
-   */
-  public MetricsEvent {
-    if (step < 0) {
-      throw new IllegalArgumentException("step must be at least 0. Got: " + step);
+    /**
+     * Creates a metrics event.
+     *
+     * @throws IllegalArgumentException if a count or time is out of range
+     */
+    public MetricsEvent {
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be at least 0. Got: " + step);
+        }
+        EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1. Got: " + batchSize);
+        }
     }
-    EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be at least 1. Got: " + batchSize);
-    }
-  }
 }

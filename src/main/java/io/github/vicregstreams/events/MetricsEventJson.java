@@ -11,145 +11,151 @@ import java.io.IOException;
  * compatible change for dashboards.
  */
 final class MetricsEventJson {
-  private static final int SIZE_HINT = 320;
+    private static final int SIZE_HINT = 320;
 
-  private MetricsEventJson() {}
+    private MetricsEventJson() {}
 
-  static byte[] write(MetricsEvent event) throws IOException {
-    return Json.toBytes(
-        SIZE_HINT,
-        g -> {
-          g.writeStartObject();
-          g.writeNumberField("step", event.step());
-          g.writeNumberField("timestamp", event.timestamp());
-          g.writeNumberField("batchSize", event.batchSize());
-          writeDouble(g, "loss", event.loss());
-          writeDouble(g, "invariance", event.invariance());
-          writeDouble(g, "variance", event.variance());
-          writeDouble(g, "covariance", event.covariance());
-          writeDouble(g, "embeddingStdMin", event.embeddingStdMin());
-          writeDouble(g, "embeddingStdMean", event.embeddingStdMean());
-          writeDouble(g, "pairsPerSecond", event.pairsPerSecond());
-          g.writeBooleanField("applied", event.applied());
-          g.writeEndObject();
-        });
-  }
-
-  private static void writeDouble(JsonGenerator g, String field, double value) throws IOException {
-    g.writeFieldName(field);
-    if (Double.isFinite(value)) {
-      g.writeNumber(value);
-    } else {
-      g.writeNull();
+    static byte[] write(MetricsEvent event) throws IOException {
+        return Json.toBytes(
+                SIZE_HINT,
+                g -> {
+                    g.writeStartObject();
+                    g.writeNumberField("step", event.step());
+                    g.writeNumberField("timestamp", event.timestamp());
+                    g.writeNumberField("batchSize", event.batchSize());
+                    writeDouble(g, "loss", event.loss());
+                    writeDouble(g, "invariance", event.invariance());
+                    writeDouble(g, "variance", event.variance());
+                    writeDouble(g, "covariance", event.covariance());
+                    writeDouble(g, "embeddingStdMin", event.embeddingStdMin());
+                    writeDouble(g, "embeddingStdMean", event.embeddingStdMean());
+                    writeDouble(g, "pairsPerSecond", event.pairsPerSecond());
+                    g.writeBooleanField("applied", event.applied());
+                    g.writeEndObject();
+                });
     }
-  }
 
-  static MetricsEvent read(byte[] data) {
-    Long step = null;
-    Long timestamp = null;
-    Long batchSize = null;
-    double[] values = new double[DoubleField.values().length];
-    boolean[] seen = new boolean[values.length];
-    Boolean applied = null;
-    try (JsonParser p = Json.openObject(data, "metrics event")) {
-      String name;
-      while ((name = p.nextFieldName()) != null) {
-        JsonToken token = p.nextToken();
-        switch (name) {
-          case "step":
-            step = Json.expectLong(p, token, "step", 0);
-            break;
-          case "timestamp":
-            timestamp = Json.expectLong(p, token, "timestamp", 0);
-            break;
-          case "batchSize":
-            batchSize = Json.expectLong(p, token, "batchSize", 1);
-            if (batchSize > Integer.MAX_VALUE) {
-              throw new Rejection(
-                  Reason.WRONG_SHAPE, "batchSize must fit an int32. Got: " + batchSize);
-            }
-            break;
-          case "applied":
-            if (!token.isBoolean()) {
-              throw new Rejection(
-                  Reason.WRONG_SHAPE,
-                  "applied must be true or false. Got: " + Json.describe(p, token));
-            }
-            applied = token == JsonToken.VALUE_TRUE;
-            break;
-          default:
-            DoubleField field = DoubleField.byName(name);
-            if (field == null) {
-              p.skipChildren(); // unknown fields: tolerated, see the class comment
-            } else {
-              values[field.ordinal()] = readDouble(p, token, name);
-              seen[field.ordinal()] = true;
-            }
-            break;
+    private static void writeDouble(JsonGenerator g, String field, double value)
+            throws IOException {
+        g.writeFieldName(field);
+        if (Double.isFinite(value)) {
+            g.writeNumber(value);
+        } else {
+            g.writeNull();
         }
-      }
-      Json.requireEnd(p);
-    } catch (IOException e) {
-      throw Json.notJson(e);
-    }
-    Json.require(step != null, "step");
-    Json.require(timestamp != null, "timestamp");
-    Json.require(batchSize != null, "batchSize");
-    for (DoubleField field : DoubleField.values()) {
-      Json.require(seen[field.ordinal()], field.jsonName);
-    }
-    Json.require(applied != null, "applied");
-    return new MetricsEvent(
-        step,
-        timestamp,
-        batchSize.intValue(),
-        values[DoubleField.LOSS.ordinal()],
-        values[DoubleField.INVARIANCE.ordinal()],
-        values[DoubleField.VARIANCE.ordinal()],
-        values[DoubleField.COVARIANCE.ordinal()],
-        values[DoubleField.EMBEDDING_STD_MIN.ordinal()],
-        values[DoubleField.EMBEDDING_STD_MEAN.ordinal()],
-        values[DoubleField.PAIRS_PER_SECOND.ordinal()],
-        applied);
-  }
-
-  private static double readDouble(JsonParser p, JsonToken token, String field) throws IOException {
-    if (token == JsonToken.VALUE_NULL) {
-      return Double.NaN;
-    }
-    if (token == null
-        || !token.isNumeric()
-        || (token == JsonToken.VALUE_NUMBER_FLOAT && Json.isNonStandardNumber(p))) {
-      throw new Rejection(
-          Reason.WRONG_SHAPE,
-          field + " must be a number, or null when not finite. Got: " + Json.describe(p, token));
-    }
-    return p.getDoubleValue();
-  }
-
-  /** The double-valued fields, in record order. */
-  private enum DoubleField {
-    LOSS("loss"),
-    INVARIANCE("invariance"),
-    VARIANCE("variance"),
-    COVARIANCE("covariance"),
-    EMBEDDING_STD_MIN("embeddingStdMin"),
-    EMBEDDING_STD_MEAN("embeddingStdMean"),
-    PAIRS_PER_SECOND("pairsPerSecond");
-
-    private final String jsonName;
-
-    DoubleField(String jsonName) {
-      this.jsonName = jsonName;
     }
 
-    static DoubleField byName(String name) {
-      for (DoubleField field : values()) {
-        if (field.jsonName.equals(name)) {
-          return field;
+    static MetricsEvent read(byte[] data) {
+        Long step = null;
+        Long timestamp = null;
+        Long batchSize = null;
+        double[] values = new double[DoubleField.values().length];
+        boolean[] seen = new boolean[values.length];
+        Boolean applied = null;
+        try (JsonParser p = Json.openObject(data, "metrics event")) {
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                JsonToken token = p.nextToken();
+                switch (name) {
+                    case "step":
+                        step = Json.expectLong(p, token, "step", 0);
+                        break;
+                    case "timestamp":
+                        timestamp = Json.expectLong(p, token, "timestamp", 0);
+                        break;
+                    case "batchSize":
+                        batchSize = Json.expectLong(p, token, "batchSize", 1);
+                        if (batchSize > Integer.MAX_VALUE) {
+                            throw new Rejection(
+                                    Reason.WRONG_SHAPE,
+                                    "batchSize must fit an int32. Got: " + batchSize);
+                        }
+                        break;
+                    case "applied":
+                        if (!token.isBoolean()) {
+                            throw new Rejection(
+                                    Reason.WRONG_SHAPE,
+                                    "applied must be true or false. Got: "
+                                            + Json.describe(p, token));
+                        }
+                        applied = token == JsonToken.VALUE_TRUE;
+                        break;
+                    default:
+                        DoubleField field = DoubleField.byName(name);
+                        if (field == null) {
+                            p.skipChildren(); // unknown fields: tolerated, see the class comment
+                        } else {
+                            values[field.ordinal()] = readDouble(p, token, name);
+                            seen[field.ordinal()] = true;
+                        }
+                        break;
+                }
+            }
+            Json.requireEnd(p);
+        } catch (IOException e) {
+            throw Json.notJson(e);
         }
-      }
-      return null;
+        Json.require(step != null, "step");
+        Json.require(timestamp != null, "timestamp");
+        Json.require(batchSize != null, "batchSize");
+        for (DoubleField field : DoubleField.values()) {
+            Json.require(seen[field.ordinal()], field.jsonName);
+        }
+        Json.require(applied != null, "applied");
+        return new MetricsEvent(
+                step,
+                timestamp,
+                batchSize.intValue(),
+                values[DoubleField.LOSS.ordinal()],
+                values[DoubleField.INVARIANCE.ordinal()],
+                values[DoubleField.VARIANCE.ordinal()],
+                values[DoubleField.COVARIANCE.ordinal()],
+                values[DoubleField.EMBEDDING_STD_MIN.ordinal()],
+                values[DoubleField.EMBEDDING_STD_MEAN.ordinal()],
+                values[DoubleField.PAIRS_PER_SECOND.ordinal()],
+                applied);
     }
-  }
+
+    private static double readDouble(JsonParser p, JsonToken token, String field)
+            throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return Double.NaN;
+        }
+        if (token == null
+                || !token.isNumeric()
+                || (token == JsonToken.VALUE_NUMBER_FLOAT && Json.isNonStandardNumber(p))) {
+            throw new Rejection(
+                    Reason.WRONG_SHAPE,
+                    field
+                            + " must be a number, or null when not finite. Got: "
+                            + Json.describe(p, token));
+        }
+        return p.getDoubleValue();
+    }
+
+    /** The double-valued fields, in record order. */
+    private enum DoubleField {
+        LOSS("loss"),
+        INVARIANCE("invariance"),
+        VARIANCE("variance"),
+        COVARIANCE("covariance"),
+        EMBEDDING_STD_MIN("embeddingStdMin"),
+        EMBEDDING_STD_MEAN("embeddingStdMean"),
+        PAIRS_PER_SECOND("pairsPerSecond");
+
+        private final String jsonName;
+
+        DoubleField(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        static DoubleField byName(String name) {
+            for (DoubleField field : values()) {
+                if (field.jsonName.equals(name)) {
+                    return field;
+                }
+            }
+            return null;
+        }
+    }
 }

@@ -15,38 +15,38 @@ import java.util.Objects;
  * @param metadata free-form JSON carried to the embedding, or null
  */
 public record PairEvent(
-    String id, float[] view0, float[] view1, Long timestamp, Metadata metadata) {
+        String id, float[] view0, float[] view1, Long timestamp, Metadata metadata) {
 
-  /**
-   * Creates a pair event.
-   *
-   * @throws IllegalArgumentException if a value breaks the contract
-   */
-  public PairEvent {
-    EventLimits.require(EventLimits.checkId(id));
-    Objects.requireNonNull(view0, "view0 must not be null");
-    Objects.requireNonNull(view1, "view1 must not be null");
-    EventLimits.require(EventLimits.checkVector("view0", view0));
-    EventLimits.require(EventLimits.checkVector("view1", view1));
-    if (view0.length != view1.length) {
-      throw new IllegalArgumentException(
-          "view0 and view1 must have as many features. Got: "
-              + view0.length
-              + " and "
-              + view1.length);
+    /**
+     * Creates a pair event.
+     *
+     * @throws IllegalArgumentException if a value breaks the contract
+     */
+    public PairEvent {
+        EventLimits.require(EventLimits.checkId(id));
+        Objects.requireNonNull(view0, "view0 must not be null");
+        Objects.requireNonNull(view1, "view1 must not be null");
+        EventLimits.require(EventLimits.checkVector("view0", view0));
+        EventLimits.require(EventLimits.checkVector("view1", view1));
+        if (view0.length != view1.length) {
+            throw new IllegalArgumentException(
+                    "view0 and view1 must have as many features. Got: "
+                            + view0.length
+                            + " and "
+                            + view1.length);
+        }
+        if (timestamp != null) {
+            EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
+        }
     }
-    if (timestamp != null) {
-      EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
-    }
-  }
 
-  /**
-   * Returns the producer's timestamp, or {@code fallback} when it gave none.
-   *
-   * @param fallback usually the Kafka record timestamp
-   * @return the event time in epoch milliseconds
-   */
-  public long timestampOr(long fallback) {
-    return timestamp == null ? fallback : timestamp;
-  }
+    /**
+     * Returns the producer's timestamp, or {@code fallback} when it gave none.
+     *
+     * @param fallback usually the Kafka record timestamp
+     * @return the event time in epoch milliseconds
+     */
+    public long timestampOr(long fallback) {
+        return timestamp == null ? fallback : timestamp;
+    }
 }

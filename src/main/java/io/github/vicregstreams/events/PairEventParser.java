@@ -10,55 +10,55 @@ package io.github.vicregstreams.events;
  * record key must be the id's UTF-8 bytes.
  */
 public final class PairEventParser {
-  private final FeatureEventReader reader;
+    private final FeatureEventReader reader;
 
-  /**
-   * Creates a parser.
-   *
-   * @param inputDim the exact number of features each view must have ({@code model.input.dim})
-   * @param maxRecordBytes the most bytes that key and value may take together
-   * @throws IllegalArgumentException if a limit is below 1
-   */
-  public PairEventParser(int inputDim, int maxRecordBytes) {
-    this.reader =
-        new FeatureEventReader(
-            "pair event", FeatureEventReader.Shape.PAIR, inputDim, maxRecordBytes);
-  }
+    /**
+     * Creates a parser.
+     *
+     * @param inputDim the exact number of features each view must have ({@code model.input.dim})
+     * @param maxRecordBytes the most bytes that key and value may take together
+     * @throws IllegalArgumentException if a limit is below 1
+     */
+    public PairEventParser(int inputDim, int maxRecordBytes) {
+        this.reader =
+                new FeatureEventReader(
+                        "pair event", FeatureEventReader.Shape.PAIR, inputDim, maxRecordBytes);
+    }
 
-  /**
-   * Creates a parser with the default record size limit, {@link
-   * EventLimits#DEFAULT_MAX_RECORD_BYTES}.
-   *
-   * @param inputDim the exact number of features each view must have
-   */
-  public PairEventParser(int inputDim) {
-    this(inputDim, EventLimits.DEFAULT_MAX_RECORD_BYTES);
-  }
+    /**
+     * Creates a parser with the default record size limit, {@link
+     * EventLimits#DEFAULT_MAX_RECORD_BYTES}.
+     *
+     * @param inputDim the exact number of features each view must have
+     */
+    public PairEventParser(int inputDim) {
+        this(inputDim, EventLimits.DEFAULT_MAX_RECORD_BYTES);
+    }
 
-  /**
-   * Validates one record of the pair-events topic.
-   *
-   * @param key the record key, which must be the id in UTF-8; may be null (then rejected)
-   * @param value the record value; may be null (then rejected)
-   * @return the pair event, or the reason and detail of its rejection
-   */
-  public Parsed<PairEvent> parse(byte[] key, byte[] value) {
-    return reader.parseRecord(key, value, PairEventParser::toEvent);
-  }
+    /**
+     * Validates one record of the pair-events topic.
+     *
+     * @param key the record key, which must be the id in UTF-8; may be null (then rejected)
+     * @param value the record value; may be null (then rejected)
+     * @return the pair event, or the reason and detail of its rejection
+     */
+    public Parsed<PairEvent> parse(byte[] key, byte[] value) {
+        return reader.parseRecord(key, value, PairEventParser::toEvent);
+    }
 
-  /**
-   * Validates a value alone, without the key rules.
-   *
-   * @param value the record value
-   * @return the pair event, or the reason and detail of its rejection
-   * @throws NullPointerException if {@code value} is null
-   */
-  public Parsed<PairEvent> parseValue(byte[] value) {
-    return reader.parseValue(value, PairEventParser::toEvent);
-  }
+    /**
+     * Validates a value alone, without the key rules.
+     *
+     * @param value the record value
+     * @return the pair event, or the reason and detail of its rejection
+     * @throws NullPointerException if {@code value} is null
+     */
+    public Parsed<PairEvent> parseValue(byte[] value) {
+        return reader.parseValue(value, PairEventParser::toEvent);
+    }
 
-  private static PairEvent toEvent(FeatureEventReader.Fields fields) {
-    return new PairEvent(
-        fields.id, fields.features, fields.features1, fields.timestamp, fields.metadata);
-  }
+    private static PairEvent toEvent(FeatureEventReader.Fields fields) {
+        return new PairEvent(
+                fields.id, fields.features, fields.features1, fields.timestamp, fields.metadata);
+    }
 }

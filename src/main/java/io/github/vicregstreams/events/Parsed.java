@@ -19,101 +19,109 @@ import java.util.Objects;
  */
 public sealed interface Parsed<T> permits Parsed.Accepted, Parsed.Rejected {
 
-  /**
-   * Returns an accepted outcome.
-   *
-   * @param value the event
-   * @param <T> the event type
-   * @return the outcome
-   */
-  static <T> Parsed<T> accepted(T value) {
-    return new Accepted<>(value);
-  }
-
-  /**
-   * Returns a rejected outcome.
-   *
-   * @param reason why
-   * @param detail the rule and the bad value
-   * @param <T> the event type
-   * @return the outcome
-   */
-  static <T> Parsed<T> rejected(Reason reason, String detail) {
-    return new Rejected<>(reason, detail);
-  }
-
-  /**
-   * Tells whether the record was accepted.
-   *
-   * @return true if {@link #value()} holds the event
-   */
-  boolean isAccepted();
-
-  /**
-   * Returns the event.
-   *
-   * @return the event
-   * @throws IllegalStateException if the record was rejected
-   */
-  T value();
-
-  /**
-   * An accepted record.
-   *
-   * @param value the event
-   * @param <T> the event type
-   */
-  record Accepted<T>(T value) implements Parsed<T> {
-    /** Creates an accepted outcome. */
-    public Accepted {
-      Objects.requireNonNull(value, "value must not be null");
-    }
-
-    @Override
-    public boolean isAccepted() {
-      return true;
-    }
-  }
-
-  /**
-   * A rejected record.
-   *
-   * @param reason why
-   * @param detail the rule and the bad value
-   * @param <T> the event type it was meant to be
-   */
-  record Rejected<T>(Reason reason, String detail) implements Parsed<T> {
-    /** Creates a rejected outcome. */
-    public Rejected {
-      Objects.requireNonNull(reason, "reason must not be null");
-      Objects.requireNonNull(detail, "detail must not be null");
-    }
-
-    @Override
-    public boolean isAccepted() {
-      return false;
-    }
-
-    @Override
-    public T value() {
-      throw new IllegalStateException(
-          "The record was rejected, so it has no value: " + reason.code() + ": " + detail);
+    /**
+     * Returns an accepted outcome.
+     *
+     * @param value the event
+     * @param <T> the event type
+     * @return the outcome
+     */
+    static <T> Parsed<T> accepted(T value) {
+        return new Accepted<>(value);
     }
 
     /**
-     * Returns the dead letter for this rejection, holding the original bytes.
+     * Returns a rejected outcome.
      *
-     * @param topic the source topic, or null when unknown
-     * @param partition the source partition, or -1
-     * @param offset the source offset, or -1
-     * @param timestamp the source timestamp, or -1
-     * @param key the original key bytes, or null
-     * @param value the original value bytes, or null
-     * @return the dead letter
+     * @param reason why
+     * @param detail the rule and the bad value
+     * @param <T> the event type
+     * @return the outcome
      */
-    public DeadLetter toDeadLetter(
-        String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
-      return DeadLetter.of(reason, detail, topic, partition, offset, timestamp, key, value);
+    static <T> Parsed<T> rejected(Reason reason, String detail) {
+        return new Rejected<>(reason, detail);
     }
-  }
+
+    /**
+     * Tells whether the record was accepted.
+     *
+     * @return true if {@link #value()} holds the event
+     */
+    boolean isAccepted();
+
+    /**
+     * Returns the event.
+     *
+     * @return the event
+     * @throws IllegalStateException if the record was rejected
+     */
+    T value();
+
+    /**
+     * An accepted record.
+     *
+     * @param value the event
+     * @param <T> the event type
+     */
+    record Accepted<T>(T value) implements Parsed<T> {
+        /** Creates an accepted outcome. */
+        public Accepted {
+            Objects.requireNonNull(value, "value must not be null");
+        }
+
+        @Override
+        public boolean isAccepted() {
+            return true;
+        }
+    }
+
+    /**
+     * A rejected record.
+     *
+     * @param reason why
+     * @param detail the rule and the bad value
+     * @param <T> the event type it was meant to be
+     */
+    record Rejected<T>(Reason reason, String detail) implements Parsed<T> {
+        /** Creates a rejected outcome. */
+        public Rejected {
+            Objects.requireNonNull(reason, "reason must not be null");
+            Objects.requireNonNull(detail, "detail must not be null");
+        }
+
+        @Override
+        public boolean isAccepted() {
+            return false;
+        }
+
+        @Override
+        public T value() {
+            throw new IllegalStateException(
+                    "The record was rejected, so it has no value: "
+                            + reason.code()
+                            + ": "
+                            + detail);
+        }
+
+        /**
+         * Returns the dead letter for this rejection, holding the original bytes.
+         *
+         * @param topic the source topic, or null when unknown
+         * @param partition the source partition, or -1
+         * @param offset the source offset, or -1
+         * @param timestamp the source timestamp, or -1
+         * @param key the original key bytes, or null
+         * @param value the original value bytes, or null
+         * @return the dead letter
+         */
+        public DeadLetter toDeadLetter(
+                String topic,
+                int partition,
+                long offset,
+                long timestamp,
+                byte[] key,
+                byte[] value) {
+            return DeadLetter.of(reason, detail, topic, partition, offset, timestamp, key, value);
+        }
+    }
 }

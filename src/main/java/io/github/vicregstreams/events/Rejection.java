@@ -8,20 +8,20 @@ package io.github.vicregstreams.events;
  * and a dead-letter path that fills stack traces would be slower than the happy path.
  */
 final class Rejection extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final Reason reason;
+    private final Reason reason;
 
-  Rejection(Reason reason, String detail) {
-    super(detail, null, false, false);
-    this.reason = reason;
-  }
+    Rejection(Reason reason, String detail) {
+        super(detail, null, false, false);
+        this.reason = reason;
+    }
 
-  Reason reason() {
-    return reason;
-  }
+    Reason reason() {
+        return reason;
+    }
 
-  String detail() {
-    return getMessage();
-  }
+    String detail() {
+        return getMessage();
+    }
 }

@@ -17,91 +17,91 @@ import java.util.Objects;
  */
 public record SampleEvent(String id, float[] features, Long timestamp, Metadata metadata) {
 
-  /**
-   * Creates a sample event.
-   *
-   * @throws IllegalArgumentException if a value breaks the contract
-   */
-  public SampleEvent {
-    EventLimits.require(EventLimits.checkId(id));
-    Objects.requireNonNull(features, "features must not be null");
-    EventLimits.require(EventLimits.checkVector("features", features));
-    if (timestamp != null) {
-      EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
+    /**
+     * Creates a sample event.
+     *
+     * @throws IllegalArgumentException if a value breaks the contract
+     */
+    public SampleEvent {
+        EventLimits.require(EventLimits.checkId(id));
+        Objects.requireNonNull(features, "features must not be null");
+        EventLimits.require(EventLimits.checkVector("features", features));
+        if (timestamp != null) {
+            EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
+        }
+        features = features.clone();
     }
-    features = features.clone();
-  }
 
-  /**
-   * Returns a copy of the features.
-   *
-   * @return a new array
-   */
-  @Override
-  public float[] features() {
-    return features.clone();
-  }
+    /**
+     * Returns a copy of the features.
+     *
+     * @return a new array
+     */
+    @Override
+    public float[] features() {
+        return features.clone();
+    }
 
-  /**
-   * Returns the number of features.
-   *
-   * @return the feature count
-   */
-  public int featureCount() {
-    return features.length;
-  }
+    /**
+     * Returns the number of features.
+     *
+     * @return the feature count
+     */
+    public int featureCount() {
+        return features.length;
+    }
 
-  /**
-   * Copies the features into {@code destination} from {@code offset}, e.g. into a row of a batch.
-   *
-   * @param destination the array to fill
-   * @param offset where the first feature goes
-   * @throws IndexOutOfBoundsException if the features do not fit
-   */
-  public void copyFeaturesTo(float[] destination, int offset) {
-    System.arraycopy(features, 0, destination, offset, features.length);
-  }
+    /**
+     * Copies the features into {@code destination} from {@code offset}, e.g. into a row of a batch.
+     *
+     * @param destination the array to fill
+     * @param offset where the first feature goes
+     * @throws IndexOutOfBoundsException if the features do not fit
+     */
+    public void copyFeaturesTo(float[] destination, int offset) {
+        System.arraycopy(features, 0, destination, offset, features.length);
+    }
 
-  /** The features without a copy, for this package's writers, which only read them. */
-  float[] featuresUnsafe() {
-    return features;
-  }
+    /** The features without a copy, for this package's writers, which only read them. */
+    float[] featuresUnsafe() {
+        return features;
+    }
 
-  /**
-   * Returns the producer's timestamp, or {@code fallback} when it gave none.
-   *
-   * @param fallback usually the Kafka record timestamp
-   * @return the timestamp in epoch milliseconds
-   */
-  public long timestampOr(long fallback) {
-    return timestamp != null ? timestamp : fallback;
-  }
+    /**
+     * Returns the producer's timestamp, or {@code fallback} when it gave none.
+     *
+     * @param fallback usually the Kafka record timestamp
+     * @return the timestamp in epoch milliseconds
+     */
+    public long timestampOr(long fallback) {
+        return timestamp != null ? timestamp : fallback;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SampleEvent other
-        && id.equals(other.id)
-        && Arrays.equals(features, other.features)
-        && Objects.equals(timestamp, other.timestamp)
-        && Objects.equals(metadata, other.metadata);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SampleEvent other
+                && id.equals(other.id)
+                && Arrays.equals(features, other.features)
+                && Objects.equals(timestamp, other.timestamp)
+                && Objects.equals(metadata, other.metadata);
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(id, Arrays.hashCode(features), timestamp, metadata);
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, Arrays.hashCode(features), timestamp, metadata);
+    }
 
-  /** Shows the feature count, not the values. */
-  @Override
-  public String toString() {
-    return "SampleEvent[id="
-        + id
-        + ", features=float["
-        + features.length
-        + "], timestamp="
-        + timestamp
-        + ", metadata="
-        + metadata
-        + "]";
-  }
+    /** Shows the feature count, not the values. */
+    @Override
+    public String toString() {
+        return "SampleEvent[id="
+                + id
+                + ", features=float["
+                + features.length
+                + "], timestamp="
+                + timestamp
+                + ", metadata="
+                + metadata
+                + "]";
+    }
 }

@@ -56,463 +56,473 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-  /** The only address the broker listens on. */
-  public static final String HOST = "127.0.0.1";
+    /** The only address the broker listens on. */
+    public static final String HOST = "127.0.0.1";
 
-  /** The port value that asks for any free port. */
-  public static final int ANY_PORT = 0;
+    /** The port value that asks for any free port. */
+    public static final int ANY_PORT = 0;
 
-  /**
-   * The largest record batch the broker accepts, in bytes: 64 MiB ({@code message.max.bytes}).
-   *
-   * <p>A model checkpoint (parameters and optimizer state) is about 13 MB for the default model,
-   * over Kafka's 1 MiB default. Producers must raise {@code max.request.size} to send one.
-   */
-  public static final int MESSAGE_MAX_BYTES = 64 * 1024 * 1024;
+    /**
+     * The largest record batch the broker accepts, in bytes: 64 MiB ({@code message.max.bytes}).
+     *
+     * <p>A model checkpoint (parameters and optimizer state) is about 13 MB for the default model,
+     * over Kafka's 1 MiB default. Producers must raise {@code max.request.size} to send one.
+     */
+    public static final int MESSAGE_MAX_BYTES = 64 * 1024 * 1024;
 
-  /** How long {@link #start()} waits by default for the broker to answer. */
-  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+    /** How long {@link #start()} waits by default for the broker to answer. */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
-  /** The node id of the single node; stored in the data directory when it is formatted. */
-  static final int NODE_ID = 1;
+    /** The node id of the single node; stored in the data directory when it is formatted. */
+    static final int NODE_ID = 1;
 
-  /** The file whose presence marks a formatted data directory. */
-  static final String META_PROPERTIES = "meta.properties";
+    /** The file whose presence marks a formatted data directory. */
+    static final String META_PROPERTIES = "meta.properties";
 
-  private static final String CLIENT_LISTENER = "PLAINTEXT";
-  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String CLIENT_LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
-  /** Keys this class derives from its own settings; overriding them would break the node. */
-  private static final Set<String> MANAGED_KEYS =
-      Set.of(
-          "process.roles",
-          "node.id",
-          "controller.quorum.voters",
-          "controller.quorum.bootstrap.servers",
-          "controller.listener.names",
-          "listeners",
-          "advertised.listeners",
-          "listener.security.protocol.map",
-          "inter.broker.listener.name",
-          "log.dir",
-          "log.dirs",
-          "metadata.log.dir");
+    /** Keys this class derives from its own settings; overriding them would break the node. */
+    private static final Set<String> MANAGED_KEYS =
+            Set.of(
+                    "process.roles",
+                    "node.id",
+                    "controller.quorum.voters",
+                    "controller.quorum.bootstrap.servers",
+                    "controller.listener.names",
+                    "listeners",
+                    "advertised.listeners",
+                    "listener.security.protocol.map",
+                    "inter.broker.listener.name",
+                    "log.dir",
+                    "log.dirs",
+                    "metadata.log.dir");
 
-  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
-  private final Path configuredDataDir;
-  private final int requestedPort;
-  private final Duration startTimeout;
-  private final Map<String, String> overrides;
+    private final Path configuredDataDir;
+    private final int requestedPort;
+    private final Duration startTimeout;
+    private final Map<String, String> overrides;
 
-  // Guarded by this.
-  private KafkaRaftServer server;
-  private Admin admin;
-  private Path dataDir;
-  private boolean temporaryDataDir;
-  private int port = -1;
-
-  private EmbeddedKafkaBroker(Builder builder) {
-    this.configuredDataDir = builder.dataDir;
-    this.requestedPort = builder.port;
-    this.startTimeout = builder.startTimeout;
-    this.overrides = Map.copyOf(builder.overrides);
-  }
-
-  /**
-   * Starts a builder; without options the broker uses a temporary data directory and a free port.
-   *
-   * @return a new builder
-   */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * Starts the broker and blocks until it answers a {@code describeCluster} request.
-   *
-   * <p>The data directory is formatted only when it holds no {@value #META_PROPERTIES}, so a
-   * restart on the same directory keeps its topics and records. When the requested port is taken,
-   * the broker listens on a free one instead and logs a warning: read {@link #port()} or {@link
-   * #bootstrapServers()} after the start, and {@link #portFellBack()} to know.
-   *
-   * @return this broker, for chaining
-   * @throws IllegalStateException if the broker is already running, or does not answer within the
-   *     start timeout (it is stopped again then)
-   * @throws UncheckedIOException if the data directory cannot be created or formatted
-   */
-  public synchronized EmbeddedKafkaBroker start() {
-    if (server != null) {
-      throw new IllegalStateException("The broker is already running at " + bootstrapServers());
-    }
-    long startNanos = System.nanoTime();
-    try {
-      prepareDataDir();
-      port = choosePort(requestedPort);
-      int controllerPort = freePortOtherThan(port);
-      KafkaConfig config = KafkaConfig.fromProps(brokerProperties(controllerPort), false);
-      StorageFormatter.formatIfMissing(dataDir, NODE_ID, CONTROLLER_LISTENER);
-      server = new KafkaRaftServer(config, Time.SYSTEM);
-      server.startup();
-      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
-      awaitClusterAnswer(startNanos);
-    } catch (RuntimeException e) {
-      stop();
-      throw e;
-    }
-    log.info(
-        "Embedded Kafka broker started: bootstrapServers=[{}] dataDir=[{}] startMs=[{}]",
-        bootstrapServers(),
-        dataDir,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-    return this;
-  }
-
-  private void prepareDataDir() {
-    try {
-      if (configuredDataDir != null) {
-        dataDir = Files.createDirectories(configuredDataDir).toAbsolutePath();
-        temporaryDataDir = false;
-      } else {
-        dataDir = Files.createTempDirectory("vicreg-kafka-").toAbsolutePath();
-        temporaryDataDir = true;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot create the broker data directory " + configuredDataDir + ": " + e.getMessage(),
-          e);
-    }
-  }
-
-  private void awaitClusterAnswer(long startNanos) {
-    long remainingMs =
-        startTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    if (remainingMs <= 0) {
-      throw new IllegalStateException(notAnsweringMessage());
-    }
-    try {
-      // The admin client retries internally until the option's time-out: one call is enough.
-      admin
-          .describeCluster(new DescribeClusterOptions().timeoutMs((int) remainingMs))
-          .nodes()
-          .get(remainingMs, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      throw new InterruptException(e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(notAnsweringMessage(), e);
-    }
-  }
-
-  private String notAnsweringMessage() {
-    return "The embedded broker did not answer within the start timeout of "
-        + startTimeout
-        + " at "
-        + bootstrapServers()
-        + " (data directory "
-        + dataDir
-        + ")";
-  }
-
-  private Properties brokerProperties(int controllerPort) {
-    Map<String, String> config = new LinkedHashMap<>();
-    config.put("process.roles", "broker,controller");
-    config.put("node.id", Integer.toString(NODE_ID));
-    config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    config.put("controller.listener.names", CONTROLLER_LISTENER);
-    config.put(
-        "listeners",
-        listener(CLIENT_LISTENER, port) + "," + listener(CONTROLLER_LISTENER, controllerPort));
-    config.put("advertised.listeners", listener(CLIENT_LISTENER, port));
-    config.put(
-        "listener.security.protocol.map",
-        CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-    config.put("inter.broker.listener.name", CLIENT_LISTENER);
-    config.put("log.dirs", dataDir.toString());
-    config.putAll(SingleNodeDefaults.CONFIG);
-    config.putAll(overrides);
-    Properties props = new Properties();
-    props.putAll(config);
-    return props;
-  }
-
-  private static String listener(String name, int listenerPort) {
-    return name + "://" + HOST + ":" + listenerPort;
-  }
-
-  /**
-   * Stops the broker and waits until it has shut down; does nothing when it is not running.
-   *
-   * <p>Safe to call twice. A temporary data directory is deleted; a configured one is kept.
-   */
-  public synchronized void stop() {
-    if (admin != null) {
-      admin.close(Duration.ofSeconds(5));
-      admin = null;
-    }
-    if (server != null) {
-      KafkaRaftServer stopping = server;
-      server = null;
-      try {
-        stopping.shutdown();
-        stopping.awaitShutdown();
-      } catch (RuntimeException e) {
-        log.warn("The embedded broker did not shut down cleanly: dataDir=[{}]", dataDir, e);
-      }
-      log.info("Embedded Kafka broker stopped: dataDir=[{}]", dataDir);
-    }
-    if (temporaryDataDir && dataDir != null) {
-      deleteRecursively(dataDir);
-      temporaryDataDir = false;
-    }
-  }
-
-  /** Same as {@link #stop()}. */
-  @Override
-  public void close() {
-    stop();
-  }
-
-  /**
-   * Whether the broker is running.
-   *
-   * @return true between a successful {@link #start()} and {@link #stop()}
-   */
-  public synchronized boolean isRunning() {
-    return server != null;
-  }
-
-  /**
-   * The address clients connect to, e.g. {@code 127.0.0.1:41234}.
-   *
-   * @return the {@code bootstrap.servers} value
-   * @throws IllegalStateException if the broker has never been started
-   */
-  public synchronized String bootstrapServers() {
-    return HOST + ":" + port();
-  }
-
-  /**
-   * The port the broker listens on for clients: the requested one, or a free one when it was 0 or
-   * taken.
-   *
-   * @return the client port
-   * @throws IllegalStateException if the broker has never been started
-   */
-  public synchronized int port() {
-    if (port < 0) {
-      throw new IllegalStateException("The broker has not been started: call start() first");
-    }
-    return port;
-  }
-
-  /**
-   * The port asked for in the builder.
-   *
-   * @return the requested port, {@value #ANY_PORT} for any free port
-   */
-  public int requestedPort() {
-    return requestedPort;
-  }
-
-  /**
-   * Whether the requested port was taken at the last start, so the broker took a free one.
-   *
-   * @return true if {@link #port()} differs from a specific {@link #requestedPort()}
-   * @throws IllegalStateException if the broker has never been started
-   */
-  public synchronized boolean portFellBack() {
-    return requestedPort != ANY_PORT && port() != requestedPort;
-  }
-
-  /**
-   * The directory holding the broker's log and metadata.
-   *
-   * @return the absolute data directory of the last start
-   * @throws IllegalStateException if the broker has never been started
-   */
-  public synchronized Path dataDir() {
-    if (dataDir == null) {
-      throw new IllegalStateException("The broker has not been started: call start() first");
-    }
-    return dataDir;
-  }
-
-  /**
-   * Creates a topic with replication factor 1 and waits until every partition has a leader; does
-   * nothing but that wait when the topic exists.
-   *
-   * @param name the topic name
-   * @param partitions the number of partitions, at least 1
-   * @param configs topic configs, e.g. {@code max.message.bytes} or {@code cleanup.policy}
-   * @param timeout how long to wait in all
-   * @return true if this call created the topic, false if it existed
-   * @throws IllegalStateException if the broker is not running
-   * @throws IllegalArgumentException if {@code partitions} is below 1 or the timeout not positive
-   * @throws org.apache.kafka.common.errors.TimeoutException if the topic is not ready in time
-   * @throws org.apache.kafka.common.KafkaException if the broker refuses the topic, with the
-   *     broker's error (e.g. {@code InvalidConfigurationException}) as the cause
-   */
-  public boolean createTopic(
-      String name, int partitions, Map<String, String> configs, Duration timeout) {
-    Admin current;
-    synchronized (this) {
-      if (admin == null) {
-        throw new IllegalStateException(
-            "The broker is not running: start() it before creating topic " + name);
-      }
-      current = admin;
-    }
-    return TopicCreator.createIfAbsent(current, name, partitions, configs, timeout);
-  }
-
-  private static int choosePort(int requested) {
-    if (requested == ANY_PORT) {
-      return freePortOtherThan(-1);
-    }
-    if (isFree(requested)) {
-      return requested;
-    }
-    int fallback = freePortOtherThan(requested);
-    log.warn(
-        "Port {} on {} is taken; the embedded broker listens on free port {} instead: port=[{}]",
-        requested,
-        HOST,
-        fallback,
-        fallback);
-    return fallback;
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Finds a free port by binding port 0. Another process could take it before the broker binds it;
-   * on a developer machine or CI runner that race is rare enough to accept.
-   */
-  private static int freePortOtherThan(int excluded) {
-    for (int attempt = 0; attempt < 10; attempt++) {
-      try (ServerSocket socket = new ServerSocket()) {
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-        int candidate = socket.getLocalPort();
-        if (candidate != excluded) {
-          return candidate;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot find a free port on " + HOST, e);
-      }
-    }
-    throw new IllegalStateException("Cannot find a free port on " + HOST + " after 10 attempts");
-  }
-
-  private static void deleteRecursively(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths
-          .sorted((a, b) -> b.getNameCount() - a.getNameCount())
-          .forEach(
-              path -> {
-                try {
-                  Files.deleteIfExists(path);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    } catch (IOException | UncheckedIOException e) {
-      // A left-over temporary directory is untidy, not wrong: say so and go on.
-      log.warn("Cannot delete the temporary broker directory: dataDir=[{}]", root, e);
-    }
-  }
-
-  /** Options of an {@link EmbeddedKafkaBroker}. */
-  public static final class Builder {
-
+    // Guarded by this.
+    private KafkaRaftServer server;
+    private Admin admin;
     private Path dataDir;
-    private int port = ANY_PORT;
-    private Duration startTimeout = DEFAULT_START_TIMEOUT;
-    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private boolean temporaryDataDir;
+    private int port = -1;
 
-    private Builder() {}
-
-    /**
-     * Keeps the broker's log in {@code dataDir}, created if missing, so that topics and records
-     * survive a restart. The broker owns this directory: give it one of its own. Without this
-     * option the broker uses a temporary directory, deleted when it stops.
-     *
-     * @param dataDir the data directory
-     * @return this builder
-     */
-    public Builder optDataDir(Path dataDir) {
-      this.dataDir = Objects.requireNonNull(dataDir, "dataDir must not be null");
-      return this;
+    private EmbeddedKafkaBroker(Builder builder) {
+        this.configuredDataDir = builder.dataDir;
+        this.requestedPort = builder.port;
+        this.startTimeout = builder.startTimeout;
+        this.overrides = Map.copyOf(builder.overrides);
     }
 
     /**
-     * Asks for a client port. When it is taken at start, the broker uses a free port instead.
+     * Starts a builder; without options the broker uses a temporary data directory and a free port.
      *
-     * @param port 1 to 65535, or {@value #ANY_PORT} for any free port (the default)
-     * @return this builder
-     * @throws IllegalArgumentException if the port is out of range
+     * @return a new builder
      */
-    public Builder optPort(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be between 0 and 65535. Got: " + port);
-      }
-      this.port = port;
-      return this;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * How long {@link #start()} waits for the broker to answer; default {@link
-     * #DEFAULT_START_TIMEOUT}.
+     * Starts the broker and blocks until it answers a {@code describeCluster} request.
      *
-     * @param startTimeout a positive duration
-     * @return this builder
-     * @throws IllegalArgumentException if the duration is not positive
+     * <p>The data directory is formatted only when it holds no {@value #META_PROPERTIES}, so a
+     * restart on the same directory keeps its topics and records. When the requested port is taken,
+     * the broker listens on a free one instead and logs a warning: read {@link #port()} or {@link
+     * #bootstrapServers()} after the start, and {@link #portFellBack()} to know.
+     *
+     * @return this broker, for chaining
+     * @throws IllegalStateException if the broker is already running, or does not answer within the
+     *     start timeout (it is stopped again then)
+     * @throws UncheckedIOException if the data directory cannot be created or formatted
      */
-    public Builder optStartTimeout(Duration startTimeout) {
-      Objects.requireNonNull(startTimeout, "startTimeout must not be null");
-      if (startTimeout.isNegative() || startTimeout.isZero()) {
-        throw new IllegalArgumentException("startTimeout must be positive. Got: " + startTimeout);
-      }
-      this.startTimeout = startTimeout;
-      return this;
+    public synchronized EmbeddedKafkaBroker start() {
+        if (server != null) {
+            throw new IllegalStateException(
+                    "The broker is already running at " + bootstrapServers());
+        }
+        long startNanos = System.nanoTime();
+        try {
+            prepareDataDir();
+            port = choosePort(requestedPort);
+            int controllerPort = freePortOtherThan(port);
+            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(controllerPort), false);
+            StorageFormatter.formatIfMissing(dataDir, NODE_ID, CONTROLLER_LISTENER);
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            admin =
+                    Admin.create(
+                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+            awaitClusterAnswer(startNanos);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+        log.info(
+                "Embedded Kafka broker started: bootstrapServers=[{}] dataDir=[{}] startMs=[{}]",
+                bootstrapServers(),
+                dataDir,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        return this;
+    }
+
+    private void prepareDataDir() {
+        try {
+            if (configuredDataDir != null) {
+                dataDir = Files.createDirectories(configuredDataDir).toAbsolutePath();
+                temporaryDataDir = false;
+            } else {
+                dataDir = Files.createTempDirectory("vicreg-kafka-").toAbsolutePath();
+                temporaryDataDir = true;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Cannot create the broker data directory "
+                            + configuredDataDir
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private void awaitClusterAnswer(long startNanos) {
+        long remainingMs =
+                startTimeout.toMillis()
+                        - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        if (remainingMs <= 0) {
+            throw new IllegalStateException(notAnsweringMessage());
+        }
+        try {
+            // The admin client retries internally until the option's time-out: one call is enough.
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) remainingMs))
+                    .nodes()
+                    .get(remainingMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            throw new InterruptException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(notAnsweringMessage(), e);
+        }
+    }
+
+    private String notAnsweringMessage() {
+        return "The embedded broker did not answer within the start timeout of "
+                + startTimeout
+                + " at "
+                + bootstrapServers()
+                + " (data directory "
+                + dataDir
+                + ")";
+    }
+
+    private Properties brokerProperties(int controllerPort) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", Integer.toString(NODE_ID));
+        config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        config.put("controller.listener.names", CONTROLLER_LISTENER);
+        config.put(
+                "listeners",
+                listener(CLIENT_LISTENER, port)
+                        + ","
+                        + listener(CONTROLLER_LISTENER, controllerPort));
+        config.put("advertised.listeners", listener(CLIENT_LISTENER, port));
+        config.put(
+                "listener.security.protocol.map",
+                CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        config.put("inter.broker.listener.name", CLIENT_LISTENER);
+        config.put("log.dirs", dataDir.toString());
+        config.putAll(SingleNodeDefaults.CONFIG);
+        config.putAll(overrides);
+        Properties props = new Properties();
+        props.putAll(config);
+        return props;
+    }
+
+    private static String listener(String name, int listenerPort) {
+        return name + "://" + HOST + ":" + listenerPort;
     }
 
     /**
-     * Sets one broker config, e.g. {@code log.retention.hours}, over this class's defaults.
+     * Stops the broker and waits until it has shut down; does nothing when it is not running.
      *
-     * @param key a broker config key other than the listener, node and directory keys
-     * @param value its value
-     * @return this builder
-     * @throws IllegalArgumentException if the key is one the broker derives itself
+     * <p>Safe to call twice. A temporary data directory is deleted; a configured one is kept.
      */
-    public Builder optConfig(String key, String value) {
-      Objects.requireNonNull(key, "key must not be null");
-      Objects.requireNonNull(value, "value must not be null");
-      if (MANAGED_KEYS.contains(key)) {
-        throw new IllegalArgumentException(
-            "Broker config "
-                + key
-                + " is set by EmbeddedKafkaBroker itself; use optPort or optDataDir instead");
-      }
-      overrides.put(key, value);
-      return this;
+    public synchronized void stop() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+            admin = null;
+        }
+        if (server != null) {
+            KafkaRaftServer stopping = server;
+            server = null;
+            try {
+                stopping.shutdown();
+                stopping.awaitShutdown();
+            } catch (RuntimeException e) {
+                log.warn("The embedded broker did not shut down cleanly: dataDir=[{}]", dataDir, e);
+            }
+            log.info("Embedded Kafka broker stopped: dataDir=[{}]", dataDir);
+        }
+        if (temporaryDataDir && dataDir != null) {
+            deleteRecursively(dataDir);
+            temporaryDataDir = false;
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
     }
 
     /**
-     * Builds the broker, not yet started.
+     * Whether the broker is running.
      *
-     * @return the broker
+     * @return true between a successful {@link #start()} and {@link #stop()}
      */
-    public EmbeddedKafkaBroker build() {
-      return new EmbeddedKafkaBroker(this);
+    public synchronized boolean isRunning() {
+        return server != null;
     }
-  }
+
+    /**
+     * The address clients connect to, e.g. {@code 127.0.0.1:41234}.
+     *
+     * @return the {@code bootstrap.servers} value
+     * @throws IllegalStateException if the broker has never been started
+     */
+    public synchronized String bootstrapServers() {
+        return HOST + ":" + port();
+    }
+
+    /**
+     * The port the broker listens on for clients: the requested one, or a free one when it was 0 or
+     * taken.
+     *
+     * @return the client port
+     * @throws IllegalStateException if the broker has never been started
+     */
+    public synchronized int port() {
+        if (port < 0) {
+            throw new IllegalStateException("The broker has not been started: call start() first");
+        }
+        return port;
+    }
+
+    /**
+     * The port asked for in the builder.
+     *
+     * @return the requested port, {@value #ANY_PORT} for any free port
+     */
+    public int requestedPort() {
+        return requestedPort;
+    }
+
+    /**
+     * Whether the requested port was taken at the last start, so the broker took a free one.
+     *
+     * @return true if {@link #port()} differs from a specific {@link #requestedPort()}
+     * @throws IllegalStateException if the broker has never been started
+     */
+    public synchronized boolean portFellBack() {
+        return requestedPort != ANY_PORT && port() != requestedPort;
+    }
+
+    /**
+     * The directory holding the broker's log and metadata.
+     *
+     * @return the absolute data directory of the last start
+     * @throws IllegalStateException if the broker has never been started
+     */
+    public synchronized Path dataDir() {
+        if (dataDir == null) {
+            throw new IllegalStateException("The broker has not been started: call start() first");
+        }
+        return dataDir;
+    }
+
+    /**
+     * Creates a topic with replication factor 1 and waits until every partition has a leader; does
+     * nothing but that wait when the topic exists.
+     *
+     * @param name the topic name
+     * @param partitions the number of partitions, at least 1
+     * @param configs topic configs, e.g. {@code max.message.bytes} or {@code cleanup.policy}
+     * @param timeout how long to wait in all
+     * @return true if this call created the topic, false if it existed
+     * @throws IllegalStateException if the broker is not running
+     * @throws IllegalArgumentException if {@code partitions} is below 1 or the timeout not positive
+     * @throws org.apache.kafka.common.errors.TimeoutException if the topic is not ready in time
+     * @throws org.apache.kafka.common.KafkaException if the broker refuses the topic, with the
+     *     broker's error (e.g. {@code InvalidConfigurationException}) as the cause
+     */
+    public boolean createTopic(
+            String name, int partitions, Map<String, String> configs, Duration timeout) {
+        Admin current;
+        synchronized (this) {
+            if (admin == null) {
+                throw new IllegalStateException(
+                        "The broker is not running: start() it before creating topic " + name);
+            }
+            current = admin;
+        }
+        return TopicCreator.createIfAbsent(current, name, partitions, configs, timeout);
+    }
+
+    private static int choosePort(int requested) {
+        if (requested == ANY_PORT) {
+            return freePortOtherThan(-1);
+        }
+        if (isFree(requested)) {
+            return requested;
+        }
+        int fallback = freePortOtherThan(requested);
+        log.warn(
+                "Port {} on {} is taken; the embedded broker listens on free port {} instead: port=[{}]",
+                requested,
+                HOST,
+                fallback,
+                fallback);
+        return fallback;
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Finds a free port by binding port 0. Another process could take it before the broker binds
+     * it; on a developer machine or CI runner that race is rare enough to accept.
+     */
+    private static int freePortOtherThan(int excluded) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+                int candidate = socket.getLocalPort();
+                if (candidate != excluded) {
+                    return candidate;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot find a free port on " + HOST, e);
+            }
+        }
+        throw new IllegalStateException(
+                "Cannot find a free port on " + HOST + " after 10 attempts");
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(
+                            path -> {
+                                try {
+                                    Files.deleteIfExists(path);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
+        } catch (IOException | UncheckedIOException e) {
+            // A left-over temporary directory is untidy, not wrong: say so and go on.
+            log.warn("Cannot delete the temporary broker directory: dataDir=[{}]", root, e);
+        }
+    }
+
+    /** Options of an {@link EmbeddedKafkaBroker}. */
+    public static final class Builder {
+
+        private Path dataDir;
+        private int port = ANY_PORT;
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /**
+         * Keeps the broker's log in {@code dataDir}, created if missing, so that topics and records
+         * survive a restart. The broker owns this directory: give it one of its own. Without this
+         * option the broker uses a temporary directory, deleted when it stops.
+         *
+         * @param dataDir the data directory
+         * @return this builder
+         */
+        public Builder optDataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir must not be null");
+            return this;
+        }
+
+        /**
+         * Asks for a client port. When it is taken at start, the broker uses a free port instead.
+         *
+         * @param port 1 to 65535, or {@value #ANY_PORT} for any free port (the default)
+         * @return this builder
+         * @throws IllegalArgumentException if the port is out of range
+         */
+        public Builder optPort(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException(
+                        "port must be between 0 and 65535. Got: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * How long {@link #start()} waits for the broker to answer; default {@link
+         * #DEFAULT_START_TIMEOUT}.
+         *
+         * @param startTimeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is not positive
+         */
+        public Builder optStartTimeout(Duration startTimeout) {
+            Objects.requireNonNull(startTimeout, "startTimeout must not be null");
+            if (startTimeout.isNegative() || startTimeout.isZero()) {
+                throw new IllegalArgumentException(
+                        "startTimeout must be positive. Got: " + startTimeout);
+            }
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * Sets one broker config, e.g. {@code log.retention.hours}, over this class's defaults.
+         *
+         * @param key a broker config key other than the listener, node and directory keys
+         * @param value its value
+         * @return this builder
+         * @throws IllegalArgumentException if the key is one the broker derives itself
+         */
+        public Builder optConfig(String key, String value) {
+            Objects.requireNonNull(key, "key must not be null");
+            Objects.requireNonNull(value, "value must not be null");
+            if (MANAGED_KEYS.contains(key)) {
+                throw new IllegalArgumentException(
+                        "Broker config "
+                                + key
+                                + " is set by EmbeddedKafkaBroker itself; use optPort or optDataDir instead");
+            }
+            overrides.put(key, value);
+            return this;
+        }
+
+        /**
+         * Builds the broker, not yet started.
+         *
+         * @return the broker
+         */
+        public EmbeddedKafkaBroker build() {
+            return new EmbeddedKafkaBroker(this);
+        }
+    }
 }

@@ -23,47 +23,50 @@ import org.slf4j.LoggerFactory;
  */
 final class StorageFormatter {
 
-  private static final Logger log = LoggerFactory.getLogger(StorageFormatter.class);
+    private static final Logger log = LoggerFactory.getLogger(StorageFormatter.class);
 
-  private StorageFormatter() {}
+    private StorageFormatter() {}
 
-  /**
-   * Formats {@code dataDir} as the single log and metadata directory of node {@code nodeId}, with a
-   * new random cluster id and the latest production metadata version, unless it is formatted.
-   *
-   * @return true if it formatted the directory
-   * @throws UncheckedIOException if the directory cannot be written
-   * @throws IllegalStateException if Kafka's formatter refuses the settings
-   */
-  static boolean formatIfMissing(Path dataDir, int nodeId, String controllerListener) {
-    if (Files.exists(dataDir.resolve(EmbeddedKafkaBroker.META_PROPERTIES))) {
-      return false;
+    /**
+     * Formats {@code dataDir} as the single log and metadata directory of node {@code nodeId}, with
+     * a new random cluster id and the latest production metadata version, unless it is formatted.
+     *
+     * @return true if it formatted the directory
+     * @throws UncheckedIOException if the directory cannot be written
+     * @throws IllegalStateException if Kafka's formatter refuses the settings
+     */
+    static boolean formatIfMissing(Path dataDir, int nodeId, String controllerListener) {
+        if (Files.exists(dataDir.resolve(EmbeddedKafkaBroker.META_PROPERTIES))) {
+            return false;
+        }
+        String clusterId = Uuid.randomUuid().toString();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        // The formatter reports on a PrintStream (System.out by default); keep it out of the
+        // console.
+        try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            new Formatter()
+                    .setPrintStream(printStream)
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
+                    .setDirectories(List.of(dataDir.toString()))
+                    .setMetadataLogDirectory(dataDir.toString())
+                    .setControllerListenerName(controllerListener)
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Cannot format the broker data directory " + dataDir + ": " + e.getMessage(),
+                    e);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "Cannot format the broker data directory " + dataDir + ": " + e.getMessage(),
+                    e);
+        }
+        log.debug(
+                "Formatted the broker data directory: dataDir=[{}] clusterId=[{}] output=[{}]",
+                dataDir,
+                clusterId,
+                output.toString(StandardCharsets.UTF_8).strip());
+        return true;
     }
-    String clusterId = Uuid.randomUuid().toString();
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    // The formatter reports on a PrintStream (System.out by default); keep it out of the console.
-    try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-      new Formatter()
-          .setPrintStream(printStream)
-          .setNodeId(nodeId)
-          .setClusterId(clusterId)
-          .setDirectories(List.of(dataDir.toString()))
-          .setMetadataLogDirectory(dataDir.toString())
-          .setControllerListenerName(controllerListener)
-          .setReleaseVersion(MetadataVersion.latestProduction())
-          .run();
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot format the broker data directory " + dataDir + ": " + e.getMessage(), e);
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "Cannot format the broker data directory " + dataDir + ": " + e.getMessage(), e);
-    }
-    log.debug(
-        "Formatted the broker data directory: dataDir=[{}] clusterId=[{}] output=[{}]",
-        dataDir,
-        clusterId,
-        output.toString(StandardCharsets.UTF_8).strip());
-    return true;
-  }
 }

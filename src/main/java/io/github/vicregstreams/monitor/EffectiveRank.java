@@ -20,60 +20,61 @@ import java.util.Objects;
  */
 public final class EffectiveRank {
 
-  private EffectiveRank() {}
+    private EffectiveRank() {}
 
-  /**
-   * Computes the effective rank of a batch of embeddings.
-   *
-   * @param embeddings n rows of the same dimension d ≥ 1, all values finite; not modified
-   * @return the effective rank; NaN for fewer than 2 rows (no variance to measure); 0 when all rows
-   *     are equal
-   * @throws IllegalArgumentException if the rows are ragged or hold a non-finite value
-   */
-  public static double of(float[][] embeddings) {
-    Objects.requireNonNull(embeddings, "embeddings must not be null");
-    if (embeddings.length < 2) {
-      return Double.NaN;
+    /**
+     * Computes the effective rank of a batch of embeddings.
+     *
+     * @param embeddings n rows of the same dimension d ≥ 1, all values finite; not modified
+     * @return the effective rank; NaN for fewer than 2 rows (no variance to measure); 0 when all
+     *     rows are equal
+     * @throws IllegalArgumentException if the rows are ragged or hold a non-finite value
+     */
+    public static double of(float[][] embeddings) {
+        Objects.requireNonNull(embeddings, "embeddings must not be null");
+        if (embeddings.length < 2) {
+            return Double.NaN;
+        }
+        return ofSquaredSingularValues(
+                CentredSpectrum.of(embeddings, false).squaredSingularValues());
     }
-    return ofSquaredSingularValues(CentredSpectrum.of(embeddings, false).squaredSingularValues());
-  }
 
-  /**
-   * Computes the effective rank from singular values.
-   *
-   * @param singularValues non-negative singular values, in any order
-   * @return the effective rank, 0 if all are 0
-   * @throws IllegalArgumentException if a value is negative or not finite
-   */
-  public static double ofSingularValues(double[] singularValues) {
-    Objects.requireNonNull(singularValues, "singularValues must not be null");
-    double sum = 0.0;
-    for (double s : singularValues) {
-      if (!(s >= 0.0) || Double.isInfinite(s)) {
-        throw new IllegalArgumentException(
-            "singular values must be finite and non-negative. Got: " + s);
-      }
-      sum += s;
+    /**
+     * Computes the effective rank from singular values.
+     *
+     * @param singularValues non-negative singular values, in any order
+     * @return the effective rank, 0 if all are 0
+     * @throws IllegalArgumentException if a value is negative or not finite
+     */
+    public static double ofSingularValues(double[] singularValues) {
+        Objects.requireNonNull(singularValues, "singularValues must not be null");
+        double sum = 0.0;
+        for (double s : singularValues) {
+            if (!(s >= 0.0) || Double.isInfinite(s)) {
+                throw new IllegalArgumentException(
+                        "singular values must be finite and non-negative. Got: " + s);
+            }
+            sum += s;
+        }
+        if (sum == 0.0) {
+            return 0.0;
+        }
+        double entropy = 0.0;
+        for (double s : singularValues) {
+            if (s > 0.0) {
+                double p = s / sum;
+                entropy -= p * Math.log(p);
+            }
+        }
+        return Math.exp(entropy);
     }
-    if (sum == 0.0) {
-      return 0.0;
-    }
-    double entropy = 0.0;
-    for (double s : singularValues) {
-      if (s > 0.0) {
-        double p = s / sum;
-        entropy -= p * Math.log(p);
-      }
-    }
-    return Math.exp(entropy);
-  }
 
-  /** The same, from squared singular values (eigenvalues of the scatter matrix). */
-  static double ofSquaredSingularValues(double[] squared) {
-    double[] singular = new double[squared.length];
-    for (int i = 0; i < squared.length; i++) {
-      singular[i] = Math.sqrt(Math.max(squared[i], 0.0));
+    /** The same, from squared singular values (eigenvalues of the scatter matrix). */
+    static double ofSquaredSingularValues(double[] squared) {
+        double[] singular = new double[squared.length];
+        for (int i = 0; i < squared.length; i++) {
+            singular[i] = Math.sqrt(Math.max(squared[i], 0.0));
+        }
+        return ofSingularValues(singular);
     }
-    return ofSingularValues(singular);
-  }
 }

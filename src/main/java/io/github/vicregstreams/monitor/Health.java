@@ -27,52 +27,52 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 record Health(boolean live, boolean ready, KafkaStreams.State state, String reason) {
 
-  private static final Set<KafkaStreams.State> DEAD =
-      EnumSet.of(
-          KafkaStreams.State.PENDING_ERROR,
-          KafkaStreams.State.ERROR,
-          KafkaStreams.State.NOT_RUNNING);
+    private static final Set<KafkaStreams.State> DEAD =
+            EnumSet.of(
+                    KafkaStreams.State.PENDING_ERROR,
+                    KafkaStreams.State.ERROR,
+                    KafkaStreams.State.NOT_RUNNING);
 
-  /** "ready", "not ready" or "down" (not live). */
-  String status() {
-    return ready ? "ready" : live ? "not ready" : "down";
-  }
+    /** "ready", "not ready" or "down" (not live). */
+    String status() {
+        return ready ? "ready" : live ? "not ready" : "down";
+    }
 
-  static Health evaluate(KafkaStreams.State state, MonitorModel model, int maxSkippedSteps) {
-    if (DEAD.contains(state)) {
-      return new Health(false, false, state, "Kafka Streams is " + state);
+    static Health evaluate(KafkaStreams.State state, MonitorModel model, int maxSkippedSteps) {
+        if (DEAD.contains(state)) {
+            return new Health(false, false, state, "Kafka Streams is " + state);
+        }
+        if (state != KafkaStreams.State.RUNNING) {
+            return new Health(true, false, state, "Kafka Streams is " + state);
+        }
+        MonitorModel.ReaderState reader = model.readerState();
+        if (reader == MonitorModel.ReaderState.FAILED) {
+            return new Health(
+                    true,
+                    false,
+                    state,
+                    "the monitor cannot read the learner's output topics: " + model.readerDetail());
+        }
+        if (reader != MonitorModel.ReaderState.LIVE) {
+            return new Health(
+                    true,
+                    false,
+                    state,
+                    "the monitor is still reading the learner's output topics ("
+                            + model.readerDetail()
+                            + ")");
+        }
+        long skipped = model.counters().consecutiveSkippedSteps();
+        if (maxSkippedSteps > 0 && skipped >= maxSkippedSteps) {
+            return new Health(
+                    true,
+                    false,
+                    state,
+                    "the trainer skipped the last "
+                            + skipped
+                            + " steps (non-finite loss): the model is not learning; see the"
+                            + " learner's log");
+        }
+        return new Health(true, true, state, null);
     }
-    if (state != KafkaStreams.State.RUNNING) {
-      return new Health(true, false, state, "Kafka Streams is " + state);
-    }
-    MonitorModel.ReaderState reader = model.readerState();
-    if (reader == MonitorModel.ReaderState.FAILED) {
-      return new Health(
-          true,
-          false,
-          state,
-          "the monitor cannot read the learner's output topics: " + model.readerDetail());
-    }
-    if (reader != MonitorModel.ReaderState.LIVE) {
-      return new Health(
-          true,
-          false,
-          state,
-          "the monitor is still reading the learner's output topics ("
-              + model.readerDetail()
-              + ")");
-    }
-    long skipped = model.counters().consecutiveSkippedSteps();
-    if (maxSkippedSteps > 0 && skipped >= maxSkippedSteps) {
-      return new Health(
-          true,
-          false,
-          state,
-          "the trainer skipped the last "
-              + skipped
-              + " steps (non-finite loss): the model is not learning; see the"
-              + " learner's log");
-    }
-    return new Health(true, true, state, null);
-  }
 }

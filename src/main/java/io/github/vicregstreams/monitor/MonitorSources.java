@@ -21,55 +21,55 @@ import java.util.Objects;
  *     checkpoint.signing.key})
  */
 public record MonitorSources(
-    String bootstrapServers,
-    Map<String, Object> clientSettings,
-    String metricsTopic,
-    String embeddingsTopic,
-    String modelTopic,
-    CheckpointSignature checkpointSignature) {
+        String bootstrapServers,
+        Map<String, Object> clientSettings,
+        String metricsTopic,
+        String embeddingsTopic,
+        String modelTopic,
+        CheckpointSignature checkpointSignature) {
 
-  /**
-   * Creates sources; the settings are copied.
-   *
-   * @throws IllegalArgumentException if a name is blank
-   */
-  public MonitorSources {
-    requireName("bootstrapServers", bootstrapServers);
-    clientSettings = Map.copyOf(Objects.requireNonNull(clientSettings, "clientSettings"));
-    requireName("metricsTopic", metricsTopic);
-    requireName("embeddingsTopic", embeddingsTopic);
-    requireName("modelTopic", modelTopic);
-    Objects.requireNonNull(checkpointSignature, "checkpointSignature must not be null");
-  }
-
-  /**
-   * Sources whose model topic is not signed ({@link CheckpointSignature#none()}).
-   *
-   * @param bootstrapServers the cluster
-   * @param clientSettings consumer settings (security and the like)
-   * @param metricsTopic the metrics topic
-   * @param embeddingsTopic the embeddings topic
-   * @param modelTopic the model topic
-   */
-  public MonitorSources(
-      String bootstrapServers,
-      Map<String, Object> clientSettings,
-      String metricsTopic,
-      String embeddingsTopic,
-      String modelTopic) {
-    this(
-        bootstrapServers,
-        clientSettings,
-        metricsTopic,
-        embeddingsTopic,
-        modelTopic,
-        CheckpointSignature.none());
-  }
-
-  private static void requireName(String what, String value) {
-    Objects.requireNonNull(value, what + " must not be null");
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(what + " must not be blank. Got: \"" + value + "\"");
+    /**
+     * Creates sources; the settings are copied.
+     *
+     * @throws IllegalArgumentException if a name is blank
+     */
+    public MonitorSources {
+        requireName("bootstrapServers", bootstrapServers);
+        clientSettings = Map.copyOf(Objects.requireNonNull(clientSettings, "clientSettings"));
+        requireName("metricsTopic", metricsTopic);
+        requireName("embeddingsTopic", embeddingsTopic);
+        requireName("modelTopic", modelTopic);
+        Objects.requireNonNull(checkpointSignature, "checkpointSignature must not be null");
     }
-  }
+
+    /**
+     * Sources whose model topic is not signed ({@link CheckpointSignature#none()}).
+     *
+     * @param bootstrapServers the cluster
+     * @param clientSettings consumer settings (security and the like)
+     * @param metricsTopic the metrics topic
+     * @param embeddingsTopic the embeddings topic
+     * @param modelTopic the model topic
+     */
+    public MonitorSources(
+            String bootstrapServers,
+            Map<String, Object> clientSettings,
+            String metricsTopic,
+            String embeddingsTopic,
+            String modelTopic) {
+        this(
+                bootstrapServers,
+                clientSettings,
+                metricsTopic,
+                embeddingsTopic,
+                modelTopic,
+                CheckpointSignature.none());
+    }
+
+    private static void requireName(String what, String value) {
+        Objects.requireNonNull(value, what + " must not be null");
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank. Got: \"" + value + "\"");
+        }
+    }
 }

@@ -10,95 +10,97 @@ import org.apache.kafka.common.MetricName;
 /** Picks the monitor's numbers out of the Kafka Streams metrics. */
 final class StreamsMetricsReader {
 
-  /**
-   * The dead-letter counters' group and name, as the topology's {@code DeadLetterCounter} registers
-   * them (one metric per reason, processor and task, tagged {@value #REASON_TAG}).
-   */
-  static final String DEAD_LETTERS_GROUP = "vicreg";
+    /**
+     * The dead-letter counters' group and name, as the topology's {@code DeadLetterCounter}
+     * registers them (one metric per reason, processor and task, tagged {@value #REASON_TAG}).
+     */
+    static final String DEAD_LETTERS_GROUP = "vicreg";
 
-  static final String DEAD_LETTERS_METRIC = "vicreg-dead-letters-total";
-  static final String REASON_TAG = "reason";
+    static final String DEAD_LETTERS_METRIC = "vicreg-dead-letters-total";
+    static final String REASON_TAG = "reason";
 
-  /** The consumer's per-partition lag metrics. */
-  static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
+    /** The consumer's per-partition lag metrics. */
+    static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
 
-  static final String RECORDS_LAG = "records-lag";
-  static final String RECORDS_LAG_MAX = "records-lag-max";
+    static final String RECORDS_LAG = "records-lag";
+    static final String RECORDS_LAG_MAX = "records-lag-max";
 
-  /** The lag of one input partition of this instance. */
-  record Lag(String topic, int partition, double records) {}
+    /** The lag of one input partition of this instance. */
+    record Lag(String topic, int partition, double records) {}
 
-  private StreamsMetricsReader() {}
+    private StreamsMetricsReader() {}
 
-  /** Dead letters by reason, summed over processors and tasks, sorted by reason. */
-  static Map<String, Double> deadLettersByReason(Map<MetricName, ? extends Metric> metrics) {
-    Map<String, Double> byReason = new TreeMap<>();
-    metrics.forEach(
-        (name, metric) -> {
-          if (name.group().equals(DEAD_LETTERS_GROUP) && name.name().equals(DEAD_LETTERS_METRIC)) {
-            double value = value(metric);
-            String reason = name.tags().getOrDefault(REASON_TAG, "unknown");
-            if (!Double.isNaN(value)) {
-              byReason.merge(reason, value, Double::sum);
-            }
-          }
-        });
-    return byReason;
-  }
-
-  /**
-   * The lag of each input partition this instance consumes (the main consumers' {@value
-   * #RECORDS_LAG}; restore consumers read changelogs and are left out), sorted by topic and
-   * partition.
-   */
-  static List<Lag> lags(Map<MetricName, ? extends Metric> metrics) {
-    Map<String, Lag> byPartition = new TreeMap<>();
-    metrics.forEach(
-        (name, metric) -> {
-          Map<String, String> tags = name.tags();
-          if (name.group().equals(FETCH_GROUP)
-              && name.name().equals(RECORDS_LAG)
-              && tags.containsKey("topic")
-              && tags.containsKey("partition")
-              && !isRestoreConsumer(tags)) {
-            double value = value(metric);
-            if (!Double.isNaN(value)) {
-              int partition = Integer.parseInt(tags.get("partition"));
-              String key = tags.get("topic") + "\u0000" + String.format("%09d", partition);
-              byPartition.merge(
-                  key,
-                  new Lag(tags.get("topic"), partition, value),
-                  (a, b) -> a.records() >= b.records() ? a : b);
-            }
-          }
-        });
-    return new ArrayList<>(byPartition.values());
-  }
-
-  /** The largest lag of any main consumer over its recent fetches, NaN when unknown. */
-  static double maxLag(Map<MetricName, ? extends Metric> metrics) {
-    double max = Double.NaN;
-    for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
-      MetricName name = e.getKey();
-      if (name.group().equals(FETCH_GROUP)
-          && name.name().equals(RECORDS_LAG_MAX)
-          && !name.tags().containsKey("topic")
-          && !isRestoreConsumer(name.tags())) {
-        double value = value(e.getValue());
-        if (!Double.isNaN(value) && !Double.isInfinite(value)) {
-          max = Double.isNaN(max) ? value : Math.max(max, value);
-        }
-      }
+    /** Dead letters by reason, summed over processors and tasks, sorted by reason. */
+    static Map<String, Double> deadLettersByReason(Map<MetricName, ? extends Metric> metrics) {
+        Map<String, Double> byReason = new TreeMap<>();
+        metrics.forEach(
+                (name, metric) -> {
+                    if (name.group().equals(DEAD_LETTERS_GROUP)
+                            && name.name().equals(DEAD_LETTERS_METRIC)) {
+                        double value = value(metric);
+                        String reason = name.tags().getOrDefault(REASON_TAG, "unknown");
+                        if (!Double.isNaN(value)) {
+                            byReason.merge(reason, value, Double::sum);
+                        }
+                    }
+                });
+        return byReason;
     }
-    return max;
-  }
 
-  private static boolean isRestoreConsumer(Map<String, String> tags) {
-    return tags.getOrDefault("client-id", "").endsWith("restore-consumer");
-  }
+    /**
+     * The lag of each input partition this instance consumes (the main consumers' {@value
+     * #RECORDS_LAG}; restore consumers read changelogs and are left out), sorted by topic and
+     * partition.
+     */
+    static List<Lag> lags(Map<MetricName, ? extends Metric> metrics) {
+        Map<String, Lag> byPartition = new TreeMap<>();
+        metrics.forEach(
+                (name, metric) -> {
+                    Map<String, String> tags = name.tags();
+                    if (name.group().equals(FETCH_GROUP)
+                            && name.name().equals(RECORDS_LAG)
+                            && tags.containsKey("topic")
+                            && tags.containsKey("partition")
+                            && !isRestoreConsumer(tags)) {
+                        double value = value(metric);
+                        if (!Double.isNaN(value)) {
+                            int partition = Integer.parseInt(tags.get("partition"));
+                            String key =
+                                    tags.get("topic") + "\u0000" + String.format("%09d", partition);
+                            byPartition.merge(
+                                    key,
+                                    new Lag(tags.get("topic"), partition, value),
+                                    (a, b) -> a.records() >= b.records() ? a : b);
+                        }
+                    }
+                });
+        return new ArrayList<>(byPartition.values());
+    }
 
-  private static double value(Metric metric) {
-    Object value = metric.metricValue();
-    return value instanceof Number number ? number.doubleValue() : Double.NaN;
-  }
+    /** The largest lag of any main consumer over its recent fetches, NaN when unknown. */
+    static double maxLag(Map<MetricName, ? extends Metric> metrics) {
+        double max = Double.NaN;
+        for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+            MetricName name = e.getKey();
+            if (name.group().equals(FETCH_GROUP)
+                    && name.name().equals(RECORDS_LAG_MAX)
+                    && !name.tags().containsKey("topic")
+                    && !isRestoreConsumer(name.tags())) {
+                double value = value(e.getValue());
+                if (!Double.isNaN(value) && !Double.isInfinite(value)) {
+                    max = Double.isNaN(max) ? value : Math.max(max, value);
+                }
+            }
+        }
+        return max;
+    }
+
+    private static boolean isRestoreConsumer(Map<String, String> tags) {
+        return tags.getOrDefault("client-id", "").endsWith("restore-consumer");
+    }
+
+    private static double value(Metric metric) {
+        Object value = metric.metricValue();
+        return value instanceof Number number ? number.doubleValue() : Double.NaN;
+    }
 }

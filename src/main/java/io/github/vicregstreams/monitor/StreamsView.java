@@ -12,38 +12,38 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public interface StreamsView {
 
-  /**
-   * The instance's state.
-   *
-   * @return the state
-   */
-  KafkaStreams.State state();
+    /**
+     * The instance's state.
+     *
+     * @return the state
+     */
+    KafkaStreams.State state();
 
-  /**
-   * The instance's metrics, including its clients' and the custom ones.
-   *
-   * @return the metrics by name
-   */
-  Map<MetricName, ? extends Metric> metrics();
+    /**
+     * The instance's metrics, including its clients' and the custom ones.
+     *
+     * @return the metrics by name
+     */
+    Map<MetricName, ? extends Metric> metrics();
 
-  /**
-   * A view of a real instance.
-   *
-   * @param streams the instance
-   * @return a view that reads it on every call
-   */
-  static StreamsView of(KafkaStreams streams) {
-    Objects.requireNonNull(streams, "streams must not be null");
-    return new StreamsView() {
-      @Override
-      public KafkaStreams.State state() {
-        return streams.state();
-      }
+    /**
+     * A view of a real instance.
+     *
+     * @param streams the instance
+     * @return a view that reads it on every call
+     */
+    static StreamsView of(KafkaStreams streams) {
+        Objects.requireNonNull(streams, "streams must not be null");
+        return new StreamsView() {
+            @Override
+            public KafkaStreams.State state() {
+                return streams.state();
+            }
 
-      @Override
-      public Map<MetricName, ? extends Metric> metrics() {
-        return streams.metrics();
-      }
-    };
-  }
+            @Override
+            public Map<MetricName, ? extends Metric> metrics() {
+                return streams.metrics();
+            }
+        };
+    }
 }

@@ -19,67 +19,69 @@ import org.slf4j.LoggerFactory;
  */
 final class DeadLetterCounter implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(DeadLetterCounter.class);
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterCounter.class);
 
-  static final String METRIC_GROUP = "vicreg";
-  static final String METRIC_NAME = "vicreg-dead-letters-total";
+    static final String METRIC_GROUP = "vicreg";
+    static final String METRIC_NAME = "vicreg-dead-letters-total";
 
-  private final StreamsMetrics metrics;
-  private final String processor;
-  private final String taskId;
-  private final Map<Reason, Sensor> sensors = new EnumMap<>(Reason.class);
+    private final StreamsMetrics metrics;
+    private final String processor;
+    private final String taskId;
+    private final Map<Reason, Sensor> sensors = new EnumMap<>(Reason.class);
 
-  DeadLetterCounter(ProcessorContext<?, ?> context, String processor) {
-    this.metrics = context.metrics();
-    this.processor = processor;
-    this.taskId = context.taskId().toString();
-  }
+    DeadLetterCounter(ProcessorContext<?, ?> context, String processor) {
+        this.metrics = context.metrics();
+        this.processor = processor;
+        this.taskId = context.taskId().toString();
+    }
 
-  void record(Reason reason) {
-    sensors.computeIfAbsent(reason, this::newSensor).record();
-  }
+    void record(Reason reason) {
+        sensors.computeIfAbsent(reason, this::newSensor).record();
+    }
 
-  /**
-   * Counts a rejected input record, logs it, and forwards its dead letter (keyed by the original
-   * key bytes, with the original timestamp) to {@code sink}.
-   */
-  void reject(
-      ProcessorContext<Object, Object> context,
-      Record<byte[], byte[]> record,
-      SourceRecord source,
-      Reason reason,
-      String detail,
-      String sink) {
-    log.debug(
-        "Rejected record: processor=[{}] reason=[{}] detail=[{}] topic=[{}] partition=[{}]"
-            + " offset=[{}]",
-        processor,
-        reason.code(),
-        detail,
-        source.topic(),
-        source.partition(),
-        source.offset());
-    record(reason);
-    context.forward(
-        record.withKey((Object) record.key()).withValue(source.deadLetter(reason, detail)), sink);
-  }
+    /**
+     * Counts a rejected input record, logs it, and forwards its dead letter (keyed by the original
+     * key bytes, with the original timestamp) to {@code sink}.
+     */
+    void reject(
+            ProcessorContext<Object, Object> context,
+            Record<byte[], byte[]> record,
+            SourceRecord source,
+            Reason reason,
+            String detail,
+            String sink) {
+        log.debug(
+                "Rejected record: processor=[{}] reason=[{}] detail=[{}] topic=[{}] partition=[{}]"
+                        + " offset=[{}]",
+                processor,
+                reason.code(),
+                detail,
+                source.topic(),
+                source.partition(),
+                source.offset());
+        record(reason);
+        context.forward(
+                record.withKey((Object) record.key()).withValue(source.deadLetter(reason, detail)),
+                sink);
+    }
 
-  private Sensor newSensor(Reason reason) {
-    String name = "vicreg." + processor + "." + taskId + ".dead-letters." + reason.code();
-    Sensor sensor = metrics.addSensor(name, Sensor.RecordingLevel.INFO);
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("reason", reason.code());
-    tags.put("processor", processor);
-    tags.put("task-id", taskId);
-    sensor.add(
-        new MetricName(METRIC_NAME, METRIC_GROUP, "Records sent to the dead-letter topic", tags),
-        new CumulativeCount());
-    return sensor;
-  }
+    private Sensor newSensor(Reason reason) {
+        String name = "vicreg." + processor + "." + taskId + ".dead-letters." + reason.code();
+        Sensor sensor = metrics.addSensor(name, Sensor.RecordingLevel.INFO);
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("reason", reason.code());
+        tags.put("processor", processor);
+        tags.put("task-id", taskId);
+        sensor.add(
+                new MetricName(
+                        METRIC_NAME, METRIC_GROUP, "Records sent to the dead-letter topic", tags),
+                new CumulativeCount());
+        return sensor;
+    }
 
-  @Override
-  public void close() {
-    sensors.values().forEach(metrics::removeSensor);
-    sensors.clear();
-  }
+    @Override
+    public void close() {
+        sensors.values().forEach(metrics::removeSensor);
+        sensors.clear();
+    }
 }

@@ -54,242 +54,245 @@ import org.slf4j.LoggerFactory;
  */
 final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Object, Object> {
 
-  private static final Logger log = LoggerFactory.getLogger(EmbedSamplesProcessor.class);
+    private static final Logger log = LoggerFactory.getLogger(EmbedSamplesProcessor.class);
 
-  /** The fingerprint of "no checkpoint: the initial weights"; no checkpoint has it. */
-  private static final long INITIAL = Long.MIN_VALUE;
+    /** The fingerprint of "no checkpoint: the initial weights"; no checkpoint has it. */
+    private static final long INITIAL = Long.MIN_VALUE;
 
-  private static final long NONE = Long.MIN_VALUE + 1;
+    private static final long NONE = Long.MIN_VALUE + 1;
 
-  private final SampleEventParser parser;
-  private final String modelName;
-  private final ModelWeightsCache weights;
-  private final DeviceChoice device;
-  private final int batchSize;
-  private final long lingerMs;
-  private final Serializer<SampleEvent> sampleSerializer;
-  private final List<PendingSample> pending = new ArrayList<>();
-  private long firstSeq;
-  private KeyValueStore<String, byte[]> latestModel;
-  private KeyValueStore<Long, PendingSample> buffer;
-  private InferenceModel model;
-  private long modelFingerprint = NONE;
-  private long refusedFingerprint = NONE;
-  private DeadLetterCounter deadLetters;
+    private final SampleEventParser parser;
+    private final String modelName;
+    private final ModelWeightsCache weights;
+    private final DeviceChoice device;
+    private final int batchSize;
+    private final long lingerMs;
+    private final Serializer<SampleEvent> sampleSerializer;
+    private final List<PendingSample> pending = new ArrayList<>();
+    private long firstSeq;
+    private KeyValueStore<String, byte[]> latestModel;
+    private KeyValueStore<Long, PendingSample> buffer;
+    private InferenceModel model;
+    private long modelFingerprint = NONE;
+    private long refusedFingerprint = NONE;
+    private DeadLetterCounter deadLetters;
 
-  EmbedSamplesProcessor(
-      SampleEventParser parser,
-      String modelName,
-      ModelWeightsCache weights,
-      DeviceChoice device,
-      int batchSize,
-      long lingerMs) {
-    this.parser = parser;
-    this.modelName = modelName;
-    this.weights = weights;
-    this.device = device;
-    this.batchSize = batchSize;
-    this.lingerMs = lingerMs;
-    this.sampleSerializer =
-        EventSerdes.sampleEvents(parser, FeatureEncoding.FLOAT32_BASE64).serializer();
-  }
+    EmbedSamplesProcessor(
+            SampleEventParser parser,
+            String modelName,
+            ModelWeightsCache weights,
+            DeviceChoice device,
+            int batchSize,
+            long lingerMs) {
+        this.parser = parser;
+        this.modelName = modelName;
+        this.weights = weights;
+        this.device = device;
+        this.batchSize = batchSize;
+        this.lingerMs = lingerMs;
+        this.sampleSerializer =
+                EventSerdes.sampleEvents(parser, FeatureEncoding.FLOAT32_BASE64).serializer();
+    }
 
-  @Override
-  public void init(ProcessorContext<Object, Object> context) {
-    super.init(context);
-    // Stream threads start with autograd recording on: inference would record graphs.
-    Djl.disableGradientsOnThisThread();
-    deadLetters = new DeadLetterCounter(context, LearnerTopology.EMBED_SAMPLES);
-    latestModel = context.getStateStore(LearnerTopology.LATEST_MODEL_STORE);
-    refreshModel();
-    if (batchSize > 1) {
-      buffer = context.getStateStore(LearnerTopology.INFERENCE_BUFFER_STORE);
-      readBuffer();
-      context.schedule(Duration.ofMillis(lingerMs), PunctuationType.WALL_CLOCK_TIME, t -> flush());
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        super.init(context);
+        // Stream threads start with autograd recording on: inference would record graphs.
+        Djl.disableGradientsOnThisThread();
+        deadLetters = new DeadLetterCounter(context, LearnerTopology.EMBED_SAMPLES);
+        latestModel = context.getStateStore(LearnerTopology.LATEST_MODEL_STORE);
+        refreshModel();
+        if (batchSize > 1) {
+            buffer = context.getStateStore(LearnerTopology.INFERENCE_BUFFER_STORE);
+            readBuffer();
+            context.schedule(
+                    Duration.ofMillis(lingerMs), PunctuationType.WALL_CLOCK_TIME, t -> flush());
+        }
     }
-  }
 
-  @Override
-  public void process(Record<byte[], byte[]> record) {
-    SourceRecord source = SourceRecord.of(context(), record);
-    Parsed<SampleEvent> parsed = parser.parse(record.key(), record.value());
-    if (parsed instanceof Parsed.Rejected<SampleEvent> rejected) {
-      deadLetters.reject(
-          context(),
-          record,
-          source,
-          rejected.reason(),
-          rejected.detail(),
-          LearnerTopology.SAMPLE_DEAD_LETTERS_SINK);
-      return;
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        SourceRecord source = SourceRecord.of(context(), record);
+        Parsed<SampleEvent> parsed = parser.parse(record.key(), record.value());
+        if (parsed instanceof Parsed.Rejected<SampleEvent> rejected) {
+            deadLetters.reject(
+                    context(),
+                    record,
+                    source,
+                    rejected.reason(),
+                    rejected.detail(),
+                    LearnerTopology.SAMPLE_DEAD_LETTERS_SINK);
+            return;
+        }
+        PendingSample sample =
+                new PendingSample(
+                        parsed.value(),
+                        record.timestamp(),
+                        source.topic(),
+                        source.partition(),
+                        source.offset());
+        if (buffer == null) {
+            embed(List.of(sample));
+            return;
+        }
+        buffer.put(firstSeq + pending.size(), sample);
+        pending.add(sample);
+        if (pending.size() >= batchSize) {
+            flush();
+        }
     }
-    PendingSample sample =
-        new PendingSample(
-            parsed.value(),
-            record.timestamp(),
-            source.topic(),
-            source.partition(),
-            source.offset());
-    if (buffer == null) {
-      embed(List.of(sample));
-      return;
-    }
-    buffer.put(firstSeq + pending.size(), sample);
-    pending.add(sample);
-    if (pending.size() >= batchSize) {
-      flush();
-    }
-  }
 
-  /** Embeds every waiting sample, in batches of at most {@code inference.batch.size}. */
-  private void flush() {
-    int from = 0;
-    while (from < pending.size()) {
-      int to = Math.min(from + batchSize, pending.size());
-      embed(pending.subList(from, to));
-      from = to;
+    /** Embeds every waiting sample, in batches of at most {@code inference.batch.size}. */
+    private void flush() {
+        int from = 0;
+        while (from < pending.size()) {
+            int to = Math.min(from + batchSize, pending.size());
+            embed(pending.subList(from, to));
+            from = to;
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            buffer.delete(firstSeq + i);
+        }
+        firstSeq += pending.size();
+        pending.clear();
     }
-    for (int i = 0; i < pending.size(); i++) {
-      buffer.delete(firstSeq + i);
-    }
-    firstSeq += pending.size();
-    pending.clear();
-  }
 
-  private void embed(List<PendingSample> batch) {
-    refreshModel();
-    float[][] features = new float[batch.size()][];
-    for (int i = 0; i < batch.size(); i++) {
-      features[i] = batch.get(i).event().features();
+    private void embed(List<PendingSample> batch) {
+        refreshModel();
+        float[][] features = new float[batch.size()][];
+        for (int i = 0; i < batch.size(); i++) {
+            features[i] = batch.get(i).event().features();
+        }
+        float[][] embeddings = model.embed(features);
+        for (int i = 0; i < batch.size(); i++) {
+            PendingSample sample = batch.get(i);
+            SampleEvent event = sample.event();
+            if (!Finite.all(embeddings[i])) {
+                deadLetters.record(Reason.NON_FINITE_EMBEDDING);
+                context()
+                        .forward(
+                                new Record<Object, Object>(
+                                        event.id().getBytes(StandardCharsets.UTF_8),
+                                        nonFiniteEmbedding(sample),
+                                        sample.recordTimestamp()),
+                                LearnerTopology.SAMPLE_DEAD_LETTERS_SINK);
+                continue;
+            }
+            context()
+                    .forward(
+                            new Record<Object, Object>(
+                                    event.id(),
+                                    new EmbeddingEvent(
+                                            event.id(),
+                                            embeddings[i],
+                                            model.step(),
+                                            EmbeddingEvent.Source.INFERENCE,
+                                            event.timestampOr(sample.recordTimestamp()),
+                                            event.metadata()),
+                                    sample.recordTimestamp()),
+                            LearnerTopology.SAMPLE_EMBEDDINGS_SINK);
+        }
     }
-    float[][] embeddings = model.embed(features);
-    for (int i = 0; i < batch.size(); i++) {
-      PendingSample sample = batch.get(i);
-      SampleEvent event = sample.event();
-      if (!Finite.all(embeddings[i])) {
-        deadLetters.record(Reason.NON_FINITE_EMBEDDING);
-        context()
-            .forward(
-                new Record<Object, Object>(
-                    event.id().getBytes(StandardCharsets.UTF_8),
-                    nonFiniteEmbedding(sample),
-                    sample.recordTimestamp()),
-                LearnerTopology.SAMPLE_DEAD_LETTERS_SINK);
-        continue;
-      }
-      context()
-          .forward(
-              new Record<Object, Object>(
-                  event.id(),
-                  new EmbeddingEvent(
-                      event.id(),
-                      embeddings[i],
-                      model.step(),
-                      EmbeddingEvent.Source.INFERENCE,
-                      event.timestampOr(sample.recordTimestamp()),
-                      event.metadata()),
-                  sample.recordTimestamp()),
-              LearnerTopology.SAMPLE_EMBEDDINGS_SINK);
-    }
-  }
 
-  /** Switches to the stored checkpoint when it is not the one in use. */
-  private void refreshModel() {
-    byte[] checkpoint = latestModel.get(modelName);
-    long fingerprint = checkpoint == null ? INITIAL : ModelWeights.fingerprint(checkpoint);
-    if (model != null && (fingerprint == modelFingerprint || fingerprint == refusedFingerprint)) {
-      return;
+    /** Switches to the stored checkpoint when it is not the one in use. */
+    private void refreshModel() {
+        byte[] checkpoint = latestModel.get(modelName);
+        long fingerprint = checkpoint == null ? INITIAL : ModelWeights.fingerprint(checkpoint);
+        if (model != null
+                && (fingerprint == modelFingerprint || fingerprint == refusedFingerprint)) {
+            return;
+        }
+        ModelWeights next;
+        if (checkpoint == null) {
+            next = weights.initial();
+        } else {
+            try {
+                next = weights.weightsOf(checkpoint);
+            } catch (InvalidCheckpointException e) {
+                // The global processor stores valid checkpoints only; this guards against anything
+                // else.
+                log.warn(
+                        "Cannot use the stored checkpoint; inference keeps its model: model=[{}] reason=[{}]",
+                        modelName,
+                        e.getMessage());
+                refusedFingerprint = fingerprint;
+                if (model != null) {
+                    return;
+                }
+                next = weights.initial();
+                fingerprint = INITIAL;
+            }
+        }
+        InferenceModel previous = model;
+        model = InferenceModel.create(next, device);
+        modelFingerprint = fingerprint;
+        if (previous != null) {
+            previous.close();
+        }
+        log.info(
+                "Inference model in use: task=[{}] model=[{}] step=[{}]",
+                context().taskId(),
+                modelName,
+                model.step());
     }
-    ModelWeights next;
-    if (checkpoint == null) {
-      next = weights.initial();
-    } else {
-      try {
-        next = weights.weightsOf(checkpoint);
-      } catch (InvalidCheckpointException e) {
-        // The global processor stores valid checkpoints only; this guards against anything else.
-        log.warn(
-            "Cannot use the stored checkpoint; inference keeps its model: model=[{}] reason=[{}]",
-            modelName,
-            e.getMessage());
-        refusedFingerprint = fingerprint;
+
+    /** Reads back the samples that waited when the task last stopped (or crashed). */
+    private void readBuffer() {
+        pending.clear();
+        firstSeq = 0;
+        try (KeyValueIterator<Long, PendingSample> it = buffer.all()) {
+            while (it.hasNext()) {
+                KeyValue<Long, PendingSample> entry = it.next();
+                if (pending.isEmpty()) {
+                    firstSeq = entry.key;
+                } else if (entry.key != firstSeq + pending.size()) {
+                    throw new IllegalStateException(
+                            "The inference buffer is not contiguous: expected sequence "
+                                    + (firstSeq + pending.size())
+                                    + ", found "
+                                    + entry.key);
+                }
+                pending.add(entry.value);
+            }
+        }
+        if (!pending.isEmpty()) {
+            log.info(
+                    "Samples waiting in the inference buffer since the last run: task=[{}] count=[{}]",
+                    context().taskId(),
+                    pending.size());
+        }
+    }
+
+    private DeadLetter nonFiniteEmbedding(PendingSample sample) {
+        SampleEvent event = sample.event();
+        return DeadLetter.of(
+                Reason.NON_FINITE_EMBEDDING,
+                "the model of step "
+                        + model.step()
+                        + " gave a non-finite representation for id "
+                        + event.id(),
+                sample.topic(),
+                sample.partition(),
+                sample.offset(),
+                sample.recordTimestamp(),
+                event.id().getBytes(StandardCharsets.UTF_8),
+                sampleSerializer.serialize(null, event));
+    }
+
+    /** The model in use, for tests. */
+    InferenceModel model() {
+        return model;
+    }
+
+    @Override
+    public void close() {
+        // Waiting samples stay in the changelogged buffer; the next owner of the task embeds them.
         if (model != null) {
-          return;
+            model.close();
+            model = null;
         }
-        next = weights.initial();
-        fingerprint = INITIAL;
-      }
-    }
-    InferenceModel previous = model;
-    model = InferenceModel.create(next, device);
-    modelFingerprint = fingerprint;
-    if (previous != null) {
-      previous.close();
-    }
-    log.info(
-        "Inference model in use: task=[{}] model=[{}] step=[{}]",
-        context().taskId(),
-        modelName,
-        model.step());
-  }
-
-  /** Reads back the samples that waited when the task last stopped (or crashed). */
-  private void readBuffer() {
-    pending.clear();
-    firstSeq = 0;
-    try (KeyValueIterator<Long, PendingSample> it = buffer.all()) {
-      while (it.hasNext()) {
-        KeyValue<Long, PendingSample> entry = it.next();
-        if (pending.isEmpty()) {
-          firstSeq = entry.key;
-        } else if (entry.key != firstSeq + pending.size()) {
-          throw new IllegalStateException(
-              "The inference buffer is not contiguous: expected sequence "
-                  + (firstSeq + pending.size())
-                  + ", found "
-                  + entry.key);
+        if (deadLetters != null) {
+            deadLetters.close();
         }
-        pending.add(entry.value);
-      }
     }
-    if (!pending.isEmpty()) {
-      log.info(
-          "Samples waiting in the inference buffer since the last run: task=[{}] count=[{}]",
-          context().taskId(),
-          pending.size());
-    }
-  }
-
-  private DeadLetter nonFiniteEmbedding(PendingSample sample) {
-    SampleEvent event = sample.event();
-    return DeadLetter.of(
-        Reason.NON_FINITE_EMBEDDING,
-        "the model of step "
-            + model.step()
-            + " gave a non-finite representation for id "
-            + event.id(),
-        sample.topic(),
-        sample.partition(),
-        sample.offset(),
-        sample.recordTimestamp(),
-        event.id().getBytes(StandardCharsets.UTF_8),
-        sampleSerializer.serialize(null, event));
-  }
-
-  /** The model in use, for tests. */
-  InferenceModel model() {
-    return model;
-  }
-
-  @Override
-  public void close() {
-    // Waiting samples stay in the changelogged buffer; the next owner of the task embeds them.
-    if (model != null) {
-      model.close();
-      model = null;
-    }
-    if (deadLetters != null) {
-      deadLetters.close();
-    }
-  }
 }

@@ -2,29 +2,30 @@ package io.github.vicregstreams.topology;
 
 /** Which representation of a trained pair is published as its embedding. */
 public enum EmbeddingSource {
-  /** The mean of the two views' encoder outputs. */
-  MEAN,
-  /** The encoder output of view 0. */
-  VIEW0;
+    /** The mean of the two views' encoder outputs. */
+    MEAN,
+    /** The encoder output of view 0. */
+    VIEW0;
 
-  static EmbeddingSource parse(String name) {
-    return switch (name) {
-      case "mean" -> MEAN;
-      case "view0" -> VIEW0;
-      default ->
-          throw new IllegalArgumentException("embedding.source must be mean or view0. Got: " + name);
-    };
-  }
+    static EmbeddingSource parse(String name) {
+        return switch (name) {
+            case "mean" -> MEAN;
+            case "view0" -> VIEW0;
+            default ->
+                    throw new IllegalArgumentException(
+                            "embedding.source must be mean or view0. Got: " + name);
+        };
+    }
 
-  /** The embedding of row {@code i} of a step's representations. */
-  float[] of(float[] view0, float[] view1) {
-    if (this == VIEW0) {
-      return view0;
+    /** The embedding of row {@code i} of a step's representations. */
+    float[] of(float[] view0, float[] view1) {
+        if (this == VIEW0) {
+            return view0;
+        }
+        float[] mean = new float[view0.length];
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] = 0.5f * (view0[j] + view1[j]);
+        }
+        return mean;
     }
-    float[] mean = new float[view0.length];
-    for (int j = 0; j < mean.length; j++) {
-      mean[j] = 0.5f * (view0[j] + view1[j]);
-    }
-    return mean;
-  }
 }

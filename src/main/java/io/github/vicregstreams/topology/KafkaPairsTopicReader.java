@@ -23,78 +23,79 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 final class KafkaPairsTopicReader implements PairsTopicReader {
 
-  /** How long a replay may wait for the cluster between two records. */
-  private static final Duration POLL_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a replay may wait for the cluster between two records. */
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(60);
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final TopicPartition partition;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicPartition partition;
 
-  /**
-   * A reader for the trainer's task.
-   *
-   * @param appConfigs the Kafka Streams configuration of the application ({@code
-   *     ProcessorContext.appConfigs()})
-   * @param topic the pairs topic
-   */
-  KafkaPairsTopicReader(Map<String, Object> appConfigs, String topic) {
-    StreamsConfig streams = new StreamsConfig(appConfigs);
-    String applicationId = streams.getString(StreamsConfig.APPLICATION_ID_CONFIG);
-    Map<String, Object> configs =
-        streams.getRestoreConsumerConfigs(applicationId + "-pairs-replay");
-    configs.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId);
-    configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-    this.consumer =
-        new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    this.partition = new TopicPartition(topic, 0);
-    consumer.assign(List.of(partition));
-  }
-
-  @Override
-  public long committedPosition() {
-    OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
-    return committed == null ? -1 : committed.offset();
-  }
-
-  @Override
-  public long startOffset() {
-    return consumer.beginningOffsets(List.of(partition)).get(partition);
-  }
-
-  @Override
-  public List<OffsetPair> read(long from, long to) {
-    List<OffsetPair> pairs = new ArrayList<>();
-    if (from >= to) {
-      return pairs;
+    /**
+     * A reader for the trainer's task.
+     *
+     * @param appConfigs the Kafka Streams configuration of the application ({@code
+     *     ProcessorContext.appConfigs()})
+     * @param topic the pairs topic
+     */
+    KafkaPairsTopicReader(Map<String, Object> appConfigs, String topic) {
+        StreamsConfig streams = new StreamsConfig(appConfigs);
+        String applicationId = streams.getString(StreamsConfig.APPLICATION_ID_CONFIG);
+        Map<String, Object> configs =
+                streams.getRestoreConsumerConfigs(applicationId + "-pairs-replay");
+        configs.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId);
+        configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        this.consumer =
+                new KafkaConsumer<>(
+                        configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.partition = new TopicPartition(topic, 0);
+        consumer.assign(List.of(partition));
     }
-    consumer.seek(partition, from);
-    // The position passes commit markers and aborted records too, so it, not the last record's
-    // offset, says when the range is done.
-    while (consumer.position(partition) < to) {
-      var records = consumer.poll(POLL_TIMEOUT);
-      if (records.isEmpty() && consumer.position(partition) < to) {
-        throw new TimeoutException(
-            "Replaying the pairs topic "
-                + partition
-                + ": no record for "
-                + POLL_TIMEOUT.toSeconds()
-                + " s at offset "
-                + consumer.position(partition)
-                + ", before "
-                + to);
-      }
-      for (ConsumerRecord<byte[], byte[]> record : records) {
-        if (record.offset() < to) {
-          pairs.add(new OffsetPair(record.offset(), TrainingPair.decode(record.value())));
+
+    @Override
+    public long committedPosition() {
+        OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
+        return committed == null ? -1 : committed.offset();
+    }
+
+    @Override
+    public long startOffset() {
+        return consumer.beginningOffsets(List.of(partition)).get(partition);
+    }
+
+    @Override
+    public List<OffsetPair> read(long from, long to) {
+        List<OffsetPair> pairs = new ArrayList<>();
+        if (from >= to) {
+            return pairs;
         }
-      }
+        consumer.seek(partition, from);
+        // The position passes commit markers and aborted records too, so it, not the last record's
+        // offset, says when the range is done.
+        while (consumer.position(partition) < to) {
+            var records = consumer.poll(POLL_TIMEOUT);
+            if (records.isEmpty() && consumer.position(partition) < to) {
+                throw new TimeoutException(
+                        "Replaying the pairs topic "
+                                + partition
+                                + ": no record for "
+                                + POLL_TIMEOUT.toSeconds()
+                                + " s at offset "
+                                + consumer.position(partition)
+                                + ", before "
+                                + to);
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                if (record.offset() < to) {
+                    pairs.add(new OffsetPair(record.offset(), TrainingPair.decode(record.value())));
+                }
+            }
+        }
+        return pairs;
     }
-    return pairs;
-  }
 
-  @Override
-  public void close() {
-    consumer.close();
-  }
+    @Override
+    public void close() {
+        consumer.close();
+    }
 }

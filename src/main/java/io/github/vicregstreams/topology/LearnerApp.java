@@ -17,127 +17,131 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the learner against a Kafka cluster until stopped: sets up its topics, starts the
- * topology, and on shutdown closes cleanly (leaving the group, so that a restart takes seconds).
+ * Runs the learner against a Kafka cluster until stopped: sets up its topics, starts the topology,
+ * and on shutdown closes cleanly (leaving the group, so that a restart takes seconds).
  *
  * <p>Usage: {@code LearnerApp [--config FILE] [key=value …]}. The command line ({@code cli}) wraps
  * this with an embedded broker; here {@code bootstrap.servers} is required.
  */
 public final class LearnerApp implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(LearnerApp.class);
+    private static final Logger log = LoggerFactory.getLogger(LearnerApp.class);
 
-  /** How long a clean shutdown may take: a last training step and a checkpoint. */
-  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a clean shutdown may take: a last training step and a checkpoint. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
-  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-  private final LearnerConfig config;
-  private final KafkaStreams streams;
+    private final LearnerConfig config;
+    private final KafkaStreams streams;
 
-  private LearnerApp(LearnerConfig config, KafkaStreams streams) {
-    this.config = config;
-    this.streams = streams;
-  }
-
-  /**
-   * Sets up the topics and starts the learner.
-   *
-   * @param config the configuration
-   * @param bootstrapServers the brokers (the configured ones, or an embedded broker's)
-   * @return the running learner
-   * @throws KafkaException when the cluster cannot be reached or a topic cannot work
-   */
-  public static LearnerApp start(LearnerConfig config, String bootstrapServers) {
-    Properties adminProps = new Properties();
-    adminProps.putAll(config.passThrough());
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-    try (Admin admin = Admin.create(adminProps)) {
-      new TopicSetup(config).apply(admin, ADMIN_TIMEOUT);
+    private LearnerApp(LearnerConfig config, KafkaStreams streams) {
+        this.config = config;
+        this.streams = streams;
     }
-    KafkaStreams streams =
-        new KafkaStreams(LearnerTopology.build(config), config.streamsProperties(bootstrapServers));
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          log.error("The learner stopped on an error it cannot recover from", e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-    streams.start();
-    log.info(
-        "Learner started: application.id=[{}] bootstrap.servers=[{}] views=[{}] embeddings=[{}]",
-        config.applicationId(),
-        bootstrapServers,
-        config.topics().views(),
-        config.topics().embeddings());
-    return new LearnerApp(config, streams);
-  }
 
-  /**
-   * The Kafka Streams instance, for its state and metrics.
-   *
-   * @return the instance
-   */
-  public KafkaStreams streams() {
-    return streams;
-  }
-
-  /**
-   * The configuration it runs with.
-   *
-   * @return the configuration
-   */
-  public LearnerConfig config() {
-    return config;
-  }
-
-  /**
-   * Stops cleanly: the trainer checkpoints, the last transaction commits, and the instance leaves
-   * its group so that a restart does not wait for the session time-out.
-   */
-  @Override
-  public void close() {
-    streams.close(
-        CloseOptions.timeout(CLOSE_TIMEOUT)
-            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-  }
-
-  /**
-   * Runs until interrupted (Ctrl-C).
-   *
-   * @param args {@code [--config FILE] [key=value …]}
-   */
-  public static void main(String[] args) {
-    try {
-      List<String> rest = Arrays.asList(args);
-      Path file = null;
-      if (rest.size() >= 2 && rest.get(0).equals("--config")) {
-        file = Path.of(rest.get(1));
-        rest = rest.subList(2, rest.size());
-      }
-      LearnerConfig config = LearnerConfig.load(file, LearnerConfig.parseOverrides(rest));
-      if (config.bootstrapServers().isEmpty()) {
-        throw new ConfigException(
-            LearnerConfig.BOOTSTRAP_SERVERS_CONFIG
-                + " is required here; the vicreg-streams command line starts an embedded broker"
-                + " when it is empty.");
-      }
-      CountDownLatch stopped = new CountDownLatch(1);
-      LearnerApp app = start(config, config.bootstrapServers());
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    app.close();
-                    stopped.countDown();
-                  },
-                  "learner-shutdown"));
-      stopped.await();
-    } catch (KafkaException | IllegalStateException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /**
+     * Sets up the topics and starts the learner.
+     *
+     * @param config the configuration
+     * @param bootstrapServers the brokers (the configured ones, or an embedded broker's)
+     * @return the running learner
+     * @throws KafkaException when the cluster cannot be reached or a topic cannot work
+     */
+    public static LearnerApp start(LearnerConfig config, String bootstrapServers) {
+        Properties adminProps = new Properties();
+        adminProps.putAll(config.passThrough());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        adminProps.put(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(adminProps)) {
+            new TopicSetup(config).apply(admin, ADMIN_TIMEOUT);
+        }
+        KafkaStreams streams =
+                new KafkaStreams(
+                        LearnerTopology.build(config), config.streamsProperties(bootstrapServers));
+        streams.setUncaughtExceptionHandler(
+                e -> {
+                    log.error("The learner stopped on an error it cannot recover from", e);
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                            .SHUTDOWN_CLIENT;
+                });
+        streams.start();
+        log.info(
+                "Learner started: application.id=[{}] bootstrap.servers=[{}] views=[{}] embeddings=[{}]",
+                config.applicationId(),
+                bootstrapServers,
+                config.topics().views(),
+                config.topics().embeddings());
+        return new LearnerApp(config, streams);
     }
-  }
+
+    /**
+     * The Kafka Streams instance, for its state and metrics.
+     *
+     * @return the instance
+     */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /**
+     * The configuration it runs with.
+     *
+     * @return the configuration
+     */
+    public LearnerConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops cleanly: the trainer checkpoints, the last transaction commits, and the instance leaves
+     * its group so that a restart does not wait for the session time-out.
+     */
+    @Override
+    public void close() {
+        streams.close(
+                CloseOptions.timeout(CLOSE_TIMEOUT)
+                        .withGroupMembershipOperation(
+                                CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    }
+
+    /**
+     * Runs until interrupted (Ctrl-C).
+     *
+     * @param args {@code [--config FILE] [key=value …]}
+     */
+    public static void main(String[] args) {
+        try {
+            List<String> rest = Arrays.asList(args);
+            Path file = null;
+            if (rest.size() >= 2 && rest.get(0).equals("--config")) {
+                file = Path.of(rest.get(1));
+                rest = rest.subList(2, rest.size());
+            }
+            LearnerConfig config = LearnerConfig.load(file, LearnerConfig.parseOverrides(rest));
+            if (config.bootstrapServers().isEmpty()) {
+                throw new ConfigException(
+                        LearnerConfig.BOOTSTRAP_SERVERS_CONFIG
+                                + " is required here; the vicreg-streams command line starts an embedded broker"
+                                + " when it is empty.");
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            LearnerApp app = start(config, config.bootstrapServers());
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        app.close();
+                                        stopped.countDown();
+                                    },
+                                    "learner-shutdown"));
+            stopped.await();
+        } catch (KafkaException | IllegalStateException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -40,305 +41,349 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class LearnerTopology {
 
-  /** Reads the views topic. */
-  public static final String VIEWS_SOURCE = "views-source";
+    /** Reads the views topic. */
+    public static final String VIEWS_SOURCE = "views-source";
 
-  /** Parses and validates views; rejects go to dead letters. */
-  public static final String VALIDATE_VIEWS = "validate-views";
+    /** Parses and validates views; rejects go to dead letters. */
+    public static final String VALIDATE_VIEWS = "validate-views";
 
-  /** Pairs view 0 and view 1 of each id. */
-  public static final String PAIR_VIEWS = "pair-views";
+    /** Pairs view 0 and view 1 of each id. */
+    public static final String PAIR_VIEWS = "pair-views";
 
-  /** Writes pairs to the single-partition pairs topic. */
-  public static final String PAIRS_SINK = "pairs-sink";
+    /** Writes pairs to the single-partition pairs topic. */
+    public static final String PAIRS_SINK = "pairs-sink";
 
-  /** Reads the pair-events topic: both views of a sample in one record. */
-  public static final String PAIR_EVENTS_SOURCE = "pair-events-source";
+    /** Reads the pair-events topic: both views of a sample in one record. */
+    public static final String PAIR_EVENTS_SOURCE = "pair-events-source";
 
-  /** Parses and validates pair events; rejects go to dead letters. */
-  public static final String VALIDATE_PAIR_EVENTS = "validate-pair-events";
+    /** Parses and validates pair events; rejects go to dead letters. */
+    public static final String VALIDATE_PAIR_EVENTS = "validate-pair-events";
 
-  /**
-   * Writes valid pair events to the pairs topic. A sink of its own: sharing {@link #PAIRS_SINK}
-   * would merge this sub-topology with the views', and tie the two topics' partitions together.
-   */
-  public static final String PAIR_EVENTS_PAIRS_SINK = "pair-events-pairs-sink";
+    /**
+     * Writes valid pair events to the pairs topic. A sink of its own: sharing {@link #PAIRS_SINK}
+     * would merge this sub-topology with the views', and tie the two topics' partitions together.
+     */
+    public static final String PAIR_EVENTS_PAIRS_SINK = "pair-events-pairs-sink";
 
-  /** Writes dead letters of the pair-events sub-topology. */
-  public static final String PAIR_EVENTS_DEAD_LETTERS_SINK = "pair-events-dead-letters-sink";
+    /** Writes dead letters of the pair-events sub-topology. */
+    public static final String PAIR_EVENTS_DEAD_LETTERS_SINK = "pair-events-dead-letters-sink";
 
-  /** Reads the pairs topic: the trainer's sub-topology. */
-  public static final String PAIRS_SOURCE = "pairs-source";
+    /** Reads the pairs topic: the trainer's sub-topology. */
+    public static final String PAIRS_SOURCE = "pairs-source";
 
-  /** Batches pairs, trains, publishes embeddings and metrics, checkpoints. */
-  public static final String TRAIN = "train";
+    /** Batches pairs, trains, publishes embeddings and metrics, checkpoints. */
+    public static final String TRAIN = "train";
 
-  /** Writes embeddings. */
-  public static final String EMBEDDINGS_SINK = "embeddings-sink";
+    /** Writes embeddings. */
+    public static final String EMBEDDINGS_SINK = "embeddings-sink";
 
-  /** Writes one metrics event per step. */
-  public static final String METRICS_SINK = "metrics-sink";
+    /** Writes one metrics event per step. */
+    public static final String METRICS_SINK = "metrics-sink";
 
-  /** Writes checkpoints to the compacted model topic. */
-  public static final String MODEL_SINK = "model-sink";
+    /** Writes checkpoints to the compacted model topic. */
+    public static final String MODEL_SINK = "model-sink";
 
-  /** Writes dead letters of the views sub-topology. */
-  public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    /** Writes dead letters of the views sub-topology. */
+    public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
 
-  /**
-   * Writes dead letters of the trainer. A sink of its own: one sink shared with the views
-   * sub-topology would merge the two, and put a trainer into every views task.
-   */
-  public static final String TRAIN_DEAD_LETTERS_SINK = "train-dead-letters-sink";
+    /**
+     * Writes dead letters of the trainer. A sink of its own: one sink shared with the views
+     * sub-topology would merge the two, and put a trainer into every views task.
+     */
+    public static final String TRAIN_DEAD_LETTERS_SINK = "train-dead-letters-sink";
 
-  /** Reads the samples topic: one inference task per partition. */
-  public static final String SAMPLES_SOURCE = "samples-source";
+    /** Reads the samples topic: one inference task per partition. */
+    public static final String SAMPLES_SOURCE = "samples-source";
 
-  /** Parses samples and embeds them with the latest model; rejects go to dead letters. */
-  public static final String EMBED_SAMPLES = "embed-samples";
+    /** Parses samples and embeds them with the latest model; rejects go to dead letters. */
+    public static final String EMBED_SAMPLES = "embed-samples";
 
-  /**
-   * Writes the embeddings of samples. A sink of its own, like {@link #TRAIN_DEAD_LETTERS_SINK}:
-   * sharing the trainer's would merge the samples sub-topology into the trainer's.
-   */
-  public static final String SAMPLE_EMBEDDINGS_SINK = "sample-embeddings-sink";
+    /**
+     * Writes the embeddings of samples. A sink of its own, like {@link #TRAIN_DEAD_LETTERS_SINK}:
+     * sharing the trainer's would merge the samples sub-topology into the trainer's.
+     */
+    public static final String SAMPLE_EMBEDDINGS_SINK = "sample-embeddings-sink";
 
-  /** Writes dead letters of the samples sub-topology. */
-  public static final String SAMPLE_DEAD_LETTERS_SINK = "sample-dead-letters-sink";
+    /** Writes dead letters of the samples sub-topology. */
+    public static final String SAMPLE_DEAD_LETTERS_SINK = "sample-dead-letters-sink";
 
-  /** Reads the model topic into the global store, on every instance. */
-  public static final String MODEL_SOURCE = "model-source";
+    /** Reads the model topic into the global store, on every instance. */
+    public static final String MODEL_SOURCE = "model-source";
 
-  /** Keeps the latest valid checkpoint of the configured model in the global store. */
-  public static final String STORE_CHECKPOINT = "store-checkpoint";
+    /** Keeps the latest valid checkpoint of the configured model in the global store. */
+    public static final String STORE_CHECKPOINT = "store-checkpoint";
 
-  /** Global store: model name → the latest checkpoint, for inference on every partition. */
-  public static final String LATEST_MODEL_STORE = "latest-model";
+    /** Global store: model name → the latest checkpoint, for inference on every partition. */
+    public static final String LATEST_MODEL_STORE = "latest-model";
 
-  /** Samples waiting for their forward pass, by arrival sequence (changelogged). */
-  public static final String INFERENCE_BUFFER_STORE = "inference-buffer";
+    /** Samples waiting for their forward pass, by arrival sequence (changelogged). */
+    public static final String INFERENCE_BUFFER_STORE = "inference-buffer";
 
-  /** Views waiting for their partner, by id. */
-  public static final String PENDING_VIEWS_STORE = "pending-views";
+    /** Views waiting for their partner, by id. */
+    public static final String PENDING_VIEWS_STORE = "pending-views";
 
-  /** The latest checkpoint and the trainer's cursor. */
-  public static final String TRAINER_STATE_STORE = "trainer-state";
+    /** The latest checkpoint and the trainer's cursor. */
+    public static final String TRAINER_STATE_STORE = "trainer-state";
 
-  /** Changelog record size for stores that hold a whole input record (up to 1 MiB by default). */
-  private static final int PENDING_VIEW_MAX_BYTES = 8 * 1024 * 1024;
+    /** Changelog record size for stores that hold a whole input record (up to 1 MiB by default). */
+    private static final int PENDING_VIEW_MAX_BYTES = 8 * 1024 * 1024;
 
-  /**
-   * The largest {@code events.max.record.bytes}: a waiting view keeps its whole input record in a
-   * changelogged store, with its source coordinates (topic name up to 249 characters) beside it,
-   * so a larger accepted record would be refused by that changelog and stop the stream.
-   */
-  static final int MAX_INPUT_RECORD_BYTES = PENDING_VIEW_MAX_BYTES - 64 * 1024;
+    /**
+     * The largest {@code events.max.record.bytes}: a waiting view keeps its whole input record in a
+     * changelogged store, with its source coordinates (topic name up to 249 characters) beside it,
+     * so a larger accepted record would be refused by that changelog and stop the stream.
+     */
+    static final int MAX_INPUT_RECORD_BYTES = PENDING_VIEW_MAX_BYTES - 64 * 1024;
 
-  private LearnerTopology() {}
+    private LearnerTopology() {}
 
-  /**
-   * Builds the topology for a configuration.
-   *
-   * @param config the learner's configuration
-   * @return the topology, ready for {@code new KafkaStreams(topology, config.streamsProperties(…))}
-   */
-  public static Topology build(LearnerConfig config) {
-    Objects.requireNonNull(config, "config must not be null");
-    Topics topics = config.topics();
-    ViewEventParser parser =
-        new ViewEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
-    long pairingWindow = config.pairingWindowMs();
+    /**
+     * Builds the topology for a configuration.
+     *
+     * @param config the learner's configuration
+     * @return the topology, ready for {@code new KafkaStreams(topology,
+     *     config.streamsProperties(…))}
+     */
+    public static Topology build(LearnerConfig config) {
+        Objects.requireNonNull(config, "config must not be null");
+        Topics topics = config.topics();
+        ViewEventParser parser =
+                new ViewEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
+        long pairingWindow = config.pairingWindowMs();
 
-    Topology topology = new Topology();
-    topology.addSource(
-        VIEWS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.views());
-    topology.addProcessor(VALIDATE_VIEWS, () -> new ValidateViewsProcessor(parser), VIEWS_SOURCE);
-    topology.addProcessor(
-        PAIR_VIEWS, () -> new PairingProcessor(parser, pairingWindow), VALIDATE_VIEWS);
-    topology.addStateStore(pendingViewsStore(), PAIR_VIEWS);
-    topology.addSink(
-        PAIRS_SINK,
-        topics.pairs(),
-        new StringSerializer(),
-        TrainingPair.serde().serializer(),
-        toTheTrainerPartition(),
-        PAIR_VIEWS);
+        Topology topology = new Topology();
+        topology.addSource(
+                VIEWS_SOURCE,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.views());
+        topology.addProcessor(
+                VALIDATE_VIEWS, () -> new ValidateViewsProcessor(parser), VIEWS_SOURCE);
+        topology.addProcessor(
+                PAIR_VIEWS, () -> new PairingProcessor(parser, pairingWindow), VALIDATE_VIEWS);
+        topology.addStateStore(pendingViewsStore(), PAIR_VIEWS);
+        topology.addSink(
+                PAIRS_SINK,
+                topics.pairs(),
+                new StringSerializer(),
+                TrainingPair.serde().serializer(),
+                toTheTrainerPartition(),
+                PAIR_VIEWS);
 
-    addPairEvents(topology, config);
+        addPairEvents(topology, config);
 
-    topology.addSource(
-        PAIRS_SOURCE,
-        new StringDeserializer(),
-        TrainingPair.serde().deserializer(),
-        topics.pairs());
-    topology.addProcessor(
-        TRAIN,
-        () ->
-            new TrainingProcessor(
-                config, appConfigs -> new KafkaPairsTopicReader(appConfigs, topics.pairs())),
-        PAIRS_SOURCE);
-    topology.addStateStore(trainerStateStore(), TRAIN);
-    topology.addSink(
-        EMBEDDINGS_SINK,
-        topics.embeddings(),
-        new StringSerializer(),
-        EventSerdes.embeddingEvents(config.embeddingFormat()).serializer(),
-        TRAIN);
-    topology.addSink(
-        METRICS_SINK,
-        topics.metrics(),
-        new StringSerializer(),
-        EventSerdes.metricsEvents().serializer(),
-        TRAIN);
-    topology.addSink(
-        MODEL_SINK, topics.model(), new StringSerializer(), new ByteArraySerializer(), TRAIN);
-    topology.addSink(
-        DEAD_LETTERS_SINK,
-        topics.deadLetters(),
-        new ByteArraySerializer(),
-        EventSerdes.deadLetters().serializer(),
-        VALIDATE_VIEWS,
-        PAIR_VIEWS);
-    topology.addSink(
-        TRAIN_DEAD_LETTERS_SINK,
-        topics.deadLetters(),
-        new ByteArraySerializer(),
-        EventSerdes.deadLetters().serializer(),
-        TRAIN);
-    addInference(topology, config);
-    return topology;
-  }
-
-  /**
-   * The pair-events sub-topology: validation only, then the pairs topic. A producer that makes
-   * both views of a sample at once sends one record instead of two, and the learner keeps no
-   * waiting view for it.
-   */
-  private static void addPairEvents(Topology topology, LearnerConfig config) {
-    Topics topics = config.topics();
-    PairEventParser parser =
-        new PairEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
-    topology.addSource(
-        PAIR_EVENTS_SOURCE,
-        new ByteArrayDeserializer(),
-        new ByteArrayDeserializer(),
-        topics.pairEvents());
-    topology.addProcessor(
-        VALIDATE_PAIR_EVENTS, () -> new ValidatePairEventsProcessor(parser), PAIR_EVENTS_SOURCE);
-    topology.addSink(
-        PAIR_EVENTS_PAIRS_SINK,
-        topics.pairs(),
-        new StringSerializer(),
-        TrainingPair.serde().serializer(),
-        toTheTrainerPartition(),
-        VALIDATE_PAIR_EVENTS);
-    topology.addSink(
-        PAIR_EVENTS_DEAD_LETTERS_SINK,
-        topics.deadLetters(),
-        new ByteArraySerializer(),
-        EventSerdes.deadLetters().serializer(),
-        VALIDATE_PAIR_EVENTS);
-  }
-
-  /**
-   * The samples sub-topology and the global model store. Global stores are bootstrapped from
-   * their topic before any stream thread starts, so inference never runs on a model older than
-   * the latest checkpoint when the instance starts.
-   */
-  private static void addInference(Topology topology, LearnerConfig config) {
-    Topics topics = config.topics();
-    ModelWeightsCache weights = new ModelWeightsCache(config.trainerConfig(), config.device());
-    String modelName = config.modelName();
-    topology.addGlobalStore(
-        latestModelStore(),
-        MODEL_SOURCE,
-        new StringDeserializer(),
-        new ByteArrayDeserializer(),
-        topics.model(),
-        STORE_CHECKPOINT,
-        () -> new StoreCheckpointProcessor(modelName, weights, config.checkpointSignature()));
-
-    SampleEventParser parser =
-        new SampleEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
-    int batchSize = config.inferenceBatchSize();
-    long lingerMs = config.inferenceBatchLingerMs();
-    topology.addSource(
-        SAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.samples());
-    topology.addProcessor(
-        EMBED_SAMPLES,
-        () ->
-            new EmbedSamplesProcessor(
-                parser, modelName, weights, config.device(), batchSize, lingerMs),
-        SAMPLES_SOURCE);
-    if (batchSize > 1) {
-      topology.addStateStore(inferenceBufferStore(), EMBED_SAMPLES);
+        topology.addSource(
+                PAIRS_SOURCE,
+                new StringDeserializer(),
+                TrainingPair.serde().deserializer(),
+                topics.pairs());
+        topology.addProcessor(
+                TRAIN,
+                () ->
+                        new TrainingProcessor(
+                                config,
+                                appConfigs ->
+                                        new KafkaPairsTopicReader(appConfigs, topics.pairs())),
+                PAIRS_SOURCE);
+        topology.addStateStore(trainerStateStore(), TRAIN);
+        topology.addSink(
+                EMBEDDINGS_SINK,
+                topics.embeddings(),
+                new StringSerializer(),
+                EventSerdes.embeddingEvents(config.embeddingFormat()).serializer(),
+                TRAIN);
+        topology.addSink(
+                METRICS_SINK,
+                topics.metrics(),
+                new StringSerializer(),
+                EventSerdes.metricsEvents().serializer(),
+                TRAIN);
+        topology.addSink(
+                MODEL_SINK,
+                topics.model(),
+                new StringSerializer(),
+                new ByteArraySerializer(),
+                TRAIN);
+        topology.addSink(
+                DEAD_LETTERS_SINK,
+                topics.deadLetters(),
+                new ByteArraySerializer(),
+                EventSerdes.deadLetters().serializer(),
+                VALIDATE_VIEWS,
+                PAIR_VIEWS);
+        topology.addSink(
+                TRAIN_DEAD_LETTERS_SINK,
+                topics.deadLetters(),
+                new ByteArraySerializer(),
+                EventSerdes.deadLetters().serializer(),
+                TRAIN);
+        addInference(topology, config);
+        return topology;
     }
-    topology.addSink(
-        SAMPLE_EMBEDDINGS_SINK,
-        topics.embeddings(),
-        new StringSerializer(),
-        EventSerdes.embeddingEvents(config.embeddingFormat()).serializer(),
-        EMBED_SAMPLES);
-    topology.addSink(
-        SAMPLE_DEAD_LETTERS_SINK,
-        topics.deadLetters(),
-        new ByteArraySerializer(),
-        EventSerdes.deadLetters().serializer(),
-        EMBED_SAMPLES);
-  }
 
-  /** One model, one optimizer: every pair goes to partition 0, whatever its key. */
-  private static StreamPartitioner<String, TrainingPair> toTheTrainerPartition() {
-    return (topic, key, value, partitions) -> Optional.of(Set.of(0));
-  }
+    /**
+     * The pair-events sub-topology: validation only, then the pairs topic. A producer that makes
+     * both views of a sample at once sends one record instead of two, and the learner keeps no
+     * waiting view for it.
+     */
+    private static void addPairEvents(Topology topology, LearnerConfig config) {
+        Topics topics = config.topics();
+        PairEventParser parser =
+                new PairEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
+        topology.addSource(
+                PAIR_EVENTS_SOURCE,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.pairEvents());
+        topology.addProcessor(
+                VALIDATE_PAIR_EVENTS,
+                () -> new ValidatePairEventsProcessor(parser),
+                PAIR_EVENTS_SOURCE);
+        topology.addSink(
+                PAIR_EVENTS_PAIRS_SINK,
+                topics.pairs(),
+                new StringSerializer(),
+                TrainingPair.serde().serializer(),
+                toTheTrainerPartition(),
+                VALIDATE_PAIR_EVENTS);
+        topology.addSink(
+                PAIR_EVENTS_DEAD_LETTERS_SINK,
+                topics.deadLetters(),
+                new ByteArraySerializer(),
+                EventSerdes.deadLetters().serializer(),
+                VALIDATE_PAIR_EVENTS);
+    }
 
-  private static StoreBuilder<?> pendingViewsStore() {
-    return Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(PENDING_VIEWS_STORE),
-            Serdes.String(),
-            Serdes.ByteArray())
-        .withCachingDisabled()
-        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
-  }
+    /**
+     * The samples sub-topology and the global model store. Global stores are bootstrapped from
+     * their topic before any stream thread starts, so inference never runs on a model older than
+     * the latest checkpoint when the instance starts.
+     */
+    private static void addInference(Topology topology, LearnerConfig config) {
+        Topics topics = config.topics();
+        ModelWeightsCache weights = new ModelWeightsCache(config.trainerConfig(), config.device());
+        String modelName = config.modelName();
+        topology.addGlobalStore(
+                latestModelStore(),
+                MODEL_SOURCE,
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.model(),
+                STORE_CHECKPOINT,
+                () ->
+                        new StoreCheckpointProcessor(
+                                modelName, weights, config.checkpointSignature()));
 
-  /**
-   * In memory: a lookup per batch must not copy a checkpoint of many MB out of RocksDB. Global
-   * stores have no changelog: the model topic is their source.
-   */
-  private static StoreBuilder<?> latestModelStore() {
-    return Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(LATEST_MODEL_STORE), Serdes.String(), Serdes.ByteArray())
-        .withCachingDisabled()
-        .withLoggingDisabled();
-  }
+        SampleEventParser parser =
+                new SampleEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
+        int batchSize = config.inferenceBatchSize();
+        long lingerMs = config.inferenceBatchLingerMs();
+        topology.addSource(
+                SAMPLES_SOURCE,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.samples());
+        topology.addProcessor(
+                EMBED_SAMPLES,
+                () ->
+                        new EmbedSamplesProcessor(
+                                parser, modelName, weights, config.device(), batchSize, lingerMs),
+                SAMPLES_SOURCE);
+        if (batchSize > 1) {
+            topology.addStateStore(inferenceBufferStore(), EMBED_SAMPLES);
+        }
+        topology.addSink(
+                SAMPLE_EMBEDDINGS_SINK,
+                topics.embeddings(),
+                new StringSerializer(),
+                EventSerdes.embeddingEvents(config.embeddingFormat()).serializer(),
+                EMBED_SAMPLES);
+        topology.addSink(
+                SAMPLE_DEAD_LETTERS_SINK,
+                topics.deadLetters(),
+                new ByteArraySerializer(),
+                EventSerdes.deadLetters().serializer(),
+                EMBED_SAMPLES);
+    }
 
-  /** In memory: it holds at most one batch per task, and is rebuilt from its changelog. */
-  private static StoreBuilder<?> inferenceBufferStore() {
-    return Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(INFERENCE_BUFFER_STORE),
-            Serdes.Long(),
-            PendingSample.serde())
-        .withCachingDisabled()
-        .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
-  }
+    /** One model, one optimizer: every pair goes to partition 0, whatever its key. */
+    private static StreamPartitioner<String, TrainingPair> toTheTrainerPartition() {
+        return new ToTheTrainerPartition();
+    }
 
-  /**
-   * The changelog holds a checkpoint of many MB at every checkpoint ({@link StoredCheckpoint}'s
-   * chunks, each within Kafka's default message size), and a restore (a failover, a lost state
-   * directory) reads all of it that compaction has not removed. Compaction never
-   * touches the active segment, and with the broker's 1 GiB segments the changelog grew to 938 MB
-   * in one segment after 119 steps; segments of the model topic's size keep a restore to a few
-   * checkpoints.
-   */
-  static StoreBuilder<?> trainerStateStore() {
-    return Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(TRAINER_STATE_STORE),
-            Serdes.String(),
-            Serdes.ByteArray())
-        .withCachingDisabled()
-        .withLoggingEnabled(
-            Map.of(
-                TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(TopicSetup.MODEL_SEGMENT_BYTES)));
-  }
+    /**
+     * Streams calls the variant with headers; the one without is still abstract in Kafka 4.4 (and
+     * deprecated for removal), so it is implemented too, with the same answer.
+     */
+    private static final class ToTheTrainerPartition
+            implements StreamPartitioner<String, TrainingPair> {
+        private static final Optional<Set<Integer>> PARTITION_ZERO = Optional.of(Set.of(0));
 
+        @Override
+        public Optional<Set<Integer>> partitions(
+                String topic, String key, TrainingPair value, Headers headers, int partitions) {
+            return PARTITION_ZERO;
+        }
+
+        @Override
+        @SuppressWarnings("removal")
+        public Optional<Set<Integer>> partitions(
+                String topic, String key, TrainingPair value, int partitions) {
+            return PARTITION_ZERO;
+        }
+    }
+
+    private static StoreBuilder<?> pendingViewsStore() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(PENDING_VIEWS_STORE),
+                        Serdes.String(),
+                        Serdes.ByteArray())
+                .withCachingDisabled()
+                .withLoggingEnabled(
+                        Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
+    }
+
+    /**
+     * In memory: a lookup per batch must not copy a checkpoint of many MB out of RocksDB. Global
+     * stores have no changelog: the model topic is their source.
+     */
+    private static StoreBuilder<?> latestModelStore() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(LATEST_MODEL_STORE),
+                        Serdes.String(),
+                        Serdes.ByteArray())
+                .withCachingDisabled()
+                .withLoggingDisabled();
+    }
+
+    /** In memory: it holds at most one batch per task, and is rebuilt from its changelog. */
+    private static StoreBuilder<?> inferenceBufferStore() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(INFERENCE_BUFFER_STORE),
+                        Serdes.Long(),
+                        PendingSample.serde())
+                .withCachingDisabled()
+                .withLoggingEnabled(
+                        Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
+    }
+
+    /**
+     * The changelog holds a checkpoint of many MB at every checkpoint ({@link StoredCheckpoint}'s
+     * chunks, each within Kafka's default message size), and a restore (a failover, a lost state
+     * directory) reads all of it that compaction has not removed. Compaction never touches the
+     * active segment, and with the broker's 1 GiB segments the changelog grew to 938 MB in one
+     * segment after 119 steps; segments of the model topic's size keep a restore to a few
+     * checkpoints.
+     */
+    static StoreBuilder<?> trainerStateStore() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(TRAINER_STATE_STORE),
+                        Serdes.String(),
+                        Serdes.ByteArray())
+                .withCachingDisabled()
+                .withLoggingEnabled(
+                        Map.of(
+                                TopicConfig.SEGMENT_BYTES_CONFIG,
+                                String.valueOf(TopicSetup.MODEL_SEGMENT_BYTES)));
+    }
 }

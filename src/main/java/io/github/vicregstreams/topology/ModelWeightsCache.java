@@ -15,46 +15,46 @@ import io.github.vicregstreams.vicreg.TrainerConfig;
  */
 final class ModelWeightsCache {
 
-  private final TrainerConfig trainerConfig;
-  private final DeviceChoice device;
-  private ModelWeights latest;
-  private ModelWeights initial;
+    private final TrainerConfig trainerConfig;
+    private final DeviceChoice device;
+    private ModelWeights latest;
+    private ModelWeights initial;
 
-  ModelWeightsCache(TrainerConfig trainerConfig, DeviceChoice device) {
-    this.trainerConfig = trainerConfig;
-    this.device = device;
-  }
-
-  /**
-   * Decodes and verifies a new checkpoint (its checksum and every size and value), and keeps it as
-   * the one to compare with: the global thread calls this before it stores the record, so the
-   * cheap fingerprint compare of {@link #weightsOf} only ever matches verified bytes.
-   *
-   * @throws InvalidCheckpointException if the checkpoint is corrupt or for another model spec
-   */
-  synchronized ModelWeights verify(byte[] checkpoint) {
-    latest = ModelWeights.fromCheckpoint(checkpoint, trainerConfig.spec());
-    return latest;
-  }
-
-  /**
-   * The weights of a checkpoint, decoded unless they are the ones cached.
-   *
-   * @throws InvalidCheckpointException if the checkpoint is corrupt or for another model spec
-   */
-  synchronized ModelWeights weightsOf(byte[] checkpoint) {
-    long fingerprint = ModelWeights.fingerprint(checkpoint);
-    if (latest == null || latest.fingerprint() != fingerprint) {
-      latest = ModelWeights.fromCheckpoint(checkpoint, trainerConfig.spec());
+    ModelWeightsCache(TrainerConfig trainerConfig, DeviceChoice device) {
+        this.trainerConfig = trainerConfig;
+        this.device = device;
     }
-    return latest;
-  }
 
-  /** The weights the trainer starts from: the configured seed, on the configured device. */
-  synchronized ModelWeights initial() {
-    if (initial == null) {
-      initial = ModelWeights.initial(trainerConfig, device);
+    /**
+     * Decodes and verifies a new checkpoint (its checksum and every size and value), and keeps it
+     * as the one to compare with: the global thread calls this before it stores the record, so the
+     * cheap fingerprint compare of {@link #weightsOf} only ever matches verified bytes.
+     *
+     * @throws InvalidCheckpointException if the checkpoint is corrupt or for another model spec
+     */
+    synchronized ModelWeights verify(byte[] checkpoint) {
+        latest = ModelWeights.fromCheckpoint(checkpoint, trainerConfig.spec());
+        return latest;
     }
-    return initial;
-  }
+
+    /**
+     * The weights of a checkpoint, decoded unless they are the ones cached.
+     *
+     * @throws InvalidCheckpointException if the checkpoint is corrupt or for another model spec
+     */
+    synchronized ModelWeights weightsOf(byte[] checkpoint) {
+        long fingerprint = ModelWeights.fingerprint(checkpoint);
+        if (latest == null || latest.fingerprint() != fingerprint) {
+            latest = ModelWeights.fromCheckpoint(checkpoint, trainerConfig.spec());
+        }
+        return latest;
+    }
+
+    /** The weights the trainer starts from: the configured seed, on the configured device. */
+    synchronized ModelWeights initial() {
+        if (initial == null) {
+            initial = ModelWeights.initial(trainerConfig, device);
+        }
+        return initial;
+    }
 }

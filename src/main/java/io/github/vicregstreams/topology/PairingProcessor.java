@@ -22,13 +22,12 @@ import org.slf4j.LoggerFactory;
  * Pairs view 0 and view 1 of each sample id within the pairing window.
  *
  * <p>The first view of an id waits in a changelogged store; an index by timestamp, for expiry,
- * lives in memory and is rebuilt from the store when the task starts (the store's changelog is
- * the only copy that has to survive a crash, and one changelog record and one tombstone per
- * view fewer is what a second store cost). When its partner comes within the window, the pair
- * goes on to the trainer. A view whose partner
- * has not come when stream time passes its timestamp plus the window is dead-lettered as {@code
- * orphan}; so is a waiting view when its partner comes too late. A second copy of a waiting view is
- * dead-lettered as {@code duplicate}: the first copy wins.
+ * lives in memory and is rebuilt from the store when the task starts (the store's changelog is the
+ * only copy that has to survive a crash, and one changelog record and one tombstone per view fewer
+ * is what a second store cost). When its partner comes within the window, the pair goes on to the
+ * trainer. A view whose partner has not come when stream time passes its timestamp plus the window
+ * is dead-lettered as {@code orphan}; so is a waiting view when its partner comes too late. A
+ * second copy of a waiting view is dead-lettered as {@code duplicate}: the first copy wins.
  *
  * <p>Expiry runs on a pairing clock: the stream time of this task's views, moved on with the wall
  * clock once no view has arrived for a window of wall-clock time, so that the orphans of a stream
@@ -38,204 +37,211 @@ import org.slf4j.LoggerFactory;
  */
 final class PairingProcessor extends ContextualProcessor<String, ValidatedView, Object, Object> {
 
-  private static final Logger log = LoggerFactory.getLogger(PairingProcessor.class);
+    private static final Logger log = LoggerFactory.getLogger(PairingProcessor.class);
 
-  /** How often, in stream time, waiting views are checked for expiry; at most this often. */
-  private static final long MAX_EXPIRY_INTERVAL_MS = 1_000;
+    /** How often, in stream time, waiting views are checked for expiry; at most this often. */
+    private static final long MAX_EXPIRY_INTERVAL_MS = 1_000;
 
-  private final ViewEventParser parser;
-  private final long windowMs;
-  private final long expiryIntervalMs;
-  private KeyValueStore<String, byte[]> pending;
+    private final ViewEventParser parser;
+    private final long windowMs;
+    private final long expiryIntervalMs;
+    private KeyValueStore<String, byte[]> pending;
 
-  /** The waiting views by timestamp, then id: the expiry order. */
-  private final TreeSet<Waiting> byTime =
-      new TreeSet<>(Comparator.comparingLong(Waiting::timestamp).thenComparing(Waiting::id));
+    /** The waiting views by timestamp, then id: the expiry order. */
+    private final TreeSet<Waiting> byTime =
+            new TreeSet<>(Comparator.comparingLong(Waiting::timestamp).thenComparing(Waiting::id));
 
-  /** An entry of {@link #byTime}. */
-  private record Waiting(long timestamp, String id) {}
-  private DeadLetterCounter deadLetters;
+    /** An entry of {@link #byTime}. */
+    private record Waiting(long timestamp, String id) {}
 
-  /** The pairing clock (see the class comment); -1 before any view. */
-  private long clock = -1;
+    private DeadLetterCounter deadLetters;
 
-  /** Pairing time of the last expiry check; record timestamps are never negative. */
-  private long lastExpiryAt = -1 - MAX_EXPIRY_INTERVAL_MS;
+    /** The pairing clock (see the class comment); -1 before any view. */
+    private long clock = -1;
 
-  private long lastArrivalWallClock;
+    /** Pairing time of the last expiry check; record timestamps are never negative. */
+    private long lastExpiryAt = -1 - MAX_EXPIRY_INTERVAL_MS;
 
-  PairingProcessor(ViewEventParser parser, long windowMs) {
-    this.parser = parser;
-    this.windowMs = windowMs;
-    this.expiryIntervalMs = Math.max(1, Math.min(windowMs, MAX_EXPIRY_INTERVAL_MS));
-  }
+    private long lastArrivalWallClock;
 
-  @Override
-  public void init(ProcessorContext<Object, Object> context) {
-    super.init(context);
-    pending = context.getStateStore(LearnerTopology.PENDING_VIEWS_STORE);
-    deadLetters = new DeadLetterCounter(context, LearnerTopology.PAIR_VIEWS);
-    try (KeyValueIterator<String, byte[]> it = pending.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> entry = it.next();
-        byTime.add(new Waiting(PendingView.decode(entry.value).timestamp(), entry.key));
-      }
+    PairingProcessor(ViewEventParser parser, long windowMs) {
+        this.parser = parser;
+        this.windowMs = windowMs;
+        this.expiryIntervalMs = Math.max(1, Math.min(windowMs, MAX_EXPIRY_INTERVAL_MS));
     }
-    // After a restart the clock resumes from the newest waiting view: no waiting view is older.
-    clock = byTime.isEmpty() ? -1 : byTime.last().timestamp();
-    lastArrivalWallClock = context.currentSystemTimeMs();
-    context.schedule(
-        Duration.ofMillis(expiryIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::expireIfIdle);
-  }
 
-  private void expireEvery(long pairingTime) {
-    if (pairingTime - lastExpiryAt >= expiryIntervalMs) {
-      lastExpiryAt = pairingTime;
-      expire(pairingTime);
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        super.init(context);
+        pending = context.getStateStore(LearnerTopology.PENDING_VIEWS_STORE);
+        deadLetters = new DeadLetterCounter(context, LearnerTopology.PAIR_VIEWS);
+        try (KeyValueIterator<String, byte[]> it = pending.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> entry = it.next();
+                byTime.add(new Waiting(PendingView.decode(entry.value).timestamp(), entry.key));
+            }
+        }
+        // After a restart the clock resumes from the newest waiting view: no waiting view is older.
+        clock = byTime.isEmpty() ? -1 : byTime.last().timestamp();
+        lastArrivalWallClock = context.currentSystemTimeMs();
+        context.schedule(
+                Duration.ofMillis(expiryIntervalMs),
+                PunctuationType.WALL_CLOCK_TIME,
+                this::expireIfIdle);
     }
-  }
 
-  /** A quiet stream: the clock moves on with the wall clock once a window has passed. */
-  private void expireIfIdle(long now) {
-    long idle = now - lastArrivalWallClock;
-    if (clock >= 0 && idle >= windowMs) {
-      expireEvery(clock + idle);
+    private void expireEvery(long pairingTime) {
+        if (pairingTime - lastExpiryAt >= expiryIntervalMs) {
+            lastExpiryAt = pairingTime;
+            expire(pairingTime);
+        }
     }
-  }
 
-  @Override
-  public void process(Record<String, ValidatedView> record) {
-    ViewEvent event = record.value().event();
-    SourceRecord source = record.value().source();
-    String id = event.id();
-    long timestamp = record.timestamp();
-    long now = context().currentSystemTimeMs();
-    if (timestamp - now > windowMs) {
-      deadLetter(
-          source,
-          Reason.BAD_TIMESTAMP,
-          "the record timestamp "
-              + timestamp
-              + " is "
-              + (timestamp - now)
-              + " ms ahead of this instance's clock, more than pairing.window.ms ("
-              + windowMs
-              + "): check the producer's clock",
-          timestamp);
-      return;
+    /** A quiet stream: the clock moves on with the wall clock once a window has passed. */
+    private void expireIfIdle(long now) {
+        long idle = now - lastArrivalWallClock;
+        if (clock >= 0 && idle >= windowMs) {
+            expireEvery(clock + idle);
+        }
     }
-    lastArrivalWallClock = now;
-    clock = Math.max(clock, timestamp);
-    pairOrWait(event, source, id, timestamp, record);
-    expireEvery(clock);
-  }
 
-  private void pairOrWait(
-      ViewEvent event,
-      SourceRecord source,
-      String id,
-      long timestamp,
-      Record<String, ValidatedView> record) {
-    byte[] stored = pending.get(id);
-    if (stored == null) {
-      await(id, new PendingView(event.view(), timestamp, source));
-      return;
+    @Override
+    public void process(Record<String, ValidatedView> record) {
+        ViewEvent event = record.value().event();
+        SourceRecord source = record.value().source();
+        String id = event.id();
+        long timestamp = record.timestamp();
+        long now = context().currentSystemTimeMs();
+        if (timestamp - now > windowMs) {
+            deadLetter(
+                    source,
+                    Reason.BAD_TIMESTAMP,
+                    "the record timestamp "
+                            + timestamp
+                            + " is "
+                            + (timestamp - now)
+                            + " ms ahead of this instance's clock, more than pairing.window.ms ("
+                            + windowMs
+                            + "): check the producer's clock",
+                    timestamp);
+            return;
+        }
+        lastArrivalWallClock = now;
+        clock = Math.max(clock, timestamp);
+        pairOrWait(event, source, id, timestamp, record);
+        expireEvery(clock);
     }
-    PendingView waiting = PendingView.decode(stored);
-    if (waiting.view() == event.view()) {
-      deadLetter(
-          source,
-          Reason.DUPLICATE,
-          "view "
-              + event.view()
-              + " of id "
-              + id
-              + " is already waiting for its partner (offset "
-              + waiting.source().offset()
-              + "); the first copy is kept",
-          timestamp);
-      return;
-    }
-    if (Math.abs(timestamp - waiting.timestamp()) > windowMs) {
-      forget(id, waiting);
-      orphan(id, waiting, "its partner came " + (timestamp - waiting.timestamp()) + " ms later");
-      await(id, new PendingView(event.view(), timestamp, source));
-      return;
-    }
-    forget(id, waiting);
-    ViewEvent partner = reparse(waiting);
-    ViewEvent view0 = event.view() == 0 ? event : partner;
-    ViewEvent view1 = event.view() == 0 ? partner : event;
-    Metadata metadata = view0.metadata() != null ? view0.metadata() : view1.metadata();
-    long pairTime = Math.max(timestamp, waiting.timestamp());
-    TrainingPair pair =
-        new TrainingPair(id, pairTime, metadata, view0.features(), view1.features());
-    context()
-        .forward(
-            new Record<Object, Object>(id, pair, pairTime, record.headers()),
-            LearnerTopology.PAIRS_SINK);
-  }
 
-  private void await(String id, PendingView view) {
-    pending.put(id, view.encode());
-    byTime.add(new Waiting(view.timestamp(), id));
-  }
-
-  private void forget(String id, PendingView view) {
-    pending.delete(id);
-    byTime.remove(new Waiting(view.timestamp(), id));
-  }
-
-  /** Dead-letters every waiting view whose window has closed on the pairing clock. */
-  private void expire(long pairingTime) {
-    long closedBefore = pairingTime - windowMs;
-    while (!byTime.isEmpty() && byTime.first().timestamp() < closedBefore) {
-      String id = byTime.pollFirst().id();
-      byte[] stored = pending.get(id);
-      if (stored != null) {
+    private void pairOrWait(
+            ViewEvent event,
+            SourceRecord source,
+            String id,
+            long timestamp,
+            Record<String, ValidatedView> record) {
+        byte[] stored = pending.get(id);
+        if (stored == null) {
+            await(id, new PendingView(event.view(), timestamp, source));
+            return;
+        }
         PendingView waiting = PendingView.decode(stored);
+        if (waiting.view() == event.view()) {
+            deadLetter(
+                    source,
+                    Reason.DUPLICATE,
+                    "view "
+                            + event.view()
+                            + " of id "
+                            + id
+                            + " is already waiting for its partner (offset "
+                            + waiting.source().offset()
+                            + "); the first copy is kept",
+                    timestamp);
+            return;
+        }
+        if (Math.abs(timestamp - waiting.timestamp()) > windowMs) {
+            forget(id, waiting);
+            orphan(
+                    id,
+                    waiting,
+                    "its partner came " + (timestamp - waiting.timestamp()) + " ms later");
+            await(id, new PendingView(event.view(), timestamp, source));
+            return;
+        }
+        forget(id, waiting);
+        ViewEvent partner = reparse(waiting);
+        ViewEvent view0 = event.view() == 0 ? event : partner;
+        ViewEvent view1 = event.view() == 0 ? partner : event;
+        Metadata metadata = view0.metadata() != null ? view0.metadata() : view1.metadata();
+        long pairTime = Math.max(timestamp, waiting.timestamp());
+        TrainingPair pair =
+                new TrainingPair(id, pairTime, metadata, view0.features(), view1.features());
+        context()
+                .forward(
+                        new Record<Object, Object>(id, pair, pairTime, record.headers()),
+                        LearnerTopology.PAIRS_SINK);
+    }
+
+    private void await(String id, PendingView view) {
+        pending.put(id, view.encode());
+        byTime.add(new Waiting(view.timestamp(), id));
+    }
+
+    private void forget(String id, PendingView view) {
         pending.delete(id);
-        orphan(
-            id,
-            waiting,
-            "no partner within " + windowMs + " ms (pairing time " + pairingTime + ")");
-      }
+        byTime.remove(new Waiting(view.timestamp(), id));
     }
-  }
 
-  private void orphan(String id, PendingView waiting, String why) {
-    deadLetter(
-        waiting.source(),
-        Reason.ORPHAN,
-        "view " + waiting.view() + " of id " + id + " was never paired: " + why,
-        waiting.timestamp());
-  }
-
-  private void deadLetter(SourceRecord source, Reason reason, String detail, long timestamp) {
-    log.debug(
-        "Dead letter: reason=[{}] detail=[{}] topic=[{}] partition=[{}] offset=[{}]",
-        reason.code(),
-        detail,
-        source.topic(),
-        source.partition(),
-        source.offset());
-    deadLetters.record(reason);
-    context()
-        .forward(
-            new Record<Object, Object>(source.key(), source.deadLetter(reason, detail), timestamp),
-            LearnerTopology.DEAD_LETTERS_SINK);
-  }
-
-  private ViewEvent reparse(PendingView waiting) {
-    Parsed<ViewEvent> parsed = parser.parse(waiting.source().key(), waiting.source().value());
-    // It was valid when it arrived and the parser is deterministic.
-    return parsed.value();
-  }
-
-  @Override
-  public void close() {
-    if (deadLetters != null) {
-      deadLetters.close();
+    /** Dead-letters every waiting view whose window has closed on the pairing clock. */
+    private void expire(long pairingTime) {
+        long closedBefore = pairingTime - windowMs;
+        while (!byTime.isEmpty() && byTime.first().timestamp() < closedBefore) {
+            String id = byTime.pollFirst().id();
+            byte[] stored = pending.get(id);
+            if (stored != null) {
+                PendingView waiting = PendingView.decode(stored);
+                pending.delete(id);
+                orphan(
+                        id,
+                        waiting,
+                        "no partner within " + windowMs + " ms (pairing time " + pairingTime + ")");
+            }
+        }
     }
-  }
+
+    private void orphan(String id, PendingView waiting, String why) {
+        deadLetter(
+                waiting.source(),
+                Reason.ORPHAN,
+                "view " + waiting.view() + " of id " + id + " was never paired: " + why,
+                waiting.timestamp());
+    }
+
+    private void deadLetter(SourceRecord source, Reason reason, String detail, long timestamp) {
+        log.debug(
+                "Dead letter: reason=[{}] detail=[{}] topic=[{}] partition=[{}] offset=[{}]",
+                reason.code(),
+                detail,
+                source.topic(),
+                source.partition(),
+                source.offset());
+        deadLetters.record(reason);
+        context()
+                .forward(
+                        new Record<Object, Object>(
+                                source.key(), source.deadLetter(reason, detail), timestamp),
+                        LearnerTopology.DEAD_LETTERS_SINK);
+    }
+
+    private ViewEvent reparse(PendingView waiting) {
+        Parsed<ViewEvent> parsed = parser.parse(waiting.source().key(), waiting.source().value());
+        // It was valid when it arrived and the parser is deterministic.
+        return parsed.value();
+    }
+
+    @Override
+    public void close() {
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+    }
 }

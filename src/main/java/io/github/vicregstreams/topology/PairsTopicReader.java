@@ -9,33 +9,33 @@ import java.util.List;
  */
 interface PairsTopicReader extends AutoCloseable {
 
-  /** A pair with its offset on the pairs topic. */
-  record OffsetPair(long offset, TrainingPair pair) {}
+    /** A pair with its offset on the pairs topic. */
+    record OffsetPair(long offset, TrainingPair pair) {}
 
-  /**
-   * The application's committed position on the pairs topic: the offset of the first pair the
-   * trainer has not yet been handed, or -1 when the application has committed none.
-   *
-   * @return the committed position
-   */
-  long committedPosition();
+    /**
+     * The application's committed position on the pairs topic: the offset of the first pair the
+     * trainer has not yet been handed, or -1 when the application has committed none.
+     *
+     * @return the committed position
+     */
+    long committedPosition();
 
-  /**
-   * The offset of the oldest record the topic still holds (retention deletes older ones).
-   *
-   * @return the log start offset
-   */
-  long startOffset();
+    /**
+     * The offset of the oldest record the topic still holds (retention deletes older ones).
+     *
+     * @return the log start offset
+     */
+    long startOffset();
 
-  /**
-   * The committed pairs with offsets in {@code [from, to)}, in order.
-   *
-   * @param from the first offset
-   * @param to the end offset, exclusive
-   * @return the pairs with their offsets
-   */
-  List<OffsetPair> read(long from, long to);
+    /**
+     * The committed pairs with offsets in {@code [from, to)}, in order.
+     *
+     * @param from the first offset
+     * @param to the end offset, exclusive
+     * @return the pairs with their offsets
+     */
+    List<OffsetPair> read(long from, long to);
 
-  @Override
-  void close();
+    @Override
+    void close();
 }

@@ -22,65 +22,65 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param offset the source offset, or -1
  */
 record PendingSample(
-    SampleEvent event, long recordTimestamp, String topic, int partition, long offset) {
+        SampleEvent event, long recordTimestamp, String topic, int partition, long offset) {
 
-  private static final byte VERSION = 1;
-  private static final long NO_TIMESTAMP = -1;
+    private static final byte VERSION = 1;
+    private static final long NO_TIMESTAMP = -1;
 
-  PendingSample {
-    Objects.requireNonNull(event, "event must not be null");
-  }
-
-  byte[] encode() {
-    String metadataJson = event.metadata() == null ? null : event.metadata().json();
-    float[] features = event.features();
-    int size =
-        1
-            + RecordCodec.stringSize(event.id())
-            + 3 * Long.BYTES
-            + Integer.BYTES
-            + RecordCodec.stringSize(topic)
-            + RecordCodec.stringSize(metadataJson)
-            + RecordCodec.floatsSize(features);
-    ByteBuffer out = RecordCodec.allocate(size);
-    out.put(VERSION);
-    RecordCodec.putString(out, event.id());
-    out.putLong(event.timestamp() == null ? NO_TIMESTAMP : event.timestamp());
-    out.putLong(recordTimestamp);
-    RecordCodec.putString(out, topic);
-    out.putInt(partition).putLong(offset);
-    RecordCodec.putString(out, metadataJson);
-    RecordCodec.putFloats(out, features);
-    return out.array();
-  }
-
-  static PendingSample decode(byte[] bytes) {
-    ByteBuffer in = RecordCodec.wrap(bytes, "pending sample", VERSION);
-    try {
-      String id = RecordCodec.getString(in);
-      long eventTimestamp = in.getLong();
-      long recordTimestamp = in.getLong();
-      String topic = RecordCodec.getString(in);
-      int partition = in.getInt();
-      long offset = in.getLong();
-      String metadataJson = RecordCodec.getString(in);
-      float[] features = RecordCodec.getFloats(in);
-      SampleEvent event =
-          new SampleEvent(
-              id,
-              features,
-              eventTimestamp == NO_TIMESTAMP ? null : eventTimestamp,
-              metadataJson == null ? null : Metadata.of(metadataJson));
-      return new PendingSample(event, recordTimestamp, topic, partition, offset);
-    } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
-      throw new SerializationException("Corrupt pending sample record", e);
+    PendingSample {
+        Objects.requireNonNull(event, "event must not be null");
     }
-  }
 
-  static Serde<PendingSample> serde() {
-    Serializer<PendingSample> serializer = (topic, s) -> s == null ? null : s.encode();
-    Deserializer<PendingSample> deserializer =
-        (topic, bytes) -> bytes == null ? null : decode(bytes);
-    return Serdes.serdeFrom(serializer, deserializer);
-  }
+    byte[] encode() {
+        String metadataJson = event.metadata() == null ? null : event.metadata().json();
+        float[] features = event.features();
+        int size =
+                1
+                        + RecordCodec.stringSize(event.id())
+                        + 3 * Long.BYTES
+                        + Integer.BYTES
+                        + RecordCodec.stringSize(topic)
+                        + RecordCodec.stringSize(metadataJson)
+                        + RecordCodec.floatsSize(features);
+        ByteBuffer out = RecordCodec.allocate(size);
+        out.put(VERSION);
+        RecordCodec.putString(out, event.id());
+        out.putLong(event.timestamp() == null ? NO_TIMESTAMP : event.timestamp());
+        out.putLong(recordTimestamp);
+        RecordCodec.putString(out, topic);
+        out.putInt(partition).putLong(offset);
+        RecordCodec.putString(out, metadataJson);
+        RecordCodec.putFloats(out, features);
+        return out.array();
+    }
+
+    static PendingSample decode(byte[] bytes) {
+        ByteBuffer in = RecordCodec.wrap(bytes, "pending sample", VERSION);
+        try {
+            String id = RecordCodec.getString(in);
+            long eventTimestamp = in.getLong();
+            long recordTimestamp = in.getLong();
+            String topic = RecordCodec.getString(in);
+            int partition = in.getInt();
+            long offset = in.getLong();
+            String metadataJson = RecordCodec.getString(in);
+            float[] features = RecordCodec.getFloats(in);
+            SampleEvent event =
+                    new SampleEvent(
+                            id,
+                            features,
+                            eventTimestamp == NO_TIMESTAMP ? null : eventTimestamp,
+                            metadataJson == null ? null : Metadata.of(metadataJson));
+            return new PendingSample(event, recordTimestamp, topic, partition, offset);
+        } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
+            throw new SerializationException("Corrupt pending sample record", e);
+        }
+    }
+
+    static Serde<PendingSample> serde() {
+        Serializer<PendingSample> serializer = (topic, s) -> s == null ? null : s.encode();
+        Deserializer<PendingSample> deserializer =
+                (topic, bytes) -> bytes == null ? null : decode(bytes);
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
 }

@@ -34,103 +34,105 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[], Void, Void> {
 
-  private static final Logger log = LoggerFactory.getLogger(StoreCheckpointProcessor.class);
+    private static final Logger log = LoggerFactory.getLogger(StoreCheckpointProcessor.class);
 
-  /** Model-topic records refused as checkpoints, in group {@code vicreg}. */
-  static final String REFUSED_METRIC = "vicreg-refused-checkpoints-total";
+    /** Model-topic records refused as checkpoints, in group {@code vicreg}. */
+    static final String REFUSED_METRIC = "vicreg-refused-checkpoints-total";
 
-  private final String modelName;
-  private final ModelWeightsCache weights;
-  private final CheckpointSignature signature;
-  private final CheckpointChunks.Assembler chunks;
-  private KeyValueStore<String, byte[]> store;
-  private Sensor refused;
+    private final String modelName;
+    private final ModelWeightsCache weights;
+    private final CheckpointSignature signature;
+    private final CheckpointChunks.Assembler chunks;
+    private KeyValueStore<String, byte[]> store;
+    private Sensor refused;
 
-  StoreCheckpointProcessor(
-      String modelName, ModelWeightsCache weights, CheckpointSignature signature) {
-    this.modelName = modelName;
-    this.weights = weights;
-    this.signature = signature;
-    this.chunks = new CheckpointChunks.Assembler(modelName);
-  }
-
-  @Override
-  public void init(ProcessorContext<Void, Void> context) {
-    super.init(context);
-    store = context.getStateStore(LearnerTopology.LATEST_MODEL_STORE);
-    refused = context.metrics().addSensor("vicreg.refused-checkpoints", Sensor.RecordingLevel.INFO);
-    refused.add(
-        new MetricName(
-            REFUSED_METRIC,
-            DeadLetterCounter.METRIC_GROUP,
-            "Model-topic records refused as checkpoints (corrupt, forged or of another spec)",
-            Map.of("model", modelName)),
-        new CumulativeCount());
-  }
-
-  @Override
-  public void process(Record<String, byte[]> record) {
-    if (!CheckpointChunks.belongsTo(modelName, record.key())) {
-      log.debug(
-          "Skipped a checkpoint of another model: key=[{}] model.name=[{}]",
-          record.key(),
-          modelName);
-      return;
+    StoreCheckpointProcessor(
+            String modelName, ModelWeightsCache weights, CheckpointSignature signature) {
+        this.modelName = modelName;
+        this.weights = weights;
+        this.signature = signature;
+        this.chunks = new CheckpointChunks.Assembler(modelName);
     }
-    if (record.value() == null) {
-      if (record.key().equals(modelName)) {
-        store.delete(modelName);
-        log.info(
-            "The model's checkpoint was deleted; inference uses the initial weights: model=[{}]",
-            modelName);
-      }
-      return;
-    }
-    CheckpointChunks.Assembler.Outcome outcome =
-        chunks.accept(record.key(), record.value(), record.headers());
-    if (outcome instanceof CheckpointChunks.Assembler.Refused refusedRecord) {
-      refuse(refusedRecord.reason());
-    } else if (outcome instanceof CheckpointChunks.Assembler.Complete complete) {
-      store(complete.checkpoint(), complete.headers());
-    }
-  }
 
-  private void store(byte[] checkpoint, Headers headers) {
-    String unsigned = signature.refusal(checkpoint, headers);
-    if (unsigned != null) {
-      refuse(unsigned);
-      return;
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        super.init(context);
+        store = context.getStateStore(LearnerTopology.LATEST_MODEL_STORE);
+        refused =
+                context.metrics()
+                        .addSensor("vicreg.refused-checkpoints", Sensor.RecordingLevel.INFO);
+        refused.add(
+                new MetricName(
+                        REFUSED_METRIC,
+                        DeadLetterCounter.METRIC_GROUP,
+                        "Model-topic records refused as checkpoints (corrupt, forged or of another spec)",
+                        Map.of("model", modelName)),
+                new CumulativeCount());
     }
-    try {
-      ModelWeights decoded = weights.verify(checkpoint);
-      store.put(modelName, checkpoint);
-      log.info(
-          "Latest checkpoint for inference: model=[{}] step=[{}] bytes=[{}]",
-          modelName,
-          decoded.step(),
-          checkpoint.length);
-    } catch (InvalidCheckpointException e) {
-      refuse(e.getMessage());
-    }
-  }
 
-  private void refuse(String reason) {
-    refused.record();
-    RecordMetadata source = context().recordMetadata().orElse(null);
-    log.warn(
-        "Refused a model-topic record; inference keeps its current model: model=[{}] reason=[{}]"
-            + " topic=[{}] partition=[{}] offset=[{}]",
-        modelName,
-        reason,
-        source == null ? null : source.topic(),
-        source == null ? -1 : source.partition(),
-        source == null ? -1 : source.offset());
-  }
-
-  @Override
-  public void close() {
-    if (refused != null) {
-      context().metrics().removeSensor(refused);
+    @Override
+    public void process(Record<String, byte[]> record) {
+        if (!CheckpointChunks.belongsTo(modelName, record.key())) {
+            log.debug(
+                    "Skipped a checkpoint of another model: key=[{}] model.name=[{}]",
+                    record.key(),
+                    modelName);
+            return;
+        }
+        if (record.value() == null) {
+            if (record.key().equals(modelName)) {
+                store.delete(modelName);
+                log.info(
+                        "The model's checkpoint was deleted; inference uses the initial weights: model=[{}]",
+                        modelName);
+            }
+            return;
+        }
+        CheckpointChunks.Assembler.Outcome outcome =
+                chunks.accept(record.key(), record.value(), record.headers());
+        if (outcome instanceof CheckpointChunks.Assembler.Refused refusedRecord) {
+            refuse(refusedRecord.reason());
+        } else if (outcome instanceof CheckpointChunks.Assembler.Complete complete) {
+            store(complete.checkpoint(), complete.headers());
+        }
     }
-  }
+
+    private void store(byte[] checkpoint, Headers headers) {
+        String unsigned = signature.refusal(checkpoint, headers);
+        if (unsigned != null) {
+            refuse(unsigned);
+            return;
+        }
+        try {
+            ModelWeights decoded = weights.verify(checkpoint);
+            store.put(modelName, checkpoint);
+            log.info(
+                    "Latest checkpoint for inference: model=[{}] step=[{}] bytes=[{}]",
+                    modelName,
+                    decoded.step(),
+                    checkpoint.length);
+        } catch (InvalidCheckpointException e) {
+            refuse(e.getMessage());
+        }
+    }
+
+    private void refuse(String reason) {
+        refused.record();
+        RecordMetadata source = context().recordMetadata().orElse(null);
+        log.warn(
+                "Refused a model-topic record; inference keeps its current model: model=[{}] reason=[{}]"
+                        + " topic=[{}] partition=[{}] offset=[{}]",
+                modelName,
+                reason,
+                source == null ? null : source.topic(),
+                source == null ? -1 : source.partition(),
+                source == null ? -1 : source.offset());
+    }
+
+    @Override
+    public void close() {
+        if (refused != null) {
+            context().metrics().removeSensor(refused);
+        }
+    }
 }

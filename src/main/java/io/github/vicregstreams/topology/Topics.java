@@ -16,30 +16,30 @@ import java.util.Map;
  * @param pairEvents input pair events: both views of a sample in one record
  */
 public record Topics(
-    String views,
-    String samples,
-    String embeddings,
-    String metrics,
-    String deadLetters,
-    String model,
-    String pairs,
-    String pairEvents) {
+        String views,
+        String samples,
+        String embeddings,
+        String metrics,
+        String deadLetters,
+        String model,
+        String pairs,
+        String pairEvents) {
 
-  /**
-   * The names by configuration key.
-   *
-   * @return key to topic name, in a fixed order
-   */
-  public Map<String, String> byKey() {
-    Map<String, String> byKey = new LinkedHashMap<>();
-    byKey.put(LearnerConfig.TOPIC_VIEWS_CONFIG, views);
-    byKey.put(LearnerConfig.TOPIC_SAMPLES_CONFIG, samples);
-    byKey.put(LearnerConfig.TOPIC_EMBEDDINGS_CONFIG, embeddings);
-    byKey.put(LearnerConfig.TOPIC_METRICS_CONFIG, metrics);
-    byKey.put(LearnerConfig.TOPIC_DEAD_LETTERS_CONFIG, deadLetters);
-    byKey.put(LearnerConfig.TOPIC_MODEL_CONFIG, model);
-    byKey.put(LearnerConfig.TOPIC_PAIRS_CONFIG, pairs);
-    byKey.put(LearnerConfig.TOPIC_PAIR_EVENTS_CONFIG, pairEvents);
-    return byKey;
-  }
+    /**
+     * The names by configuration key.
+     *
+     * @return key to topic name, in a fixed order
+     */
+    public Map<String, String> byKey() {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        byKey.put(LearnerConfig.TOPIC_VIEWS_CONFIG, views);
+        byKey.put(LearnerConfig.TOPIC_SAMPLES_CONFIG, samples);
+        byKey.put(LearnerConfig.TOPIC_EMBEDDINGS_CONFIG, embeddings);
+        byKey.put(LearnerConfig.TOPIC_METRICS_CONFIG, metrics);
+        byKey.put(LearnerConfig.TOPIC_DEAD_LETTERS_CONFIG, deadLetters);
+        byKey.put(LearnerConfig.TOPIC_MODEL_CONFIG, model);
+        byKey.put(LearnerConfig.TOPIC_PAIRS_CONFIG, pairs);
+        byKey.put(LearnerConfig.TOPIC_PAIR_EVENTS_CONFIG, pairEvents);
+        return byKey;
+    }
 }

@@ -12,27 +12,31 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class ValidatePairEventsProcessor extends ValidatingProcessor<PairEvent> {
 
-  private final PairEventParser parser;
+    private final PairEventParser parser;
 
-  ValidatePairEventsProcessor(PairEventParser parser) {
-    super(LearnerTopology.VALIDATE_PAIR_EVENTS, LearnerTopology.PAIR_EVENTS_DEAD_LETTERS_SINK);
-    this.parser = parser;
-  }
+    ValidatePairEventsProcessor(PairEventParser parser) {
+        super(LearnerTopology.VALIDATE_PAIR_EVENTS, LearnerTopology.PAIR_EVENTS_DEAD_LETTERS_SINK);
+        this.parser = parser;
+    }
 
-  @Override
-  Parsed<PairEvent> parse(byte[] key, byte[] value) {
-    return parser.parse(key, value);
-  }
+    @Override
+    Parsed<PairEvent> parse(byte[] key, byte[] value) {
+        return parser.parse(key, value);
+    }
 
-  @Override
-  void accept(Record<byte[], byte[]> record, PairEvent event) {
-    // The record timestamp, as for a pair of views (the later of its two records').
-    TrainingPair pair =
-        new TrainingPair(
-            event.id(), record.timestamp(), event.metadata(), event.view0(), event.view1());
-    context()
-        .forward(
-            record.withKey((Object) event.id()).withValue(pair),
-            LearnerTopology.PAIR_EVENTS_PAIRS_SINK);
-  }
+    @Override
+    void accept(Record<byte[], byte[]> record, PairEvent event) {
+        // The record timestamp, as for a pair of views (the later of its two records').
+        TrainingPair pair =
+                new TrainingPair(
+                        event.id(),
+                        record.timestamp(),
+                        event.metadata(),
+                        event.view0(),
+                        event.view1());
+        context()
+                .forward(
+                        record.withKey((Object) event.id()).withValue(pair),
+                        LearnerTopology.PAIR_EVENTS_PAIRS_SINK);
+    }
 }

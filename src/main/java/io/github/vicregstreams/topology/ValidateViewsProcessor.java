@@ -11,24 +11,25 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class ValidateViewsProcessor extends ValidatingProcessor<ViewEvent> {
 
-  private final ViewEventParser parser;
+    private final ViewEventParser parser;
 
-  ValidateViewsProcessor(ViewEventParser parser) {
-    super(LearnerTopology.VALIDATE_VIEWS, LearnerTopology.DEAD_LETTERS_SINK);
-    this.parser = parser;
-  }
+    ValidateViewsProcessor(ViewEventParser parser) {
+        super(LearnerTopology.VALIDATE_VIEWS, LearnerTopology.DEAD_LETTERS_SINK);
+        this.parser = parser;
+    }
 
-  @Override
-  Parsed<ViewEvent> parse(byte[] key, byte[] value) {
-    return parser.parse(key, value);
-  }
+    @Override
+    Parsed<ViewEvent> parse(byte[] key, byte[] value) {
+        return parser.parse(key, value);
+    }
 
-  @Override
-  void accept(Record<byte[], byte[]> record, ViewEvent event) {
-    SourceRecord source = SourceRecord.of(context(), record);
-    context()
-        .forward(
-            record.withKey((Object) event.id()).withValue(new ValidatedView(event, source)),
-            LearnerTopology.PAIR_VIEWS);
-  }
+    @Override
+    void accept(Record<byte[], byte[]> record, ViewEvent event) {
+        SourceRecord source = SourceRecord.of(context(), record);
+        context()
+                .forward(
+                        record.withKey((Object) event.id())
+                                .withValue(new ValidatedView(event, source)),
+                        LearnerTopology.PAIR_VIEWS);
+    }
 }

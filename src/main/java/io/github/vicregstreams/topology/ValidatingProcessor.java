@@ -14,51 +14,51 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 abstract class ValidatingProcessor<E> extends ContextualProcessor<byte[], byte[], Object, Object> {
 
-  private final String name;
-  private final String deadLettersSink;
-  private DeadLetterCounter deadLetters;
+    private final String name;
+    private final String deadLettersSink;
+    private DeadLetterCounter deadLetters;
 
-  /**
-   * @param name the processor's node name, for its dead-letter metrics
-   * @param deadLettersSink the sink rejects go to
-   */
-  ValidatingProcessor(String name, String deadLettersSink) {
-    this.name = name;
-    this.deadLettersSink = deadLettersSink;
-  }
-
-  /** Parses a record's key and value; never throws on bad input. */
-  abstract Parsed<E> parse(byte[] key, byte[] value);
-
-  /** Forwards a valid event, parsed from {@code record}. */
-  abstract void accept(Record<byte[], byte[]> record, E event);
-
-  @Override
-  public void init(ProcessorContext<Object, Object> context) {
-    super.init(context);
-    deadLetters = new DeadLetterCounter(context, name);
-  }
-
-  @Override
-  public final void process(Record<byte[], byte[]> record) {
-    Parsed<E> parsed = parse(record.key(), record.value());
-    if (parsed instanceof Parsed.Rejected<E> rejected) {
-      deadLetters.reject(
-          context(),
-          record,
-          SourceRecord.of(context(), record),
-          rejected.reason(),
-          rejected.detail(),
-          deadLettersSink);
-      return;
+    /**
+     * @param name the processor's node name, for its dead-letter metrics
+     * @param deadLettersSink the sink rejects go to
+     */
+    ValidatingProcessor(String name, String deadLettersSink) {
+        this.name = name;
+        this.deadLettersSink = deadLettersSink;
     }
-    accept(record, parsed.value());
-  }
 
-  @Override
-  public void close() {
-    if (deadLetters != null) {
-      deadLetters.close();
+    /** Parses a record's key and value; never throws on bad input. */
+    abstract Parsed<E> parse(byte[] key, byte[] value);
+
+    /** Forwards a valid event, parsed from {@code record}. */
+    abstract void accept(Record<byte[], byte[]> record, E event);
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        super.init(context);
+        deadLetters = new DeadLetterCounter(context, name);
     }
-  }
+
+    @Override
+    public final void process(Record<byte[], byte[]> record) {
+        Parsed<E> parsed = parse(record.key(), record.value());
+        if (parsed instanceof Parsed.Rejected<E> rejected) {
+            deadLetters.reject(
+                    context(),
+                    record,
+                    SourceRecord.of(context(), record),
+                    rejected.reason(),
+                    rejected.detail(),
+                    deadLettersSink);
+            return;
+        }
+        accept(record, parsed.value());
+    }
+
+    @Override
+    public void close() {
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+    }
 }

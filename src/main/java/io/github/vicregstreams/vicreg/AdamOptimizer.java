@@ -11,31 +11,31 @@ import ai.djl.ndarray.NDManager;
  */
 final class AdamOptimizer extends ParameterOptimizer {
 
-  private final FusedAdam.Settings settings;
+    private final FusedAdam.Settings settings;
 
-  AdamOptimizer(OptimizerConfig config, NDManager stateManager) {
-    super(config, stateManager);
-    this.settings =
-        new FusedAdam.Settings(
-            config.learningRate(),
-            config.beta1(),
-            config.beta2(),
-            config.epsilon(),
-            config.weightDecay());
-  }
+    AdamOptimizer(OptimizerConfig config, NDManager stateManager) {
+        super(config, stateManager);
+        this.settings =
+                new FusedAdam.Settings(
+                        config.learningRate(),
+                        config.beta1(),
+                        config.beta2(),
+                        config.epsilon(),
+                        config.weightDecay());
+    }
 
-  @Override
-  boolean elementwise() {
-    return true;
-  }
+    @Override
+    boolean elementwise() {
+        return true;
+    }
 
-  @Override
-  int slotsPerParameter() {
-    return 2;
-  }
+    @Override
+    int slotsPerParameter() {
+        return 2;
+    }
 
-  @Override
-  void update(String name, NDArray weight, NDArray gradient, NDArray[] slots, long t) {
-    FusedAdam.update(weight, gradient, slots[0], slots[1], settings, t);
-  }
+    @Override
+    void update(String name, NDArray weight, NDArray gradient, NDArray[] slots, long t) {
+        FusedAdam.update(weight, gradient, slots[0], slots[1], settings, t);
+    }
 }

@@ -4,36 +4,36 @@ import java.util.Locale;
 
 /** The encoder's architecture; the projector is the same MLP for both. */
 public enum EncoderKind {
-  /** Two fully connected layers (the seed's encoder, the default): any feature vector. */
-  MLP,
-  /**
-   * Three 3×3 convolutions (the last two with stride 2), then one fully connected layer: for
-   * square single-channel images, the input being their pixels row by row.
-   */
-  CONV;
+    /** Two fully connected layers (the seed's encoder, the default): any feature vector. */
+    MLP,
+    /**
+     * Three 3×3 convolutions (the last two with stride 2), then one fully connected layer: for
+     * square single-channel images, the input being their pixels row by row.
+     */
+    CONV;
 
-  /**
-   * Parses a name, case-insensitively.
-   *
-   * @param name {@code mlp} or {@code conv}
-   * @return the kind
-   * @throws IllegalArgumentException if the name is neither
-   */
-  public static EncoderKind parse(String name) {
-    for (EncoderKind kind : values()) {
-      if (kind.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
-        return kind;
-      }
+    /**
+     * Parses a name, case-insensitively.
+     *
+     * @param name {@code mlp} or {@code conv}
+     * @return the kind
+     * @throws IllegalArgumentException if the name is neither
+     */
+    public static EncoderKind parse(String name) {
+        for (EncoderKind kind : values()) {
+            if (kind.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("encoder must be mlp or conv. Got: " + name);
     }
-    throw new IllegalArgumentException("encoder must be mlp or conv. Got: " + name);
-  }
 
-  /**
-   * The lower-case name, as configuration takes it.
-   *
-   * @return {@code mlp} or {@code conv}
-   */
-  public String configName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /**
+     * The lower-case name, as configuration takes it.
+     *
+     * @return {@code mlp} or {@code conv}
+     */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

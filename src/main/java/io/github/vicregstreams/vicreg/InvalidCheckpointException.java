@@ -3,24 +3,24 @@ package io.github.vicregstreams.vicreg;
 /** A checkpoint that cannot be restored: truncated, corrupt, of another format or model spec. */
 public class InvalidCheckpointException extends IllegalArgumentException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * Creates the exception.
-   *
-   * @param message what is wrong, prefixed with "Invalid checkpoint: "
-   */
-  public InvalidCheckpointException(String message) {
-    super("Invalid checkpoint: " + message);
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param message what is wrong, prefixed with "Invalid checkpoint: "
+     */
+    public InvalidCheckpointException(String message) {
+        super("Invalid checkpoint: " + message);
+    }
 
-  /**
-   * Creates the exception with a cause.
-   *
-   * @param message what is wrong
-   * @param cause the underlying error
-   */
-  public InvalidCheckpointException(String message, Throwable cause) {
-    super("Invalid checkpoint: " + message, cause);
-  }
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param message what is wrong
+     * @param cause the underlying error
+     */
+    public InvalidCheckpointException(String message, Throwable cause) {
+        super("Invalid checkpoint: " + message, cause);
+    }
 }

@@ -18,65 +18,65 @@ import java.util.List;
  * @param stdZPrime per-dimension standard deviation of Z′
  */
 public record LossBreakdown(
-    NDArray total,
-    NDArray invariance,
-    NDArray varianceZ,
-    NDArray varianceZPrime,
-    NDArray covarianceZ,
-    NDArray covarianceZPrime,
-    NDArray stdZ,
-    NDArray stdZPrime)
-    implements AutoCloseable {
+        NDArray total,
+        NDArray invariance,
+        NDArray varianceZ,
+        NDArray varianceZPrime,
+        NDArray covarianceZ,
+        NDArray covarianceZPrime,
+        NDArray stdZ,
+        NDArray stdZPrime)
+        implements AutoCloseable {
 
-  static LossBreakdown of(NDList list) {
-    return new LossBreakdown(
-        list.get(0),
-        list.get(1),
-        list.get(2),
-        list.get(3),
-        list.get(4),
-        list.get(5),
-        list.get(6),
-        list.get(7));
-  }
-
-  /**
-   * Copies the scalar terms to the host.
-   *
-   * @return the terms as doubles
-   */
-  public LossTerms toLossTerms() {
-    return new LossTerms(
-        total.getFloat(),
-        invariance.getFloat(),
-        varianceZ.getFloat(),
-        varianceZPrime.getFloat(),
-        covarianceZ.getFloat(),
-        covarianceZPrime.getFloat());
-  }
-
-  List<NDArray> arrays() {
-    return List.of(
-        total,
-        invariance,
-        varianceZ,
-        varianceZPrime,
-        covarianceZ,
-        covarianceZPrime,
-        stdZ,
-        stdZPrime);
-  }
-
-  void closeAllBut(NDArray keep) {
-    for (NDArray array : arrays()) {
-      if (array != keep) {
-        array.close();
-      }
+    static LossBreakdown of(NDList list) {
+        return new LossBreakdown(
+                list.get(0),
+                list.get(1),
+                list.get(2),
+                list.get(3),
+                list.get(4),
+                list.get(5),
+                list.get(6),
+                list.get(7));
     }
-  }
 
-  @Override
-  public void close() {
-    closeAllBut(null);
-  }
+    /**
+     * Copies the scalar terms to the host.
+     *
+     * @return the terms as doubles
+     */
+    public LossTerms toLossTerms() {
+        return new LossTerms(
+                total.getFloat(),
+                invariance.getFloat(),
+                varianceZ.getFloat(),
+                varianceZPrime.getFloat(),
+                covarianceZ.getFloat(),
+                covarianceZPrime.getFloat());
+    }
+
+    List<NDArray> arrays() {
+        return List.of(
+                total,
+                invariance,
+                varianceZ,
+                varianceZPrime,
+                covarianceZ,
+                covarianceZPrime,
+                stdZ,
+                stdZPrime);
+    }
+
+    void closeAllBut(NDArray keep) {
+        for (NDArray array : arrays()) {
+            if (array != keep) {
+                array.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAllBut(null);
+    }
 }

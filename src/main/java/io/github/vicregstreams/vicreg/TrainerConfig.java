@@ -10,39 +10,39 @@ package io.github.vicregstreams.vicreg;
  * @param seed the seed of the initial weights
  */
 public record TrainerConfig(
-    ModelSpec spec, LossWeights lossWeights, OptimizerConfig optimizer, long seed) {
+        ModelSpec spec, LossWeights lossWeights, OptimizerConfig optimizer, long seed) {
 
-  /** Seed of the initial weights unless one is given. */
-  public static final long DEFAULT_SEED = 42L;
+    /** Seed of the initial weights unless one is given. */
+    public static final long DEFAULT_SEED = 42L;
 
-  /**
-   * Checks that nothing is null.
-   *
-   * @throws IllegalArgumentException naming the missing part
-   */
-  public TrainerConfig {
-    if (spec == null) {
-      throw new IllegalArgumentException("spec must not be null");
+    /**
+     * Checks that nothing is null.
+     *
+     * @throws IllegalArgumentException naming the missing part
+     */
+    public TrainerConfig {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec must not be null");
+        }
+        if (lossWeights == null) {
+            throw new IllegalArgumentException("lossWeights must not be null");
+        }
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer must not be null");
+        }
     }
-    if (lossWeights == null) {
-      throw new IllegalArgumentException("lossWeights must not be null");
-    }
-    if (optimizer == null) {
-      throw new IllegalArgumentException("optimizer must not be null");
-    }
-  }
 
-  /**
-   * Default loss weights, Adam at 1e-3, the default seed.
-   *
-   * @param spec the model's dimensions
-   * @return the config
-   */
-  public static TrainerConfig defaults(ModelSpec spec) {
-    return new TrainerConfig(
-        spec,
-        LossWeights.defaults(),
-        OptimizerConfig.adam(OptimizerConfig.DEFAULT_ADAM_LEARNING_RATE),
-        DEFAULT_SEED);
-  }
+    /**
+     * Default loss weights, Adam at 1e-3, the default seed.
+     *
+     * @param spec the model's dimensions
+     * @return the config
+     */
+    public static TrainerConfig defaults(ModelSpec spec) {
+        return new TrainerConfig(
+                spec,
+                LossWeights.defaults(),
+                OptimizerConfig.adam(OptimizerConfig.DEFAULT_ADAM_LEARNING_RATE),
+                DEFAULT_SEED);
+    }
 }

@@ -33,126 +33,129 @@ import ai.djl.util.PairList;
  */
 public final class VicregBlock extends AbstractBlock {
 
-  private static final byte VERSION = 1;
+    private static final byte VERSION = 1;
 
-  /** Channels of the first convolution; the other two have twice as many. */
-  static final int CONV_CHANNELS = 32;
+    /** Channels of the first convolution; the other two have twice as many. */
+    static final int CONV_CHANNELS = 32;
 
-  private static final Shape KERNEL = new Shape(3, 3);
-  private static final Shape SAME_PADDING = new Shape(1, 1);
-  private static final Shape HALVING_STRIDE = new Shape(2, 2);
+    private static final Shape KERNEL = new Shape(3, 3);
+    private static final Shape SAME_PADDING = new Shape(1, 1);
+    private static final Shape HALVING_STRIDE = new Shape(2, 2);
 
-  private final ModelSpec spec;
-  private final SequentialBlock encoder;
-  private final SequentialBlock projector;
+    private final ModelSpec spec;
+    private final SequentialBlock encoder;
+    private final SequentialBlock projector;
 
-  VicregBlock(ModelSpec spec) {
-    super(VERSION);
-    this.spec = spec;
-    this.encoder =
-        addChildBlock(
-            "encoder",
-            switch (spec.encoder()) {
-              case MLP -> mlpEncoder(spec);
-              case CONV -> convEncoder(spec);
-            });
-    this.projector =
-        addChildBlock(
-            "projector",
-            new SequentialBlock()
+    VicregBlock(ModelSpec spec) {
+        super(VERSION);
+        this.spec = spec;
+        this.encoder =
+                addChildBlock(
+                        "encoder",
+                        switch (spec.encoder()) {
+                            case MLP -> mlpEncoder(spec);
+                            case CONV -> convEncoder(spec);
+                        });
+        this.projector =
+                addChildBlock(
+                        "projector",
+                        new SequentialBlock()
+                                .add(linear(spec.hiddenSize()))
+                                .add(Activation.reluBlock())
+                                .add(LayerNorm.builder().build())
+                                .add(linear(spec.hiddenSize()))
+                                .add(Activation.reluBlock())
+                                .add(linear(spec.projectionDim())));
+    }
+
+    /**
+     * The spec this network was built for.
+     *
+     * @return the spec
+     */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /**
+     * The encoder: {@code [batch, encoderDim]} to the representation {@code [batch, hiddenSize]}.
+     *
+     * @return the encoder block, sharing its parameters with this network
+     */
+    public Block encoder() {
+        return encoder;
+    }
+
+    /**
+     * The projector: representation {@code [batch, hiddenSize]} to {@code [batch, projectionDim]}.
+     *
+     * @return the projector block, sharing its parameters with this network
+     */
+    public Block projector() {
+        return projector;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDList representation = encoder.forward(parameterStore, inputs, training, params);
+        return projector.forward(parameterStore, representation, training, params);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return projector.getOutputShapes(encoder.getOutputShapes(inputShapes));
+    }
+
+    @Override
+    protected void initializeChildBlocks(
+            ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
+        encoder.initialize(manager, dataType, inputShapes);
+        projector.initialize(manager, dataType, encoder.getOutputShapes(inputShapes));
+    }
+
+    private static SequentialBlock mlpEncoder(ModelSpec spec) {
+        return new SequentialBlock()
                 .add(linear(spec.hiddenSize()))
                 .add(Activation.reluBlock())
                 .add(LayerNorm.builder().build())
                 .add(linear(spec.hiddenSize()))
                 .add(Activation.reluBlock())
-                .add(linear(spec.projectionDim())));
-  }
-
-  /**
-   * The spec this network was built for.
-   *
-   * @return the spec
-   */
-  public ModelSpec spec() {
-    return spec;
-  }
-
-  /**
-   * The encoder: {@code [batch, encoderDim]} to the representation {@code [batch, hiddenSize]}.
-   *
-   * @return the encoder block, sharing its parameters with this network
-   */
-  public Block encoder() {
-    return encoder;
-  }
-
-  /**
-   * The projector: representation {@code [batch, hiddenSize]} to {@code [batch, projectionDim]}.
-   *
-   * @return the projector block, sharing its parameters with this network
-   */
-  public Block projector() {
-    return projector;
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
-    NDList representation = encoder.forward(parameterStore, inputs, training, params);
-    return projector.forward(parameterStore, representation, training, params);
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return projector.getOutputShapes(encoder.getOutputShapes(inputShapes));
-  }
-
-  @Override
-  protected void initializeChildBlocks(
-      ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
-    encoder.initialize(manager, dataType, inputShapes);
-    projector.initialize(manager, dataType, encoder.getOutputShapes(inputShapes));
-  }
-
-  private static SequentialBlock mlpEncoder(ModelSpec spec) {
-    return new SequentialBlock()
-        .add(linear(spec.hiddenSize()))
-        .add(Activation.reluBlock())
-        .add(LayerNorm.builder().build())
-        .add(linear(spec.hiddenSize()))
-        .add(Activation.reluBlock())
-        .add(LayerNorm.builder().build());
-  }
-
-  private static SequentialBlock convEncoder(ModelSpec spec) {
-    int side = spec.imageSide();
-    return new SequentialBlock()
-        .add(rows -> new NDList(rows.singletonOrThrow().reshape(-1, 1, side, side)))
-        .add(conv(CONV_CHANNELS, false))
-        .add(Activation.reluBlock())
-        .add(conv(2 * CONV_CHANNELS, true))
-        .add(Activation.reluBlock())
-        .add(conv(2 * CONV_CHANNELS, true))
-        .add(Activation.reluBlock())
-        .add(Blocks.batchFlattenBlock())
-        .add(linear(spec.hiddenSize()))
-        .add(Activation.reluBlock())
-        .add(LayerNorm.builder().build());
-  }
-
-  private static Block conv(int channels, boolean halving) {
-    Conv2d.Builder builder =
-        Conv2d.builder().setKernelShape(KERNEL).optPadding(SAME_PADDING).setFilters(channels);
-    if (halving) {
-      builder.optStride(HALVING_STRIDE);
+                .add(LayerNorm.builder().build());
     }
-    return builder.build();
-  }
 
-  private static Block linear(int units) {
-    return Linear.builder().setUnits(units).build();
-  }
+    private static SequentialBlock convEncoder(ModelSpec spec) {
+        int side = spec.imageSide();
+        return new SequentialBlock()
+                .add(rows -> new NDList(rows.singletonOrThrow().reshape(-1, 1, side, side)))
+                .add(conv(CONV_CHANNELS, false))
+                .add(Activation.reluBlock())
+                .add(conv(2 * CONV_CHANNELS, true))
+                .add(Activation.reluBlock())
+                .add(conv(2 * CONV_CHANNELS, true))
+                .add(Activation.reluBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(linear(spec.hiddenSize()))
+                .add(Activation.reluBlock())
+                .add(LayerNorm.builder().build());
+    }
+
+    private static Block conv(int channels, boolean halving) {
+        Conv2d.Builder builder =
+                Conv2d.builder()
+                        .setKernelShape(KERNEL)
+                        .optPadding(SAME_PADDING)
+                        .setFilters(channels);
+        if (halving) {
+            builder.optStride(HALVING_STRIDE);
+        }
+        return builder.build();
+    }
+
+    private static Block linear(int units) {
+        return Linear.builder().setUnits(units).build();
+    }
 }

@@ -3,72 +3,84 @@ package io.github.vicregstreams.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 class DataPathCostsTest {
 
-  @Test
-  void shouldGroupThreadsByTheNamesKafkaGivesThem() {
-    assertThat(DataPathCosts.group("bench-1a2b-7f3e-StreamThread-1"))
-        .isEqualTo("stream threads (training step included)");
-    assertThat(DataPathCosts.group("bench-1a2b-GlobalStreamThread"))
-        .isEqualTo("global thread (model topic)");
-    assertThat(DataPathCosts.group("kafka-producer-network-thread | bench-StreamThread-1-producer"))
-        .isEqualTo("producer I/O threads");
-    assertThat(DataPathCosts.group("data-plane-kafka-request-handler-3"))
-        .isEqualTo("broker request handlers");
-    assertThat(
-            DataPathCosts.group(
-                "data-plane-kafka-network-thread-1-ListenerName(PLAINTEXT)-PLAINTEXT-0"))
-        .isEqualTo("broker network threads");
-    assertThat(DataPathCosts.group("kafka-log-cleaner-thread-0"))
-        .isEqualTo("other threads (broker background, logging, timers)");
-  }
+    @Test
+    void shouldGroupThreadsByTheNamesKafkaGivesThem() {
+        assertThat(DataPathCosts.group("bench-1a2b-7f3e-StreamThread-1"))
+                .isEqualTo("stream threads (training step included)");
+        assertThat(DataPathCosts.group("bench-1a2b-GlobalStreamThread"))
+                .isEqualTo("global thread (model topic)");
+        assertThat(
+                        DataPathCosts.group(
+                                "kafka-producer-network-thread | bench-StreamThread-1-producer"))
+                .isEqualTo("producer I/O threads");
+        assertThat(DataPathCosts.group("data-plane-kafka-request-handler-3"))
+                .isEqualTo("broker request handlers");
+        assertThat(
+                        DataPathCosts.group(
+                                "data-plane-kafka-network-thread-1-ListenerName(PLAINTEXT)-PLAINTEXT-0"))
+                .isEqualTo("broker network threads");
+        assertThat(DataPathCosts.group("kafka-log-cleaner-thread-0"))
+                .isEqualTo("other threads (broker background, logging, timers)");
+    }
 
-  @Test
-  void shouldGroupTheThreadsThatThreadMxBeanDoesNotListByTheirKernelNames() {
-    assertThat(DataPathCosts.nativeGroup("C2 CompilerThre")).isEqualTo("JIT compiler threads");
-    assertThat(DataPathCosts.nativeGroup("C1 CompilerThre")).isEqualTo("JIT compiler threads");
-    assertThat(DataPathCosts.nativeGroup("GC Thread#1")).isEqualTo("garbage collector threads");
-    assertThat(DataPathCosts.nativeGroup("G1 Conc#0")).isEqualTo("garbage collector threads");
-    assertThat(DataPathCosts.nativeGroup("rocksdb:low")).isEqualTo("RocksDB background threads");
-    // Java threads are counted through ThreadMXBean; counting them here too would count twice.
-    assertThat(DataPathCosts.nativeGroup("kafka-producer-")).isNull();
-    assertThat(DataPathCosts.nativeGroup("java")).isNull();
-  }
+    @Test
+    void shouldGroupTheThreadsThatThreadMxBeanDoesNotListByTheirKernelNames() {
+        assertThat(DataPathCosts.nativeGroup("C2 CompilerThre")).isEqualTo("JIT compiler threads");
+        assertThat(DataPathCosts.nativeGroup("C1 CompilerThre")).isEqualTo("JIT compiler threads");
+        assertThat(DataPathCosts.nativeGroup("GC Thread#1")).isEqualTo("garbage collector threads");
+        assertThat(DataPathCosts.nativeGroup("G1 Conc#0")).isEqualTo("garbage collector threads");
+        assertThat(DataPathCosts.nativeGroup("rocksdb:low"))
+                .isEqualTo("RocksDB background threads");
+        // Java threads are counted through ThreadMXBean; counting them here too would count twice.
+        assertThat(DataPathCosts.nativeGroup("kafka-producer-")).isNull();
+        assertThat(DataPathCosts.nativeGroup("java")).isNull();
+    }
 
-  @Test
-  void shouldReadUserAndSystemTicksPastANameWithSpacesAndParentheses() {
-    String stat =
-        "4242 (C2 Compiler (x)) S 1 4242 4242 0 -1 4194368 10 0 0 0 123 45 0 0 20 0 40 0 99"
-            + " 0 0 18446744073709551615";
+    @Test
+    void shouldReadUserAndSystemTicksPastANameWithSpacesAndParentheses() {
+        String stat =
+                "4242 (C2 Compiler (x)) S 1 4242 4242 0 -1 4194368 10 0 0 0 123 45 0 0 20 0 40 0 99"
+                        + " 0 0 18446744073709551615";
 
-    assertThat(DataPathCosts.ticks(stat)).isEqualTo(168);
-  }
+        assertThat(DataPathCosts.ticks(stat)).isEqualTo(168);
+    }
 
-  @Test
-  void shouldTurnTwoSnapshotsIntoCostsPerPairOfTheRunsTopicsOnly() {
-    DataPathCosts.Snapshot before =
-        new DataPathCosts.Snapshot(
-            Map.of("broker request handlers", 1_000_000L), 5_000_000L, Map.of("run.views", 100L));
-    DataPathCosts.Snapshot after =
-        new DataPathCosts.Snapshot(
-            Map.of("broker request handlers", 3_000_000L, "producer I/O threads", 1_000_000L),
-            11_000_000L,
-            Map.of("run.views", 20_100L, "run.pairs", 10_000L, "other.topic", 999L));
+    @Test
+    void shouldTurnTwoSnapshotsIntoCostsPerPairOfTheRunsTopicsOnly() {
+        DataPathCosts.Snapshot before =
+                new DataPathCosts.Snapshot(
+                        Map.of("broker request handlers", 1_000_000L),
+                        5_000_000L,
+                        Map.of("run.views", 100L));
+        DataPathCosts.Snapshot after =
+                new DataPathCosts.Snapshot(
+                        Map.of(
+                                "broker request handlers",
+                                3_000_000L,
+                                "producer I/O threads",
+                                1_000_000L),
+                        11_000_000L,
+                        Map.of("run.views", 20_100L, "run.pairs", 10_000L, "other.topic", 999L));
 
-    Map<String, Object> costs = DataPathCosts.perPair(before, after, 10, "run.");
+        Map<String, Object> costs = DataPathCosts.perPair(before, after, 10, "run.");
 
-    // 2 ms + 1 ms of 6 ms attributed, over 10 pairs
-    assertThat((Map<String, Object>) costs.get("cpuMicrosPerPair"))
-        .containsEntry("broker request handlers", 200.0)
-        .containsEntry("producer I/O threads", 100.0)
-        .containsEntry(DataPathCosts.UNATTRIBUTED, 300.0)
-        .containsEntry("process total", 600.0);
-    assertThat((Map<String, Object>) costs.get("bytesPerPair"))
-        .containsEntry("views", 2_000.0)
-        .containsEntry("pairs", 1_000.0)
-        .containsEntry("total", 3_000.0)
-        .doesNotContainKey("other.topic");
-  }
+        // 2 ms + 1 ms of 6 ms attributed, over 10 pairs
+        assertThat(costs.get("cpuMicrosPerPair"))
+                .asInstanceOf(InstanceOfAssertFactories.map(String.class, Double.class))
+                .containsEntry("broker request handlers", 200.0)
+                .containsEntry("producer I/O threads", 100.0)
+                .containsEntry(DataPathCosts.UNATTRIBUTED, 300.0)
+                .containsEntry("process total", 600.0);
+        assertThat(costs.get("bytesPerPair"))
+                .asInstanceOf(InstanceOfAssertFactories.map(String.class, Double.class))
+                .containsEntry("views", 2_000.0)
+                .containsEntry("pairs", 1_000.0)
+                .containsEntry("total", 3_000.0)
+                .doesNotContainKey("other.topic");
+    }
 }

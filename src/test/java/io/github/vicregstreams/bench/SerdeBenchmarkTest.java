@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 /** A smoke test: the benchmark runs and reports every case. It asserts no speed. */
 class SerdeBenchmarkTest {
 
-  @Test
-  void shouldReportEveryCaseWhenRunTiny() {
-    List<SerdeBenchmark.Result> results =
-        SerdeBenchmark.run(new SerdeBenchmark.Options(8, 10, 0, 1, 1));
+    @Test
+    void shouldReportEveryCaseWhenRunTiny() {
+        List<SerdeBenchmark.Result> results =
+                SerdeBenchmark.run(new SerdeBenchmark.Options(8, 10, 0, 1, 1));
 
-    assertThat(results).hasSize(8); // 2 value kinds x 2 encodings x (read, write)
-    assertThat(results).allSatisfy(r -> assertThat(r.eventsPerSecond()).isPositive());
-  }
+        assertThat(results).hasSize(8); // 2 value kinds x 2 encodings x (read, write)
+        assertThat(results).allSatisfy(r -> assertThat(r.eventsPerSecond()).isPositive());
+    }
 }

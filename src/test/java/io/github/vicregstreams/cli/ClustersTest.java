@@ -11,38 +11,40 @@ import org.junit.jupiter.api.Test;
 
 class ClustersTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-  @Test
-  void shouldSayTheCredentialsWereRefusedWhenAuthenticationFails() {
-    KafkaException failure =
-        new KafkaException(
-            "Cannot set up the learner's topics",
-            new SaslAuthenticationException("Authentication failed: Invalid username or password"));
+    @Test
+    void shouldSayTheCredentialsWereRefusedWhenAuthenticationFails() {
+        KafkaException failure =
+                new KafkaException(
+                        "Cannot set up the learner's topics",
+                        new SaslAuthenticationException(
+                                "Authentication failed: Invalid username or password"));
 
-    assertThat(Clusters.setUpFailure("broker:9093", TIMEOUT, failure))
-        .isEqualTo(
-            "Kafka at broker:9093 refused to authenticate this client (Authentication failed:"
-                + " Invalid username or password). Check security.protocol, sasl.mechanism and"
-                + " sasl.jaas.config (or the SSL settings).");
-  }
+        assertThat(Clusters.setUpFailure("broker:9093", TIMEOUT, failure))
+                .isEqualTo(
+                        "Kafka at broker:9093 refused to authenticate this client (Authentication failed:"
+                                + " Invalid username or password). Check security.protocol, sasl.mechanism and"
+                                + " sasl.jaas.config (or the SSL settings).");
+    }
 
-  @Test
-  void shouldSayWhatToGrantWhenTheClientIsNotAuthorized() {
-    KafkaException failure =
-        new KafkaException("x", new TopicAuthorizationException("Not authorized to access topics"));
+    @Test
+    void shouldSayWhatToGrantWhenTheClientIsNotAuthorized() {
+        KafkaException failure =
+                new KafkaException(
+                        "x", new TopicAuthorizationException("Not authorized to access topics"));
 
-    assertThat(Clusters.setUpFailure("broker:9093", TIMEOUT, failure))
-        .startsWith(
-            "Kafka at broker:9093 does not allow this client to set up the learner's topics")
-        .endsWith("Grant it Describe and Create on the topics, or create them beforehand.");
-  }
+        assertThat(Clusters.setUpFailure("broker:9093", TIMEOUT, failure))
+                .startsWith(
+                        "Kafka at broker:9093 does not allow this client to set up the learner's topics")
+                .endsWith("Grant it Describe and Create on the topics, or create them beforehand.");
+    }
 
-  @Test
-  void shouldSayTheClusterDidNotAnswerOnATimeOut() {
-    KafkaException failure = new KafkaException("x", new TimeoutException("Timed out waiting"));
+    @Test
+    void shouldSayTheClusterDidNotAnswerOnATimeOut() {
+        KafkaException failure = new KafkaException("x", new TimeoutException("Timed out waiting"));
 
-    assertThat(Clusters.setUpFailure("broker:9092", TIMEOUT, failure))
-        .startsWith("Kafka at broker:9092 did not answer within 15 s (Timed out waiting).");
-  }
+        assertThat(Clusters.setUpFailure("broker:9092", TIMEOUT, failure))
+                .startsWith("Kafka at broker:9092 did not answer within 15 s (Timed out waiting).");
+    }
 }

@@ -28,71 +28,78 @@ import org.junit.jupiter.api.Test;
 /** What {@code evaluate} and {@code demo} read from the model topic of a real broker. */
 class ModelTopicTest {
 
-  private static EmbeddedKafkaBroker broker;
+    private static EmbeddedKafkaBroker broker;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.builder().build().start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.stop();
-  }
-
-  private static LearnerConfig config(String topic, String signingKey) {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, 8);
-    settings.put(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16);
-    settings.put(LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8);
-    settings.put(LearnerConfig.TOPIC_MODEL_CONFIG, topic);
-    settings.put(LearnerConfig.CHECKPOINT_SIGNING_KEY_CONFIG, signingKey);
-    return LearnerConfig.of(settings);
-  }
-
-  private static void publish(String topic, String key, byte[] value, Headers headers) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, null, key, value, headers));
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().build().start();
     }
-  }
 
-  @Test
-  void shouldReadTheNewestValidCheckpointPastAForgedRecordAfterIt() {
-    String topic = "model-" + UUID.randomUUID();
-    broker.createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
-    try (VicregTrainer trainer =
-        VicregTrainer.builder(new ModelSpec(8, 16, 8)).optDevice(DeviceChoice.CPU).build()) {
-      byte[] valid = trainer.checkpoint();
-      for (CheckpointChunks.Part part :
-          CheckpointChunks.split("vicreg", valid, CheckpointHeaders.of(0, "8-16-8"))) {
-        publish(topic, part.key(), part.value(), part.headers());
-      }
-      // Once an OutOfMemoryError in evaluate: a valid CRC over 2^31 - 1 declared parameters.
-      publish(topic, "vicreg", ForgedCheckpoints.withParameterCount(valid, 0x7fffffff), null);
-
-      Optional<ModelTopic.Checkpoint> latest =
-          ModelTopic.latest(broker.bootstrapServers(), config(topic, ""), Duration.ofSeconds(30));
-
-      assertThat(latest).isPresent();
-      assertThat(latest.get().bytes()).isEqualTo(valid);
+    @AfterAll
+    static void stopBroker() {
+        broker.stop();
     }
-  }
 
-  @Test
-  void shouldFindNoCheckpointWhenASigningKeyIsSetAndNothingIsSigned() {
-    String topic = "model-" + UUID.randomUUID();
-    broker.createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
-    try (VicregTrainer trainer =
-        VicregTrainer.builder(new ModelSpec(8, 16, 8)).optDevice(DeviceChoice.CPU).build()) {
-      publish(topic, "vicreg", trainer.checkpoint(), CheckpointHeaders.of(0, "8-16-8"));
-
-      assertThat(
-              ModelTopic.latest(
-                  broker.bootstrapServers(), config(topic, "secret"), Duration.ofSeconds(30)))
-          .isEmpty();
+    private static LearnerConfig config(String topic, String signingKey) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, 8);
+        settings.put(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16);
+        settings.put(LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8);
+        settings.put(LearnerConfig.TOPIC_MODEL_CONFIG, topic);
+        settings.put(LearnerConfig.CHECKPOINT_SIGNING_KEY_CONFIG, signingKey);
+        return LearnerConfig.of(settings);
     }
-  }
+
+    private static void publish(String topic, String key, byte[] value, Headers headers) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers));
+        }
+    }
+
+    @Test
+    void shouldReadTheNewestValidCheckpointPastAForgedRecordAfterIt() {
+        String topic = "model-" + UUID.randomUUID();
+        broker.createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
+        try (VicregTrainer trainer =
+                VicregTrainer.builder(new ModelSpec(8, 16, 8))
+                        .optDevice(DeviceChoice.CPU)
+                        .build()) {
+            byte[] valid = trainer.checkpoint();
+            for (CheckpointChunks.Part part :
+                    CheckpointChunks.split("vicreg", valid, CheckpointHeaders.of(0, "8-16-8"))) {
+                publish(topic, part.key(), part.value(), part.headers());
+            }
+            // Once an OutOfMemoryError in evaluate: a valid CRC over 2^31 - 1 declared parameters.
+            publish(topic, "vicreg", ForgedCheckpoints.withParameterCount(valid, 0x7fffffff), null);
+
+            Optional<ModelTopic.Checkpoint> latest =
+                    ModelTopic.latest(
+                            broker.bootstrapServers(), config(topic, ""), Duration.ofSeconds(30));
+
+            assertThat(latest).isPresent();
+            assertThat(latest.get().bytes()).isEqualTo(valid);
+        }
+    }
+
+    @Test
+    void shouldFindNoCheckpointWhenASigningKeyIsSetAndNothingIsSigned() {
+        String topic = "model-" + UUID.randomUUID();
+        broker.createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
+        try (VicregTrainer trainer =
+                VicregTrainer.builder(new ModelSpec(8, 16, 8))
+                        .optDevice(DeviceChoice.CPU)
+                        .build()) {
+            publish(topic, "vicreg", trainer.checkpoint(), CheckpointHeaders.of(0, "8-16-8"));
+
+            assertThat(
+                            ModelTopic.latest(
+                                    broker.bootstrapServers(),
+                                    config(topic, "secret"),
+                                    Duration.ofSeconds(30)))
+                    .isEmpty();
+        }
+    }
 }

@@ -28,121 +28,141 @@ import org.junit.jupiter.api.Test;
 
 class ProduceCommandTest {
 
-  private static EmbeddedKafkaBroker broker;
+    private static EmbeddedKafkaBroker broker;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.builder().build().start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.stop();
-  }
-
-  @Test
-  void shouldSendCountPairsTimesPassesAsTwoViewsEachWithIdsAndMetadata() {
-    String views = "views-" + UUID.randomUUID();
-    // Given 5 synthetic samples (64 features), streamed twice
-    CliRun run =
-        produce(
-            "--bootstrap-servers", broker.bootstrapServers(),
-            "--dataset", "synthetic:50",
-            "--count", "5",
-            "--passes", "2",
-            "topic.views=" + views);
-
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("Sent 10 pairs (20 views)");
-    List<ConsumerRecord<String, byte[]>> records = consume(views, 20);
-    assertThat(records).hasSize(20);
-    // Then: view 0 and view 1 of each sample back to back, keyed by <split>-<index>-p<pass>
-    var parser = EventSerdes.viewEvents(new ViewEventParser(64), FeatureEncoding.FLOAT32_BASE64);
-    List<String> keys = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      ViewEvent event = parser.deserializer().deserialize(views, records.get(i).value());
-      assertThat(event.id()).isEqualTo(records.get(i).key());
-      assertThat(event.view()).isEqualTo(i % 2);
-      assertThat(event.featureCount()).isEqualTo(64);
-      keys.add(records.get(i).key());
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().build().start();
     }
-    assertThat(keys).startsWith("train-0-p0", "train-0-p0", "train-1-p0").endsWith("train-4-p1");
-    ViewEvent first = parser.deserializer().deserialize(views, records.get(0).value());
-    assertThat(first.metadata().json()).matches("\\{\"label\":\\d+,\"index\":0}");
-    // Written in a transaction, so that a failure never leaves half a pair: its commit marker
-    // takes an offset of its own after the 20 views in each partition written to.
-    assertThat(endOffsets(views)).isGreaterThan(20);
-  }
 
-  @Test
-  void shouldSendEachPairAsOnePairEventWithPairEvents() {
-    String pairEvents = "pair-events-" + UUID.randomUUID();
-    CliRun run =
-        produce(
-            "--bootstrap-servers", broker.bootstrapServers(),
-            "--dataset", "synthetic:50",
-            "--count", "3",
-            "--pair-events",
-            "topic.pair-events=" + pairEvents);
-
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("Sent 3 pairs (3 pair events)");
-    List<ConsumerRecord<String, byte[]>> records = consume(pairEvents, 3);
-    var parser = new PairEventParser(64);
-    assertThat(records).hasSize(3);
-    for (ConsumerRecord<String, byte[]> record : records) {
-      Parsed<PairEvent> parsed =
-          parser.parse(record.key().getBytes(StandardCharsets.UTF_8), record.value());
-      assertThat(parsed).isInstanceOf(Parsed.Accepted.class);
-      // two different augmentations of the same sample
-      assertThat(parsed.value().view0()).hasSize(64).isNotEqualTo(parsed.value().view1());
+    @AfterAll
+    static void stopBroker() {
+        broker.stop();
     }
-  }
 
-  /**
-   * {@code produce} with the arguments, every topic of the learner under a name of its own (the
-   * arguments may name some of them), so that tests never share one.
-   */
-  private static CliRun produce(String... arguments) {
-    List<String> all = new ArrayList<>(List.of("produce"));
-    all.addAll(List.of(arguments));
-    for (String key :
-        LearnerConfig.of(Map.of("model.input.dim", 1)).topics().byKey().keySet()) {
-      if (all.stream().noneMatch(a -> a.startsWith(key + "="))) {
-        all.add(key + "=" + key.substring("topic.".length()) + "-" + UUID.randomUUID());
-      }
-    }
-    return CliRun.of(all.toArray(String[]::new));
-  }
+    @Test
+    void shouldSendCountPairsTimesPassesAsTwoViewsEachWithIdsAndMetadata() {
+        String views = "views-" + UUID.randomUUID();
+        // Given 5 synthetic samples (64 features), streamed twice
+        CliRun run =
+                produce(
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--dataset",
+                        "synthetic:50",
+                        "--count",
+                        "5",
+                        "--passes",
+                        "2",
+                        "topic.views=" + views);
 
-  private static long endOffsets(String topic) {
-    Map<String, Object> config =
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<org.apache.kafka.common.TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
-              .toList();
-      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Sent 10 pairs (20 views)");
+        List<ConsumerRecord<String, byte[]>> records = consume(views, 20);
+        assertThat(records).hasSize(20);
+        // Then: view 0 and view 1 of each sample back to back, keyed by <split>-<index>-p<pass>
+        var parser =
+                EventSerdes.viewEvents(new ViewEventParser(64), FeatureEncoding.FLOAT32_BASE64);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            ViewEvent event = parser.deserializer().deserialize(views, records.get(i).value());
+            assertThat(event.id()).isEqualTo(records.get(i).key());
+            assertThat(event.view()).isEqualTo(i % 2);
+            assertThat(event.featureCount()).isEqualTo(64);
+            keys.add(records.get(i).key());
+        }
+        assertThat(keys)
+                .startsWith("train-0-p0", "train-0-p0", "train-1-p0")
+                .endsWith("train-4-p1");
+        ViewEvent first = parser.deserializer().deserialize(views, records.get(0).value());
+        assertThat(first.metadata().json()).matches("\\{\"label\":\\d+,\"index\":0}");
+        // Written in a transaction, so that a failure never leaves half a pair: its commit marker
+        // takes an offset of its own after the 20 views in each partition written to.
+        assertThat(endOffsets(views)).isGreaterThan(20);
     }
-  }
 
-  private static List<ConsumerRecord<String, byte[]>> consume(String topic, int expected) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      while (records.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
+    @Test
+    void shouldSendEachPairAsOnePairEventWithPairEvents() {
+        String pairEvents = "pair-events-" + UUID.randomUUID();
+        CliRun run =
+                produce(
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--dataset",
+                        "synthetic:50",
+                        "--count",
+                        "3",
+                        "--pair-events",
+                        "topic.pair-events=" + pairEvents);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Sent 3 pairs (3 pair events)");
+        List<ConsumerRecord<String, byte[]>> records = consume(pairEvents, 3);
+        var parser = new PairEventParser(64);
+        assertThat(records).hasSize(3);
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Parsed<PairEvent> parsed =
+                    parser.parse(record.key().getBytes(StandardCharsets.UTF_8), record.value());
+            assertThat(parsed).isInstanceOf(Parsed.Accepted.class);
+            // two different augmentations of the same sample
+            assertThat(parsed.value().view0()).hasSize(64).isNotEqualTo(parsed.value().view1());
+        }
     }
-    return records;
-  }
+
+    /**
+     * {@code produce} with the arguments, every topic of the learner under a name of its own (the
+     * arguments may name some of them), so that tests never share one.
+     */
+    private static CliRun produce(String... arguments) {
+        List<String> all = new ArrayList<>(List.of("produce"));
+        all.addAll(List.of(arguments));
+        for (String key :
+                LearnerConfig.of(Map.of("model.input.dim", 1)).topics().byKey().keySet()) {
+            if (all.stream().noneMatch(a -> a.startsWith(key + "="))) {
+                all.add(key + "=" + key.substring("topic.".length()) + "-" + UUID.randomUUID());
+            }
+        }
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    private static long endOffsets(String topic) {
+        Map<String, Object> config =
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(
+                        config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(
+                                    p ->
+                                            new org.apache.kafka.common.TopicPartition(
+                                                    topic, p.partition()))
+                            .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> consume(String topic, int expected) {
+        Map<String, Object> config =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest");
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(
+                        config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
 }

@@ -12,59 +12,65 @@ import org.junit.jupiter.api.Test;
 
 class EvaluationTest {
 
-  private static final ModelSpec SPEC = new ModelSpec(16, 32, 16);
+    private static final ModelSpec SPEC = new ModelSpec(16, 32, 16);
 
-  private static byte[] checkpointAfterSteps(int steps) {
-    try (VicregTrainer trainer =
-        VicregTrainer.builder(SPEC).optSeed(3).optDevice(DeviceChoice.CPU).build()) {
-      Dataset data = SyntheticDataset.builder().optRows(64).optFeatureDim(16).generate();
-      float[][] x = data.featureMatrix();
-      for (int i = 0; i < steps; i++) {
-        trainer.step(x, x);
-      }
-      return trainer.checkpoint();
+    private static byte[] checkpointAfterSteps(int steps) {
+        try (VicregTrainer trainer =
+                VicregTrainer.builder(SPEC).optSeed(3).optDevice(DeviceChoice.CPU).build()) {
+            Dataset data = SyntheticDataset.builder().optRows(64).optFeatureDim(16).generate();
+            float[][] x = data.featureMatrix();
+            for (int i = 0; i < steps; i++) {
+                trainer.step(x, x);
+            }
+            return trainer.checkpoint();
+        }
     }
-  }
 
-  @Test
-  void shouldReportRawUntrainedAndLearnedRowsWithAccuraciesAboveChance() {
-    Dataset data = SyntheticDataset.builder().optRows(600).optFeatureDim(16).generate();
-    Dataset train = data.slice(0, 500);
-    Dataset test = data.slice(500, 600);
+    @Test
+    void shouldReportRawUntrainedAndLearnedRowsWithAccuraciesAboveChance() {
+        Dataset data = SyntheticDataset.builder().optRows(600).optFeatureDim(16).generate();
+        Dataset train = data.slice(0, 500);
+        Dataset test = data.slice(500, 600);
 
-    EvaluationReport report =
-        Evaluation.builder()
-            .optProbe(LinearProbe.builder().optEpochs(10).build())
-            .optLabelledSubset(100)
-            .build()
-            .evaluate(checkpointAfterSteps(2), train, test);
+        EvaluationReport report =
+                Evaluation.builder()
+                        .optProbe(LinearProbe.builder().optEpochs(10).build())
+                        .optLabelledSubset(100)
+                        .build()
+                        .evaluate(checkpointAfterSteps(2), train, test);
 
-    assertThat(report.rows())
-        .extracting(EvaluationReport.Row::name)
-        .containsExactly("raw features", "untrained encoder (seed 3)", "learned encoder (step 2)");
-    assertThat(report.rows()).extracting(EvaluationReport.Row::dim).containsExactly(16, 32, 32);
-    assertThat(report.rows())
-        .allSatisfy(
-            row -> {
-              assertThat(row.probeAllLabels()).isGreaterThan(0.5);
-              assertThat(row.probeSubsetLabels()).isGreaterThan(0.3);
-              assertThat(row.knn()).isGreaterThan(0.5);
-            });
-    assertThat(report.labelledSubset()).isEqualTo(100);
-    assertThat(report.format())
-        .contains("Evaluation of checkpoint step 2 (model 16-32-16, seed 3)")
-        .contains("probe, all labels")
-        .contains("probe, 100 labels")
-        .contains("kNN k=20")
-        .contains("learned encoder (step 2)");
-  }
+        assertThat(report.rows())
+                .extracting(EvaluationReport.Row::name)
+                .containsExactly(
+                        "raw features", "untrained encoder (seed 3)", "learned encoder (step 2)");
+        assertThat(report.rows()).extracting(EvaluationReport.Row::dim).containsExactly(16, 32, 32);
+        assertThat(report.rows())
+                .allSatisfy(
+                        row -> {
+                            assertThat(row.probeAllLabels()).isGreaterThan(0.5);
+                            assertThat(row.probeSubsetLabels()).isGreaterThan(0.3);
+                            assertThat(row.knn()).isGreaterThan(0.5);
+                        });
+        assertThat(report.labelledSubset()).isEqualTo(100);
+        assertThat(report.format())
+                .contains("Evaluation of checkpoint step 2 (model 16-32-16, seed 3)")
+                .contains("probe, all labels")
+                .contains("probe, 100 labels")
+                .contains("kNN k=20")
+                .contains("learned encoder (step 2)");
+    }
 
-  @Test
-  void shouldRefuseADatasetOfAnotherWidthThanTheModel() {
-    Dataset data = SyntheticDataset.builder().optRows(50).optFeatureDim(8).generate();
+    @Test
+    void shouldRefuseADatasetOfAnotherWidthThanTheModel() {
+        Dataset data = SyntheticDataset.builder().optRows(50).optFeatureDim(8).generate();
 
-    assertThatThrownBy(() -> Evaluation.builder().build().evaluate(checkpointAfterSteps(0), data, data))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("has 8 features per row, but the checkpoint's model 16-32-16 takes 16");
-  }
+        assertThatThrownBy(
+                        () ->
+                                Evaluation.builder()
+                                        .build()
+                                        .evaluate(checkpointAfterSteps(0), data, data))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "has 8 features per row, but the checkpoint's model 16-32-16 takes 16");
+    }
 }

@@ -40,152 +40,162 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reason.
  */
 class EventSchemaExamplesTest {
-  private static final int EXAMPLE_INPUT_DIM = 4;
-  private static final Path SCHEMAS = Path.of("schemas");
-  private static final Path EXAMPLES = SCHEMAS.resolve("examples");
-  private static final List<String> EVENTS =
-      List.of(
-          "view-event",
-          "sample-event",
-          "pair-event",
-          "embedding-event",
-          "metrics-event",
-          "dead-letter");
+    private static final int EXAMPLE_INPUT_DIM = 4;
+    private static final Path SCHEMAS = Path.of("schemas");
+    private static final Path EXAMPLES = SCHEMAS.resolve("examples");
+    private static final List<String> EVENTS =
+            List.of(
+                    "view-event",
+                    "sample-event",
+                    "pair-event",
+                    "embedding-event",
+                    "metrics-event",
+                    "dead-letter");
 
-  /**
-   * Reads examples as the validator's spec wants: exact decimals (so float32 bounds compare
-   * exactly) and one value per document.
-   */
-  private static final ObjectMapper STRICT_JSON =
-      new ObjectMapper()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * Reads examples as the validator's spec wants: exact decimals (so float32 bounds compare
+     * exactly) and one value per document.
+     */
+    private static final ObjectMapper STRICT_JSON =
+            new ObjectMapper()
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private static final JsonSchemaFactory SCHEMA_FACTORY =
-      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private static final JsonSchemaFactory SCHEMA_FACTORY =
+            JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
-  private static final ViewEventParser VIEW_PARSER = new ViewEventParser(EXAMPLE_INPUT_DIM);
-  private static final SampleEventParser SAMPLE_PARSER = new SampleEventParser(EXAMPLE_INPUT_DIM);
-  private static final PairEventParser PAIR_PARSER = new PairEventParser(EXAMPLE_INPUT_DIM);
+    private static final ViewEventParser VIEW_PARSER = new ViewEventParser(EXAMPLE_INPUT_DIM);
+    private static final SampleEventParser SAMPLE_PARSER = new SampleEventParser(EXAMPLE_INPUT_DIM);
+    private static final PairEventParser PAIR_PARSER = new PairEventParser(EXAMPLE_INPUT_DIM);
 
-  /** Pair events have no serde (the learner reads them as bytes): the parser, as one. */
-  private static final Deserializer<PairEvent> PAIR_EVENTS =
-      (topic, bytes) -> {
-        Parsed<PairEvent> parsed = PAIR_PARSER.parseValue(bytes);
-        if (parsed instanceof Parsed.Rejected<PairEvent> rejected) {
-          throw new SerializationException(rejected.detail());
+    /** Pair events have no serde (the learner reads them as bytes): the parser, as one. */
+    private static final Deserializer<PairEvent> PAIR_EVENTS =
+            (topic, bytes) -> {
+                Parsed<PairEvent> parsed = PAIR_PARSER.parseValue(bytes);
+                if (parsed instanceof Parsed.Rejected<PairEvent> rejected) {
+                    throw new SerializationException(rejected.detail());
+                }
+                return parsed.value();
+            };
+
+    private static final Map<String, Deserializer<?>> DESERIALIZERS =
+            Map.of(
+                    "view-event",
+                    EventSerdes.viewEvents(VIEW_PARSER, FeatureEncoding.JSON_ARRAY).deserializer(),
+                    "sample-event",
+                    EventSerdes.sampleEvents(SAMPLE_PARSER, FeatureEncoding.JSON_ARRAY)
+                            .deserializer(),
+                    "pair-event",
+                    PAIR_EVENTS,
+                    "embedding-event",
+                    EventSerdes.embeddingEvents().deserializer(),
+                    "metrics-event",
+                    EventSerdes.metricsEvents().deserializer(),
+                    "dead-letter",
+                    EventSerdes.deadLetters().deserializer());
+
+    private static final Map<String, Function<byte[], Parsed<?>>> PARSERS =
+            Map.of(
+                    "view-event",
+                    VIEW_PARSER::parseValue,
+                    "sample-event",
+                    SAMPLE_PARSER::parseValue,
+                    "pair-event",
+                    PAIR_PARSER::parseValue);
+
+    static Stream<Path> validExamples() {
+        return examples("valid");
+    }
+
+    static Stream<Path> invalidExamples() {
+        return examples("invalid");
+    }
+
+    private static Stream<Path> examples(String kind) {
+        return EVENTS.stream()
+                .flatMap(
+                        event -> {
+                            try (Stream<Path> files =
+                                    Files.list(EXAMPLES.resolve(event).resolve(kind))) {
+                                return files
+                                        .filter(f -> f.toString().endsWith(".json"))
+                                        .sorted()
+                                        .toList()
+                                        .stream();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
+    }
+
+    @Test
+    void shouldHaveValidAndInvalidExamplesForEveryEvent() {
+        for (String event : EVENTS) {
+            assertThat(examples("valid").filter(p -> eventOf(p).equals(event)))
+                    .as(event)
+                    .isNotEmpty();
+            assertThat(examples("invalid").filter(p -> eventOf(p).equals(event)))
+                    .as(event)
+                    .isNotEmpty();
         }
-        return parsed.value();
-      };
-
-  private static final Map<String, Deserializer<?>> DESERIALIZERS =
-      Map.of(
-          "view-event",
-          EventSerdes.viewEvents(VIEW_PARSER, FeatureEncoding.JSON_ARRAY).deserializer(),
-          "sample-event",
-          EventSerdes.sampleEvents(SAMPLE_PARSER, FeatureEncoding.JSON_ARRAY).deserializer(),
-          "pair-event",
-          PAIR_EVENTS,
-          "embedding-event",
-          EventSerdes.embeddingEvents().deserializer(),
-          "metrics-event",
-          EventSerdes.metricsEvents().deserializer(),
-          "dead-letter",
-          EventSerdes.deadLetters().deserializer());
-
-  private static final Map<String, Function<byte[], Parsed<?>>> PARSERS =
-      Map.of(
-          "view-event",
-          VIEW_PARSER::parseValue,
-          "sample-event",
-          SAMPLE_PARSER::parseValue,
-          "pair-event",
-          PAIR_PARSER::parseValue);
-
-  static Stream<Path> validExamples() {
-    return examples("valid");
-  }
-
-  static Stream<Path> invalidExamples() {
-    return examples("invalid");
-  }
-
-  private static Stream<Path> examples(String kind) {
-    return EVENTS.stream()
-        .flatMap(
-            event -> {
-              try (Stream<Path> files = Files.list(EXAMPLES.resolve(event).resolve(kind))) {
-                return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
-  }
-
-  @Test
-  void shouldHaveValidAndInvalidExamplesForEveryEvent() {
-    for (String event : EVENTS) {
-      assertThat(examples("valid").filter(p -> eventOf(p).equals(event))).as(event).isNotEmpty();
-      assertThat(examples("invalid").filter(p -> eventOf(p).equals(event))).as(event).isNotEmpty();
     }
-  }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("validExamples")
-  void shouldAcceptValidExampleInSchemaAndDeserializer(Path example) throws IOException {
-    byte[] bytes = Files.readAllBytes(example);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validExamples")
+    void shouldAcceptValidExampleInSchemaAndDeserializer(Path example) throws IOException {
+        byte[] bytes = Files.readAllBytes(example);
 
-    assertThat(schemaErrors(eventOf(example), bytes)).as("schema errors").isEmpty();
-    assertThat(DESERIALIZERS.get(eventOf(example)).deserialize("topic", bytes)).isNotNull();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("invalidExamples")
-  void shouldRejectInvalidExampleInSchemaAndDeserializer(Path example) throws IOException {
-    byte[] bytes = Files.readAllBytes(example);
-
-    assertThat(schemaErrors(eventOf(example), bytes)).as("schema errors").isNotEmpty();
-    assertThatThrownBy(() -> DESERIALIZERS.get(eventOf(example)).deserialize("topic", bytes))
-        .isInstanceOf(SerializationException.class);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("invalidExamples")
-  void shouldGiveTheReasonTheInvalidExampleIsNamedFor(Path example) throws IOException {
-    Function<byte[], Parsed<?>> parser = PARSERS.get(eventOf(example));
-    if (parser == null) {
-      return; // output events have no reason codes: their readers just refuse
+        assertThat(schemaErrors(eventOf(example), bytes)).as("schema errors").isEmpty();
+        assertThat(DESERIALIZERS.get(eventOf(example)).deserialize("topic", bytes)).isNotNull();
     }
-    String name = example.getFileName().toString().replaceFirst("(--.*)?\\.json$", "");
-    Reason expected = Reason.fromCode(name.replace('-', '_').toLowerCase(Locale.ROOT));
 
-    Parsed<?> parsed = parser.apply(Files.readAllBytes(example));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidExamples")
+    void shouldRejectInvalidExampleInSchemaAndDeserializer(Path example) throws IOException {
+        byte[] bytes = Files.readAllBytes(example);
 
-    assertThat(parsed).isInstanceOf(Parsed.Rejected.class);
-    assertThat(((Parsed.Rejected<?>) parsed).reason()).isEqualTo(expected);
-  }
-
-  private static String eventOf(Path example) {
-    return example.getParent().getParent().getFileName().toString();
-  }
-
-  /** Validation errors, or one pseudo-error when the bytes are not even standard JSON. */
-  private static Set<String> schemaErrors(String event, byte[] bytes) throws IOException {
-    JsonNode instance;
-    try {
-      instance = STRICT_JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      return Set.of("not JSON: " + e.getOriginalMessage());
+        assertThat(schemaErrors(eventOf(example), bytes)).as("schema errors").isNotEmpty();
+        assertThatThrownBy(() -> DESERIALIZERS.get(eventOf(example)).deserialize("topic", bytes))
+                .isInstanceOf(SerializationException.class);
     }
-    return schema(event).validate(instance).stream()
-        .map(ValidationMessage::getMessage)
-        .collect(Collectors.toSet());
-  }
 
-  private static JsonSchema schema(String event) throws IOException {
-    try (InputStream in = Files.newInputStream(SCHEMAS.resolve(event + ".schema.json"))) {
-      return SCHEMA_FACTORY.getSchema(in);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidExamples")
+    void shouldGiveTheReasonTheInvalidExampleIsNamedFor(Path example) throws IOException {
+        Function<byte[], Parsed<?>> parser = PARSERS.get(eventOf(example));
+        if (parser == null) {
+            return; // output events have no reason codes: their readers just refuse
+        }
+        String name = example.getFileName().toString().replaceFirst("(--.*)?\\.json$", "");
+        Reason expected = Reason.fromCode(name.replace('-', '_').toLowerCase(Locale.ROOT));
+
+        Parsed<?> parsed = parser.apply(Files.readAllBytes(example));
+
+        assertThat(parsed).isInstanceOf(Parsed.Rejected.class);
+        assertThat(((Parsed.Rejected<?>) parsed).reason()).isEqualTo(expected);
     }
-  }
+
+    private static String eventOf(Path example) {
+        return example.getParent().getParent().getFileName().toString();
+    }
+
+    /** Validation errors, or one pseudo-error when the bytes are not even standard JSON. */
+    private static Set<String> schemaErrors(String event, byte[] bytes) throws IOException {
+        JsonNode instance;
+        try {
+            instance = STRICT_JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            return Set.of("not JSON: " + e.getOriginalMessage());
+        }
+        return schema(event).validate(instance).stream()
+                .map(ValidationMessage::getMessage)
+                .collect(Collectors.toSet());
+    }
+
+    private static JsonSchema schema(String event) throws IOException {
+        try (InputStream in = Files.newInputStream(SCHEMAS.resolve(event + ".schema.json"))) {
+            return SCHEMA_FACTORY.getSchema(in);
+        }
+    }
 }

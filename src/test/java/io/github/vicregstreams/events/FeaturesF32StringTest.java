@@ -11,47 +11,49 @@ import org.junit.jupiter.api.Test;
  */
 class FeaturesF32StringTest {
 
-  private final ViewEventParser parser = new ViewEventParser(2);
+    private final ViewEventParser parser = new ViewEventParser(2);
 
-  private Parsed<ViewEvent> parse(String json) {
-    byte[] value = json.getBytes(StandardCharsets.UTF_8);
-    return parser.parse("s1".getBytes(StandardCharsets.UTF_8), value);
-  }
+    private Parsed<ViewEvent> parse(String json) {
+        byte[] value = json.getBytes(StandardCharsets.UTF_8);
+        return parser.parse("s1".getBytes(StandardCharsets.UTF_8), value);
+    }
 
-  @Test
-  void shouldReadThePlainStringWhereverItSitsAmongOtherFields() {
-    // 1.0f, 2.0f little-endian; whitespace before the value, metadata with strings after it
-    Parsed<ViewEvent> parsed =
-        parse(
-            "{ \"id\" : \"s1\", \"view\": 1, \"featuresF32\" :   \"AACAPwAAAEA=\" ,"
-                + " \"metadata\": {\"note\": \"a \\\"quoted\\\" AAAA\"}}");
+    @Test
+    void shouldReadThePlainStringWhereverItSitsAmongOtherFields() {
+        // 1.0f, 2.0f little-endian; whitespace before the value, metadata with strings after it
+        Parsed<ViewEvent> parsed =
+                parse(
+                        "{ \"id\" : \"s1\", \"view\": 1, \"featuresF32\" :   \"AACAPwAAAEA=\" ,"
+                                + " \"metadata\": {\"note\": \"a \\\"quoted\\\" AAAA\"}}");
 
-    assertThat(parsed.value().features()).containsExactly(1f, 2f);
-    assertThat(parsed.value().metadata().json()).isEqualTo("{\"note\": \"a \\\"quoted\\\" AAAA\"}");
-  }
+        assertThat(parsed.value().features()).containsExactly(1f, 2f);
+        assertThat(parsed.value().metadata().json())
+                .isEqualTo("{\"note\": \"a \\\"quoted\\\" AAAA\"}");
+    }
 
-  @Test
-  void shouldDecodeAnEscapedStringThroughTheParser() {
-    // \u0041 is 'A': the same base64 once the JSON escape is decoded
-    Parsed<ViewEvent> parsed =
-        parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"\\u0041ACAPwAAAEA=\"}");
+    @Test
+    void shouldDecodeAnEscapedStringThroughTheParser() {
+        // \u0041 is 'A': the same base64 once the JSON escape is decoded
+        Parsed<ViewEvent> parsed =
+                parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"\\u0041ACAPwAAAEA=\"}");
 
-    assertThat(parsed.value().features()).containsExactly(1f, 2f);
-  }
+        assertThat(parsed.value().features()).containsExactly(1f, 2f);
+    }
 
-  @Test
-  void shouldRejectNonAsciiInTheStringAsBadBase64AsBefore() {
-    Parsed<ViewEvent> parsed =
-        parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAAAE\u00e9\"}");
+    @Test
+    void shouldRejectNonAsciiInTheStringAsBadBase64AsBefore() {
+        Parsed<ViewEvent> parsed =
+                parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAAAE\u00e9\"}");
 
-    assertThat(((Parsed.Rejected<ViewEvent>) parsed).reason()).isEqualTo(Reason.BAD_FEATURES_F32);
-  }
+        assertThat(((Parsed.Rejected<ViewEvent>) parsed).reason())
+                .isEqualTo(Reason.BAD_FEATURES_F32);
+    }
 
-  @Test
-  void shouldRejectAControlCharacterInTheStringAsNotJson() {
-    Parsed<ViewEvent> parsed =
-        parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAA\tAEA=\"}");
+    @Test
+    void shouldRejectAControlCharacterInTheStringAsNotJson() {
+        Parsed<ViewEvent> parsed =
+                parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAA\tAEA=\"}");
 
-    assertThat(((Parsed.Rejected<ViewEvent>) parsed).reason()).isEqualTo(Reason.NOT_JSON);
-  }
+        assertThat(((Parsed.Rejected<ViewEvent>) parsed).reason()).isEqualTo(Reason.NOT_JSON);
+    }
 }

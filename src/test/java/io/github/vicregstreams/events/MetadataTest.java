@@ -10,46 +10,46 @@ import org.junit.jupiter.api.Test;
 
 class MetadataTest {
 
-  @Test
-  void shouldKeepTextExactlyWhenValid() {
-    String json = "{ \"a\" : [1, 2.50, {\"b\": null}], \"c\": \"寸法\" }";
+    @Test
+    void shouldKeepTextExactlyWhenValid() {
+        String json = "{ \"a\" : [1, 2.50, {\"b\": null}], \"c\": \"寸法\" }";
 
-    assertThat(Metadata.of("  " + json + "\n").json()).isEqualTo(json);
-  }
+        assertThat(Metadata.of("  " + json + "\n").json()).isEqualTo(json);
+    }
 
-  @Test
-  void shouldRejectWhenNotAnObject() {
-    assertThatThrownBy(() -> Metadata.of("[1]"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("metadata must be a JSON object. Got: an array");
-  }
+    @Test
+    void shouldRejectWhenNotAnObject() {
+        assertThatThrownBy(() -> Metadata.of("[1]"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metadata must be a JSON object. Got: an array");
+    }
 
-  @Test
-  void shouldRejectWhenContentFollowsTheObject() {
-    assertThatThrownBy(() -> Metadata.of("{} {}"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("content after it");
-  }
+    @Test
+    void shouldRejectWhenContentFollowsTheObject() {
+        assertThatThrownBy(() -> Metadata.of("{} {}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("content after it");
+    }
 
-  @Test
-  void shouldRejectWhenOverTheSizeLimit() {
-    assertThatThrownBy(() -> Metadata.of(metadataOfSize(4097)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("metadata must be at most 4096 bytes serialized. Got: 4097 bytes");
-  }
+    @Test
+    void shouldRejectWhenOverTheSizeLimit() {
+        assertThatThrownBy(() -> Metadata.of(metadataOfSize(4097)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metadata must be at most 4096 bytes serialized. Got: 4097 bytes");
+    }
 
-  @Test
-  void shouldCountUtf8BytesWhenMeasuringSize() {
-    assertThat(Metadata.of("{\"n\":\"é\"}").sizeInBytes()).isEqualTo(10);
-  }
+    @Test
+    void shouldCountUtf8BytesWhenMeasuringSize() {
+        assertThat(Metadata.of("{\"n\":\"é\"}").sizeInBytes()).isEqualTo(10);
+    }
 
-  @Test
-  void shouldConvertToAndFromJsonNode() {
-    ObjectNode node = new ObjectMapper().createObjectNode().put("label", 7);
+    @Test
+    void shouldConvertToAndFromJsonNode() {
+        ObjectNode node = new ObjectMapper().createObjectNode().put("label", 7);
 
-    Metadata metadata = Metadata.of(node);
+        Metadata metadata = Metadata.of(node);
 
-    assertThat(metadata.json()).isEqualTo("{\"label\":7}");
-    assertThat(metadata.toJsonNode()).isEqualTo(node);
-  }
+        assertThat(metadata.json()).isEqualTo("{\"label\":7}");
+        assertThat(metadata.toJsonNode()).isEqualTo(node);
+    }
 }

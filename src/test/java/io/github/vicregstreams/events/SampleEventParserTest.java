@@ -8,54 +8,59 @@ import org.junit.jupiter.api.Test;
 
 /** The sample parser shares the view parser's rules; these tests pin where the two differ. */
 class SampleEventParserTest {
-  private static final byte[] KEY = utf8("s-1");
+    private static final byte[] KEY = utf8("s-1");
 
-  private final SampleEventParser parser = new SampleEventParser(3);
+    private final SampleEventParser parser = new SampleEventParser(3);
 
-  @Test
-  void shouldAcceptSampleWhenRecordIsValid() {
-    SampleEvent event =
-        parser
-            .parse(
-                KEY, utf8("{\"id\":\"s-1\",\"features\":[1,2,3],\"metadata\":{\"tenant\":\"a\"}}"))
-            .value();
+    @Test
+    void shouldAcceptSampleWhenRecordIsValid() {
+        SampleEvent event =
+                parser.parse(
+                                KEY,
+                                utf8(
+                                        "{\"id\":\"s-1\",\"features\":[1,2,3],\"metadata\":{\"tenant\":\"a\"}}"))
+                        .value();
 
-    assertThat(event)
-        .isEqualTo(
-            new SampleEvent("s-1", new float[] {1, 2, 3}, null, Metadata.of("{\"tenant\":\"a\"}")));
-  }
+        assertThat(event)
+                .isEqualTo(
+                        new SampleEvent(
+                                "s-1",
+                                new float[] {1, 2, 3},
+                                null,
+                                Metadata.of("{\"tenant\":\"a\"}")));
+    }
 
-  @Test
-  void shouldRejectAsWrongShapeWhenSampleHasAView() {
-    assertRejected(
-        parser.parse(KEY, utf8("{\"id\":\"s-1\",\"view\":0,\"features\":[1,2,3]}")),
-        Reason.WRONG_SHAPE,
-        "a sample event has no field \"view\"");
-  }
+    @Test
+    void shouldRejectAsWrongShapeWhenSampleHasAView() {
+        assertRejected(
+                parser.parse(KEY, utf8("{\"id\":\"s-1\",\"view\":0,\"features\":[1,2,3]}")),
+                Reason.WRONG_SHAPE,
+                "a sample event has no field \"view\"");
+    }
 
-  @Test
-  void shouldRejectAsWrongFeatureCountWhenSampleHasAnotherDimension() {
-    assertRejected(
-        parser.parse(KEY, utf8("{\"id\":\"s-1\",\"features\":[1,2,3,4]}")),
-        Reason.WRONG_FEATURE_COUNT,
-        "Got: 4");
-  }
+    @Test
+    void shouldRejectAsWrongFeatureCountWhenSampleHasAnotherDimension() {
+        assertRejected(
+                parser.parse(KEY, utf8("{\"id\":\"s-1\",\"features\":[1,2,3,4]}")),
+                Reason.WRONG_FEATURE_COUNT,
+                "Got: 4");
+    }
 
-  @Test
-  void shouldRejectAsKeyMismatchWhenSampleKeyIsNotTheId() {
-    assertRejected(
-        parser.parse(utf8("other"), utf8("{\"id\":\"s-1\",\"features\":[1,2,3]}")),
-        Reason.KEY_MISMATCH,
-        "Got: key \"other\", id \"s-1\"");
-  }
+    @Test
+    void shouldRejectAsKeyMismatchWhenSampleKeyIsNotTheId() {
+        assertRejected(
+                parser.parse(utf8("other"), utf8("{\"id\":\"s-1\",\"features\":[1,2,3]}")),
+                Reason.KEY_MISMATCH,
+                "Got: key \"other\", id \"s-1\"");
+    }
 
-  @Test
-  void shouldNameSampleEventsWhenRecordIsTooLarge() {
-    SampleEventParser tight = new SampleEventParser(3, 10);
+    @Test
+    void shouldNameSampleEventsWhenRecordIsTooLarge() {
+        SampleEventParser tight = new SampleEventParser(3, 10);
 
-    assertRejected(
-        tight.parse(KEY, utf8("{\"id\":\"s-1\",\"features\":[1,2,3]}")),
-        Reason.RECORD_TOO_LARGE,
-        "a sample event record must be at most 10 bytes");
-  }
+        assertRejected(
+                tight.parse(KEY, utf8("{\"id\":\"s-1\",\"features\":[1,2,3]}")),
+                Reason.RECORD_TOO_LARGE,
+                "a sample event record must be at most 10 bytes");
+    }
 }

@@ -17,131 +17,144 @@ import org.testcontainers.utility.DockerImageName;
  */
 abstract class KafkaBackend implements AutoCloseable {
 
-  /** The image at the pom's Kafka version; docker/prepare-podman.sh builds it without a registry. */
-  static final DockerImageName KAFKA_IMAGE = DockerImageName.parse("apache/kafka:4.4.0");
+    /**
+     * The image at the pom's Kafka version; docker/prepare-podman.sh builds it without a registry.
+     */
+    static final DockerImageName KAFKA_IMAGE = DockerImageName.parse("apache/kafka:4.4.0");
 
-  private static KafkaBackend shared;
+    private static KafkaBackend shared;
 
-  /** What it is, for the test report. */
-  abstract String description();
+    /** What it is, for the test report. */
+    abstract String description();
 
-  abstract String bootstrapServers();
+    abstract String bootstrapServers();
 
-  /** Makes the broker unreachable for {@code duration}, then brings it back at the same address. */
-  abstract void outage(Duration duration) throws InterruptedException;
-
-  @Override
-  public abstract void close();
-
-  /** The backend of this test JVM, started on first use and stopped when the JVM exits. */
-  static synchronized KafkaBackend shared() {
-    if (shared == null) {
-      shared = start();
-      Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "kafka-backend-stop"));
-      System.out.println("Broker for the integration tests: " + shared.description());
-    }
-    return shared;
-  }
-
-  /**
-   * A backend of its own, for a test that disturbs the broker (an outage can leave a single-node
-   * KRaft broker fencing partitions for a while, which other tests must not inherit).
-   */
-  static KafkaBackend startDedicated() {
-    KafkaBackend backend = start();
-    System.out.println("Dedicated broker for one integration test: " + backend.description());
-    return backend;
-  }
-
-  private static KafkaBackend start() {
-    if (!Boolean.getBoolean("it.embedded") && DockerClientFactory.instance().isDockerAvailable()) {
-      return new Container();
-    }
-    System.out.println(
-        "No container engine answers (DOCKER_HOST="
-            + System.getenv("DOCKER_HOST")
-            + "): the integration tests use the embedded KRaft broker instead.");
-    return new Embedded();
-  }
-
-  /** A Testcontainers KafkaContainer. */
-  private static final class Container extends KafkaBackend {
-    private final KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
-
-    Container() {
-      kafka.withEnv("KAFKA_MESSAGE_MAX_BYTES", String.valueOf(EmbeddedKafkaBroker.MESSAGE_MAX_BYTES));
-      // As the embedded broker: timed-out transactions of a killed learner are aborted within 1 s.
-      kafka.withEnv("KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", "1000");
-      kafka.start();
-    }
+    /**
+     * Makes the broker unreachable for {@code duration}, then brings it back at the same address.
+     */
+    abstract void outage(Duration duration) throws InterruptedException;
 
     @Override
-    String description() {
-      return "Testcontainers KafkaContainer " + kafka.getDockerImageName() + " at "
-          + kafka.getBootstrapServers();
+    public abstract void close();
+
+    /** The backend of this test JVM, started on first use and stopped when the JVM exits. */
+    static synchronized KafkaBackend shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "kafka-backend-stop"));
+            System.out.println("Broker for the integration tests: " + shared.description());
+        }
+        return shared;
     }
 
-    @Override
-    String bootstrapServers() {
-      return kafka.getBootstrapServers();
+    /**
+     * A backend of its own, for a test that disturbs the broker (an outage can leave a single-node
+     * KRaft broker fencing partitions for a while, which other tests must not inherit).
+     */
+    static KafkaBackend startDedicated() {
+        KafkaBackend backend = start();
+        System.out.println("Dedicated broker for one integration test: " + backend.description());
+        return backend;
     }
 
-    @Override
-    void outage(Duration duration) throws InterruptedException {
-      var docker = DockerClientFactory.instance().client();
-      docker.pauseContainerCmd(kafka.getContainerId()).exec();
-      try {
-        Thread.sleep(duration.toMillis());
-      } finally {
-        docker.unpauseContainerCmd(kafka.getContainerId()).exec();
-      }
+    private static KafkaBackend start() {
+        if (!Boolean.getBoolean("it.embedded")
+                && DockerClientFactory.instance().isDockerAvailable()) {
+            return new Container();
+        }
+        System.out.println(
+                "No container engine answers (DOCKER_HOST="
+                        + System.getenv("DOCKER_HOST")
+                        + "): the integration tests use the embedded KRaft broker instead.");
+        return new Embedded();
     }
 
-    @Override
-    public void close() {
-      kafka.stop();
-    }
-  }
+    /** A Testcontainers KafkaContainer. */
+    private static final class Container extends KafkaBackend {
+        private final KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
 
-  /** The in-process broker; an outage stops it and starts it again on the same port and data. */
-  private static final class Embedded extends KafkaBackend {
-    private final Path dataDir;
-    private EmbeddedKafkaBroker broker;
-    private final int port;
+        Container() {
+            kafka.withEnv(
+                    "KAFKA_MESSAGE_MAX_BYTES",
+                    String.valueOf(EmbeddedKafkaBroker.MESSAGE_MAX_BYTES));
+            // As the embedded broker: timed-out transactions of a killed learner are aborted within
+            // 1 s.
+            kafka.withEnv(
+                    "KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", "1000");
+            kafka.start();
+        }
 
-    Embedded() {
-      try {
-        dataDir = Files.createTempDirectory("vicreg-it-broker");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      broker = EmbeddedKafkaBroker.builder().optDataDir(dataDir).build().start();
-      port = broker.port();
+        @Override
+        String description() {
+            return "Testcontainers KafkaContainer "
+                    + kafka.getDockerImageName()
+                    + " at "
+                    + kafka.getBootstrapServers();
+        }
+
+        @Override
+        String bootstrapServers() {
+            return kafka.getBootstrapServers();
+        }
+
+        @Override
+        void outage(Duration duration) throws InterruptedException {
+            var docker = DockerClientFactory.instance().client();
+            docker.pauseContainerCmd(kafka.getContainerId()).exec();
+            try {
+                Thread.sleep(duration.toMillis());
+            } finally {
+                docker.unpauseContainerCmd(kafka.getContainerId()).exec();
+            }
+        }
+
+        @Override
+        public void close() {
+            kafka.stop();
+        }
     }
 
-    @Override
-    String description() {
-      return "embedded KRaft broker (Kafka 4.4.0, in the test JVM) at " + bootstrapServers();
-    }
+    /** The in-process broker; an outage stops it and starts it again on the same port and data. */
+    private static final class Embedded extends KafkaBackend {
+        private final Path dataDir;
+        private EmbeddedKafkaBroker broker;
+        private final int port;
 
-    @Override
-    synchronized String bootstrapServers() {
-      return EmbeddedKafkaBroker.HOST + ":" + port;
-    }
+        Embedded() {
+            try {
+                dataDir = Files.createTempDirectory("vicreg-it-broker");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            broker = EmbeddedKafkaBroker.builder().optDataDir(dataDir).build().start();
+            port = broker.port();
+        }
 
-    @Override
-    synchronized void outage(Duration duration) throws InterruptedException {
-      broker.stop();
-      Thread.sleep(duration.toMillis());
-      broker = EmbeddedKafkaBroker.builder().optDataDir(dataDir).optPort(port).build().start();
-      if (broker.port() != port) {
-        throw new IllegalStateException("The broker came back on another port: " + broker.port());
-      }
-    }
+        @Override
+        String description() {
+            return "embedded KRaft broker (Kafka 4.4.0, in the test JVM) at " + bootstrapServers();
+        }
 
-    @Override
-    public synchronized void close() {
-      broker.stop();
+        @Override
+        synchronized String bootstrapServers() {
+            return EmbeddedKafkaBroker.HOST + ":" + port;
+        }
+
+        @Override
+        synchronized void outage(Duration duration) throws InterruptedException {
+            broker.stop();
+            Thread.sleep(duration.toMillis());
+            broker =
+                    EmbeddedKafkaBroker.builder().optDataDir(dataDir).optPort(port).build().start();
+            if (broker.port() != port) {
+                throw new IllegalStateException(
+                        "The broker came back on another port: " + broker.port());
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            broker.stop();
+        }
     }
-  }
 }

@@ -16,204 +16,226 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The learner's guarantees against a real broker, with the learner in its own JVM as users run
- * it: exactly-once outputs, crash and restart without losing or repeating a pair, bad input at
- * volume, a broker outage, and two instances sharing the work.
+ * The learner's guarantees against a real broker, with the learner in its own JVM as users run it:
+ * exactly-once outputs, crash and restart without losing or repeating a pair, bad input at volume,
+ * a broker outage, and two instances sharing the work.
  */
 class LearnerScenariosIT extends OnRealBroker {
 
-  private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration WAIT = Duration.ofSeconds(120);
 
-  /**
-   * Every pair trained exactly once: one metrics event per step, batch sizes adding to n, and the
-   * model's step counter advancing by one for every applied step, without a gap or a repeat (a
-   * step skipped for a non-finite gradient keeps the counter, as designed).
-   */
-  private static void assertTrainedExactlyOnce(Scenario s, int pairs) {
-    List<MetricsEvent> steps = s.metrics;
-    assertThat(steps.stream().mapToInt(MetricsEvent::batchSize).sum()).isEqualTo(pairs);
-    long expected = 0;
-    for (MetricsEvent m : steps) {
-      expected += m.applied() ? 1 : 0;
-      assertThat(m.step()).as("step counter after %s", m).isEqualTo(expected);
-    }
-  }
-
-  private static void assertEmbeddedExactlyOnce(Scenario s, int pairs) {
-    Map<String, Long> counts = s.embeddingCounts();
-    assertThat(counts).hasSize(pairs);
-    assertThat(counts.values()).allMatch(c -> c == 1);
-  }
-
-  private static void awaitEmbeddings(Scenario s, int pairs) {
-    s.awaitEmbeddings(pairs, WAIT);
-  }
-
-  @Test
-  void shouldEmbedEveryPairExactlyOnceWithMetricsAndACheckpoint() throws Exception {
-    try (Scenario s = new Scenario(kafka, dir, 2, Map.of());
-        LearnerProcess learner = s.startLearner("a")) {
-      s.sendPairs(0, 200);
-
-      awaitEmbeddings(s, 200);
-
-      assertEmbeddedExactlyOnce(s, 200);
-      assertTrainedExactlyOnce(s, 200);
-      assertThat(s.checkpoints).isNotEmpty();
-      assertThat(CheckpointInfo.of(s.checkpoints.get(s.checkpoints.size() - 1)).step())
-          .isLessThanOrEqualTo(s.metrics.size());
-      EmbeddingEvent p7 =
-          s.embeddings.stream().filter(e -> e.id().equals("p7")).findFirst().orElseThrow();
-      assertThat(p7.metadata().json()).isEqualTo("{\"index\":7}");
-      assertThat(p7.source()).isEqualTo(EmbeddingEvent.Source.TRAINING);
-      assertThat(p7.dimension()).isEqualTo(32);
-      assertThat(learner.isAlive()).isTrue();
-    }
-  }
-
-  @Test
-  void shouldResumeFromTheLastCheckpointAfterSigkillLosingAndRepeatingNothing() throws Exception {
-    try (Scenario s = new Scenario(kafka, dir, 1, Map.of())) {
-      LearnerProcess first = s.startLearner("a");
-      int sent = 0;
-      // Feed slowly, so that the kill lands in the middle of training.
-      while (s.metrics.size() < 12) {
-        s.sendPairs(sent, sent + 16);
-        sent += 16;
-        long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
-        while (System.nanoTime() < until) {
-          s.poll();
+    /**
+     * Every pair trained exactly once: one metrics event per step, batch sizes adding to n, and the
+     * model's step counter advancing by one for every applied step, without a gap or a repeat (a
+     * step skipped for a non-finite gradient keeps the counter, as designed).
+     */
+    private static void assertTrainedExactlyOnce(Scenario s, int pairs) {
+        List<MetricsEvent> steps = s.metrics;
+        assertThat(steps.stream().mapToInt(MetricsEvent::batchSize).sum()).isEqualTo(pairs);
+        long expected = 0;
+        for (MetricsEvent m : steps) {
+            expected += m.applied() ? 1 : 0;
+            assertThat(m.step()).as("step counter after %s", m).isEqualTo(expected);
         }
-        assertThat(sent).as("the learner trains while pairs arrive; log:%n%s", first.log()).isLessThan(2_000);
-      }
-      first.kill();
-      long stepsBeforeKill = s.metrics.size();
-      int total = sent + 160;
-      s.sendPairs(sent, total);
-
-      try (LearnerProcess second = s.startLearner("a")) {
-        awaitEmbeddings(s, total);
-
-        assertEmbeddedExactlyOnce(s, total);
-        assertTrainedExactlyOnce(s, total);
-        assertThat(s.metrics.size()).isGreaterThan((int) stepsBeforeKill);
-        assertThat(second.log()).contains("Restored the model from its checkpoint");
-      }
     }
-  }
 
-  @Test
-  void shouldRestartCleanlyInSecondsWithoutLosingAPair() throws Exception {
-    // No idle checkpoint before the stop: this test is about the one taken on close.
-    try (Scenario s =
-        new Scenario(
-            kafka,
-            dir,
-            1,
-            Map.of("consumer.session.timeout.ms", "45000", "checkpoint.idle.ms", "600000"))) {
-      LearnerProcess first = s.startLearner("a");
-      s.sendPairs(0, 168); // 10 full batches, and 8 pairs the batch window releases
-      awaitEmbeddings(s, 168);
-      // 143: terminated by SIGTERM, after the shutdown hook has run.
-      assertThat(first.stop()).as(first.log()).isEqualTo(143);
-      long closeStep = s.metrics.get(s.metrics.size() - 1).step();
-      assertThat(first.log()).contains("Checkpointed on close: step=[" + closeStep + "]");
-
-      long restart = System.nanoTime();
-      try (LearnerProcess second = s.startLearner("a")) {
-        s.sendPairs(168, 184);
-        awaitEmbeddings(s, 184);
-        Duration took = Duration.ofNanos(System.nanoTime() - restart);
-
-        assertEmbeddedExactlyOnce(s, 184);
-        assertTrainedExactlyOnce(s, 184);
-        assertThat(second.log())
-            .contains("Restored the model from its checkpoint: step=[" + closeStep + "]");
-        // Leaving the group on close: the restart does not wait for the 45 s session time-out.
-        assertThat(took).isLessThan(Duration.ofSeconds(40));
-        System.out.println("Clean restart to first new embedding: " + took.toMillis() + " ms");
-      }
+    private static void assertEmbeddedExactlyOnce(Scenario s, int pairs) {
+        Map<String, Long> counts = s.embeddingCounts();
+        assertThat(counts).hasSize(pairs);
+        assertThat(counts.values()).allMatch(c -> c == 1);
     }
-  }
 
-  @Test
-  void shouldDeadLetterThousandsOfBadRecordsAndTrainEveryGoodOne() throws Exception {
-    try (Scenario s = new Scenario(kafka, dir, 2, Map.of());
-        LearnerProcess learner = s.startLearner("a")) {
-      List<String> bad =
-          List.of(
-              "not json",
-              "{\"id\":\"x\",\"view\":2,\"features\":[1]}",
-              "{\"id\":\"x\",\"view\":0,\"features\":[1,2,3]}",
-              "{\"id\":\"x\",\"view\":0,\"featuresF32\":\"!!!\"}",
-              "[1,2,3]",
-              "{\"view\":0,\"features\":[]}");
-      int good = 0;
-      for (int i = 0; i < 2_400; i++) {
-        if (i % 8 == 0) {
-          s.sendPairs(good, good + 1);
-          good++;
-        } else {
-          String value = bad.get(i % bad.size());
-          s.send(("x").getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    private static void awaitEmbeddings(Scenario s, int pairs) {
+        s.awaitEmbeddings(pairs, WAIT);
+    }
+
+    @Test
+    void shouldEmbedEveryPairExactlyOnceWithMetricsAndACheckpoint() throws Exception {
+        try (Scenario s = new Scenario(kafka, dir, 2, Map.of());
+                LearnerProcess learner = s.startLearner("a")) {
+            s.sendPairs(0, 200);
+
+            awaitEmbeddings(s, 200);
+
+            assertEmbeddedExactlyOnce(s, 200);
+            assertTrainedExactlyOnce(s, 200);
+            assertThat(s.checkpoints).isNotEmpty();
+            assertThat(CheckpointInfo.of(s.checkpoints.get(s.checkpoints.size() - 1)).step())
+                    .isLessThanOrEqualTo(s.metrics.size());
+            EmbeddingEvent p7 =
+                    s.embeddings.stream()
+                            .filter(e -> e.id().equals("p7"))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(p7.metadata().json()).isEqualTo("{\"index\":7}");
+            assertThat(p7.source()).isEqualTo(EmbeddingEvent.Source.TRAINING);
+            assertThat(p7.dimension()).isEqualTo(32);
+            assertThat(learner.isAlive()).isTrue();
         }
-      }
-      s.flush();
-      int badCount = 2_400 - good;
+    }
 
-      awaitEmbeddings(s, good);
-      await().atMost(WAIT).untilAsserted(() -> {
-        s.poll();
-        assertThat(s.deadLetters).hasSize(badCount);
-      });
+    @Test
+    void shouldResumeFromTheLastCheckpointAfterSigkillLosingAndRepeatingNothing() throws Exception {
+        try (Scenario s = new Scenario(kafka, dir, 1, Map.of())) {
+            LearnerProcess first = s.startLearner("a");
+            int sent = 0;
+            // Feed slowly, so that the kill lands in the middle of training.
+            while (s.metrics.size() < 12) {
+                s.sendPairs(sent, sent + 16);
+                sent += 16;
+                long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
+                while (System.nanoTime() < until) {
+                    s.poll();
+                }
+                assertThat(sent)
+                        .as("the learner trains while pairs arrive; log:%n%s", first.log())
+                        .isLessThan(2_000);
+            }
+            first.kill();
+            long stepsBeforeKill = s.metrics.size();
+            int total = sent + 160;
+            s.sendPairs(sent, total);
 
-      assertEmbeddedExactlyOnce(s, good);
-      assertThat(s.deadLetters.stream().map(d -> d.reason()).collect(Collectors.toSet()))
-          .contains("not_json", "bad_view", "wrong_feature_count", "bad_features_f32", "wrong_shape");
-      byte[] last = s.checkpoints.get(s.checkpoints.size() - 1);
-      try (VicregTrainer model = VicregTrainer.restore(last, null, DeviceChoice.CPU)) {
-        float[][] out = model.embed(new float[][] {Scenario.features(1, 0)});
-        for (float v : out[0]) {
-          assertThat(Float.isFinite(v)).isTrue();
+            try (LearnerProcess second = s.startLearner("a")) {
+                awaitEmbeddings(s, total);
+
+                assertEmbeddedExactlyOnce(s, total);
+                assertTrainedExactlyOnce(s, total);
+                assertThat(s.metrics.size()).isGreaterThan((int) stepsBeforeKill);
+                assertThat(second.log()).contains("Restored the model from its checkpoint");
+            }
         }
-      }
-      assertThat(learner.isAlive()).isTrue();
     }
-  }
 
-  @Test
-  void shouldRecoverFromABrokerOutageWithoutLosingOrRepeatingAPair() throws Exception {
-    // A broker of its own: the outage must not leak into the other scenarios.
-    try (KafkaBackend own = KafkaBackend.startDedicated();
-        Scenario s = new Scenario(own, dir, 1, Map.of());
-        LearnerProcess learner = s.startLearner("a")) {
-      s.sendPairs(0, 96);
-      awaitEmbeddings(s, 96);
+    @Test
+    void shouldRestartCleanlyInSecondsWithoutLosingAPair() throws Exception {
+        // No idle checkpoint before the stop: this test is about the one taken on close.
+        try (Scenario s =
+                new Scenario(
+                        kafka,
+                        dir,
+                        1,
+                        Map.of(
+                                "consumer.session.timeout.ms",
+                                "45000",
+                                "checkpoint.idle.ms",
+                                "600000"))) {
+            LearnerProcess first = s.startLearner("a");
+            s.sendPairs(0, 168); // 10 full batches, and 8 pairs the batch window releases
+            awaitEmbeddings(s, 168);
+            // 143: terminated by SIGTERM, after the shutdown hook has run.
+            assertThat(first.stop()).as(first.log()).isEqualTo(143);
+            long closeStep = s.metrics.get(s.metrics.size() - 1).step();
+            assertThat(first.log()).contains("Checkpointed on close: step=[" + closeStep + "]");
 
-      own.outage(Duration.ofSeconds(8));
-      s.sendPairs(96, 192);
+            long restart = System.nanoTime();
+            try (LearnerProcess second = s.startLearner("a")) {
+                s.sendPairs(168, 184);
+                awaitEmbeddings(s, 184);
+                Duration took = Duration.ofNanos(System.nanoTime() - restart);
 
-      awaitEmbeddings(s, 192);
-      assertEmbeddedExactlyOnce(s, 192);
-      assertTrainedExactlyOnce(s, 192);
-      assertThat(learner.isAlive()).as(learner.log()).isTrue();
+                assertEmbeddedExactlyOnce(s, 184);
+                assertTrainedExactlyOnce(s, 184);
+                assertThat(second.log())
+                        .contains(
+                                "Restored the model from its checkpoint: step=[" + closeStep + "]");
+                // Leaving the group on close: the restart does not wait for the 45 s session
+                // time-out.
+                assertThat(took).isLessThan(Duration.ofSeconds(40));
+                System.out.println(
+                        "Clean restart to first new embedding: " + took.toMillis() + " ms");
+            }
+        }
     }
-  }
 
-  @Test
-  void shouldShareTheWorkBetweenTwoInstancesWithOneTrainer() throws Exception {
-    try (Scenario s = new Scenario(kafka, dir, 2, Map.of());
-        LearnerProcess a = s.startLearner("a");
-        LearnerProcess b = s.startLearner("b")) {
-      s.sendPairs(0, 320);
+    @Test
+    void shouldDeadLetterThousandsOfBadRecordsAndTrainEveryGoodOne() throws Exception {
+        try (Scenario s = new Scenario(kafka, dir, 2, Map.of());
+                LearnerProcess learner = s.startLearner("a")) {
+            List<String> bad =
+                    List.of(
+                            "not json",
+                            "{\"id\":\"x\",\"view\":2,\"features\":[1]}",
+                            "{\"id\":\"x\",\"view\":0,\"features\":[1,2,3]}",
+                            "{\"id\":\"x\",\"view\":0,\"featuresF32\":\"!!!\"}",
+                            "[1,2,3]",
+                            "{\"view\":0,\"features\":[]}");
+            int good = 0;
+            for (int i = 0; i < 2_400; i++) {
+                if (i % 8 == 0) {
+                    s.sendPairs(good, good + 1);
+                    good++;
+                } else {
+                    String value = bad.get(i % bad.size());
+                    s.send(
+                            ("x").getBytes(StandardCharsets.UTF_8),
+                            value.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            s.flush();
+            int badCount = 2_400 - good;
 
-      awaitEmbeddings(s, 320);
+            awaitEmbeddings(s, good);
+            await().atMost(WAIT)
+                    .untilAsserted(
+                            () -> {
+                                s.poll();
+                                assertThat(s.deadLetters).hasSize(badCount);
+                            });
 
-      assertEmbeddedExactlyOnce(s, 320);
-      assertTrainedExactlyOnce(s, 320);
-      assertThat(a.isAlive()).as(a.log()).isTrue();
-      assertThat(b.isAlive()).as(b.log()).isTrue();
-      // One trainer at a time: a single sequence of steps (checked above) across both instances.
+            assertEmbeddedExactlyOnce(s, good);
+            assertThat(s.deadLetters.stream().map(d -> d.reason()).collect(Collectors.toSet()))
+                    .contains(
+                            "not_json",
+                            "bad_view",
+                            "wrong_feature_count",
+                            "bad_features_f32",
+                            "wrong_shape");
+            byte[] last = s.checkpoints.get(s.checkpoints.size() - 1);
+            try (VicregTrainer model = VicregTrainer.restore(last, null, DeviceChoice.CPU)) {
+                float[][] out = model.embed(new float[][] {Scenario.features(1, 0)});
+                for (float v : out[0]) {
+                    assertThat(Float.isFinite(v)).isTrue();
+                }
+            }
+            assertThat(learner.isAlive()).isTrue();
+        }
     }
-  }
+
+    @Test
+    void shouldRecoverFromABrokerOutageWithoutLosingOrRepeatingAPair() throws Exception {
+        // A broker of its own: the outage must not leak into the other scenarios.
+        try (KafkaBackend own = KafkaBackend.startDedicated();
+                Scenario s = new Scenario(own, dir, 1, Map.of());
+                LearnerProcess learner = s.startLearner("a")) {
+            s.sendPairs(0, 96);
+            awaitEmbeddings(s, 96);
+
+            own.outage(Duration.ofSeconds(8));
+            s.sendPairs(96, 192);
+
+            awaitEmbeddings(s, 192);
+            assertEmbeddedExactlyOnce(s, 192);
+            assertTrainedExactlyOnce(s, 192);
+            assertThat(learner.isAlive()).as(learner.log()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldShareTheWorkBetweenTwoInstancesWithOneTrainer() throws Exception {
+        try (Scenario s = new Scenario(kafka, dir, 2, Map.of());
+                LearnerProcess a = s.startLearner("a");
+                LearnerProcess b = s.startLearner("b")) {
+            s.sendPairs(0, 320);
+
+            awaitEmbeddings(s, 320);
+
+            assertEmbeddedExactlyOnce(s, 320);
+            assertTrainedExactlyOnce(s, 320);
+            assertThat(a.isAlive()).as(a.log()).isTrue();
+            assertThat(b.isAlive()).as(b.log()).isTrue();
+            // One trainer at a time: a single sequence of steps (checked above) across both
+            // instances.
+        }
+    }
 }

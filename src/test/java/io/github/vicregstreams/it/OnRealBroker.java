@@ -12,13 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class OnRealBroker {
 
-  static KafkaBackend kafka;
+    static KafkaBackend kafka;
 
-  @TempDir Path dir;
+    @TempDir Path dir;
 
-  @BeforeAll
-  static void broker(TestReporter reporter) {
-    kafka = KafkaBackend.shared();
-    reporter.publishEntry("broker", kafka.description());
-  }
+    @BeforeAll
+    static void broker(TestReporter reporter) {
+        kafka = KafkaBackend.shared();
+        reporter.publishEntry("broker", kafka.description());
+    }
 }

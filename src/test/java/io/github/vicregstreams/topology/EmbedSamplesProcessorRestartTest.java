@@ -22,105 +22,108 @@ import org.junit.jupiter.api.Test;
  */
 class EmbedSamplesProcessorRestartTest {
 
-  private LearnerConfig config;
-  private ModelWeightsCache weights;
-  private KeyValueStore<Long, PendingSample> buffer;
-  private KeyValueStore<String, byte[]> latestModel;
-  private EmbedSamplesProcessor running;
+    private LearnerConfig config;
+    private ModelWeightsCache weights;
+    private KeyValueStore<Long, PendingSample> buffer;
+    private KeyValueStore<String, byte[]> latestModel;
+    private EmbedSamplesProcessor running;
 
-  @BeforeEach
-  void stores() {
-    config =
-        LearnerConfig.of(
-            Map.of(
-                LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM,
-                LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16,
-                LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8,
-                LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 4,
-                LearnerConfig.DEVICE_CONFIG, "cpu"));
-    weights = new ModelWeightsCache(config.trainerConfig(), config.device());
-    buffer =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(LearnerTopology.INFERENCE_BUFFER_STORE),
-                Serdes.Long(),
-                PendingSample.serde())
-            .withLoggingDisabled()
-            .build();
-    latestModel =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
-                Serdes.String(),
-                Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
-  }
-
-  @AfterEach
-  void close() {
-    if (running != null) {
-      running.close();
+    @BeforeEach
+    void stores() {
+        config =
+                LearnerConfig.of(
+                        Map.of(
+                                LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM,
+                                LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16,
+                                LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8,
+                                LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 4,
+                                LearnerConfig.DEVICE_CONFIG, "cpu"));
+        weights = new ModelWeightsCache(config.trainerConfig(), config.device());
+        buffer =
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(
+                                        LearnerTopology.INFERENCE_BUFFER_STORE),
+                                Serdes.Long(),
+                                PendingSample.serde())
+                        .withLoggingDisabled()
+                        .build();
+        latestModel =
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build();
     }
-  }
 
-  private EmbedSamplesProcessor start(MockProcessorContext<Object, Object> context) {
-    buffer.init(context.getStateStoreContext(), buffer);
-    latestModel.init(context.getStateStoreContext(), latestModel);
-    context.addStateStore(buffer);
-    context.addStateStore(latestModel);
-    EmbedSamplesProcessor processor =
-        new EmbedSamplesProcessor(
-            new SampleEventParser(LearnerDriver.INPUT_DIM),
-            config.modelName(),
-            weights,
-            config.device(),
-            config.inferenceBatchSize(),
-            config.inferenceBatchLingerMs());
-    processor.init(context);
-    return processor;
-  }
+    @AfterEach
+    void close() {
+        if (running != null) {
+            running.close();
+        }
+    }
 
-  private static void send(EmbedSamplesProcessor processor, String id, long offset) {
-    String json = LearnerDriver.sampleJson(id, LearnerDriver.features(id, 0), null);
-    processor.process(
-        new Record<>(
-            id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8), offset));
-  }
+    private EmbedSamplesProcessor start(MockProcessorContext<Object, Object> context) {
+        buffer.init(context.getStateStoreContext(), buffer);
+        latestModel.init(context.getStateStoreContext(), latestModel);
+        context.addStateStore(buffer);
+        context.addStateStore(latestModel);
+        EmbedSamplesProcessor processor =
+                new EmbedSamplesProcessor(
+                        new SampleEventParser(LearnerDriver.INPUT_DIM),
+                        config.modelName(),
+                        weights,
+                        config.device(),
+                        config.inferenceBatchSize(),
+                        config.inferenceBatchLingerMs());
+        processor.init(context);
+        return processor;
+    }
 
-  private static List<String> embedded(MockProcessorContext<Object, Object> context) {
-    return context.forwarded(LearnerTopology.SAMPLE_EMBEDDINGS_SINK).stream()
-        .map(f -> ((EmbeddingEvent) f.record().value()).id())
-        .toList();
-  }
+    private static void send(EmbedSamplesProcessor processor, String id, long offset) {
+        String json = LearnerDriver.sampleJson(id, LearnerDriver.features(id, 0), null);
+        processor.process(
+                new Record<>(
+                        id.getBytes(StandardCharsets.UTF_8),
+                        json.getBytes(StandardCharsets.UTF_8),
+                        offset));
+    }
 
-  @Test
-  void shouldEmbedTheSamplesThatWaitedWhenTheTaskCrashed() {
-    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
-    EmbedSamplesProcessor crashed = start(first);
-    send(crashed, "w0", 0);
-    send(crashed, "w1", 1);
-    assertThat(embedded(first)).isEmpty();
-    // No close: the stores hold what the last committed transaction wrote.
+    private static List<String> embedded(MockProcessorContext<Object, Object> context) {
+        return context.forwarded(LearnerTopology.SAMPLE_EMBEDDINGS_SINK).stream()
+                .map(f -> ((EmbeddingEvent) f.record().value()).id())
+                .toList();
+    }
 
-    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
-    running = start(second);
-    send(running, "w2", 2);
-    send(running, "w3", 3);
+    @Test
+    void shouldEmbedTheSamplesThatWaitedWhenTheTaskCrashed() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        EmbedSamplesProcessor crashed = start(first);
+        send(crashed, "w0", 0);
+        send(crashed, "w1", 1);
+        assertThat(embedded(first)).isEmpty();
+        // No close: the stores hold what the last committed transaction wrote.
 
-    assertThat(embedded(second)).containsExactly("w0", "w1", "w2", "w3");
-    assertThat(buffer.approximateNumEntries()).isZero();
-  }
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        running = start(second);
+        send(running, "w2", 2);
+        send(running, "w3", 3);
 
-  @Test
-  void shouldEmbedWaitingSamplesAtTheLingerPunctuation() {
-    MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-    running = start(context);
-    send(running, "a", 0);
+        assertThat(embedded(second)).containsExactly("w0", "w1", "w2", "w3");
+        assertThat(buffer.approximateNumEntries()).isZero();
+    }
 
-    MockProcessorContext.CapturedPunctuator linger = context.scheduledPunctuators().get(0);
-    assertThat(linger.getInterval().toMillis()).isEqualTo(config.inferenceBatchLingerMs());
-    linger.getPunctuator().punctuate(20);
+    @Test
+    void shouldEmbedWaitingSamplesAtTheLingerPunctuation() {
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        running = start(context);
+        send(running, "a", 0);
 
-    assertThat(embedded(context)).containsExactly("a");
-    assertThat(buffer.approximateNumEntries()).isZero();
-  }
+        MockProcessorContext.CapturedPunctuator linger = context.scheduledPunctuators().get(0);
+        assertThat(linger.getInterval().toMillis()).isEqualTo(config.inferenceBatchLingerMs());
+        linger.getPunctuator().punctuate(20);
+
+        assertThat(embedded(context)).containsExactly("a");
+        assertThat(buffer.approximateNumEntries()).isZero();
+    }
 }

@@ -46,184 +46,194 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InferenceIT {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(45);
-  private static final int SAMPLES_PER_PARTITION = 10;
+    private static final Duration TIMEOUT = Duration.ofSeconds(45);
+    private static final int SAMPLES_PER_PARTITION = 10;
 
-  @TempDir Path dir;
+    @TempDir Path dir;
 
-  private EmbeddedKafkaBroker broker;
-  private final List<KafkaStreams> instances = new ArrayList<>();
-  private VicregTrainer trainer;
+    private EmbeddedKafkaBroker broker;
+    private final List<KafkaStreams> instances = new ArrayList<>();
+    private VicregTrainer trainer;
 
-  @AfterEach
-  void stop() {
-    instances.forEach(
-        s ->
-            s.close(
-                CloseOptions.timeout(Duration.ofSeconds(20))
-                    .withGroupMembershipOperation(
-                        CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
-    if (trainer != null) {
-      trainer.close();
-    }
-    if (broker != null) {
-      broker.stop();
-    }
-  }
-
-  @Test
-  void shouldSplitTheSamplesPartitionsAcrossInstancesAndEmbedOnBothWithTheLatestCheckpoint() {
-    broker = EmbeddedKafkaBroker.builder().optDataDir(dir.resolve("broker")).build().start();
-    String bootstrap = broker.bootstrapServers();
-    String prefix = "inference-it-" + UUID.randomUUID();
-    LearnerConfig config = config(prefix);
-    Properties adminProps = new Properties();
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(adminProps)) {
-      new TopicSetup(config).apply(admin, TIMEOUT);
-    }
-    // Given a checkpoint on the model topic before the instances start
-    trainer = trainer(3);
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-      producer.send(
-          new ProducerRecord<>(config.topics().model(), config.modelName(), trainer.checkpoint()));
-    }
-
-    // When two instances of the same application run
-    for (String name : List.of("a", "b")) {
-      Properties props = config.streamsProperties(bootstrap);
-      props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name).toString());
-      props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-      KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config), props);
-      instances.add(streams);
-      streams.start();
-    }
-    String samplesTopic = config.topics().samples();
-    await()
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(
-            () -> {
-              for (KafkaStreams streams : instances) {
-                assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
-                assertThat(samplesPartitions(streams, samplesTopic)).hasSize(1);
-              }
-            });
-    Set<Integer> servedByA = samplesPartitions(instances.get(0), samplesTopic);
-    Set<Integer> servedByB = samplesPartitions(instances.get(1), samplesTopic);
-
-    // and samples arrive on both partitions
-    List<String> ids = new ArrayList<>();
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-      for (int partition = 0; partition < 2; partition++) {
-        for (int i = 0; i < SAMPLES_PER_PARTITION; i++) {
-          String id = "p" + partition + "-" + i;
-          ids.add(id);
-          String json = LearnerDriver.sampleJson(id, LearnerDriver.features(id, 0), null);
-          producer.send(
-              new ProducerRecord<>(
-                  samplesTopic, partition, id, json.getBytes(StandardCharsets.UTF_8)));
+    @AfterEach
+    void stop() {
+        instances.forEach(
+                s ->
+                        s.close(
+                                CloseOptions.timeout(Duration.ofSeconds(20))
+                                        .withGroupMembershipOperation(
+                                                CloseOptions.GroupMembershipOperation
+                                                        .LEAVE_GROUP)));
+        if (trainer != null) {
+            trainer.close();
         }
-      }
+        if (broker != null) {
+            broker.stop();
+        }
     }
 
-    // Then every sample is embedded once, by the instance that owns its partition
-    List<EmbeddingEvent> embeddings = consume(bootstrap, config.topics().embeddings(), ids.size());
-    assertThat(servedByA).doesNotContainAnyElementsOf(servedByB);
-    assertThat(embeddings).extracting(EmbeddingEvent::id).containsExactlyInAnyOrderElementsOf(ids);
-    for (EmbeddingEvent event : embeddings) {
-      float[] expected = trainer.embed(new float[][] {LearnerDriver.features(event.id(), 0)})[0];
-      assertThat(event.source()).isEqualTo(EmbeddingEvent.Source.INFERENCE);
-      assertThat(event.modelStep()).isEqualTo(3);
-      assertThat(event.embedding())
-          .containsExactly(expected, org.assertj.core.data.Offset.offset(1e-6f));
-    }
-  }
+    @Test
+    void shouldSplitTheSamplesPartitionsAcrossInstancesAndEmbedOnBothWithTheLatestCheckpoint() {
+        broker = EmbeddedKafkaBroker.builder().optDataDir(dir.resolve("broker")).build().start();
+        String bootstrap = broker.bootstrapServers();
+        String prefix = "inference-it-" + UUID.randomUUID();
+        LearnerConfig config = config(prefix);
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(adminProps)) {
+            new TopicSetup(config).apply(admin, TIMEOUT);
+        }
+        // Given a checkpoint on the model topic before the instances start
+        trainer = trainer(3);
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+            producer.send(
+                    new ProducerRecord<>(
+                            config.topics().model(), config.modelName(), trainer.checkpoint()));
+        }
 
-  private static LearnerConfig config(String prefix) {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(LearnerConfig.APPLICATION_ID_CONFIG, prefix);
-    settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM);
-    settings.put(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16);
-    settings.put(LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8);
-    settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
-    settings.put(LearnerConfig.TOPIC_PARTITIONS_CONFIG, 2);
-    settings.put(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 4);
-    for (String key :
-        List.of(
-            LearnerConfig.TOPIC_VIEWS_CONFIG,
-            LearnerConfig.TOPIC_SAMPLES_CONFIG,
-            LearnerConfig.TOPIC_EMBEDDINGS_CONFIG,
-            LearnerConfig.TOPIC_METRICS_CONFIG,
-            LearnerConfig.TOPIC_DEAD_LETTERS_CONFIG,
-            LearnerConfig.TOPIC_MODEL_CONFIG,
-            LearnerConfig.TOPIC_PAIRS_CONFIG)) {
-      settings.put(key, prefix + "." + key.substring("topic.".length()));
-    }
-    return LearnerConfig.of(settings);
-  }
+        // When two instances of the same application run
+        for (String name : List.of("a", "b")) {
+            Properties props = config.streamsProperties(bootstrap);
+            props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name).toString());
+            props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+            KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config), props);
+            instances.add(streams);
+            streams.start();
+        }
+        String samplesTopic = config.topics().samples();
+        await().atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(
+                        () -> {
+                            for (KafkaStreams streams : instances) {
+                                assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                                assertThat(samplesPartitions(streams, samplesTopic)).hasSize(1);
+                            }
+                        });
+        Set<Integer> servedByA = samplesPartitions(instances.get(0), samplesTopic);
+        Set<Integer> servedByB = samplesPartitions(instances.get(1), samplesTopic);
 
-  private static VicregTrainer trainer(int steps) {
-    VicregTrainer t =
-        VicregTrainer.builder(new ModelSpec(LearnerDriver.INPUT_DIM, 16, 8))
-            .optDevice(DeviceChoice.CPU)
-            .build();
-    for (int s = 0; s < steps; s++) {
-      float[][] view0 = new float[4][];
-      float[][] view1 = new float[4][];
-      for (int i = 0; i < 4; i++) {
-        view0[i] = LearnerDriver.features("t" + s + i, 0);
-        view1[i] = LearnerDriver.features("t" + s + i, 1);
-      }
-      t.step(view0, view1);
-    }
-    return t;
-  }
-
-  private static Set<Integer> samplesPartitions(KafkaStreams streams, String topic) {
-    Set<Integer> partitions = new HashSet<>();
-    for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
-      thread
-          .activeTasks()
-          .forEach(
-              task -> {
-                for (TopicPartition tp : task.topicPartitions()) {
-                  if (tp.topic().equals(topic)) {
-                    partitions.add(tp.partition());
-                  }
+        // and samples arrive on both partitions
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+            for (int partition = 0; partition < 2; partition++) {
+                for (int i = 0; i < SAMPLES_PER_PARTITION; i++) {
+                    String id = "p" + partition + "-" + i;
+                    ids.add(id);
+                    String json = LearnerDriver.sampleJson(id, LearnerDriver.features(id, 0), null);
+                    producer.send(
+                            new ProducerRecord<>(
+                                    samplesTopic,
+                                    partition,
+                                    id,
+                                    json.getBytes(StandardCharsets.UTF_8)));
                 }
-              });
-    }
-    return partitions;
-  }
-
-  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LearnerConfig.MAX_REQUEST_BYTES);
-    return new KafkaProducer<>(props);
-  }
-
-  private static List<EmbeddingEvent> consume(String bootstrap, String topic, int expected) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<EmbeddingEvent> events = new ArrayList<>();
-    try (KafkaConsumer<String, EmbeddingEvent> consumer =
-        new KafkaConsumer<>(
-            props, new StringDeserializer(), EventSerdes.embeddingEvents().deserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (events.size() < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, EmbeddingEvent> r : consumer.poll(Duration.ofMillis(200))) {
-          events.add(r.value());
+            }
         }
-      }
+
+        // Then every sample is embedded once, by the instance that owns its partition
+        List<EmbeddingEvent> embeddings =
+                consume(bootstrap, config.topics().embeddings(), ids.size());
+        assertThat(servedByA).doesNotContainAnyElementsOf(servedByB);
+        assertThat(embeddings)
+                .extracting(EmbeddingEvent::id)
+                .containsExactlyInAnyOrderElementsOf(ids);
+        for (EmbeddingEvent event : embeddings) {
+            float[] expected =
+                    trainer.embed(new float[][] {LearnerDriver.features(event.id(), 0)})[0];
+            assertThat(event.source()).isEqualTo(EmbeddingEvent.Source.INFERENCE);
+            assertThat(event.modelStep()).isEqualTo(3);
+            assertThat(event.embedding())
+                    .containsExactly(expected, org.assertj.core.data.Offset.offset(1e-6f));
+        }
     }
-    return events;
-  }
+
+    private static LearnerConfig config(String prefix) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(LearnerConfig.APPLICATION_ID_CONFIG, prefix);
+        settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM);
+        settings.put(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16);
+        settings.put(LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8);
+        settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
+        settings.put(LearnerConfig.TOPIC_PARTITIONS_CONFIG, 2);
+        settings.put(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 4);
+        for (String key :
+                List.of(
+                        LearnerConfig.TOPIC_VIEWS_CONFIG,
+                        LearnerConfig.TOPIC_SAMPLES_CONFIG,
+                        LearnerConfig.TOPIC_EMBEDDINGS_CONFIG,
+                        LearnerConfig.TOPIC_METRICS_CONFIG,
+                        LearnerConfig.TOPIC_DEAD_LETTERS_CONFIG,
+                        LearnerConfig.TOPIC_MODEL_CONFIG,
+                        LearnerConfig.TOPIC_PAIRS_CONFIG)) {
+            settings.put(key, prefix + "." + key.substring("topic.".length()));
+        }
+        return LearnerConfig.of(settings);
+    }
+
+    private static VicregTrainer trainer(int steps) {
+        VicregTrainer t =
+                VicregTrainer.builder(new ModelSpec(LearnerDriver.INPUT_DIM, 16, 8))
+                        .optDevice(DeviceChoice.CPU)
+                        .build();
+        for (int s = 0; s < steps; s++) {
+            float[][] view0 = new float[4][];
+            float[][] view1 = new float[4][];
+            for (int i = 0; i < 4; i++) {
+                view0[i] = LearnerDriver.features("t" + s + i, 0);
+                view1[i] = LearnerDriver.features("t" + s + i, 1);
+            }
+            t.step(view0, view1);
+        }
+        return t;
+    }
+
+    private static Set<Integer> samplesPartitions(KafkaStreams streams, String topic) {
+        Set<Integer> partitions = new HashSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            thread.activeTasks()
+                    .forEach(
+                            task -> {
+                                for (TopicPartition tp : task.topicPartitions()) {
+                                    if (tp.topic().equals(topic)) {
+                                        partitions.add(tp.partition());
+                                    }
+                                }
+                            });
+        }
+        return partitions;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LearnerConfig.MAX_REQUEST_BYTES);
+        return new KafkaProducer<>(props);
+    }
+
+    private static List<EmbeddingEvent> consume(String bootstrap, String topic, int expected) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<EmbeddingEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, EmbeddingEvent> consumer =
+                new KafkaConsumer<>(
+                        props,
+                        new StringDeserializer(),
+                        EventSerdes.embeddingEvents().deserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (events.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, EmbeddingEvent> r :
+                        consumer.poll(Duration.ofMillis(200))) {
+                    events.add(r.value());
+                }
+            }
+        }
+        return events;
+    }
 }

@@ -24,307 +24,315 @@ import org.junit.jupiter.api.io.TempDir;
 /** Inference on the samples topic with the latest checkpoint, through the whole topology. */
 class InferenceTopologyTest {
 
-  private static final ModelSpec SPEC = new ModelSpec(LearnerDriver.INPUT_DIM, 16, 8);
-  private static final float TOLERANCE = 1e-6f;
+    private static final ModelSpec SPEC = new ModelSpec(LearnerDriver.INPUT_DIM, 16, 8);
+    private static final float TOLERANCE = 1e-6f;
 
-  @TempDir Path stateDir;
+    @TempDir Path stateDir;
 
-  private VicregTrainer trainer;
+    private VicregTrainer trainer;
 
-  @AfterEach
-  void closeTrainer() {
-    if (trainer != null) {
-      trainer.close();
+    @AfterEach
+    void closeTrainer() {
+        if (trainer != null) {
+            trainer.close();
+        }
     }
-  }
 
-  private LearnerDriver driver(Map<String, Object> overrides) {
-    return new LearnerDriver(stateDir, overrides);
-  }
-
-  /** A trainer of the driver's configuration, trained {@code steps} steps. */
-  private VicregTrainer trainedTrainer(LearnerDriver d, int steps) {
-    VicregTrainer t =
-        VicregTrainer.builder(SPEC)
-            .optSeed(d.config.trainerConfig().seed())
-            .optDevice(DeviceChoice.CPU)
-            .build();
-    for (int s = 0; s < steps; s++) {
-      float[][] view0 = new float[4][];
-      float[][] view1 = new float[4][];
-      for (int i = 0; i < 4; i++) {
-        view0[i] = LearnerDriver.features("t" + s + "-" + i, 0);
-        view1[i] = LearnerDriver.features("t" + s + "-" + i, 1);
-      }
-      t.step(view0, view1);
+    private LearnerDriver driver(Map<String, Object> overrides) {
+        return new LearnerDriver(stateDir, overrides);
     }
-    return t;
-  }
 
-  private static void assertEmbeddedBy(EmbeddingEvent event, VicregTrainer expected) {
-    float[] want = expected.embed(new float[][] {LearnerDriver.features(event.id(), 0)})[0];
-    assertThat(event.source()).isEqualTo(EmbeddingEvent.Source.INFERENCE);
-    assertThat(event.modelStep()).isEqualTo(expected.step());
-    assertThat(event.embedding())
-        .containsExactly(want, org.assertj.core.data.Offset.offset(TOLERANCE));
-  }
-
-  @Test
-  void shouldEmbedASampleExactlyAsTheTrainerEmbedsItWithTheSameCheckpoint() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 3))) {
-      trainer = trainedTrainer(d, 3);
-      d.publishCheckpoint(trainer.checkpoint());
-
-      d.sendSample("a", 100);
-      d.sendSample("b", 101);
-      d.sendSample("c", 102);
-
-      List<TestRecord<String, EmbeddingEvent>> out = d.embeddings.readRecordsToList();
-      assertThat(out).extracting(TestRecord::key).containsExactly("a", "b", "c");
-      assertThat(out).extracting(TestRecord::timestamp).containsExactly(100L, 101L, 102L);
-      out.forEach(r -> assertEmbeddedBy(r.value(), trainer));
-      assertThat(out.get(0).value().modelStep()).isEqualTo(3);
-      assertThat(d.deadLetters.isEmpty()).isTrue();
+    /** A trainer of the driver's configuration, trained {@code steps} steps. */
+    private VicregTrainer trainedTrainer(LearnerDriver d, int steps) {
+        VicregTrainer t =
+                VicregTrainer.builder(SPEC)
+                        .optSeed(d.config.trainerConfig().seed())
+                        .optDevice(DeviceChoice.CPU)
+                        .build();
+        for (int s = 0; s < steps; s++) {
+            float[][] view0 = new float[4][];
+            float[][] view1 = new float[4][];
+            for (int i = 0; i < 4; i++) {
+                view0[i] = LearnerDriver.features("t" + s + "-" + i, 0);
+                view1[i] = LearnerDriver.features("t" + s + "-" + i, 1);
+            }
+            t.step(view0, view1);
+        }
+        return t;
     }
-  }
 
-  @Test
-  void shouldEmbedWithTheInitialWeightsOfTheSeedBeforeAnyCheckpointExists() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
-      trainer = trainedTrainer(d, 0);
-
-      d.sendSample("early", 5);
-
-      EmbeddingEvent event = d.embeddings.readValue();
-      assertEmbeddedBy(event, trainer); // step 0: the weights the trainer starts from
-      assertThat(event.modelStep()).isZero();
-      assertThat(d.embeddings.isEmpty()).isTrue();
+    private static void assertEmbeddedBy(EmbeddingEvent event, VicregTrainer expected) {
+        float[] want = expected.embed(new float[][] {LearnerDriver.features(event.id(), 0)})[0];
+        assertThat(event.source()).isEqualTo(EmbeddingEvent.Source.INFERENCE);
+        assertThat(event.modelStep()).isEqualTo(expected.step());
+        assertThat(event.embedding())
+                .containsExactly(want, org.assertj.core.data.Offset.offset(TOLERANCE));
     }
-  }
 
-  @Test
-  void shouldPickUpANewCheckpointWithoutARestart() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
-      trainer = trainedTrainer(d, 1);
-      d.publishCheckpoint(trainer.checkpoint());
-      d.sendSample("before", 10);
-      EmbeddingEvent before = d.embeddings.readValue();
-      assertEmbeddedBy(before, trainer);
+    @Test
+    void shouldEmbedASampleExactlyAsTheTrainerEmbedsItWithTheSameCheckpoint() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 3))) {
+            trainer = trainedTrainer(d, 3);
+            d.publishCheckpoint(trainer.checkpoint());
 
-      trainer.close();
-      trainer = trainedTrainer(d, 4);
-      d.publishCheckpoint(trainer.checkpoint());
-      d.sendSample("after", 11);
+            d.sendSample("a", 100);
+            d.sendSample("b", 101);
+            d.sendSample("c", 102);
 
-      EmbeddingEvent after = d.embeddings.readValue();
-      assertThat(before.modelStep()).isEqualTo(1);
-      assertThat(after.modelStep()).isEqualTo(4);
-      assertEmbeddedBy(after, trainer);
+            List<TestRecord<String, EmbeddingEvent>> out = d.embeddings.readRecordsToList();
+            assertThat(out).extracting(TestRecord::key).containsExactly("a", "b", "c");
+            assertThat(out).extracting(TestRecord::timestamp).containsExactly(100L, 101L, 102L);
+            out.forEach(r -> assertEmbeddedBy(r.value(), trainer));
+            assertThat(out.get(0).value().modelStep()).isEqualTo(3);
+            assertThat(d.deadLetters.isEmpty()).isTrue();
+        }
     }
-  }
 
-  @Test
-  void shouldEmbedWithTheCheckpointTheTrainerPublishes() {
-    // The driver checkpoints every 2 steps of 4 pairs; the model topic feeds the global store.
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
-      d.sendPairs("p", 8, 0);
-      byte[] checkpoint = d.readCheckpoint().checkpoint();
+    @Test
+    void shouldEmbedWithTheInitialWeightsOfTheSeedBeforeAnyCheckpointExists() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+            trainer = trainedTrainer(d, 0);
 
-      d.sendSample("x", 1);
+            d.sendSample("early", 5);
 
-      EmbeddingEvent event =
-          d.embeddings.readValuesToList().stream()
-              .filter(e -> e.source() == EmbeddingEvent.Source.INFERENCE)
-              .findFirst()
-              .orElseThrow();
-      trainer = VicregTrainer.restore(checkpoint);
-      assertThat(event.modelStep()).isEqualTo(2);
-      assertEmbeddedBy(event, trainer);
+            EmbeddingEvent event = d.embeddings.readValue();
+            assertEmbeddedBy(event, trainer); // step 0: the weights the trainer starts from
+            assertThat(event.modelStep()).isZero();
+            assertThat(d.embeddings.isEmpty()).isTrue();
+        }
     }
-  }
 
-  @Test
-  void shouldKeepTheModelWhenTheModelTopicCarriesACheckpointOfAnotherSpecOrGarbage() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
-      trainer = trainedTrainer(d, 2);
-      d.publishCheckpoint(trainer.checkpoint());
-      try (VicregTrainer other =
-          VicregTrainer.builder(new ModelSpec(LearnerDriver.INPUT_DIM, 32, 8))
-              .optDevice(DeviceChoice.CPU)
-              .build()) {
-        d.publishCheckpoint(other.checkpoint());
-      }
-      d.publishCheckpoint(new byte[] {1, 2, 3});
+    @Test
+    void shouldPickUpANewCheckpointWithoutARestart() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+            trainer = trainedTrainer(d, 1);
+            d.publishCheckpoint(trainer.checkpoint());
+            d.sendSample("before", 10);
+            EmbeddingEvent before = d.embeddings.readValue();
+            assertEmbeddedBy(before, trainer);
 
-      d.sendSample("s", 1);
+            trainer.close();
+            trainer = trainedTrainer(d, 4);
+            d.publishCheckpoint(trainer.checkpoint());
+            d.sendSample("after", 11);
 
-      assertEmbeddedBy(d.embeddings.readValue(), trainer);
+            EmbeddingEvent after = d.embeddings.readValue();
+            assertThat(before.modelStep()).isEqualTo(1);
+            assertThat(after.modelStep()).isEqualTo(4);
+            assertEmbeddedBy(after, trainer);
+        }
     }
-  }
 
-  @Test
-  void shouldRefuseAndCountAForgedCheckpointDeclaringHugeSizesAndKeepTheModel() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
-      trainer = trainedTrainer(d, 2);
-      d.publishCheckpoint(trainer.checkpoint());
-      // A valid checksum over a parameter count of 2^31 - 1: once an OutOfMemoryError that killed
-      // the global thread of every instance, at every start.
-      d.publishCheckpoint(ForgedCheckpoints.withParameterCount(trainer.checkpoint(), 0x7fffffff));
+    @Test
+    void shouldEmbedWithTheCheckpointTheTrainerPublishes() {
+        // The driver checkpoints every 2 steps of 4 pairs; the model topic feeds the global store.
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+            d.sendPairs("p", 8, 0);
+            byte[] checkpoint = d.readCheckpoint().checkpoint();
 
-      d.sendSample("s", 1);
+            d.sendSample("x", 1);
 
-      assertEmbeddedBy(d.embeddings.readValue(), trainer);
-      assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
+            EmbeddingEvent event =
+                    d.embeddings.readValuesToList().stream()
+                            .filter(e -> e.source() == EmbeddingEvent.Source.INFERENCE)
+                            .findFirst()
+                            .orElseThrow();
+            trainer = VicregTrainer.restore(checkpoint);
+            assertThat(event.modelStep()).isEqualTo(2);
+            assertEmbeddedBy(event, trainer);
+        }
     }
-  }
 
-  @Test
-  void shouldSignWhatTheTrainerPublishesAndRefuseUnsignedCheckpointsWhenAKeyIsSet() {
-    try (LearnerDriver d =
-        driver(
-            Map.of(
-                LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1,
-                LearnerConfig.CHECKPOINT_SIGNING_KEY_CONFIG, "shared secret"))) {
-      d.sendPairs("p", 8, 0); // two steps: a checkpoint at step 2
-      var published = d.readCheckpoint();
-      trainer = trainedTrainer(d, 3);
-      // An unsigned checkpoint of a valid model, as anyone who can write the topic could send.
-      d.publishCheckpoint(trainer.checkpoint());
+    @Test
+    void shouldKeepTheModelWhenTheModelTopicCarriesACheckpointOfAnotherSpecOrGarbage() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+            trainer = trainedTrainer(d, 2);
+            d.publishCheckpoint(trainer.checkpoint());
+            try (VicregTrainer other =
+                    VicregTrainer.builder(new ModelSpec(LearnerDriver.INPUT_DIM, 32, 8))
+                            .optDevice(DeviceChoice.CPU)
+                            .build()) {
+                d.publishCheckpoint(other.checkpoint());
+            }
+            d.publishCheckpoint(new byte[] {1, 2, 3});
 
-      d.sendSample("s", 1);
+            d.sendSample("s", 1);
 
-      assertThat(
-              CheckpointSignature.withKey("shared secret")
-                  .refusal(published.checkpoint(), published.headers()))
-          .isNull();
-      EmbeddingEvent embedded = d.embeddings.readValuesToList().stream()
-          .filter(e -> e.source() == EmbeddingEvent.Source.INFERENCE)
-          .findFirst()
-          .orElseThrow();
-      assertThat(embedded.modelStep()).isEqualTo(2);
-      assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
+            assertEmbeddedBy(d.embeddings.readValue(), trainer);
+        }
     }
-  }
 
-  @Test
-  void shouldRefuseARecordWhoseFingerprintMatchesTheModelInUseButWhoseBytesDoNot() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
-      trainer = trainedTrainer(d, 2);
-      byte[] valid = trainer.checkpoint();
-      d.publishCheckpoint(valid);
-      // Same length, same stored checksum: the cache's cheap fingerprint cannot tell them apart.
-      byte[] tampered = valid.clone();
-      tampered[200] ^= 0x40;
-      d.publishCheckpoint(tampered);
+    @Test
+    void shouldRefuseAndCountAForgedCheckpointDeclaringHugeSizesAndKeepTheModel() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+            trainer = trainedTrainer(d, 2);
+            d.publishCheckpoint(trainer.checkpoint());
+            // A valid checksum over a parameter count of 2^31 - 1: once an OutOfMemoryError that
+            // killed
+            // the global thread of every instance, at every start.
+            d.publishCheckpoint(
+                    ForgedCheckpoints.withParameterCount(trainer.checkpoint(), 0x7fffffff));
 
-      d.sendSample("s", 1);
+            d.sendSample("s", 1);
 
-      assertEmbeddedBy(d.embeddings.readValue(), trainer);
-      assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
+            assertEmbeddedBy(d.embeddings.readValue(), trainer);
+            assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
+        }
     }
-  }
 
-  private static double refusedCheckpoints(LearnerDriver d) {
-    return d.driver.metrics().entrySet().stream()
-        .filter(e -> e.getKey().name().equals(StoreCheckpointProcessor.REFUSED_METRIC))
-        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-        .sum();
-  }
+    @Test
+    void shouldSignWhatTheTrainerPublishesAndRefuseUnsignedCheckpointsWhenAKeyIsSet() {
+        try (LearnerDriver d =
+                driver(
+                        Map.of(
+                                LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG,
+                                1,
+                                LearnerConfig.CHECKPOINT_SIGNING_KEY_CONFIG,
+                                "shared secret"))) {
+            d.sendPairs("p", 8, 0); // two steps: a checkpoint at step 2
+            var published = d.readCheckpoint();
+            trainer = trainedTrainer(d, 3);
+            // An unsigned checkpoint of a valid model, as anyone who can write the topic could
+            // send.
+            d.publishCheckpoint(trainer.checkpoint());
 
-  @Test
-  void shouldDeadLetterBadSamplesWithTheirReasonAndEmbedTheGoodOnes() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
-      d.sendSampleRaw("bad-json", "{not json", 1);
-      d.sendSampleRaw("short", LearnerDriver.sampleJson("short", new float[3], null), 2);
-      d.sendSampleRaw("other-key", LearnerDriver.sampleJson("id", new float[8], null), 3);
-      d.sendSampleRaw("nokey", null, 4);
-      d.sendSample("good", 5);
+            d.sendSample("s", 1);
 
-      List<DeadLetter> dead = d.deadLetters.readValuesToList();
-
-      assertThat(dead)
-          .extracting(DeadLetter::reason)
-          .containsExactly("not_json", "wrong_feature_count", "key_mismatch", "null_value");
-      assertThat(dead).extracting(DeadLetter::topic).containsOnly("vicreg.samples");
-      assertThat(dead).extracting(DeadLetter::offset).containsExactly(0L, 1L, 2L, 3L);
-      assertThat(new String(dead.get(0).value(), java.nio.charset.StandardCharsets.UTF_8))
-          .isEqualTo("{not json");
-      assertThat(d.embeddings.readValuesToList())
-          .extracting(EmbeddingEvent::id)
-          .containsExactly("good");
+            assertThat(
+                            CheckpointSignature.withKey("shared secret")
+                                    .refusal(published.checkpoint(), published.headers()))
+                    .isNull();
+            EmbeddingEvent embedded =
+                    d.embeddings.readValuesToList().stream()
+                            .filter(e -> e.source() == EmbeddingEvent.Source.INFERENCE)
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(embedded.modelStep()).isEqualTo(2);
+            assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
+        }
     }
-  }
 
-  @Test
-  void shouldCarryTheSampleTimestampAndMetadataToTheEmbedding() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
-      String withTimestamp =
-          LearnerDriver.sampleJson("m", LearnerDriver.features("m", 0), "{\"label\":3}")
-              .replaceFirst("^\\{", "{\"timestamp\":42,");
-      d.sendSampleRaw("m", withTimestamp, 7);
-      d.sendSample("n", 8);
+    @Test
+    void shouldRefuseARecordWhoseFingerprintMatchesTheModelInUseButWhoseBytesDoNot() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+            trainer = trainedTrainer(d, 2);
+            byte[] valid = trainer.checkpoint();
+            d.publishCheckpoint(valid);
+            // Same length, same stored checksum: the cache's cheap fingerprint cannot tell them
+            // apart.
+            byte[] tampered = valid.clone();
+            tampered[200] ^= 0x40;
+            d.publishCheckpoint(tampered);
 
-      List<TestRecord<String, EmbeddingEvent>> out = d.embeddings.readRecordsToList();
+            d.sendSample("s", 1);
 
-      assertThat(out.get(0).value().metadata().json()).isEqualTo("{\"label\":3}");
-      assertThat(out.get(0).value().timestamp()).isEqualTo(42); // the producer's
-      assertThat(out.get(0).timestamp()).isEqualTo(7); // the record's
-      assertThat(out.get(1).value().metadata()).isNull();
-      assertThat(out.get(1).value().timestamp()).isEqualTo(8); // none given: the record's
+            assertEmbeddedBy(d.embeddings.readValue(), trainer);
+            assertThat(refusedCheckpoints(d)).isEqualTo(1.0);
+        }
     }
-  }
 
-  @Test
-  void shouldReleaseABatchWhenFullOrWhenTheLingerPasses() {
-    Map<String, Object> settings =
-        Map.of(
-            LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG,
-            4,
-            LearnerConfig.INFERENCE_BATCH_LINGER_MS_CONFIG,
-            50L);
-    try (LearnerDriver d = driver(settings)) {
-      for (int i = 0; i < 6; i++) {
-        d.sendSample("s" + i, i);
-      }
-      assertThat(d.embeddings.readValuesToList())
-          .extracting(EmbeddingEvent::id)
-          .containsExactly("s0", "s1", "s2", "s3"); // a full batch of 4
-
-      d.advanceWallClock(Duration.ofMillis(49));
-      assertThat(d.embeddings.isEmpty()).isTrue();
-      d.advanceWallClock(Duration.ofMillis(1));
-
-      assertThat(d.embeddings.readValuesToList())
-          .extracting(EmbeddingEvent::id)
-          .containsExactly("s4", "s5");
+    private static double refusedCheckpoints(LearnerDriver d) {
+        return d.driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(StoreCheckpointProcessor.REFUSED_METRIC))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .sum();
     }
-  }
 
-  @Test
-  void shouldKeepWaitingSamplesInTheChangelogUntilTheirEmbeddingIsPublished() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 3))) {
-      TestOutputTopic<Long, byte[]> changelog =
-          d.driver.createOutputTopic(
-              "learner-test-" + LearnerTopology.INFERENCE_BUFFER_STORE + "-changelog",
-              new LongDeserializer(),
-              new ByteArrayDeserializer());
+    @Test
+    void shouldDeadLetterBadSamplesWithTheirReasonAndEmbedTheGoodOnes() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+            d.sendSampleRaw("bad-json", "{not json", 1);
+            d.sendSampleRaw("short", LearnerDriver.sampleJson("short", new float[3], null), 2);
+            d.sendSampleRaw("other-key", LearnerDriver.sampleJson("id", new float[8], null), 3);
+            d.sendSampleRaw("nokey", null, 4);
+            d.sendSample("good", 5);
 
-      d.sendSample("w0", 1);
-      d.sendSample("w1", 2);
+            List<DeadLetter> dead = d.deadLetters.readValuesToList();
 
-      // Written in the transaction of their offsets: a crash now cannot lose them.
-      List<TestRecord<Long, byte[]>> waiting = changelog.readRecordsToList();
-      assertThat(waiting).extracting(TestRecord::key).containsExactly(0L, 1L);
-      assertThat(waiting).allSatisfy(r -> assertThat(r.value()).isNotNull());
-      assertThat(PendingSample.decode(waiting.get(1).value()).event().id()).isEqualTo("w1");
-      assertThat(d.embeddings.isEmpty()).isTrue();
-
-      d.sendSample("w2", 3);
-
-      assertThat(d.embeddings.readValuesToList()).hasSize(3);
-      List<TestRecord<Long, byte[]>> released = changelog.readRecordsToList();
-      assertThat(released).extracting(TestRecord::key).containsExactly(2L, 0L, 1L, 2L);
-      assertThat(released.subList(1, 4)).allSatisfy(r -> assertThat(r.value()).isNull());
+            assertThat(dead)
+                    .extracting(DeadLetter::reason)
+                    .containsExactly(
+                            "not_json", "wrong_feature_count", "key_mismatch", "null_value");
+            assertThat(dead).extracting(DeadLetter::topic).containsOnly("vicreg.samples");
+            assertThat(dead).extracting(DeadLetter::offset).containsExactly(0L, 1L, 2L, 3L);
+            assertThat(new String(dead.get(0).value(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("{not json");
+            assertThat(d.embeddings.readValuesToList())
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactly("good");
+        }
     }
-  }
+
+    @Test
+    void shouldCarryTheSampleTimestampAndMetadataToTheEmbedding() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+            String withTimestamp =
+                    LearnerDriver.sampleJson("m", LearnerDriver.features("m", 0), "{\"label\":3}")
+                            .replaceFirst("^\\{", "{\"timestamp\":42,");
+            d.sendSampleRaw("m", withTimestamp, 7);
+            d.sendSample("n", 8);
+
+            List<TestRecord<String, EmbeddingEvent>> out = d.embeddings.readRecordsToList();
+
+            assertThat(out.get(0).value().metadata().json()).isEqualTo("{\"label\":3}");
+            assertThat(out.get(0).value().timestamp()).isEqualTo(42); // the producer's
+            assertThat(out.get(0).timestamp()).isEqualTo(7); // the record's
+            assertThat(out.get(1).value().metadata()).isNull();
+            assertThat(out.get(1).value().timestamp()).isEqualTo(8); // none given: the record's
+        }
+    }
+
+    @Test
+    void shouldReleaseABatchWhenFullOrWhenTheLingerPasses() {
+        Map<String, Object> settings =
+                Map.of(
+                        LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG,
+                        4,
+                        LearnerConfig.INFERENCE_BATCH_LINGER_MS_CONFIG,
+                        50L);
+        try (LearnerDriver d = driver(settings)) {
+            for (int i = 0; i < 6; i++) {
+                d.sendSample("s" + i, i);
+            }
+            assertThat(d.embeddings.readValuesToList())
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactly("s0", "s1", "s2", "s3"); // a full batch of 4
+
+            d.advanceWallClock(Duration.ofMillis(49));
+            assertThat(d.embeddings.isEmpty()).isTrue();
+            d.advanceWallClock(Duration.ofMillis(1));
+
+            assertThat(d.embeddings.readValuesToList())
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactly("s4", "s5");
+        }
+    }
+
+    @Test
+    void shouldKeepWaitingSamplesInTheChangelogUntilTheirEmbeddingIsPublished() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 3))) {
+            TestOutputTopic<Long, byte[]> changelog =
+                    d.driver.createOutputTopic(
+                            "learner-test-" + LearnerTopology.INFERENCE_BUFFER_STORE + "-changelog",
+                            new LongDeserializer(),
+                            new ByteArrayDeserializer());
+
+            d.sendSample("w0", 1);
+            d.sendSample("w1", 2);
+
+            // Written in the transaction of their offsets: a crash now cannot lose them.
+            List<TestRecord<Long, byte[]>> waiting = changelog.readRecordsToList();
+            assertThat(waiting).extracting(TestRecord::key).containsExactly(0L, 1L);
+            assertThat(waiting).allSatisfy(r -> assertThat(r.value()).isNotNull());
+            assertThat(PendingSample.decode(waiting.get(1).value()).event().id()).isEqualTo("w1");
+            assertThat(d.embeddings.isEmpty()).isTrue();
+
+            d.sendSample("w2", 3);
+
+            assertThat(d.embeddings.readValuesToList()).hasSize(3);
+            List<TestRecord<Long, byte[]>> released = changelog.readRecordsToList();
+            assertThat(released).extracting(TestRecord::key).containsExactly(2L, 0L, 1L, 2L);
+            assertThat(released.subList(1, 4)).allSatisfy(r -> assertThat(r.value()).isNull());
+        }
+    }
 }

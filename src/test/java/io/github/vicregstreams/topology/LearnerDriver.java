@@ -28,204 +28,213 @@ import org.apache.kafka.streams.TopologyTestDriver;
  */
 final class LearnerDriver implements AutoCloseable {
 
-  static final int INPUT_DIM = 8;
+    static final int INPUT_DIM = 8;
 
-  /**
-   * The driver's wall clock at the start: after every record timestamp the tests use, as in
-   * production, where records are stamped in the past (pairing bounds future timestamps by it).
-   */
-  static final Instant WALL_CLOCK_START = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * The driver's wall clock at the start: after every record timestamp the tests use, as in
+     * production, where records are stamped in the past (pairing bounds future timestamps by it).
+     */
+    static final Instant WALL_CLOCK_START = Instant.parse("2026-01-01T00:00:00Z");
 
-  final LearnerConfig config;
-  final TopologyTestDriver driver;
-  final TestInputTopic<byte[], byte[]> views;
-  final TestInputTopic<byte[], byte[]> pairEvents;
-  final TestOutputTopic<String, EmbeddingEvent> embeddings;
-  final TestOutputTopic<String, MetricsEvent> metrics;
-  final TestOutputTopic<byte[], DeadLetter> deadLetters;
-  final TestOutputTopic<String, byte[]> model;
-  final TestInputTopic<byte[], byte[]> samples;
-  final TestInputTopic<String, byte[]> modelInput;
-  private final CheckpointChunks.Assembler checkpointChunks;
+    final LearnerConfig config;
+    final TopologyTestDriver driver;
+    final TestInputTopic<byte[], byte[]> views;
+    final TestInputTopic<byte[], byte[]> pairEvents;
+    final TestOutputTopic<String, EmbeddingEvent> embeddings;
+    final TestOutputTopic<String, MetricsEvent> metrics;
+    final TestOutputTopic<byte[], DeadLetter> deadLetters;
+    final TestOutputTopic<String, byte[]> model;
+    final TestInputTopic<byte[], byte[]> samples;
+    final TestInputTopic<String, byte[]> modelInput;
+    private final CheckpointChunks.Assembler checkpointChunks;
 
-  LearnerDriver(Path stateDir, Map<String, Object> overrides) {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(LearnerConfig.APPLICATION_ID_CONFIG, "learner-test");
-    settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, INPUT_DIM);
-    settings.put(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16);
-    settings.put(LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8);
-    settings.put(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4);
-    settings.put(LearnerConfig.TRAIN_BATCH_WINDOW_MS_CONFIG, 1_000L);
-    settings.put(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 10_000L);
-    settings.put(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2);
-    settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
-    settings.putAll(overrides);
-    config = LearnerConfig.of(settings);
-    Properties props = config.streamsProperties("unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(LearnerTopology.build(config), props, WALL_CLOCK_START);
-    Topics topics = config.topics();
-    views =
-        driver.createInputTopic(
-            topics.views(), new ByteArraySerializer(), new ByteArraySerializer());
-    pairEvents =
-        driver.createInputTopic(
-            topics.pairEvents(), new ByteArraySerializer(), new ByteArraySerializer());
-    embeddings =
-        driver.createOutputTopic(
-            topics.embeddings(),
-            new StringDeserializer(),
-            EventSerdes.embeddingEvents().deserializer());
-    metrics =
-        driver.createOutputTopic(
-            topics.metrics(), new StringDeserializer(), EventSerdes.metricsEvents().deserializer());
-    deadLetters =
-        driver.createOutputTopic(
-            topics.deadLetters(),
-            new ByteArrayDeserializer(),
-            EventSerdes.deadLetters().deserializer());
-    model =
-        driver.createOutputTopic(
-            topics.model(), new StringDeserializer(), new ByteArrayDeserializer());
-    samples =
-        driver.createInputTopic(
-            topics.samples(), new ByteArraySerializer(), new ByteArraySerializer());
-    modelInput =
-        driver.createInputTopic(topics.model(), new StringSerializer(), new ByteArraySerializer());
-    checkpointChunks = new CheckpointChunks.Assembler(config.modelName());
-  }
-
-  /** Sends sample {@code id} at {@code timestampMs}, with the features of its view 0. */
-  void sendSample(String id, long timestampMs) {
-    sendSampleRaw(id, sampleJson(id, features(id, 0), null), timestampMs);
-  }
-
-  void sendSampleRaw(String key, String value, long timestampMs) {
-    samples.pipeInput(
-        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-        value == null ? null : value.getBytes(StandardCharsets.UTF_8),
-        timestampMs);
-  }
-
-  /**
-   * Reads the model topic's output up to the next whole checkpoint: its chunks and manifest.
-   *
-   * @throws AssertionError if the output ends first
-   */
-  CheckpointChunks.Assembler.Complete readCheckpoint() {
-    while (!model.isEmpty()) {
-      org.apache.kafka.streams.test.TestRecord<String, byte[]> record = model.readRecord();
-      CheckpointChunks.Assembler.Outcome outcome =
-          checkpointChunks.accept(record.key(), record.value(), record.headers());
-      if (outcome instanceof CheckpointChunks.Assembler.Complete complete) {
-        return complete;
-      }
-      if (outcome instanceof CheckpointChunks.Assembler.Refused refused) {
-        throw new AssertionError("a bad model-topic record: " + refused.reason());
-      }
+    LearnerDriver(Path stateDir, Map<String, Object> overrides) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(LearnerConfig.APPLICATION_ID_CONFIG, "learner-test");
+        settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, INPUT_DIM);
+        settings.put(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16);
+        settings.put(LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8);
+        settings.put(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4);
+        settings.put(LearnerConfig.TRAIN_BATCH_WINDOW_MS_CONFIG, 1_000L);
+        settings.put(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 10_000L);
+        settings.put(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2);
+        settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
+        settings.putAll(overrides);
+        config = LearnerConfig.of(settings);
+        Properties props = config.streamsProperties("unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(LearnerTopology.build(config), props, WALL_CLOCK_START);
+        Topics topics = config.topics();
+        views =
+                driver.createInputTopic(
+                        topics.views(), new ByteArraySerializer(), new ByteArraySerializer());
+        pairEvents =
+                driver.createInputTopic(
+                        topics.pairEvents(), new ByteArraySerializer(), new ByteArraySerializer());
+        embeddings =
+                driver.createOutputTopic(
+                        topics.embeddings(),
+                        new StringDeserializer(),
+                        EventSerdes.embeddingEvents().deserializer());
+        metrics =
+                driver.createOutputTopic(
+                        topics.metrics(),
+                        new StringDeserializer(),
+                        EventSerdes.metricsEvents().deserializer());
+        deadLetters =
+                driver.createOutputTopic(
+                        topics.deadLetters(),
+                        new ByteArrayDeserializer(),
+                        EventSerdes.deadLetters().deserializer());
+        model =
+                driver.createOutputTopic(
+                        topics.model(), new StringDeserializer(), new ByteArrayDeserializer());
+        samples =
+                driver.createInputTopic(
+                        topics.samples(), new ByteArraySerializer(), new ByteArraySerializer());
+        modelInput =
+                driver.createInputTopic(
+                        topics.model(), new StringSerializer(), new ByteArraySerializer());
+        checkpointChunks = new CheckpointChunks.Assembler(config.modelName());
     }
-    throw new AssertionError("the model topic holds no whole checkpoint");
-  }
 
-  /** Publishes a checkpoint on the model topic, whole, as the trainer did before chunks. */
-  void publishCheckpoint(byte[] checkpoint) {
-    modelInput.pipeInput(config.modelName(), checkpoint);
-  }
-
-  static String sampleJson(String id, float[] features, String metadataJson) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("{\"id\":\"").append(id).append("\",\"features\":[");
-    for (int i = 0; i < features.length; i++) {
-      sb.append(i == 0 ? "" : ",").append(Float.toString(features[i]));
+    /** Sends sample {@code id} at {@code timestampMs}, with the features of its view 0. */
+    void sendSample(String id, long timestampMs) {
+        sendSampleRaw(id, sampleJson(id, features(id, 0), null), timestampMs);
     }
-    sb.append(']');
-    if (metadataJson != null) {
-      sb.append(",\"metadata\":").append(metadataJson);
+
+    void sendSampleRaw(String key, String value, long timestampMs) {
+        samples.pipeInput(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+                timestampMs);
     }
-    return sb.append('}').toString();
-  }
 
-  /** Sends view {@code view} of {@code id} at {@code timestampMs}, with features from a seed. */
-  void send(String id, int view, long timestampMs) {
-    send(id, view, timestampMs, null);
-  }
-
-  void send(String id, int view, long timestampMs, String metadataJson) {
-    sendRaw(id, json(id, view, features(id, view), metadataJson), timestampMs);
-  }
-
-  void sendRaw(String key, String value, long timestampMs) {
-    views.pipeInput(
-        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-        value == null ? null : value.getBytes(StandardCharsets.UTF_8),
-        timestampMs);
-  }
-
-  /** A pair event of {@code id}, both views as {@link #features} gives them, at {@code t}. */
-  void sendPairEvent(String id, long timestampMs) {
-    sendPairEventRaw(
-        id,
-        "{\"id\": \""
-            + id
-            + "\", \"features\": ["
-            + floats(features(id, 0))
-            + ", "
-            + floats(features(id, 1))
-            + "]}",
-        timestampMs);
-  }
-
-  void sendPairEventRaw(String key, String value, long timestampMs) {
-    pairEvents.pipeInput(
-        key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), timestampMs);
-  }
-
-  /** As {@link #json} writes a view's features, so that both inputs carry the same numbers. */
-  private static String floats(float[] values) {
-    StringBuilder json = new StringBuilder("[");
-    for (int i = 0; i < values.length; i++) {
-      json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", values[i]));
+    /**
+     * Reads the model topic's output up to the next whole checkpoint: its chunks and manifest.
+     *
+     * @throws AssertionError if the output ends first
+     */
+    CheckpointChunks.Assembler.Complete readCheckpoint() {
+        while (!model.isEmpty()) {
+            org.apache.kafka.streams.test.TestRecord<String, byte[]> record = model.readRecord();
+            CheckpointChunks.Assembler.Outcome outcome =
+                    checkpointChunks.accept(record.key(), record.value(), record.headers());
+            if (outcome instanceof CheckpointChunks.Assembler.Complete complete) {
+                return complete;
+            }
+            if (outcome instanceof CheckpointChunks.Assembler.Refused refused) {
+                throw new AssertionError("a bad model-topic record: " + refused.reason());
+            }
+        }
+        throw new AssertionError("the model topic holds no whole checkpoint");
     }
-    return json.append(']').toString();
-  }
 
-  /** Both views of ids {@code prefix0 … prefix(n-1)}, view 0 then view 1, at {@code t}. */
-  void sendPairs(String prefix, int n, long timestampMs) {
-    for (int i = 0; i < n; i++) {
-      send(prefix + i, 0, timestampMs);
-      send(prefix + i, 1, timestampMs);
+    /** Publishes a checkpoint on the model topic, whole, as the trainer did before chunks. */
+    void publishCheckpoint(byte[] checkpoint) {
+        modelInput.pipeInput(config.modelName(), checkpoint);
     }
-  }
 
-  void advanceWallClock(Duration duration) {
-    driver.advanceWallClockTime(duration);
-  }
-
-  static String json(String id, int view, float[] features, String metadataJson) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("{\"id\":\"").append(id).append("\",\"view\":").append(view).append(",\"features\":[");
-    for (int i = 0; i < features.length; i++) {
-      sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", features[i]));
+    static String sampleJson(String id, float[] features, String metadataJson) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\"id\":\"").append(id).append("\",\"features\":[");
+        for (int i = 0; i < features.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(Float.toString(features[i]));
+        }
+        sb.append(']');
+        if (metadataJson != null) {
+            sb.append(",\"metadata\":").append(metadataJson);
+        }
+        return sb.append('}').toString();
     }
-    sb.append(']');
-    if (metadataJson != null) {
-      sb.append(",\"metadata\":").append(metadataJson);
-    }
-    return sb.append('}').toString();
-  }
 
-  /** Deterministic features: a shared base per id plus a small view-dependent shift. */
-  static float[] features(String id, int view) {
-    java.util.Random random = new java.util.Random(id.hashCode());
-    float[] f = new float[INPUT_DIM];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = (float) random.nextGaussian() + 0.05f * view * (i % 3);
+    /** Sends view {@code view} of {@code id} at {@code timestampMs}, with features from a seed. */
+    void send(String id, int view, long timestampMs) {
+        send(id, view, timestampMs, null);
     }
-    return f;
-  }
 
-  @Override
-  public void close() {
-    driver.close();
-  }
+    void send(String id, int view, long timestampMs, String metadataJson) {
+        sendRaw(id, json(id, view, features(id, view), metadataJson), timestampMs);
+    }
+
+    void sendRaw(String key, String value, long timestampMs) {
+        views.pipeInput(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+                timestampMs);
+    }
+
+    /** A pair event of {@code id}, both views as {@link #features} gives them, at {@code t}. */
+    void sendPairEvent(String id, long timestampMs) {
+        sendPairEventRaw(
+                id,
+                "{\"id\": \""
+                        + id
+                        + "\", \"features\": ["
+                        + floats(features(id, 0))
+                        + ", "
+                        + floats(features(id, 1))
+                        + "]}",
+                timestampMs);
+    }
+
+    void sendPairEventRaw(String key, String value, long timestampMs) {
+        pairEvents.pipeInput(
+                key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8),
+                timestampMs);
+    }
+
+    /** As {@link #json} writes a view's features, so that both inputs carry the same numbers. */
+    private static String floats(float[] values) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", values[i]));
+        }
+        return json.append(']').toString();
+    }
+
+    /** Both views of ids {@code prefix0 … prefix(n-1)}, view 0 then view 1, at {@code t}. */
+    void sendPairs(String prefix, int n, long timestampMs) {
+        for (int i = 0; i < n; i++) {
+            send(prefix + i, 0, timestampMs);
+            send(prefix + i, 1, timestampMs);
+        }
+    }
+
+    void advanceWallClock(Duration duration) {
+        driver.advanceWallClockTime(duration);
+    }
+
+    static String json(String id, int view, float[] features, String metadataJson) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\"id\":\"")
+                .append(id)
+                .append("\",\"view\":")
+                .append(view)
+                .append(",\"features\":[");
+        for (int i = 0; i < features.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", features[i]));
+        }
+        sb.append(']');
+        if (metadataJson != null) {
+            sb.append(",\"metadata\":").append(metadataJson);
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Deterministic features: a shared base per id plus a small view-dependent shift. */
+    static float[] features(String id, int view) {
+        java.util.Random random = new java.util.Random(id.hashCode());
+        float[] f = new float[INPUT_DIM];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) random.nextGaussian() + 0.05f * view * (i % 3);
+        }
+        return f;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
 }

@@ -23,415 +23,457 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LearnerTopologyTest {
 
-  @TempDir Path stateDir;
+    @TempDir Path stateDir;
 
-  private LearnerDriver driver() {
-    return new LearnerDriver(stateDir, Map.of());
-  }
-
-  private LearnerDriver driver(Map<String, Object> overrides) {
-    return new LearnerDriver(stateDir, overrides);
-  }
-
-  @Test
-  void shouldTrainOneStepAndEmbedEveryPairWhenABatchIsFull() {
-    try (LearnerDriver d = driver()) {
-      d.sendPairs("s", 4, 1_000);
-
-      List<EmbeddingEvent> embeddings = d.embeddings.readValuesToList();
-      List<MetricsEvent> metrics = d.metrics.readValuesToList();
-
-      assertThat(embeddings).extracting(EmbeddingEvent::id).containsExactly("s0", "s1", "s2", "s3");
-      assertThat(embeddings)
-          .allSatisfy(
-              e -> {
-                assertThat(e.source()).isEqualTo(EmbeddingEvent.Source.TRAINING);
-                assertThat(e.modelStep()).isZero();
-                assertThat(e.dimension()).isEqualTo(16);
-                assertThat(e.timestamp()).isEqualTo(1_000);
-              });
-      assertThat(metrics).hasSize(1);
-      assertThat(metrics.get(0).step()).isEqualTo(1);
-      assertThat(metrics.get(0).batchSize()).isEqualTo(4);
-      assertThat(metrics.get(0).applied()).isTrue();
-      assertThat(d.deadLetters.isEmpty()).isTrue();
+    private LearnerDriver driver() {
+        return new LearnerDriver(stateDir, Map.of());
     }
-  }
 
-  @Test
-  void shouldPairViewsThatArriveOutOfOrder() {
-    try (LearnerDriver d = driver()) {
-      for (int i = 0; i < 4; i++) {
-        d.send("s" + i, 1, 100 + i);
-      }
-      for (int i = 3; i >= 0; i--) {
-        d.send("s" + i, 0, 200 + i);
-      }
-
-      assertThat(d.embeddings.readValuesToList())
-          .extracting(EmbeddingEvent::id)
-          .containsExactlyInAnyOrder("s0", "s1", "s2", "s3");
-      assertThat(d.deadLetters.isEmpty()).isTrue();
+    private LearnerDriver driver(Map<String, Object> overrides) {
+        return new LearnerDriver(stateDir, overrides);
     }
-  }
 
-  @Test
-  void shouldCarryMetadataThroughToTheEmbeddingUntouched() {
-    try (LearnerDriver d = driver()) {
-      String metadata = "{\"label\":7,\"tenant\":\"ü-42\",\"trace\":{\"id\":\"abc\"}}";
-      d.send("m0", 0, 10, metadata);
-      d.send("m0", 1, 11);
-      d.sendPairs("x", 3, 12);
+    @Test
+    void shouldTrainOneStepAndEmbedEveryPairWhenABatchIsFull() {
+        try (LearnerDriver d = driver()) {
+            d.sendPairs("s", 4, 1_000);
 
-      EmbeddingEvent first = d.embeddings.readValuesToList().get(0);
+            List<EmbeddingEvent> embeddings = d.embeddings.readValuesToList();
+            List<MetricsEvent> metrics = d.metrics.readValuesToList();
 
-      assertThat(first.id()).isEqualTo("m0");
-      assertThat(first.metadata().json()).isEqualTo(metadata);
-    }
-  }
-
-  @Test
-  void shouldKeepTheFirstCopyAndDeadLetterADuplicateView() {
-    try (LearnerDriver d = driver()) {
-      d.send("d0", 0, 10, "{\"copy\":1}");
-      d.send("d0", 0, 11, "{\"copy\":2}");
-      d.send("d0", 1, 12);
-      d.sendPairs("x", 3, 13);
-
-      List<DeadLetter> dead = d.deadLetters.readValuesToList();
-      EmbeddingEvent embedding = d.embeddings.readValuesToList().get(0);
-
-      assertThat(dead).singleElement().satisfies(l -> assertThat(l.reason()).isEqualTo("duplicate"));
-      assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).contains("\"copy\":2");
-      assertThat(embedding.metadata().json()).isEqualTo("{\"copy\":1}");
-    }
-  }
-
-  @Test
-  void shouldDeadLetterAViewWhosePartnerComesAfterTheWindow() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
-      d.send("late", 0, 0);
-      d.send("late", 1, 1_001);
-
-      List<DeadLetter> dead = d.deadLetters.readValuesToList();
-
-      assertThat(dead).singleElement().satisfies(l -> {
-        assertThat(l.reason()).isEqualTo("orphan");
-        assertThat(l.detail()).contains("view 0 of id late was never paired");
-        assertThat(l.offset()).isZero();
-      });
-      assertThat(d.embeddings.isEmpty()).isTrue();
-    }
-  }
-
-  @Test
-  void shouldPairViewsExactlyAtTheWindowEdge() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
-      d.send("edge", 0, 0);
-      d.send("edge", 1, 1_000);
-      d.sendPairs("x", 3, 1_000);
-
-      assertThat(d.embeddings.readValuesToList()).extracting(EmbeddingEvent::id).contains("edge");
-      assertThat(d.deadLetters.isEmpty()).isTrue();
-    }
-  }
-
-  @Test
-  void shouldDeadLetterOrphansWithTheirOriginalBytesWhenStreamTimePassesTheWindow() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
-      d.send("alone", 1, 0);
-      byte[] original = LearnerDriver.json("alone", 1, LearnerDriver.features("alone", 1), null)
-          .getBytes(StandardCharsets.UTF_8);
-      d.send("other", 0, 2_500);
-      d.send("other", 1, 2_500);
-
-      List<TestRecord<byte[], DeadLetter>> dead = d.deadLetters.readRecordsToList();
-
-      assertThat(dead).extracting(r -> r.value().reason()).containsExactly("orphan");
-      DeadLetter letter = dead.get(0).value();
-      assertThat(letter.value()).isEqualTo(original);
-      assertThat(letter.key()).isEqualTo("alone".getBytes(StandardCharsets.UTF_8));
-      assertThat(letter.topic()).isEqualTo("vicreg.views");
-    }
-  }
-
-  @Test
-  void shouldTrainOnPairEventsWithoutPairingAndEmbedEachAsAPairOfViewsWouldBe() {
-    List<EmbeddingEvent> fromViews;
-    try (LearnerDriver d = driver()) {
-      d.sendPairs("s", 4, 10);
-      fromViews = d.embeddings.readValuesToList();
-    }
-    try (LearnerDriver d = new LearnerDriver(stateDir.resolve("pair-events"), Map.of())) {
-      for (int i = 0; i < 4; i++) {
-        d.sendPairEvent("s" + i, 10);
-      }
-
-      List<EmbeddingEvent> fromPairEvents = d.embeddings.readValuesToList();
-      assertThat(fromPairEvents).extracting(EmbeddingEvent::id).containsExactly("s0", "s1", "s2", "s3");
-      for (int i = 0; i < 4; i++) {
-        assertThat(fromPairEvents.get(i).embedding()).containsExactly(fromViews.get(i).embedding());
-      }
-      assertThat(d.metrics.readValuesToList()).hasSize(1);
-      assertThat(d.deadLetters.isEmpty()).isTrue();
-    }
-  }
-
-  @Test
-  void shouldDeadLetterABadPairEventWithItsReasonAndOriginalBytesAndGoOn() {
-    try (LearnerDriver d = driver()) {
-      String oneView = "{\"id\": \"bad\", \"features\": [[1, 2, 3, 4, 5, 6, 7, 8]]}";
-      d.sendPairEventRaw("bad", oneView, 10);
-      for (int i = 0; i < 4; i++) {
-        d.sendPairEvent("s" + i, 10);
-      }
-
-      DeadLetter letter = d.deadLetters.readValue();
-      assertThat(letter.reason()).isEqualTo("wrong_shape");
-      assertThat(letter.detail()).contains("exactly two views");
-      assertThat(letter.value()).isEqualTo(oneView.getBytes(StandardCharsets.UTF_8));
-      assertThat(letter.topic()).isEqualTo("vicreg.pair-events");
-      assertThat(d.embeddings.readValuesToList()).hasSize(4);
-    }
-  }
-
-  @Test
-  void shouldReleaseABatchByStreamTimeWhenTheWindowPasses() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
-      d.sendPairs("a", 2, 0);
-      d.sendPairs("b", 1, 500);
-      assertThat(d.metrics.isEmpty()).isTrue();
-
-      d.sendPairs("c", 1, 1_000);
-
-      assertThat(d.metrics.readValuesToList())
-          .singleElement()
-          .satisfies(m -> assertThat(m.batchSize()).isEqualTo(4));
-      assertThat(d.embeddings.readValuesToList()).hasSize(4);
-    }
-  }
-
-  @Test
-  void shouldReleaseABatchByWallClockWhenTheStreamIsIdle() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
-      d.sendPairs("a", 3, 0);
-      d.advanceWallClock(Duration.ofMillis(999));
-      assertThat(d.metrics.isEmpty()).isTrue();
-
-      d.advanceWallClock(Duration.ofMillis(1));
-
-      assertThat(d.metrics.readValuesToList())
-          .singleElement()
-          .satisfies(m -> assertThat(m.batchSize()).isEqualTo(3));
-    }
-  }
-
-  @Test
-  void shouldWaitForAFullBatchWhilePairsKeepArriving() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4))) {
-      // A backlog read slowly: the first pair waits 1.8 s of wall-clock time, but the stream is
-      // never idle for the 1 s window, and its stream time stands still.
-      d.sendPairs("a", 1, 0);
-      d.advanceWallClock(Duration.ofMillis(600));
-      d.sendPairs("b", 1, 0);
-      d.advanceWallClock(Duration.ofMillis(600));
-      d.sendPairs("c", 1, 0);
-      d.advanceWallClock(Duration.ofMillis(600));
-      assertThat(d.metrics.isEmpty()).isTrue();
-
-      d.sendPairs("d", 1, 0);
-
-      assertThat(d.metrics.readValuesToList())
-          .singleElement()
-          .satisfies(m -> assertThat(m.batchSize()).isEqualTo(4));
-    }
-  }
-
-  @Test
-  void shouldNeverTrainOnFewerThanTwoPairs() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
-      d.sendPairs("a", 1, 0);
-      d.advanceWallClock(Duration.ofSeconds(5));
-      d.sendPairs("b", 0, 5_000);
-      assertThat(d.metrics.isEmpty()).isTrue();
-
-      d.sendPairs("c", 1, 5_000);
-
-      assertThat(d.metrics.readValuesToList())
-          .singleElement()
-          .satisfies(m -> assertThat(m.batchSize()).isEqualTo(2));
-    }
-  }
-
-  @Test
-  void shouldTrainFullBatchesAndKeepTheRemainderWaiting() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 100))) {
-      d.sendPairs("s", 9, 0);
-
-      List<MetricsEvent> metrics = d.metrics.readValuesToList();
-      List<EmbeddingEvent> embeddings = d.embeddings.readValuesToList();
-
-      assertThat(metrics).extracting(MetricsEvent::step).containsExactly(1L, 2L);
-      assertThat(embeddings).hasSize(8);
-      assertThat(embeddings.stream().map(EmbeddingEvent::id).collect(Collectors.toSet())).hasSize(8);
-      assertThat(embeddings.subList(4, 8)).allSatisfy(e -> assertThat(e.modelStep()).isEqualTo(1));
-    }
-  }
-
-  @Test
-  void shouldPublishACheckpointAtTheInterval() {
-    try (LearnerDriver d = driver()) {
-      d.sendPairs("s", 4, 0);
-      assertThat(d.model.isEmpty()).isTrue();
-
-      d.sendPairs("t", 4, 1);
-
-      // One chunk (a tiny model), then the manifest under the model's name.
-      TestRecord<String, byte[]> chunk = d.model.readRecord();
-      TestRecord<String, byte[]> manifest = d.model.readRecord();
-      assertThat(chunk.key()).isEqualTo("vicreg/chunk-0");
-      assertThat(manifest.key()).isEqualTo("vicreg");
-      CheckpointChunks.Assembler assembler = new CheckpointChunks.Assembler("vicreg");
-      assembler.accept(chunk.key(), chunk.value(), chunk.headers());
-      var checkpoint =
-          (CheckpointChunks.Assembler.Complete)
-              assembler.accept(manifest.key(), manifest.value(), manifest.headers());
-      assertThat(checkpoint.checkpoint()).isEqualTo(chunk.value());
-      assertThat(CheckpointInfo.of(checkpoint.checkpoint()).step()).isEqualTo(2);
-      assertThat(CheckpointHeaders.step(manifest.headers())).isEqualTo(2);
-      assertThat(CheckpointHeaders.modelSpec(manifest.headers())).isEqualTo("8-16-8");
-      // Stamped when published (the driver's wall clock), not with the pairs' time (0 and 1).
-      assertThat(manifest.timestamp()).isEqualTo(LearnerDriver.WALL_CLOCK_START.toEpochMilli());
-      assertThat(d.model.isEmpty()).isTrue();
-    }
-  }
-
-  @Test
-  void shouldCheckpointUnsavedStepsOnceTheStreamIsIdle() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 100))) {
-      d.sendPairs("s", 8, 0); // two steps, no interval checkpoint
-      d.advanceWallClock(Duration.ofMillis(9_000));
-      assertThat(d.model.isEmpty()).isTrue();
-
-      d.advanceWallClock(Duration.ofMillis(1_000)); // checkpoint.idle.ms (10 s) since the last pair
-
-      assertThat(CheckpointInfo.of(d.readCheckpoint().checkpoint()).step()).isEqualTo(2);
-      d.advanceWallClock(Duration.ofSeconds(30));
-      assertThat(d.model.isEmpty()).isTrue(); // nothing unsaved: no second checkpoint
-    }
-  }
-
-  @Test
-  void shouldSendBadRecordsToDeadLettersWhileGoodOnesKeepFlowing() {
-    try (LearnerDriver d = driver()) {
-      d.send("first", 0, 0);
-      d.sendRaw("bad1", "not json at all", 0);
-      d.send("first", 1, 0);
-      d.sendRaw("bad2", "{\"id\":\"bad2\",\"view\":3,\"features\":[1,2,3,4,5,6,7,8]}", 0);
-      d.sendRaw("bad3", "{\"id\":\"bad3\",\"view\":0,\"features\":[1,2]}", 0);
-      d.sendRaw(null, "{\"id\":\"x\",\"view\":0,\"features\":[1,2,3,4,5,6,7,8]}", 0);
-      d.sendRaw("k", "{\"id\":\"other\",\"view\":0,\"features\":[1,2,3,4,5,6,7,8]}", 0);
-      d.sendRaw("tomb", null, 0);
-      d.sendPairs("g", 3, 0);
-
-      List<DeadLetter> dead = d.deadLetters.readValuesToList();
-
-      assertThat(dead)
-          .extracting(DeadLetter::reason)
-          .containsExactly(
-              "not_json", "bad_view", "wrong_feature_count", "null_key", "key_mismatch",
-              "null_value");
-      assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
-          .isEqualTo("not json at all");
-      assertThat(d.embeddings.readValuesToList())
-          .extracting(EmbeddingEvent::id)
-          .containsExactly("first", "g0", "g1", "g2");
-    }
-  }
-
-  @Test
-  void shouldSkipTheUpdateAndDeadLetterPairsWhenTheLossIsNotFinite() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 1))) {
-      d.sendPairs("ok", 4, 0);
-      byte[] before = d.readCheckpoint().checkpoint();
-      String huge = "1.7e38";
-      for (int i = 0; i < 4; i++) {
-        for (int view = 0; view < 2; view++) {
-          String features = String.join(",", java.util.Collections.nCopies(8, huge));
-          d.sendRaw(
-              "h" + i,
-              "{\"id\":\"h" + i + "\",\"view\":" + view + ",\"features\":[" + features + "]}",
-              1);
+            assertThat(embeddings)
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactly("s0", "s1", "s2", "s3");
+            assertThat(embeddings)
+                    .allSatisfy(
+                            e -> {
+                                assertThat(e.source()).isEqualTo(EmbeddingEvent.Source.TRAINING);
+                                assertThat(e.modelStep()).isZero();
+                                assertThat(e.dimension()).isEqualTo(16);
+                                assertThat(e.timestamp()).isEqualTo(1_000);
+                            });
+            assertThat(metrics).hasSize(1);
+            assertThat(metrics.get(0).step()).isEqualTo(1);
+            assertThat(metrics.get(0).batchSize()).isEqualTo(4);
+            assertThat(metrics.get(0).applied()).isTrue();
+            assertThat(d.deadLetters.isEmpty()).isTrue();
         }
-      }
-
-      List<MetricsEvent> metrics = d.metrics.readValuesToList();
-      assertThat(metrics).extracting(MetricsEvent::applied).containsExactly(true, false);
-      assertThat(metrics.get(1).step()).isEqualTo(1);
-      assertThat(d.model.isEmpty()).isTrue(); // no update, no new checkpoint
-      List<DeadLetter> dead = d.deadLetters.readValuesToList();
-      assertThat(dead).hasSize(4).allSatisfy(l -> assertThat(l.reason()).isEqualTo("non_finite_embedding"));
-      assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).contains("\"view\":0").contains("\"view\":1");
-
-      // The model is exactly the step-1 checkpoint: the next good batch trains from it.
-      d.sendPairs("next", 4, 2);
-      try (VicregTrainer fromBefore = VicregTrainer.restore(before, null, DeviceChoice.CPU)) {
-        assertThat(d.embeddings.readValuesToList().subList(4, 8))
-            .allSatisfy(e -> assertThat(e.modelStep()).isEqualTo(1));
-        float[][] expected = fromBefore.embed(new float[][] {LearnerDriver.features("next0", 0)});
-        assertThat(expected[0]).hasSize(16);
-      }
-      assertThat(Base64.getEncoder()).isNotNull();
     }
-  }
 
-  @Test
-  void shouldRollTheTrainerStateChangelogInSegmentsOfAFewCheckpointsSoThatCompactionKeepsUp() {
-    Map<String, String> changelog = LearnerTopology.trainerStateStore().logConfig();
+    @Test
+    void shouldPairViewsThatArriveOutOfOrder() {
+        try (LearnerDriver d = driver()) {
+            for (int i = 0; i < 4; i++) {
+                d.send("s" + i, 1, 100 + i);
+            }
+            for (int i = 3; i >= 0; i--) {
+                d.send("s" + i, 0, 200 + i);
+            }
 
-    assertThat(changelog)
-        .containsEntry("segment.bytes", String.valueOf(64 * 1024 * 1024))
-        // Chunks fit the broker's default message size: nothing to raise.
-        .doesNotContainKey("max.message.bytes");
-  }
-
-  @Test
-  void shouldDeadLetterAViewStampedBeyondTheWindowAheadOfTheClockAndKeepPairingTheOthers() {
-    long now = LearnerDriver.WALL_CLOCK_START.toEpochMilli();
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
-      d.send("a", 0, now - 500);
-      // One record an hour ahead once moved stream time past every waiting view.
-      d.send("future", 0, now + 3_600_000);
-      d.send("a", 1, now - 400);
-      d.sendPairs("b", 3, now - 300);
-
-      List<DeadLetter> dead = d.deadLetters.readValuesToList();
-
-      assertThat(dead).singleElement().satisfies(l -> {
-        assertThat(l.reason()).isEqualTo("bad_timestamp");
-        assertThat(l.detail())
-            .isEqualTo(
-                "the record timestamp "
-                    + (now + 3_600_000)
-                    + " is 3600000 ms ahead of this instance's clock, more than"
-                    + " pairing.window.ms (1000): check the producer's clock");
-      });
-      assertThat(d.embeddings.readValuesToList()).extracting(EmbeddingEvent::id).contains("a");
+            assertThat(d.embeddings.readValuesToList())
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactlyInAnyOrder("s0", "s1", "s2", "s3");
+            assertThat(d.deadLetters.isEmpty()).isTrue();
+        }
     }
-  }
 
-  @Test
-  void shouldDeadLetterTheOrphansOfAQuietStreamOnceAWindowOfWallClockTimePasses() {
-    try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
-      d.send("alone", 0, 0);
+    @Test
+    void shouldCarryMetadataThroughToTheEmbeddingUntouched() {
+        try (LearnerDriver d = driver()) {
+            String metadata = "{\"label\":7,\"tenant\":\"ü-42\",\"trace\":{\"id\":\"abc\"}}";
+            d.send("m0", 0, 10, metadata);
+            d.send("m0", 1, 11);
+            d.sendPairs("x", 3, 12);
 
-      d.advanceWallClock(Duration.ofMillis(900));
-      assertThat(d.deadLetters.isEmpty()).isTrue();
-      d.advanceWallClock(Duration.ofMillis(1_200));
+            EmbeddingEvent first = d.embeddings.readValuesToList().get(0);
 
-      assertThat(d.deadLetters.readValuesToList())
-          .singleElement()
-          .satisfies(l -> assertThat(l.reason()).isEqualTo("orphan"));
+            assertThat(first.id()).isEqualTo("m0");
+            assertThat(first.metadata().json()).isEqualTo(metadata);
+        }
     }
-  }
+
+    @Test
+    void shouldKeepTheFirstCopyAndDeadLetterADuplicateView() {
+        try (LearnerDriver d = driver()) {
+            d.send("d0", 0, 10, "{\"copy\":1}");
+            d.send("d0", 0, 11, "{\"copy\":2}");
+            d.send("d0", 1, 12);
+            d.sendPairs("x", 3, 13);
+
+            List<DeadLetter> dead = d.deadLetters.readValuesToList();
+            EmbeddingEvent embedding = d.embeddings.readValuesToList().get(0);
+
+            assertThat(dead)
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.reason()).isEqualTo("duplicate"));
+            assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
+                    .contains("\"copy\":2");
+            assertThat(embedding.metadata().json()).isEqualTo("{\"copy\":1}");
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAViewWhosePartnerComesAfterTheWindow() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
+            d.send("late", 0, 0);
+            d.send("late", 1, 1_001);
+
+            List<DeadLetter> dead = d.deadLetters.readValuesToList();
+
+            assertThat(dead)
+                    .singleElement()
+                    .satisfies(
+                            l -> {
+                                assertThat(l.reason()).isEqualTo("orphan");
+                                assertThat(l.detail())
+                                        .contains("view 0 of id late was never paired");
+                                assertThat(l.offset()).isZero();
+                            });
+            assertThat(d.embeddings.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldPairViewsExactlyAtTheWindowEdge() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
+            d.send("edge", 0, 0);
+            d.send("edge", 1, 1_000);
+            d.sendPairs("x", 3, 1_000);
+
+            assertThat(d.embeddings.readValuesToList())
+                    .extracting(EmbeddingEvent::id)
+                    .contains("edge");
+            assertThat(d.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterOrphansWithTheirOriginalBytesWhenStreamTimePassesTheWindow() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
+            d.send("alone", 1, 0);
+            byte[] original =
+                    LearnerDriver.json("alone", 1, LearnerDriver.features("alone", 1), null)
+                            .getBytes(StandardCharsets.UTF_8);
+            d.send("other", 0, 2_500);
+            d.send("other", 1, 2_500);
+
+            List<TestRecord<byte[], DeadLetter>> dead = d.deadLetters.readRecordsToList();
+
+            assertThat(dead).extracting(r -> r.value().reason()).containsExactly("orphan");
+            DeadLetter letter = dead.get(0).value();
+            assertThat(letter.value()).isEqualTo(original);
+            assertThat(letter.key()).isEqualTo("alone".getBytes(StandardCharsets.UTF_8));
+            assertThat(letter.topic()).isEqualTo("vicreg.views");
+        }
+    }
+
+    @Test
+    void shouldTrainOnPairEventsWithoutPairingAndEmbedEachAsAPairOfViewsWouldBe() {
+        List<EmbeddingEvent> fromViews;
+        try (LearnerDriver d = driver()) {
+            d.sendPairs("s", 4, 10);
+            fromViews = d.embeddings.readValuesToList();
+        }
+        try (LearnerDriver d = new LearnerDriver(stateDir.resolve("pair-events"), Map.of())) {
+            for (int i = 0; i < 4; i++) {
+                d.sendPairEvent("s" + i, 10);
+            }
+
+            List<EmbeddingEvent> fromPairEvents = d.embeddings.readValuesToList();
+            assertThat(fromPairEvents)
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactly("s0", "s1", "s2", "s3");
+            for (int i = 0; i < 4; i++) {
+                assertThat(fromPairEvents.get(i).embedding())
+                        .containsExactly(fromViews.get(i).embedding());
+            }
+            assertThat(d.metrics.readValuesToList()).hasSize(1);
+            assertThat(d.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterABadPairEventWithItsReasonAndOriginalBytesAndGoOn() {
+        try (LearnerDriver d = driver()) {
+            String oneView = "{\"id\": \"bad\", \"features\": [[1, 2, 3, 4, 5, 6, 7, 8]]}";
+            d.sendPairEventRaw("bad", oneView, 10);
+            for (int i = 0; i < 4; i++) {
+                d.sendPairEvent("s" + i, 10);
+            }
+
+            DeadLetter letter = d.deadLetters.readValue();
+            assertThat(letter.reason()).isEqualTo("wrong_shape");
+            assertThat(letter.detail()).contains("exactly two views");
+            assertThat(letter.value()).isEqualTo(oneView.getBytes(StandardCharsets.UTF_8));
+            assertThat(letter.topic()).isEqualTo("vicreg.pair-events");
+            assertThat(d.embeddings.readValuesToList()).hasSize(4);
+        }
+    }
+
+    @Test
+    void shouldReleaseABatchByStreamTimeWhenTheWindowPasses() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
+            d.sendPairs("a", 2, 0);
+            d.sendPairs("b", 1, 500);
+            assertThat(d.metrics.isEmpty()).isTrue();
+
+            d.sendPairs("c", 1, 1_000);
+
+            assertThat(d.metrics.readValuesToList())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.batchSize()).isEqualTo(4));
+            assertThat(d.embeddings.readValuesToList()).hasSize(4);
+        }
+    }
+
+    @Test
+    void shouldReleaseABatchByWallClockWhenTheStreamIsIdle() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
+            d.sendPairs("a", 3, 0);
+            d.advanceWallClock(Duration.ofMillis(999));
+            assertThat(d.metrics.isEmpty()).isTrue();
+
+            d.advanceWallClock(Duration.ofMillis(1));
+
+            assertThat(d.metrics.readValuesToList())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.batchSize()).isEqualTo(3));
+        }
+    }
+
+    @Test
+    void shouldWaitForAFullBatchWhilePairsKeepArriving() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4))) {
+            // A backlog read slowly: the first pair waits 1.8 s of wall-clock time, but the stream
+            // is
+            // never idle for the 1 s window, and its stream time stands still.
+            d.sendPairs("a", 1, 0);
+            d.advanceWallClock(Duration.ofMillis(600));
+            d.sendPairs("b", 1, 0);
+            d.advanceWallClock(Duration.ofMillis(600));
+            d.sendPairs("c", 1, 0);
+            d.advanceWallClock(Duration.ofMillis(600));
+            assertThat(d.metrics.isEmpty()).isTrue();
+
+            d.sendPairs("d", 1, 0);
+
+            assertThat(d.metrics.readValuesToList())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.batchSize()).isEqualTo(4));
+        }
+    }
+
+    @Test
+    void shouldNeverTrainOnFewerThanTwoPairs() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
+            d.sendPairs("a", 1, 0);
+            d.advanceWallClock(Duration.ofSeconds(5));
+            d.sendPairs("b", 0, 5_000);
+            assertThat(d.metrics.isEmpty()).isTrue();
+
+            d.sendPairs("c", 1, 5_000);
+
+            assertThat(d.metrics.readValuesToList())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.batchSize()).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void shouldTrainFullBatchesAndKeepTheRemainderWaiting() {
+        try (LearnerDriver d =
+                driver(Map.of(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 100))) {
+            d.sendPairs("s", 9, 0);
+
+            List<MetricsEvent> metrics = d.metrics.readValuesToList();
+            List<EmbeddingEvent> embeddings = d.embeddings.readValuesToList();
+
+            assertThat(metrics).extracting(MetricsEvent::step).containsExactly(1L, 2L);
+            assertThat(embeddings).hasSize(8);
+            assertThat(embeddings.stream().map(EmbeddingEvent::id).collect(Collectors.toSet()))
+                    .hasSize(8);
+            assertThat(embeddings.subList(4, 8))
+                    .allSatisfy(e -> assertThat(e.modelStep()).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void shouldPublishACheckpointAtTheInterval() {
+        try (LearnerDriver d = driver()) {
+            d.sendPairs("s", 4, 0);
+            assertThat(d.model.isEmpty()).isTrue();
+
+            d.sendPairs("t", 4, 1);
+
+            // One chunk (a tiny model), then the manifest under the model's name.
+            TestRecord<String, byte[]> chunk = d.model.readRecord();
+            TestRecord<String, byte[]> manifest = d.model.readRecord();
+            assertThat(chunk.key()).isEqualTo("vicreg/chunk-0");
+            assertThat(manifest.key()).isEqualTo("vicreg");
+            CheckpointChunks.Assembler assembler = new CheckpointChunks.Assembler("vicreg");
+            assembler.accept(chunk.key(), chunk.value(), chunk.headers());
+            var checkpoint =
+                    (CheckpointChunks.Assembler.Complete)
+                            assembler.accept(manifest.key(), manifest.value(), manifest.headers());
+            assertThat(checkpoint.checkpoint()).isEqualTo(chunk.value());
+            assertThat(CheckpointInfo.of(checkpoint.checkpoint()).step()).isEqualTo(2);
+            assertThat(CheckpointHeaders.step(manifest.headers())).isEqualTo(2);
+            assertThat(CheckpointHeaders.modelSpec(manifest.headers())).isEqualTo("8-16-8");
+            // Stamped when published (the driver's wall clock), not with the pairs' time (0 and 1).
+            assertThat(manifest.timestamp())
+                    .isEqualTo(LearnerDriver.WALL_CLOCK_START.toEpochMilli());
+            assertThat(d.model.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldCheckpointUnsavedStepsOnceTheStreamIsIdle() {
+        try (LearnerDriver d =
+                driver(Map.of(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 100))) {
+            d.sendPairs("s", 8, 0); // two steps, no interval checkpoint
+            d.advanceWallClock(Duration.ofMillis(9_000));
+            assertThat(d.model.isEmpty()).isTrue();
+
+            d.advanceWallClock(
+                    Duration.ofMillis(1_000)); // checkpoint.idle.ms (10 s) since the last pair
+
+            assertThat(CheckpointInfo.of(d.readCheckpoint().checkpoint()).step()).isEqualTo(2);
+            d.advanceWallClock(Duration.ofSeconds(30));
+            assertThat(d.model.isEmpty()).isTrue(); // nothing unsaved: no second checkpoint
+        }
+    }
+
+    @Test
+    void shouldSendBadRecordsToDeadLettersWhileGoodOnesKeepFlowing() {
+        try (LearnerDriver d = driver()) {
+            d.send("first", 0, 0);
+            d.sendRaw("bad1", "not json at all", 0);
+            d.send("first", 1, 0);
+            d.sendRaw("bad2", "{\"id\":\"bad2\",\"view\":3,\"features\":[1,2,3,4,5,6,7,8]}", 0);
+            d.sendRaw("bad3", "{\"id\":\"bad3\",\"view\":0,\"features\":[1,2]}", 0);
+            d.sendRaw(null, "{\"id\":\"x\",\"view\":0,\"features\":[1,2,3,4,5,6,7,8]}", 0);
+            d.sendRaw("k", "{\"id\":\"other\",\"view\":0,\"features\":[1,2,3,4,5,6,7,8]}", 0);
+            d.sendRaw("tomb", null, 0);
+            d.sendPairs("g", 3, 0);
+
+            List<DeadLetter> dead = d.deadLetters.readValuesToList();
+
+            assertThat(dead)
+                    .extracting(DeadLetter::reason)
+                    .containsExactly(
+                            "not_json",
+                            "bad_view",
+                            "wrong_feature_count",
+                            "null_key",
+                            "key_mismatch",
+                            "null_value");
+            assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("not json at all");
+            assertThat(d.embeddings.readValuesToList())
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactly("first", "g0", "g1", "g2");
+        }
+    }
+
+    @Test
+    void shouldSkipTheUpdateAndDeadLetterPairsWhenTheLossIsNotFinite() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 1))) {
+            d.sendPairs("ok", 4, 0);
+            byte[] before = d.readCheckpoint().checkpoint();
+            String huge = "1.7e38";
+            for (int i = 0; i < 4; i++) {
+                for (int view = 0; view < 2; view++) {
+                    String features = String.join(",", java.util.Collections.nCopies(8, huge));
+                    d.sendRaw(
+                            "h" + i,
+                            "{\"id\":\"h"
+                                    + i
+                                    + "\",\"view\":"
+                                    + view
+                                    + ",\"features\":["
+                                    + features
+                                    + "]}",
+                            1);
+                }
+            }
+
+            List<MetricsEvent> metrics = d.metrics.readValuesToList();
+            assertThat(metrics).extracting(MetricsEvent::applied).containsExactly(true, false);
+            assertThat(metrics.get(1).step()).isEqualTo(1);
+            assertThat(d.model.isEmpty()).isTrue(); // no update, no new checkpoint
+            List<DeadLetter> dead = d.deadLetters.readValuesToList();
+            assertThat(dead)
+                    .hasSize(4)
+                    .allSatisfy(l -> assertThat(l.reason()).isEqualTo("non_finite_embedding"));
+            assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
+                    .contains("\"view\":0")
+                    .contains("\"view\":1");
+
+            // The model is exactly the step-1 checkpoint: the next good batch trains from it.
+            d.sendPairs("next", 4, 2);
+            try (VicregTrainer fromBefore = VicregTrainer.restore(before, null, DeviceChoice.CPU)) {
+                assertThat(d.embeddings.readValuesToList().subList(4, 8))
+                        .allSatisfy(e -> assertThat(e.modelStep()).isEqualTo(1));
+                float[][] expected =
+                        fromBefore.embed(new float[][] {LearnerDriver.features("next0", 0)});
+                assertThat(expected[0]).hasSize(16);
+            }
+            assertThat(Base64.getEncoder()).isNotNull();
+        }
+    }
+
+    @Test
+    void shouldRollTheTrainerStateChangelogInSegmentsOfAFewCheckpointsSoThatCompactionKeepsUp() {
+        Map<String, String> changelog = LearnerTopology.trainerStateStore().logConfig();
+
+        assertThat(changelog)
+                .containsEntry("segment.bytes", String.valueOf(64 * 1024 * 1024))
+                // Chunks fit the broker's default message size: nothing to raise.
+                .doesNotContainKey("max.message.bytes");
+    }
+
+    @Test
+    void shouldDeadLetterAViewStampedBeyondTheWindowAheadOfTheClockAndKeepPairingTheOthers() {
+        long now = LearnerDriver.WALL_CLOCK_START.toEpochMilli();
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
+            d.send("a", 0, now - 500);
+            // One record an hour ahead once moved stream time past every waiting view.
+            d.send("future", 0, now + 3_600_000);
+            d.send("a", 1, now - 400);
+            d.sendPairs("b", 3, now - 300);
+
+            List<DeadLetter> dead = d.deadLetters.readValuesToList();
+
+            assertThat(dead)
+                    .singleElement()
+                    .satisfies(
+                            l -> {
+                                assertThat(l.reason()).isEqualTo("bad_timestamp");
+                                assertThat(l.detail())
+                                        .isEqualTo(
+                                                "the record timestamp "
+                                                        + (now + 3_600_000)
+                                                        + " is 3600000 ms ahead of this instance's clock, more than"
+                                                        + " pairing.window.ms (1000): check the producer's clock");
+                            });
+            assertThat(d.embeddings.readValuesToList())
+                    .extracting(EmbeddingEvent::id)
+                    .contains("a");
+        }
+    }
+
+    @Test
+    void shouldDeadLetterTheOrphansOfAQuietStreamOnceAWindowOfWallClockTimePasses() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
+            d.send("alone", 0, 0);
+
+            d.advanceWallClock(Duration.ofMillis(900));
+            assertThat(d.deadLetters.isEmpty()).isTrue();
+            d.advanceWallClock(Duration.ofMillis(1_200));
+
+            assertThat(d.deadLetters.readValuesToList())
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.reason()).isEqualTo("orphan"));
+        }
+    }
 }

@@ -20,66 +20,72 @@ import org.junit.jupiter.api.Test;
  */
 class PairingProcessorRestartTest {
 
-  private static final long WINDOW_MS = 1_000;
+    private static final long WINDOW_MS = 1_000;
 
-  private final KeyValueStore<String, byte[]> pending =
-      Stores.keyValueStoreBuilder(
-              Stores.inMemoryKeyValueStore(LearnerTopology.PENDING_VIEWS_STORE),
-              Serdes.String(),
-              Serdes.ByteArray())
-          .withLoggingDisabled()
-          .build();
+    private final KeyValueStore<String, byte[]> pending =
+            Stores.keyValueStoreBuilder(
+                            Stores.inMemoryKeyValueStore(LearnerTopology.PENDING_VIEWS_STORE),
+                            Serdes.String(),
+                            Serdes.ByteArray())
+                    .withLoggingDisabled()
+                    .build();
 
-  private PairingProcessor start(MockProcessorContext<Object, Object> context) {
-    // After every record timestamp of the test, as in production.
-    context.setCurrentSystemTimeMs(LearnerDriver.WALL_CLOCK_START.toEpochMilli());
-    pending.init(context.getStateStoreContext(), pending);
-    context.addStateStore(pending);
-    PairingProcessor processor =
-        new PairingProcessor(new ViewEventParser(LearnerDriver.INPUT_DIM), WINDOW_MS);
-    processor.init(context);
-    return processor;
-  }
+    private PairingProcessor start(MockProcessorContext<Object, Object> context) {
+        // After every record timestamp of the test, as in production.
+        context.setCurrentSystemTimeMs(LearnerDriver.WALL_CLOCK_START.toEpochMilli());
+        pending.init(context.getStateStoreContext(), pending);
+        context.addStateStore(pending);
+        PairingProcessor processor =
+                new PairingProcessor(new ViewEventParser(LearnerDriver.INPUT_DIM), WINDOW_MS);
+        processor.init(context);
+        return processor;
+    }
 
-  private static void send(PairingProcessor processor, String id, int view, long timestamp) {
-    String json = LearnerDriver.json(id, view, LearnerDriver.features(id, view), null);
-    byte[] key = id.getBytes(StandardCharsets.UTF_8);
-    SourceRecord source =
-        new SourceRecord(
-            "views", 0, timestamp, timestamp, key, json.getBytes(StandardCharsets.UTF_8));
-    ViewEvent event = new ViewEvent(id, view, LearnerDriver.features(id, view), timestamp, null);
-    processor.process(new Record<>(id, new ValidatedView(event, source), timestamp));
-  }
+    private static void send(PairingProcessor processor, String id, int view, long timestamp) {
+        String json = LearnerDriver.json(id, view, LearnerDriver.features(id, view), null);
+        byte[] key = id.getBytes(StandardCharsets.UTF_8);
+        SourceRecord source =
+                new SourceRecord(
+                        "views",
+                        0,
+                        timestamp,
+                        timestamp,
+                        key,
+                        json.getBytes(StandardCharsets.UTF_8));
+        ViewEvent event =
+                new ViewEvent(id, view, LearnerDriver.features(id, view), timestamp, null);
+        processor.process(new Record<>(id, new ValidatedView(event, source), timestamp));
+    }
 
-  private static List<String> orphans(MockProcessorContext<Object, Object> context) {
-    return context.forwarded(LearnerTopology.DEAD_LETTERS_SINK).stream()
-        .map(f -> (DeadLetter) f.record().value())
-        .filter(l -> l.reason().equals("orphan"))
-        .map(l -> new String(l.key(), StandardCharsets.UTF_8))
-        .toList();
-  }
+    private static List<String> orphans(MockProcessorContext<Object, Object> context) {
+        return context.forwarded(LearnerTopology.DEAD_LETTERS_SINK).stream()
+                .map(f -> (DeadLetter) f.record().value())
+                .filter(l -> l.reason().equals("orphan"))
+                .map(l -> new String(l.key(), StandardCharsets.UTF_8))
+                .toList();
+    }
 
-  @Test
-  void shouldExpireAndPairTheViewsThatWaitedThroughARestart() {
-    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
-    PairingProcessor before = start(first);
-    send(before, "early", 1, 0);
-    send(before, "late", 0, 500);
-    before.close();
+    @Test
+    void shouldExpireAndPairTheViewsThatWaitedThroughARestart() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        PairingProcessor before = start(first);
+        send(before, "early", 1, 0);
+        send(before, "late", 0, 500);
+        before.close();
 
-    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
-    PairingProcessor after = start(second);
-    // Stream time 1,200 closes the window of "early" (0), not that of "late" (500).
-    send(after, "other", 0, 1_200);
-    assertThat(orphans(second)).containsExactly("early");
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        PairingProcessor after = start(second);
+        // Stream time 1,200 closes the window of "early" (0), not that of "late" (500).
+        send(after, "other", 0, 1_200);
+        assertThat(orphans(second)).containsExactly("early");
 
-    send(after, "late", 1, 1_300);
-    List<String> paired =
-        second.forwarded(LearnerTopology.PAIRS_SINK).stream()
-            .map(f -> String.valueOf(f.record().key()))
-            .toList();
-    assertThat(paired).containsExactly("late");
-    assertThat(orphans(second)).containsExactly("early");
-    after.close();
-  }
+        send(after, "late", 1, 1_300);
+        List<String> paired =
+                second.forwarded(LearnerTopology.PAIRS_SINK).stream()
+                        .map(f -> String.valueOf(f.record().key()))
+                        .toList();
+        assertThat(paired).containsExactly("late");
+        assertThat(orphans(second)).containsExactly("early");
+        after.close();
+    }
 }

@@ -16,222 +16,229 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Restarts of the trainer on the same stores: as after a clean shutdown, and as after a crash
- * (no close), when the stores hold what the last committed transaction wrote.
+ * Restarts of the trainer on the same stores: as after a clean shutdown, and as after a crash (no
+ * close), when the stores hold what the last committed transaction wrote.
  */
 class TrainingProcessorRestartTest {
 
-  private LearnerConfig config;
-  /** The pairs topic: every pair sent, at its offset (gaps as a transactional topic has). */
-  private final TreeMap<Long, TrainingPair> pairsTopic = new TreeMap<>();
+    private LearnerConfig config;
 
-  /** The application's committed position on the pairs topic. */
-  private long committedPosition = -1;
+    /** The pairs topic: every pair sent, at its offset (gaps as a transactional topic has). */
+    private final TreeMap<Long, TrainingPair> pairsTopic = new TreeMap<>();
 
-  private long nextOffset;
-  private KeyValueStore<String, byte[]> state;
-  private KeyValueStore<String, byte[]> latestModel;
+    /** The application's committed position on the pairs topic. */
+    private long committedPosition = -1;
 
-  @BeforeEach
-  void stores() {
-    config =
-        LearnerConfig.of(
-            Map.of(
-                LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM,
-                LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16,
-                LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8,
-                LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4,
-                LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2,
-                LearnerConfig.DEVICE_CONFIG, "cpu"));
-    state =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(LearnerTopology.TRAINER_STATE_STORE),
-                Serdes.String(),
-                Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
-    latestModel =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
-                Serdes.String(),
-                Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
-  }
+    private long nextOffset;
+    private KeyValueStore<String, byte[]> state;
+    private KeyValueStore<String, byte[]> latestModel;
 
-  /** A processor on the shared stores, as a new task instance would be after a restart. */
-  private TrainingProcessor start(MockProcessorContext<Object, Object> context) {
-    TrainingProcessor processor = new TrainingProcessor(config, configs -> new TopicReader());
-    initialise(processor, context);
-    return processor;
-  }
-
-  private void initialise(TrainingProcessor processor, MockProcessorContext<Object, Object> context) {
-    context.setCurrentSystemTimeMs(0);
-    state.init(context.getStateStoreContext(), state);
-    context.addStateStore(state);
-    // The global store of the model topic, empty: nothing published.
-    latestModel.init(context.getStateStoreContext(), latestModel);
-    context.addStateStore(latestModel);
-    processor.init(context);
-  }
-
-  /** Reads {@link #pairsTopic}, as the Kafka reader reads the real one. */
-  private final class TopicReader implements PairsTopicReader {
-    @Override
-    public long committedPosition() {
-      return committedPosition;
+    @BeforeEach
+    void stores() {
+        config =
+                LearnerConfig.of(
+                        Map.of(
+                                LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM,
+                                LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16,
+                                LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8,
+                                LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4,
+                                LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2,
+                                LearnerConfig.DEVICE_CONFIG, "cpu"));
+        state =
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(LearnerTopology.TRAINER_STATE_STORE),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build();
+        latestModel =
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build();
     }
 
-    @Override
-    public long startOffset() {
-      return pairsTopic.isEmpty() ? 0 : pairsTopic.firstKey();
+    /** A processor on the shared stores, as a new task instance would be after a restart. */
+    private TrainingProcessor start(MockProcessorContext<Object, Object> context) {
+        TrainingProcessor processor = new TrainingProcessor(config, configs -> new TopicReader());
+        initialise(processor, context);
+        return processor;
     }
 
-    @Override
-    public List<OffsetPair> read(long from, long to) {
-      return pairsTopic.subMap(from, to).entrySet().stream()
-          .map(e -> new OffsetPair(e.getKey(), e.getValue()))
-          .toList();
+    private void initialise(
+            TrainingProcessor processor, MockProcessorContext<Object, Object> context) {
+        context.setCurrentSystemTimeMs(0);
+        state.init(context.getStateStoreContext(), state);
+        context.addStateStore(state);
+        // The global store of the model topic, empty: nothing published.
+        latestModel.init(context.getStateStoreContext(), latestModel);
+        context.addStateStore(latestModel);
+        processor.init(context);
     }
 
-    @Override
-    public void close() {}
-  }
+    /** Reads {@link #pairsTopic}, as the Kafka reader reads the real one. */
+    private final class TopicReader implements PairsTopicReader {
+        @Override
+        public long committedPosition() {
+            return committedPosition;
+        }
 
-  /**
-   * Appends pairs to the pairs topic and hands them to the trainer; each call is one committed
-   * transaction (a commit marker after it), so the position is committed past them.
-   */
-  private void sendPairs(
-      MockProcessorContext<Object, Object> context,
-      TrainingProcessor processor,
-      String prefix,
-      int n) {
-    for (int i = 0; i < n; i++) {
-      String id = prefix + i;
-      TrainingPair pair =
-          new TrainingPair(
-              id, 10, null, LearnerDriver.features(id, 0), LearnerDriver.features(id, 1));
-      long offset = nextOffset++;
-      pairsTopic.put(offset, pair);
-      context.setRecordMetadata("pairs", 0, offset);
-      processor.process(new Record<>(id, pair, 10));
+        @Override
+        public long startOffset() {
+            return pairsTopic.isEmpty() ? 0 : pairsTopic.firstKey();
+        }
+
+        @Override
+        public List<OffsetPair> read(long from, long to) {
+            return pairsTopic.subMap(from, to).entrySet().stream()
+                    .map(e -> new OffsetPair(e.getKey(), e.getValue()))
+                    .toList();
+        }
+
+        @Override
+        public void close() {}
     }
-    nextOffset++; // the commit marker
-    committedPosition = nextOffset - 1;
-  }
 
-  private static List<Long> steps(MockProcessorContext<Object, Object> context) {
-    return context.forwarded(LearnerTopology.METRICS_SINK).stream()
-        .map(f -> ((MetricsEvent) f.record().value()).step())
-        .toList();
-  }
+    /**
+     * Appends pairs to the pairs topic and hands them to the trainer; each call is one committed
+     * transaction (a commit marker after it), so the position is committed past them.
+     */
+    private void sendPairs(
+            MockProcessorContext<Object, Object> context,
+            TrainingProcessor processor,
+            String prefix,
+            int n) {
+        for (int i = 0; i < n; i++) {
+            String id = prefix + i;
+            TrainingPair pair =
+                    new TrainingPair(
+                            id,
+                            10,
+                            null,
+                            LearnerDriver.features(id, 0),
+                            LearnerDriver.features(id, 1));
+            long offset = nextOffset++;
+            pairsTopic.put(offset, pair);
+            context.setRecordMetadata("pairs", 0, offset);
+            processor.process(new Record<>(id, pair, 10));
+        }
+        nextOffset++; // the commit marker
+        committedPosition = nextOffset - 1;
+    }
 
-  private static List<Long> publishedCheckpointSteps(MockProcessorContext<Object, Object> context) {
-    // The manifests, under the model's name; their chunks come before them.
-    return context.forwarded(LearnerTopology.MODEL_SINK).stream()
-        .filter(f -> f.record().key().equals("vicreg"))
-        .map(f -> CheckpointHeaders.step(f.record().headers()))
-        .toList();
-  }
+    private static List<Long> steps(MockProcessorContext<Object, Object> context) {
+        return context.forwarded(LearnerTopology.METRICS_SINK).stream()
+                .map(f -> ((MetricsEvent) f.record().value()).step())
+                .toList();
+    }
 
-  @Test
-  void shouldCheckpointOnCloseAndContinueFromItAfterARestart() {
-    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
-    TrainingProcessor before = start(first);
-    sendPairs(first, before, "a", 12);
-    assertThat(steps(first)).containsExactly(1L, 2L, 3L);
-    byte[] weightsAtClose = before.trainer().checkpoint();
-    before.close();
+    private static List<Long> publishedCheckpointSteps(
+            MockProcessorContext<Object, Object> context) {
+        // The manifests, under the model's name; their chunks come before them.
+        return context.forwarded(LearnerTopology.MODEL_SINK).stream()
+                .filter(f -> f.record().key().equals("vicreg"))
+                .map(f -> CheckpointHeaders.step(f.record().headers()))
+                .toList();
+    }
 
-    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
-    TrainingProcessor after = start(second);
+    @Test
+    void shouldCheckpointOnCloseAndContinueFromItAfterARestart() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor before = start(first);
+        sendPairs(first, before, "a", 12);
+        assertThat(steps(first)).containsExactly(1L, 2L, 3L);
+        byte[] weightsAtClose = before.trainer().checkpoint();
+        before.close();
 
-    assertThat(after.trainer().step()).isEqualTo(3);
-    assertThat(after.trainer().checkpoint()).isEqualTo(weightsAtClose);
-    sendPairs(second, after, "b", 4);
-    assertThat(steps(second)).containsExactly(4L);
-    // The checkpoint taken on close is published with the first record after the restart.
-    assertThat(publishedCheckpointSteps(second)).containsExactly(3L, 4L);
-    after.close();
-  }
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        TrainingProcessor after = start(second);
 
-  @Test
-  void shouldReplayThePairsTopicAfterACrashAndReachTheSameWeights() {
-    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
-    TrainingProcessor crashed = start(first);
-    sendPairs(first, crashed, "a", 14); // steps 1..3; checkpoint at 2; 2 pairs waiting
-    byte[] weightsAtCrash = crashed.trainer().checkpoint();
-    // No close: the process died. The stores hold what was committed.
+        assertThat(after.trainer().step()).isEqualTo(3);
+        assertThat(after.trainer().checkpoint()).isEqualTo(weightsAtClose);
+        sendPairs(second, after, "b", 4);
+        assertThat(steps(second)).containsExactly(4L);
+        // The checkpoint taken on close is published with the first record after the restart.
+        assertThat(publishedCheckpointSteps(second)).containsExactly(3L, 4L);
+        after.close();
+    }
 
-    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
-    TrainingProcessor restarted = start(second);
+    @Test
+    void shouldReplayThePairsTopicAfterACrashAndReachTheSameWeights() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor crashed = start(first);
+        sendPairs(first, crashed, "a", 14); // steps 1..3; checkpoint at 2; 2 pairs waiting
+        byte[] weightsAtCrash = crashed.trainer().checkpoint();
+        // No close: the process died. The stores hold what was committed.
 
-    assertThat(restarted.trainer().step()).isEqualTo(3);
-    assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
-    assertThat(steps(second)).isEmpty(); // replay publishes nothing
-    sendPairs(second, restarted, "b", 2); // completes the batch with the 2 pairs that waited
-    assertThat(steps(second)).containsExactly(4L);
-    assertThat(second.forwarded(LearnerTopology.EMBEDDINGS_SINK)).hasSize(4);
-    restarted.close();
-    crashed.trainer().close();
-  }
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        TrainingProcessor restarted = start(second);
 
-  @Test
-  void shouldKeepThePairsThatWaitedForTheirFirstBatchThroughACrash() {
-    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
-    TrainingProcessor crashed = start(first);
-    sendPairs(first, crashed, "a", 3); // committed, but no batch yet
-    assertThat(steps(first)).isEmpty();
+        assertThat(restarted.trainer().step()).isEqualTo(3);
+        assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
+        assertThat(steps(second)).isEmpty(); // replay publishes nothing
+        sendPairs(second, restarted, "b", 2); // completes the batch with the 2 pairs that waited
+        assertThat(steps(second)).containsExactly(4L);
+        assertThat(second.forwarded(LearnerTopology.EMBEDDINGS_SINK)).hasSize(4);
+        restarted.close();
+        crashed.trainer().close();
+    }
 
-    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
-    TrainingProcessor restarted = start(second);
-    sendPairs(second, restarted, "b", 1);
+    @Test
+    void shouldKeepThePairsThatWaitedForTheirFirstBatchThroughACrash() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor crashed = start(first);
+        sendPairs(first, crashed, "a", 3); // committed, but no batch yet
+        assertThat(steps(first)).isEmpty();
 
-    assertThat(steps(second)).containsExactly(1L);
-    List<String> embedded =
-        second.forwarded(LearnerTopology.EMBEDDINGS_SINK).stream()
-            .map(f -> String.valueOf(f.record().key()))
-            .toList();
-    assertThat(embedded).containsExactly("a0", "a1", "a2", "b0");
-    restarted.close();
-    crashed.trainer().close();
-  }
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        TrainingProcessor restarted = start(second);
+        sendPairs(second, restarted, "b", 1);
 
-  @Test
-  void shouldGoOnFromTheCheckpointWhenRetentionDeletedThePairsToReplay() {
-    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
-    TrainingProcessor crashed = start(first);
-    sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2
-    pairsTopic.headMap(pairsTopic.lastKey() - 1).clear(); // retention: step 3's pairs are gone
+        assertThat(steps(second)).containsExactly(1L);
+        List<String> embedded =
+                second.forwarded(LearnerTopology.EMBEDDINGS_SINK).stream()
+                        .map(f -> String.valueOf(f.record().key()))
+                        .toList();
+        assertThat(embedded).containsExactly("a0", "a1", "a2", "b0");
+        restarted.close();
+        crashed.trainer().close();
+    }
 
-    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
-    TrainingProcessor restarted = start(second);
+    @Test
+    void shouldGoOnFromTheCheckpointWhenRetentionDeletedThePairsToReplay() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor crashed = start(first);
+        sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2
+        pairsTopic.headMap(pairsTopic.lastKey() - 1).clear(); // retention: step 3's pairs are gone
 
-    assertThat(restarted.trainer().step()).isEqualTo(2);
-    sendPairs(second, restarted, "b", 4);
-    assertThat(steps(second)).containsExactly(3L);
-    restarted.close();
-    crashed.trainer().close();
-  }
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        TrainingProcessor restarted = start(second);
 
-  @Test
-  void shouldNotKeepTheWaitingPairsTwiceWhenTheSameProcessorIsInitialisedAgain() {
-    MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
-    TrainingProcessor processor = start(first);
-    sendPairs(first, processor, "a", 3);
-    processor.close(); // a revived task: closed, then initialised again
+        assertThat(restarted.trainer().step()).isEqualTo(2);
+        sendPairs(second, restarted, "b", 4);
+        assertThat(steps(second)).containsExactly(3L);
+        restarted.close();
+        crashed.trainer().close();
+    }
 
-    MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
-    initialise(processor, second);
-    sendPairs(second, processor, "b", 1);
+    @Test
+    void shouldNotKeepTheWaitingPairsTwiceWhenTheSameProcessorIsInitialisedAgain() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor processor = start(first);
+        sendPairs(first, processor, "a", 3);
+        processor.close(); // a revived task: closed, then initialised again
 
-    List<String> embedded =
-        second.forwarded(LearnerTopology.EMBEDDINGS_SINK).stream()
-            .map(f -> String.valueOf(f.record().key()))
-            .toList();
-    assertThat(embedded).containsExactly("a0", "a1", "a2", "b0");
-    processor.close();
-  }
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        initialise(processor, second);
+        sendPairs(second, processor, "b", 1);
+
+        List<String> embedded =
+                second.forwarded(LearnerTopology.EMBEDDINGS_SINK).stream()
+                        .map(f -> String.valueOf(f.record().key()))
+                        .toList();
+        assertThat(embedded).containsExactly("a0", "a1", "a2", "b0");
+        processor.close();
+    }
 }

@@ -7,94 +7,101 @@ import org.junit.jupiter.api.Test;
 
 class InferenceModelTest {
 
-  private static final ModelSpec SPEC = new ModelSpec(12, 16, 8);
+    private static final ModelSpec SPEC = new ModelSpec(12, 16, 8);
 
-  private static VicregTrainer trained(int steps) {
-    VicregTrainer trainer = VicregTrainer.builder(SPEC).optDevice(DeviceChoice.CPU).build();
-    for (int s = 0; s < steps; s++) {
-      float[][][] pairs = TestData.structuredPairs(s, 8, SPEC.encoderDim());
-      trainer.step(pairs[0], pairs[1]);
+    private static VicregTrainer trained(int steps) {
+        VicregTrainer trainer = VicregTrainer.builder(SPEC).optDevice(DeviceChoice.CPU).build();
+        for (int s = 0; s < steps; s++) {
+            float[][][] pairs = TestData.structuredPairs(s, 8, SPEC.encoderDim());
+            trainer.step(pairs[0], pairs[1]);
+        }
+        return trainer;
     }
-    return trainer;
-  }
 
-  @Test
-  void shouldEmbedExactlyAsTheTrainerOfTheSameCheckpoint() {
-    float[][] samples = TestData.gaussian(3, 5, SPEC.encoderDim(), 1.0);
-    try (VicregTrainer trainer = trained(3);
-        InferenceModel model =
-            InferenceModel.create(
-                ModelWeights.fromCheckpoint(trainer.checkpoint(), SPEC), DeviceChoice.CPU)) {
-      assertThat(model.step()).isEqualTo(3);
-      assertThat(model.embed(samples)).isDeepEqualTo(trainer.embed(samples));
+    @Test
+    void shouldEmbedExactlyAsTheTrainerOfTheSameCheckpoint() {
+        float[][] samples = TestData.gaussian(3, 5, SPEC.encoderDim(), 1.0);
+        try (VicregTrainer trainer = trained(3);
+                InferenceModel model =
+                        InferenceModel.create(
+                                ModelWeights.fromCheckpoint(trainer.checkpoint(), SPEC),
+                                DeviceChoice.CPU)) {
+            assertThat(model.step()).isEqualTo(3);
+            assertThat(model.embed(samples)).isDeepEqualTo(trainer.embed(samples));
+        }
     }
-  }
 
-  @Test
-  void shouldStartFromTheWeightsOfAFreshTrainerWithTheSameSeed() {
-    float[][] samples = TestData.gaussian(4, 3, SPEC.encoderDim(), 1.0);
-    TrainerConfig config = TrainerConfig.defaults(SPEC);
-    try (VicregTrainer fresh = VicregTrainer.builder(SPEC).optDevice(DeviceChoice.CPU).build();
-        InferenceModel model =
-            InferenceModel.create(
-                ModelWeights.initial(config, DeviceChoice.CPU), DeviceChoice.CPU)) {
-      assertThat(model.step()).isZero();
-      assertThat(model.embed(samples)).isDeepEqualTo(fresh.embed(samples));
+    @Test
+    void shouldStartFromTheWeightsOfAFreshTrainerWithTheSameSeed() {
+        float[][] samples = TestData.gaussian(4, 3, SPEC.encoderDim(), 1.0);
+        TrainerConfig config = TrainerConfig.defaults(SPEC);
+        try (VicregTrainer fresh = VicregTrainer.builder(SPEC).optDevice(DeviceChoice.CPU).build();
+                InferenceModel model =
+                        InferenceModel.create(
+                                ModelWeights.initial(config, DeviceChoice.CPU), DeviceChoice.CPU)) {
+            assertThat(model.step()).isZero();
+            assertThat(model.embed(samples)).isDeepEqualTo(fresh.embed(samples));
+        }
     }
-  }
 
-  @Test
-  void shouldGiveEachRowTheSameRepresentationWhateverTheBatch() {
-    float[][] samples = TestData.gaussian(5, 6, SPEC.encoderDim(), 1.0);
-    try (VicregTrainer trainer = trained(1);
-        InferenceModel model =
-            InferenceModel.create(
-                ModelWeights.fromCheckpoint(trainer.checkpoint(), SPEC), DeviceChoice.CPU)) {
-      float[][] batch = model.embed(samples);
-      for (int i = 0; i < samples.length; i++) {
-        float[] alone = model.embed(new float[][] {samples[i]})[0];
-        assertThat(alone).containsExactly(batch[i], org.assertj.core.data.Offset.offset(1e-6f));
-      }
+    @Test
+    void shouldGiveEachRowTheSameRepresentationWhateverTheBatch() {
+        float[][] samples = TestData.gaussian(5, 6, SPEC.encoderDim(), 1.0);
+        try (VicregTrainer trainer = trained(1);
+                InferenceModel model =
+                        InferenceModel.create(
+                                ModelWeights.fromCheckpoint(trainer.checkpoint(), SPEC),
+                                DeviceChoice.CPU)) {
+            float[][] batch = model.embed(samples);
+            for (int i = 0; i < samples.length; i++) {
+                float[] alone = model.embed(new float[][] {samples[i]})[0];
+                assertThat(alone)
+                        .containsExactly(batch[i], org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
     }
-  }
 
-  @Test
-  void shouldRefuseACheckpointOfAnotherSpecNamingBoth() {
-    try (VicregTrainer trainer = trained(0)) {
-      byte[] checkpoint = trainer.checkpoint();
-      assertThatThrownBy(() -> ModelWeights.fromCheckpoint(checkpoint, new ModelSpec(12, 32, 8)))
-          .isInstanceOf(InvalidCheckpointException.class)
-          .hasMessageContaining("12-16-8")
-          .hasMessageContaining("12-32-8");
+    @Test
+    void shouldRefuseACheckpointOfAnotherSpecNamingBoth() {
+        try (VicregTrainer trainer = trained(0)) {
+            byte[] checkpoint = trainer.checkpoint();
+            assertThatThrownBy(
+                            () -> ModelWeights.fromCheckpoint(checkpoint, new ModelSpec(12, 32, 8)))
+                    .isInstanceOf(InvalidCheckpointException.class)
+                    .hasMessageContaining("12-16-8")
+                    .hasMessageContaining("12-32-8");
+        }
     }
-  }
 
-  @Test
-  void shouldFingerprintACheckpointByItsLengthAndChecksum() {
-    try (VicregTrainer a = trained(1);
-        VicregTrainer b = trained(2)) {
-      byte[] one = a.checkpoint();
-      assertThat(ModelWeights.fingerprint(one)).isEqualTo(ModelWeights.fingerprint(one.clone()));
-      assertThat(ModelWeights.fingerprint(one))
-          .isNotEqualTo(ModelWeights.fingerprint(b.checkpoint()));
-      assertThat(ModelWeights.fromCheckpoint(one, SPEC).fingerprint())
-          .isEqualTo(ModelWeights.fingerprint(one));
+    @Test
+    void shouldFingerprintACheckpointByItsLengthAndChecksum() {
+        try (VicregTrainer a = trained(1);
+                VicregTrainer b = trained(2)) {
+            byte[] one = a.checkpoint();
+            assertThat(ModelWeights.fingerprint(one))
+                    .isEqualTo(ModelWeights.fingerprint(one.clone()));
+            assertThat(ModelWeights.fingerprint(one))
+                    .isNotEqualTo(ModelWeights.fingerprint(b.checkpoint()));
+            assertThat(ModelWeights.fromCheckpoint(one, SPEC).fingerprint())
+                    .isEqualTo(ModelWeights.fingerprint(one));
+        }
     }
-  }
 
-  @Test
-  void shouldRefuseTheWrongWidthAndAClosedModel() {
-    try (VicregTrainer trainer = trained(0)) {
-      InferenceModel model =
-          InferenceModel.create(
-              ModelWeights.fromCheckpoint(trainer.checkpoint(), SPEC), DeviceChoice.CPU);
-      assertThatThrownBy(() -> model.embed(new float[][] {new float[3]}))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("samples must have 12 features (the model's input dimension). Got: 3");
-      model.close();
-      model.close();
-      assertThatThrownBy(() -> model.embed(new float[][] {new float[12]}))
-          .isInstanceOf(IllegalStateException.class);
+    @Test
+    void shouldRefuseTheWrongWidthAndAClosedModel() {
+        try (VicregTrainer trainer = trained(0)) {
+            InferenceModel model =
+                    InferenceModel.create(
+                            ModelWeights.fromCheckpoint(trainer.checkpoint(), SPEC),
+                            DeviceChoice.CPU);
+            assertThatThrownBy(() -> model.embed(new float[][] {new float[3]}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(
+                            "samples must have 12 features (the model's input dimension). Got: 3");
+            model.close();
+            model.close();
+            assertThatThrownBy(() -> model.embed(new float[][] {new float[12]}))
+                    .isInstanceOf(IllegalStateException.class);
+        }
     }
-  }
 }

@@ -8,29 +8,29 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A fresh NDManager for each test, with autograd off on the test's thread: for tests that update
- * arrays in place outside a training step, as optimizers do. Register it with {@code
- * @RegisterExtension}; the grad mode is restored and the manager closed after each test.
+ * arrays in place outside a training step, as optimizers do. Register it with
+ * {@code @RegisterExtension}; the grad mode is restored and the manager closed after each test.
  */
 final class NoGradManager implements BeforeEachCallback, AfterEachCallback {
 
-  private NDManager manager;
-  private boolean gradMode;
+    private NDManager manager;
+    private boolean gradMode;
 
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    manager = Djl.engine().newBaseManager();
-    gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-  }
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        manager = Djl.engine().newBaseManager();
+        gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+    }
 
-  @Override
-  public void afterEach(ExtensionContext context) {
-    JniUtils.setGradMode(gradMode);
-    manager.close();
-  }
+    @Override
+    public void afterEach(ExtensionContext context) {
+        JniUtils.setGradMode(gradMode);
+        manager.close();
+    }
 
-  /** The current test's manager. */
-  NDManager get() {
-    return manager;
-  }
+    /** The current test's manager. */
+    NDManager get() {
+        return manager;
+    }
 }
