@@ -1,6 +1,8 @@
 package io.github.vicregstreams.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.vicregstreams.analysis.CentredSpectrum;
+import io.github.vicregstreams.analysis.EffectiveRank;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.github.vicregstreams.monitor;
 
+import io.github.vicregstreams.analysis.CollapseDetector;
 import io.github.vicregstreams.events.MetricsEvent;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.github.vicregstreams.monitor;
 
+import io.github.vicregstreams.analysis.CollapseDetector;
 import java.time.Duration;
 import java.util.Objects;
 

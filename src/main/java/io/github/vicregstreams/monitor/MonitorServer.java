@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.vicregstreams.analysis.CollapseDetector;
 import io.github.vicregstreams.events.MetricsEvent;
 import java.io.IOException;
 import java.io.InputStream;

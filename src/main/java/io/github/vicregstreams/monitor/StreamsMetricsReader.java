@@ -1,5 +1,6 @@
 package io.github.vicregstreams.monitor;
 
+import io.github.vicregstreams.topology.DeadLetterCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,15 +10,6 @@ import org.apache.kafka.common.MetricName;
 
 /** Picks the monitor's numbers out of the Kafka Streams metrics. */
 final class StreamsMetricsReader {
-
-    /**
-     * The dead-letter counters' group and name, as the topology's {@code DeadLetterCounter}
-     * registers them (one metric per reason, processor and task, tagged {@value #REASON_TAG}).
-     */
-    static final String DEAD_LETTERS_GROUP = "vicreg";
-
-    static final String DEAD_LETTERS_METRIC = "vicreg-dead-letters-total";
-    static final String REASON_TAG = "reason";
 
     /** The consumer's per-partition lag metrics. */
     static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
@@ -30,15 +22,19 @@ final class StreamsMetricsReader {
 
     private StreamsMetricsReader() {}
 
-    /** Dead letters by reason, summed over processors and tasks, sorted by reason. */
+    /**
+     * Dead letters by reason, summed over processors and tasks, sorted by reason: the counters
+     * {@link DeadLetterCounter} registers, one per reason, processor and task.
+     */
     static Map<String, Double> deadLettersByReason(Map<MetricName, ? extends Metric> metrics) {
         Map<String, Double> byReason = new TreeMap<>();
         metrics.forEach(
                 (name, metric) -> {
-                    if (name.group().equals(DEAD_LETTERS_GROUP)
-                            && name.name().equals(DEAD_LETTERS_METRIC)) {
+                    if (name.group().equals(DeadLetterCounter.METRIC_GROUP)
+                            && name.name().equals(DeadLetterCounter.METRIC_NAME)) {
                         double value = value(metric);
-                        String reason = name.tags().getOrDefault(REASON_TAG, "unknown");
+                        String reason =
+                                name.tags().getOrDefault(DeadLetterCounter.REASON_TAG, "unknown");
                         if (!Double.isNaN(value)) {
                             byReason.merge(reason, value, Double::sum);
                         }

@@ -16,13 +16,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts dead letters by reason as Kafka Streams metrics ({@code vicreg-dead-letters-total} in
  * group {@code vicreg}, tagged with the reason, processor and task), visible over JMX.
+ *
+ * <p>Public for its metric's names only: the monitor reads the counters back by them.
  */
-final class DeadLetterCounter implements AutoCloseable {
+public final class DeadLetterCounter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterCounter.class);
 
-    static final String METRIC_GROUP = "vicreg";
-    static final String METRIC_NAME = "vicreg-dead-letters-total";
+    /** The group of the learner's own Kafka Streams metrics. */
+    public static final String METRIC_GROUP = "vicreg";
+
+    /** The dead-letter counter: one metric per reason, processor and task. */
+    public static final String METRIC_NAME = "vicreg-dead-letters-total";
+
+    /** The tag that holds the reason code. */
+    public static final String REASON_TAG = "reason";
 
     private final StreamsMetrics metrics;
     private final String processor;
@@ -69,7 +77,7 @@ final class DeadLetterCounter implements AutoCloseable {
         String name = "vicreg." + processor + "." + taskId + ".dead-letters." + reason.code();
         Sensor sensor = metrics.addSensor(name, Sensor.RecordingLevel.INFO);
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("reason", reason.code());
+        tags.put(REASON_TAG, reason.code());
         tags.put("processor", processor);
         tags.put("task-id", taskId);
         sensor.add(

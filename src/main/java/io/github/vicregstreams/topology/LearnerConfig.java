@@ -1,9 +1,9 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.analysis.CollapseDetector;
 import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.events.EventLimits;
 import io.github.vicregstreams.events.FeatureEncoding;
-import io.github.vicregstreams.monitor.CollapseDetector;
 import io.github.vicregstreams.monitor.MonitorConfig;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.EncoderKind;

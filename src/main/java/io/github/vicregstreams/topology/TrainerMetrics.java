@@ -1,9 +1,8 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.analysis.CollapseDetector;
+import io.github.vicregstreams.analysis.EffectiveRank;
 import io.github.vicregstreams.events.MetricsEvent;
-import io.github.vicregstreams.monitor.CollapseDetector;
-import io.github.vicregstreams.monitor.EffectiveRank;
-import io.github.vicregstreams.monitor.TrainingSensors;
 import io.github.vicregstreams.vicreg.StepResult;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.github.vicregstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vicregstreams.monitor.TrainingSensors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

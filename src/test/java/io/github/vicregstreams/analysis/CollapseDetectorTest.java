@@ -1,4 +1,4 @@
-package io.github.vicregstreams.monitor;
+package io.github.vicregstreams.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

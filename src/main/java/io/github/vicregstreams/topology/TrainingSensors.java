@@ -1,5 +1,7 @@
-package io.github.vicregstreams.monitor;
+package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.analysis.CollapseDetector;
+import io.github.vicregstreams.analysis.EffectiveRank;
 import io.github.vicregstreams.events.MetricsEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +20,8 @@ import org.apache.kafka.streams.StreamsMetrics;
  * task-id}), visible over JMX beside Kafka's own, under the same names the monitor's {@code
  * /metrics} uses (with dashes).
  *
- * <p>For the training processor: register in {@code init()}, record after each step, close in
- * {@code close()}.
+ * <p>For the training processor, through {@link TrainerMetrics}: register in {@code init()}, record
+ * after each step, close in {@code close()}.
  *
  * <pre>{@code
  * sensors = TrainingSensors.register(context.metrics(), context.taskId().toString());
@@ -30,10 +32,10 @@ import org.apache.kafka.streams.StreamsMetrics;
  *
  * <p>Not thread-safe: use it from the processor's stream thread.
  */
-public final class TrainingSensors implements AutoCloseable {
+final class TrainingSensors implements AutoCloseable {
 
-    /** The metric group. */
-    public static final String GROUP = "vicreg";
+    /** The metric group, the one of every vicreg metric (the dead-letter counters' too). */
+    public static final String GROUP = DeadLetterCounter.METRIC_GROUP;
 
     /** The latest training step. */
     public static final String STEP = "vicreg-training-step";

@@ -1,4 +1,4 @@
-package io.github.vicregstreams.monitor;
+package io.github.vicregstreams.analysis;
 
 import java.time.Duration;
 import java.util.ArrayList;

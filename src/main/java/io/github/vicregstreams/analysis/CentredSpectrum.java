@@ -1,11 +1,13 @@
-package io.github.vicregstreams.monitor;
+package io.github.vicregstreams.analysis;
 
 /**
  * The spectrum of a set of rows after centring: the eigen-decomposition of the smaller of \( X^T X
  * \) (d×d) and \( X X^T \) (n×n), where X is the n×d matrix of rows minus their mean. Both have the
  * same non-zero eigenvalues, the squared singular values of X; the smaller one is cheaper.
+ *
+ * <p>Public for the monitor's PCA of recent embeddings; {@link EffectiveRank} is built on it too.
  */
-final class CentredSpectrum {
+public final class CentredSpectrum {
 
     private final double[][] centred;
     private final double[] mean;
@@ -33,7 +35,7 @@ final class CentredSpectrum {
      * @param withAxes whether {@link #principalAxis} will be needed (it costs several times more)
      * @throws IllegalArgumentException if the rows are empty, ragged or not finite
      */
-    static CentredSpectrum of(float[][] rows, boolean withAxes) {
+    public static CentredSpectrum of(float[][] rows, boolean withAxes) {
         int n = rows.length;
         if (n == 0) {
             throw new IllegalArgumentException("rows must not be empty. Got: 0 rows");
@@ -108,7 +110,7 @@ final class CentredSpectrum {
     }
 
     /** The column means that were subtracted (a copy). */
-    double[] mean() {
+    public double[] mean() {
         return mean.clone();
     }
 
@@ -116,7 +118,7 @@ final class CentredSpectrum {
      * The squared singular values of the centred rows, descending, with values that are zero up to
      * rounding (and negative rounding noise) set to exactly 0.
      */
-    double[] squaredSingularValues() {
+    public double[] squaredSingularValues() {
         int k = ascending.length;
         double largest = Math.max(ascending[k - 1], 0.0);
         int n = centred.length;
@@ -135,7 +137,7 @@ final class CentredSpectrum {
      * The unit principal axis (a d-vector) of the {@code k}-th largest variance, or a zero vector
      * when the rows have no variance in that direction.
      */
-    double[] principalAxis(int k) {
+    public double[] principalAxis(int k) {
         if (eigen == null) {
             throw new IllegalStateException("This spectrum was computed without its axes");
         }
@@ -164,7 +166,8 @@ final class CentredSpectrum {
         return axis;
     }
 
-    static double dot(double[] a, double[] b) {
+    /** The dot product of two vectors of the same length. */
+    public static double dot(double[] a, double[] b) {
         double sum = 0.0;
         for (int i = 0; i < a.length; i++) {
             sum += a[i] * b[i];

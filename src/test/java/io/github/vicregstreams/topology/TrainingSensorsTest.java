@@ -1,8 +1,9 @@
-package io.github.vicregstreams.monitor;
+package io.github.vicregstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.vicregstreams.analysis.CollapseDetector;
 import io.github.vicregstreams.events.MetricsEvent;
 import java.util.Map;
 import org.apache.kafka.common.Metric;

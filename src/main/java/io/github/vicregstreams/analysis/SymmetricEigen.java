@@ -1,4 +1,4 @@
-package io.github.vicregstreams.monitor;
+package io.github.vicregstreams.analysis;
 
 /**
  * Eigenvalues and eigenvectors of a real symmetric matrix: Householder reduction to tridiagonal

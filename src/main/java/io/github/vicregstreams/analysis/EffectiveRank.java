@@ -1,4 +1,4 @@
-package io.github.vicregstreams.monitor;
+package io.github.vicregstreams.analysis;
 
 import java.util.Objects;
 
@@ -69,8 +69,14 @@ public final class EffectiveRank {
         return Math.exp(entropy);
     }
 
-    /** The same, from squared singular values (eigenvalues of the scatter matrix). */
-    static double ofSquaredSingularValues(double[] squared) {
+    /**
+     * Computes the effective rank from squared singular values (the eigenvalues of the scatter
+     * matrix, as {@link CentredSpectrum#squaredSingularValues} gives them).
+     *
+     * @param squared squared singular values, in any order; negative rounding noise counts as 0
+     * @return the effective rank, 0 if all are 0
+     */
+    public static double ofSquaredSingularValues(double[] squared) {
         double[] singular = new double[squared.length];
         for (int i = 0; i < squared.length; i++) {
             singular[i] = Math.sqrt(Math.max(squared[i], 0.0));
