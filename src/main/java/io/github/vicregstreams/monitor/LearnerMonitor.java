@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code /health}</td><td>readiness as JSON, 200 or 503 with a {@code reason} (see
  *       {@code /health/live} for liveness); the rules are on {@code Health}</td></tr>
  *   <tr><td>{@code /metrics}</td><td>Prometheus text format</td></tr>
- *   <tr><td>{@code /model}</td><td>the latest checkpoint, with {@value MonitorServer#STEP_HEADER}
- *       and {@value MonitorServer#SPEC_HEADER}; 503 before the first</td></tr>
+ *   <tr><td>{@code /model}</td><td>the latest checkpoint, with {@value ModelDownload#STEP_HEADER}
+ *       and {@value ModelDownload#SPEC_HEADER}; 503 before the first</td></tr>
  *   <tr><td>{@code /api/series}, {@code /api/scatter}</td><td>the dashboard's JSON</td></tr>
  * </table>
  *
