@@ -424,7 +424,7 @@ class LearnerTopologyTest {
 
     @Test
     void shouldRollTheTrainerStateChangelogInSegmentsOfAFewCheckpointsSoThatCompactionKeepsUp() {
-        Map<String, String> changelog = LearnerTopology.trainerStateStore().logConfig();
+        Map<String, String> changelog = LearnerStores.trainerStateStore().logConfig();
 
         assertThat(changelog)
                 .containsEntry("segment.bytes", String.valueOf(64 * 1024 * 1024))
