@@ -116,11 +116,14 @@ public final class LearnerApp implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (streams.state().isRunningOrRebalancing() && !flush.requestAndAwait(FLUSH_TIMEOUT)) {
-            log.warn(
-                    "The trainer did not publish its last steps within {}; they reach the model"
-                            + " topic at the next start",
-                    FLUSH_TIMEOUT);
+        if (streams.state().isRunningOrRebalancing()) {
+            flush.request();
+            if (!flush.await(FLUSH_TIMEOUT)) {
+                log.warn(
+                        "The trainer did not publish its last steps within {}; they reach the model"
+                                + " topic at the next start",
+                        FLUSH_TIMEOUT);
+            }
         }
         streams.close(
                 CloseOptions.timeout(CLOSE_TIMEOUT)

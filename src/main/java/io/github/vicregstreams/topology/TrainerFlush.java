@@ -44,14 +44,18 @@ final class TrainerFlush {
         flushed.countDown();
     }
 
+    /** Asks the trainer to publish its unsaved steps at its next punctuation. */
+    void request() {
+        requested = true;
+    }
+
     /**
-     * Asks the trainer to publish and waits for it, at most {@code timeout}.
+     * Waits for the trainer to answer a request, at most {@code timeout}.
      *
      * @return true when it published, had nothing to publish, or no trainer runs here; false when
      *     the time ran out or the waiting thread was interrupted
      */
-    boolean requestAndAwait(Duration timeout) {
-        requested = true;
+    boolean await(Duration timeout) {
         if (trainers.get() <= 0) {
             return true;
         }
