@@ -9,9 +9,6 @@ import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Counts dead letters by reason as Kafka Streams metrics ({@code vicreg-dead-letters-total} in
@@ -20,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * <p>Public for its metric's names only: the monitor reads the counters back by them.
  */
 public final class DeadLetterCounter implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(DeadLetterCounter.class);
 
     /** The group of the learner's own Kafka Streams metrics. */
     public static final String METRIC_GROUP = "vicreg";
@@ -45,32 +40,6 @@ public final class DeadLetterCounter implements AutoCloseable {
 
     void record(Reason reason) {
         sensors.computeIfAbsent(reason, this::newSensor).record();
-    }
-
-    /**
-     * Counts a rejected input record, logs it, and forwards its dead letter (keyed by the original
-     * key bytes, with the original timestamp) to {@code sink}.
-     */
-    void reject(
-            ProcessorContext<Object, Object> context,
-            Record<byte[], byte[]> record,
-            SourceRecord source,
-            Reason reason,
-            String detail,
-            String sink) {
-        log.debug(
-                "Rejected record: processor=[{}] reason=[{}] detail=[{}] topic=[{}] partition=[{}]"
-                        + " offset=[{}]",
-                processor,
-                reason.code(),
-                detail,
-                source.topic(),
-                source.partition(),
-                source.offset());
-        record(reason);
-        context.forward(
-                record.withKey((Object) record.key()).withValue(source.deadLetter(reason, detail)),
-                sink);
     }
 
     private Sensor newSensor(Reason reason) {

@@ -1,6 +1,5 @@
 package io.github.vicregstreams.topology;
 
-import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
@@ -67,6 +66,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
     private final DeviceChoice device;
     private final int batchSize;
     private final long lingerMs;
+    private final Nodes nodes;
     private final Serializer<SampleEvent> sampleSerializer;
     private final List<PendingSample> pending = new ArrayList<>();
     private long firstSeq;
@@ -75,21 +75,42 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
     private InferenceModel model;
     private long modelFingerprint = NONE;
     private long refusedFingerprint = NONE;
-    private DeadLetterCounter deadLetters;
+    private DeadLetters deadLetters;
 
+    /**
+     * The node and store names inference uses in the topology, given by {@code LearnerTopology}.
+     *
+     * @param name this node, for its dead-letter metrics
+     * @param latestModelStore the global store of the latest checkpoint
+     * @param bufferStore the store of waiting samples (absent with a batch size of 1)
+     * @param embeddingsSink where embeddings go
+     * @param deadLettersSink where rejected samples go
+     */
+    record Nodes(
+            String name,
+            String latestModelStore,
+            String bufferStore,
+            String embeddingsSink,
+            String deadLettersSink) {}
+
+    /**
+     * @param parser parses a sample
+     * @param settings the model's name, device and batching
+     * @param weights the decoded weights shared with the global thread
+     * @param nodes its node and store names
+     */
     EmbedSamplesProcessor(
             SampleEventParser parser,
-            String modelName,
+            InferenceSettings settings,
             ModelWeightsCache weights,
-            DeviceChoice device,
-            int batchSize,
-            long lingerMs) {
+            Nodes nodes) {
         this.parser = parser;
-        this.modelName = modelName;
+        this.modelName = settings.modelName();
         this.weights = weights;
-        this.device = device;
-        this.batchSize = batchSize;
-        this.lingerMs = lingerMs;
+        this.device = settings.device();
+        this.batchSize = settings.batchSize();
+        this.lingerMs = settings.lingerMs();
+        this.nodes = nodes;
         this.sampleSerializer =
                 EventSerdes.sampleEvents(parser, FeatureEncoding.FLOAT32_BASE64).serializer();
     }
@@ -99,11 +120,11 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         super.init(context);
         // Stream threads start with autograd recording on: inference would record graphs.
         Djl.disableGradientsOnThisThread();
-        deadLetters = new DeadLetterCounter(context, LearnerTopology.EMBED_SAMPLES);
-        latestModel = context.getStateStore(LearnerTopology.LATEST_MODEL_STORE);
+        deadLetters = new DeadLetters(context, nodes.name(), nodes.deadLettersSink());
+        latestModel = context.getStateStore(nodes.latestModelStore());
         refreshModel();
         if (batchSize > 1) {
-            buffer = context.getStateStore(LearnerTopology.INFERENCE_BUFFER_STORE);
+            buffer = context.getStateStore(nodes.bufferStore());
             readBuffer();
             context.schedule(
                     Duration.ofMillis(lingerMs), PunctuationType.WALL_CLOCK_TIME, t -> flush());
@@ -112,18 +133,12 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        SourceRecord source = SourceRecord.of(context(), record);
         Parsed<SampleEvent> parsed = parser.parse(record.key(), record.value());
         if (parsed instanceof Parsed.Rejected<SampleEvent> rejected) {
-            deadLetters.reject(
-                    context(),
-                    record,
-                    source,
-                    rejected.reason(),
-                    rejected.detail(),
-                    LearnerTopology.SAMPLE_DEAD_LETTERS_SINK);
+            deadLetters.reject(record, rejected.reason(), rejected.detail());
             return;
         }
+        SourceRecord source = SourceRecord.of(context(), record);
         PendingSample sample =
                 new PendingSample(
                         parsed.value(),
@@ -168,14 +183,13 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
             PendingSample sample = batch.get(i);
             SampleEvent event = sample.event();
             if (!Finite.all(embeddings[i])) {
-                deadLetters.record(Reason.NON_FINITE_EMBEDDING);
-                context()
-                        .forward(
-                                new Record<Object, Object>(
-                                        event.id().getBytes(StandardCharsets.UTF_8),
-                                        nonFiniteEmbedding(sample),
-                                        sample.recordTimestamp()),
-                                LearnerTopology.SAMPLE_DEAD_LETTERS_SINK);
+                deadLetters.send(
+                        asSourceRecord(sample),
+                        Reason.NON_FINITE_EMBEDDING,
+                        "the model of step "
+                                + model.step()
+                                + " gave a non-finite representation for id "
+                                + event.id());
                 continue;
             }
             context()
@@ -190,7 +204,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
                                             event.timestampOr(sample.recordTimestamp()),
                                             event.metadata()),
                                     sample.recordTimestamp()),
-                            LearnerTopology.SAMPLE_EMBEDDINGS_SINK);
+                            nodes.embeddingsSink());
         }
     }
 
@@ -263,14 +277,10 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         }
     }
 
-    private DeadLetter nonFiniteEmbedding(PendingSample sample) {
+    /** The sample as the input record it came from, its key its id (a valid sample's key). */
+    private SourceRecord asSourceRecord(PendingSample sample) {
         SampleEvent event = sample.event();
-        return DeadLetter.of(
-                Reason.NON_FINITE_EMBEDDING,
-                "the model of step "
-                        + model.step()
-                        + " gave a non-finite representation for id "
-                        + event.id(),
+        return new SourceRecord(
                 sample.topic(),
                 sample.partition(),
                 sample.offset(),

@@ -30,14 +30,22 @@ public final class LearnerApp implements AutoCloseable {
     /** How long a clean shutdown may take: a last training step and a checkpoint. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * How long a stop waits for the trainer to publish its unsaved steps before it closes Kafka
+     * Streams: a punctuation (at most a second away) and a checkpoint.
+     */
+    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final LearnerConfig config;
     private final KafkaStreams streams;
+    private final TrainerFlush flush;
 
-    private LearnerApp(LearnerConfig config, KafkaStreams streams) {
+    private LearnerApp(LearnerConfig config, KafkaStreams streams, TrainerFlush flush) {
         this.config = config;
         this.streams = streams;
+        this.flush = flush;
     }
 
     /**
@@ -57,9 +65,11 @@ public final class LearnerApp implements AutoCloseable {
         try (Admin admin = Admin.create(adminProps)) {
             new TopicSetup(config).apply(admin, ADMIN_TIMEOUT);
         }
+        TrainerFlush flush = new TrainerFlush();
         KafkaStreams streams =
                 new KafkaStreams(
-                        LearnerTopology.build(config), config.streamsProperties(bootstrapServers));
+                        LearnerTopology.build(config, flush),
+                        config.streamsProperties(bootstrapServers));
         streams.setUncaughtExceptionHandler(
                 e -> {
                     log.error("The learner stopped on an error it cannot recover from", e);
@@ -73,7 +83,7 @@ public final class LearnerApp implements AutoCloseable {
                 bootstrapServers,
                 config.topics().views(),
                 config.topics().embeddings());
-        return new LearnerApp(config, streams);
+        return new LearnerApp(config, streams, flush);
     }
 
     /**
@@ -95,11 +105,26 @@ public final class LearnerApp implements AutoCloseable {
     }
 
     /**
-     * Stops cleanly: the trainer checkpoints, the last transaction commits, and the instance leaves
-     * its group so that a restart does not wait for the session time-out.
+     * Stops cleanly: the trainer publishes its unsaved steps as a checkpoint, the last transaction
+     * commits, and the instance leaves its group so that a restart does not wait for the session
+     * time-out.
+     *
+     * <p>The trainer is asked to publish before Kafka Streams closes, because a closing processor
+     * cannot forward: a checkpoint taken only in its {@code close()} would reach the model topic at
+     * the next start. Should the trainer not answer in {@link #FLUSH_TIMEOUT}, the close goes on,
+     * and the checkpoint on close still keeps every trained step.
      */
     @Override
     public void close() {
+        if (streams.state().isRunningOrRebalancing()) {
+            flush.request();
+            if (!flush.await(FLUSH_TIMEOUT)) {
+                log.warn(
+                        "The trainer did not publish its last steps within {}; they reach the model"
+                                + " topic at the next start",
+                        FLUSH_TIMEOUT);
+            }
+        }
         streams.close(
                 CloseOptions.timeout(CLOSE_TIMEOUT)
                         .withGroupMembershipOperation(

@@ -4,21 +4,16 @@ import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.PairEventParser;
 import io.github.vicregstreams.events.SampleEventParser;
 import io.github.vicregstreams.events.ViewEventParser;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the learner's topology. Every node and store is named from a constant here, so that
@@ -125,15 +120,35 @@ public final class LearnerTopology {
     /** The latest checkpoint and the trainer's cursor. */
     public static final String TRAINER_STATE_STORE = "trainer-state";
 
-    /** Changelog record size for stores that hold a whole input record (up to 1 MiB by default). */
-    private static final int PENDING_VIEW_MAX_BYTES = 8 * 1024 * 1024;
-
     /**
      * The largest {@code events.max.record.bytes}: a waiting view keeps its whole input record in a
      * changelogged store, with its source coordinates (topic name up to 249 characters) beside it,
      * so a larger accepted record would be refused by that changelog and stop the stream.
      */
-    static final int MAX_INPUT_RECORD_BYTES = PENDING_VIEW_MAX_BYTES - 64 * 1024;
+    static final int MAX_INPUT_RECORD_BYTES = LearnerStores.WHOLE_RECORD_MAX_BYTES - 64 * 1024;
+
+    /** The pairing node's names; the processors get theirs from here. */
+    static final PairingProcessor.Nodes PAIRING_NODES =
+            new PairingProcessor.Nodes(
+                    PAIR_VIEWS, PENDING_VIEWS_STORE, PAIRS_SINK, DEAD_LETTERS_SINK);
+
+    static final TrainerNodes TRAINER_NODES =
+            new TrainerNodes(
+                    TRAIN,
+                    TRAINER_STATE_STORE,
+                    LATEST_MODEL_STORE,
+                    EMBEDDINGS_SINK,
+                    METRICS_SINK,
+                    MODEL_SINK,
+                    TRAIN_DEAD_LETTERS_SINK);
+
+    static final EmbedSamplesProcessor.Nodes INFERENCE_NODES =
+            new EmbedSamplesProcessor.Nodes(
+                    EMBED_SAMPLES,
+                    LATEST_MODEL_STORE,
+                    INFERENCE_BUFFER_STORE,
+                    SAMPLE_EMBEDDINGS_SINK,
+                    SAMPLE_DEAD_LETTERS_SINK);
 
     private LearnerTopology() {}
 
@@ -145,6 +160,14 @@ public final class LearnerTopology {
      *     config.streamsProperties(…))}
      */
     public static Topology build(LearnerConfig config) {
+        return build(config, new TrainerFlush());
+    }
+
+    /**
+     * Builds the topology for a configuration, with the handle through which a stop asks the
+     * trainer to publish its unsaved steps ({@link LearnerApp#close()}).
+     */
+    static Topology build(LearnerConfig config, TrainerFlush flush) {
         Objects.requireNonNull(config, "config must not be null");
         Topics topics = config.topics();
         ViewEventParser parser =
@@ -158,10 +181,16 @@ public final class LearnerTopology {
                 new ByteArrayDeserializer(),
                 topics.views());
         topology.addProcessor(
-                VALIDATE_VIEWS, () -> new ValidateViewsProcessor(parser), VIEWS_SOURCE);
+                VALIDATE_VIEWS,
+                () ->
+                        new ValidateViewsProcessor(
+                                parser, VALIDATE_VIEWS, DEAD_LETTERS_SINK, PAIR_VIEWS),
+                VIEWS_SOURCE);
         topology.addProcessor(
-                PAIR_VIEWS, () -> new PairingProcessor(parser, pairingWindow), VALIDATE_VIEWS);
-        topology.addStateStore(pendingViewsStore(), PAIR_VIEWS);
+                PAIR_VIEWS,
+                () -> new PairingProcessor(parser, pairingWindow, PAIRING_NODES),
+                VALIDATE_VIEWS);
+        topology.addStateStore(LearnerStores.pendingViewsStore(), PAIR_VIEWS);
         topology.addSink(
                 PAIRS_SINK,
                 topics.pairs(),
@@ -177,15 +206,18 @@ public final class LearnerTopology {
                 new StringDeserializer(),
                 TrainingPair.serde().deserializer(),
                 topics.pairs());
+        TrainerSettings trainerSettings = TrainerSettings.from(config);
         topology.addProcessor(
                 TRAIN,
                 () ->
                         new TrainingProcessor(
-                                config,
+                                trainerSettings,
+                                TRAINER_NODES,
+                                flush,
                                 appConfigs ->
                                         new KafkaPairsTopicReader(appConfigs, topics.pairs())),
                 PAIRS_SOURCE);
-        topology.addStateStore(trainerStateStore(), TRAIN);
+        topology.addStateStore(LearnerStores.trainerStateStore(), TRAIN);
         topology.addSink(
                 EMBEDDINGS_SINK,
                 topics.embeddings(),
@@ -237,7 +269,12 @@ public final class LearnerTopology {
                 topics.pairEvents());
         topology.addProcessor(
                 VALIDATE_PAIR_EVENTS,
-                () -> new ValidatePairEventsProcessor(parser),
+                () ->
+                        new ValidatePairEventsProcessor(
+                                parser,
+                                VALIDATE_PAIR_EVENTS,
+                                PAIR_EVENTS_DEAD_LETTERS_SINK,
+                                PAIR_EVENTS_PAIRS_SINK),
                 PAIR_EVENTS_SOURCE);
         topology.addSink(
                 PAIR_EVENTS_PAIRS_SINK,
@@ -264,7 +301,7 @@ public final class LearnerTopology {
         ModelWeightsCache weights = new ModelWeightsCache(config.trainerConfig(), config.device());
         String modelName = config.modelName();
         topology.addGlobalStore(
-                latestModelStore(),
+                LearnerStores.latestModelStore(),
                 MODEL_SOURCE,
                 new StringDeserializer(),
                 new ByteArrayDeserializer(),
@@ -272,12 +309,14 @@ public final class LearnerTopology {
                 STORE_CHECKPOINT,
                 () ->
                         new StoreCheckpointProcessor(
-                                modelName, weights, config.checkpointSignature()));
+                                modelName,
+                                LATEST_MODEL_STORE,
+                                weights,
+                                config.checkpointSignature()));
 
         SampleEventParser parser =
                 new SampleEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
-        int batchSize = config.inferenceBatchSize();
-        long lingerMs = config.inferenceBatchLingerMs();
+        InferenceSettings settings = InferenceSettings.from(config);
         topology.addSource(
                 SAMPLES_SOURCE,
                 new ByteArrayDeserializer(),
@@ -285,12 +324,10 @@ public final class LearnerTopology {
                 topics.samples());
         topology.addProcessor(
                 EMBED_SAMPLES,
-                () ->
-                        new EmbedSamplesProcessor(
-                                parser, modelName, weights, config.device(), batchSize, lingerMs),
+                () -> new EmbedSamplesProcessor(parser, settings, weights, INFERENCE_NODES),
                 SAMPLES_SOURCE);
-        if (batchSize > 1) {
-            topology.addStateStore(inferenceBufferStore(), EMBED_SAMPLES);
+        if (settings.batchSize() > 1) {
+            topology.addStateStore(LearnerStores.inferenceBufferStore(), EMBED_SAMPLES);
         }
         topology.addSink(
                 SAMPLE_EMBEDDINGS_SINK,
@@ -331,59 +368,5 @@ public final class LearnerTopology {
                 String topic, String key, TrainingPair value, int partitions) {
             return PARTITION_ZERO;
         }
-    }
-
-    private static StoreBuilder<?> pendingViewsStore() {
-        return Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(PENDING_VIEWS_STORE),
-                        Serdes.String(),
-                        Serdes.ByteArray())
-                .withCachingDisabled()
-                .withLoggingEnabled(
-                        Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
-    }
-
-    /**
-     * In memory: a lookup per batch must not copy a checkpoint of many MB out of RocksDB. Global
-     * stores have no changelog: the model topic is their source.
-     */
-    private static StoreBuilder<?> latestModelStore() {
-        return Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(LATEST_MODEL_STORE),
-                        Serdes.String(),
-                        Serdes.ByteArray())
-                .withCachingDisabled()
-                .withLoggingDisabled();
-    }
-
-    /** In memory: it holds at most one batch per task, and is rebuilt from its changelog. */
-    private static StoreBuilder<?> inferenceBufferStore() {
-        return Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(INFERENCE_BUFFER_STORE),
-                        Serdes.Long(),
-                        PendingSample.serde())
-                .withCachingDisabled()
-                .withLoggingEnabled(
-                        Map.of("max.message.bytes", String.valueOf(PENDING_VIEW_MAX_BYTES)));
-    }
-
-    /**
-     * The changelog holds a checkpoint of many MB at every checkpoint ({@link StoredCheckpoint}'s
-     * chunks, each within Kafka's default message size), and a restore (a failover, a lost state
-     * directory) reads all of it that compaction has not removed. Compaction never touches the
-     * active segment, and with the broker's 1 GiB segments the changelog grew to 938 MB in one
-     * segment after 119 steps; segments of the model topic's size keep a restore to a few
-     * checkpoints.
-     */
-    static StoreBuilder<?> trainerStateStore() {
-        return Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(TRAINER_STATE_STORE),
-                        Serdes.String(),
-                        Serdes.ByteArray())
-                .withCachingDisabled()
-                .withLoggingEnabled(
-                        Map.of(
-                                TopicConfig.SEGMENT_BYTES_CONFIG,
-                                String.valueOf(TopicSetup.MODEL_SEGMENT_BYTES)));
     }
 }

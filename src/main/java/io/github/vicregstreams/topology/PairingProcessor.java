@@ -15,8 +15,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Pairs view 0 and view 1 of each sample id within the pairing window.
@@ -37,13 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 final class PairingProcessor extends ContextualProcessor<String, ValidatedView, Object, Object> {
 
-    private static final Logger log = LoggerFactory.getLogger(PairingProcessor.class);
-
     /** How often, in stream time, waiting views are checked for expiry; at most this often. */
     private static final long MAX_EXPIRY_INTERVAL_MS = 1_000;
 
     private final ViewEventParser parser;
     private final long windowMs;
+    private final Nodes nodes;
     private final long expiryIntervalMs;
     private KeyValueStore<String, byte[]> pending;
 
@@ -54,7 +51,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
     /** An entry of {@link #byTime}. */
     private record Waiting(long timestamp, String id) {}
 
-    private DeadLetterCounter deadLetters;
+    private DeadLetters deadLetters;
 
     /** The pairing clock (see the class comment); -1 before any view. */
     private long clock = -1;
@@ -64,17 +61,28 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
 
     private long lastArrivalWallClock;
 
-    PairingProcessor(ViewEventParser parser, long windowMs) {
+    /**
+     * The pairing node's node and store names in the topology, given by {@code LearnerTopology}.
+     *
+     * @param name this node, for its dead-letter metrics
+     * @param store the store of the waiting views
+     * @param pairsSink where pairs go
+     * @param deadLettersSink where orphans, duplicates and views from the future go
+     */
+    record Nodes(String name, String store, String pairsSink, String deadLettersSink) {}
+
+    PairingProcessor(ViewEventParser parser, long windowMs, Nodes nodes) {
         this.parser = parser;
         this.windowMs = windowMs;
+        this.nodes = nodes;
         this.expiryIntervalMs = Math.max(1, Math.min(windowMs, MAX_EXPIRY_INTERVAL_MS));
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         super.init(context);
-        pending = context.getStateStore(LearnerTopology.PENDING_VIEWS_STORE);
-        deadLetters = new DeadLetterCounter(context, LearnerTopology.PAIR_VIEWS);
+        pending = context.getStateStore(nodes.store());
+        deadLetters = new DeadLetters(context, nodes.name(), nodes.deadLettersSink());
         try (KeyValueIterator<String, byte[]> it = pending.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
@@ -113,7 +121,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
         long timestamp = record.timestamp();
         long now = context().currentSystemTimeMs();
         if (timestamp - now > windowMs) {
-            deadLetter(
+            deadLetters.send(
                     source,
                     Reason.BAD_TIMESTAMP,
                     "the record timestamp "
@@ -122,8 +130,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
                             + (timestamp - now)
                             + " ms ahead of this instance's clock, more than pairing.window.ms ("
                             + windowMs
-                            + "): check the producer's clock",
-                    timestamp);
+                            + "): check the producer's clock");
             return;
         }
         lastArrivalWallClock = now;
@@ -145,7 +152,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
         }
         PendingView waiting = PendingView.decode(stored);
         if (waiting.view() == event.view()) {
-            deadLetter(
+            deadLetters.send(
                     source,
                     Reason.DUPLICATE,
                     "view "
@@ -154,8 +161,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
                             + id
                             + " is already waiting for its partner (offset "
                             + waiting.source().offset()
-                            + "); the first copy is kept",
-                    timestamp);
+                            + "); the first copy is kept");
             return;
         }
         if (Math.abs(timestamp - waiting.timestamp()) > windowMs) {
@@ -178,7 +184,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
         context()
                 .forward(
                         new Record<Object, Object>(id, pair, pairTime, record.headers()),
-                        LearnerTopology.PAIRS_SINK);
+                        nodes.pairsSink());
     }
 
     private void await(String id, PendingView view) {
@@ -209,27 +215,10 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
     }
 
     private void orphan(String id, PendingView waiting, String why) {
-        deadLetter(
+        deadLetters.send(
                 waiting.source(),
                 Reason.ORPHAN,
-                "view " + waiting.view() + " of id " + id + " was never paired: " + why,
-                waiting.timestamp());
-    }
-
-    private void deadLetter(SourceRecord source, Reason reason, String detail, long timestamp) {
-        log.debug(
-                "Dead letter: reason=[{}] detail=[{}] topic=[{}] partition=[{}] offset=[{}]",
-                reason.code(),
-                detail,
-                source.topic(),
-                source.partition(),
-                source.offset());
-        deadLetters.record(reason);
-        context()
-                .forward(
-                        new Record<Object, Object>(
-                                source.key(), source.deadLetter(reason, detail), timestamp),
-                        LearnerTopology.DEAD_LETTERS_SINK);
+                "view " + waiting.view() + " of id " + id + " was never paired: " + why);
     }
 
     private ViewEvent reparse(PendingView waiting) {

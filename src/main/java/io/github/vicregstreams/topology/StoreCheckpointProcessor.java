@@ -40,15 +40,26 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
     static final String REFUSED_METRIC = "vicreg-refused-checkpoints-total";
 
     private final String modelName;
+    private final String storeName;
     private final ModelWeightsCache weights;
     private final CheckpointSignature signature;
     private final CheckpointChunks.Assembler chunks;
     private KeyValueStore<String, byte[]> store;
     private Sensor refused;
 
+    /**
+     * @param modelName the model whose checkpoints it keeps
+     * @param storeName the global store it keeps them in
+     * @param weights decodes a checkpoint once, for the inference tasks
+     * @param signature checks a checkpoint's signature (or checks nothing)
+     */
     StoreCheckpointProcessor(
-            String modelName, ModelWeightsCache weights, CheckpointSignature signature) {
+            String modelName,
+            String storeName,
+            ModelWeightsCache weights,
+            CheckpointSignature signature) {
         this.modelName = modelName;
+        this.storeName = storeName;
         this.weights = weights;
         this.signature = signature;
         this.chunks = new CheckpointChunks.Assembler(modelName);
@@ -57,7 +68,7 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         super.init(context);
-        store = context.getStateStore(LearnerTopology.LATEST_MODEL_STORE);
+        store = context.getStateStore(storeName);
         refused =
                 context.metrics()
                         .addSensor("vicreg.refused-checkpoints", Sensor.RecordingLevel.INFO);

@@ -13,10 +13,19 @@ import org.apache.kafka.streams.processor.api.Record;
 final class ValidatePairEventsProcessor extends ValidatingProcessor<PairEvent> {
 
     private final PairEventParser parser;
+    private final String pairsSink;
 
-    ValidatePairEventsProcessor(PairEventParser parser) {
-        super(LearnerTopology.VALIDATE_PAIR_EVENTS, LearnerTopology.PAIR_EVENTS_DEAD_LETTERS_SINK);
+    /**
+     * @param parser parses a pair event
+     * @param name this node's name
+     * @param deadLettersSink where rejects go
+     * @param pairsSink the sink of the pairs topic valid pairs go to
+     */
+    ValidatePairEventsProcessor(
+            PairEventParser parser, String name, String deadLettersSink, String pairsSink) {
+        super(name, deadLettersSink);
         this.parser = parser;
+        this.pairsSink = pairsSink;
     }
 
     @Override
@@ -34,9 +43,6 @@ final class ValidatePairEventsProcessor extends ValidatingProcessor<PairEvent> {
                         event.metadata(),
                         event.view0(),
                         event.view1());
-        context()
-                .forward(
-                        record.withKey((Object) event.id()).withValue(pair),
-                        LearnerTopology.PAIR_EVENTS_PAIRS_SINK);
+        context().forward(record.withKey((Object) event.id()).withValue(pair), pairsSink);
     }
 }

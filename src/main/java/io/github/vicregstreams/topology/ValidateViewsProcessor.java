@@ -12,10 +12,19 @@ import org.apache.kafka.streams.processor.api.Record;
 final class ValidateViewsProcessor extends ValidatingProcessor<ViewEvent> {
 
     private final ViewEventParser parser;
+    private final String pairing;
 
-    ValidateViewsProcessor(ViewEventParser parser) {
-        super(LearnerTopology.VALIDATE_VIEWS, LearnerTopology.DEAD_LETTERS_SINK);
+    /**
+     * @param parser parses a view
+     * @param name this node's name
+     * @param deadLettersSink where rejects go
+     * @param pairing the pairing node valid views go to
+     */
+    ValidateViewsProcessor(
+            ViewEventParser parser, String name, String deadLettersSink, String pairing) {
+        super(name, deadLettersSink);
         this.parser = parser;
+        this.pairing = pairing;
     }
 
     @Override
@@ -30,6 +39,6 @@ final class ValidateViewsProcessor extends ValidatingProcessor<ViewEvent> {
                 .forward(
                         record.withKey((Object) event.id())
                                 .withValue(new ValidatedView(event, source)),
-                        LearnerTopology.PAIR_VIEWS);
+                        pairing);
     }
 }

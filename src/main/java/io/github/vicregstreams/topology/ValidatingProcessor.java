@@ -16,7 +16,7 @@ abstract class ValidatingProcessor<E> extends ContextualProcessor<byte[], byte[]
 
     private final String name;
     private final String deadLettersSink;
-    private DeadLetterCounter deadLetters;
+    private DeadLetters deadLetters;
 
     /**
      * @param name the processor's node name, for its dead-letter metrics
@@ -36,20 +36,14 @@ abstract class ValidatingProcessor<E> extends ContextualProcessor<byte[], byte[]
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         super.init(context);
-        deadLetters = new DeadLetterCounter(context, name);
+        deadLetters = new DeadLetters(context, name, deadLettersSink);
     }
 
     @Override
     public final void process(Record<byte[], byte[]> record) {
         Parsed<E> parsed = parse(record.key(), record.value());
         if (parsed instanceof Parsed.Rejected<E> rejected) {
-            deadLetters.reject(
-                    context(),
-                    record,
-                    SourceRecord.of(context(), record),
-                    rejected.reason(),
-                    rejected.detail(),
-                    deadLettersSink);
+            deadLetters.reject(record, rejected.reason(), rejected.detail());
             return;
         }
         accept(record, parsed.value());

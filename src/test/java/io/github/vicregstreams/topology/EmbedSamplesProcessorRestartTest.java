@@ -71,11 +71,9 @@ class EmbedSamplesProcessorRestartTest {
         EmbedSamplesProcessor processor =
                 new EmbedSamplesProcessor(
                         new SampleEventParser(LearnerDriver.INPUT_DIM),
-                        config.modelName(),
+                        InferenceSettings.from(config),
                         weights,
-                        config.device(),
-                        config.inferenceBatchSize(),
-                        config.inferenceBatchLingerMs());
+                        LearnerTopology.INFERENCE_NODES);
         processor.init(context);
         return processor;
     }

@@ -49,6 +49,11 @@ final class LearnerDriver implements AutoCloseable {
     private final CheckpointChunks.Assembler checkpointChunks;
 
     LearnerDriver(Path stateDir, Map<String, Object> overrides) {
+        this(stateDir, overrides, new TrainerFlush());
+    }
+
+    /** A learner whose trainer answers {@code flush}, as {@link LearnerApp#close()} asks it. */
+    LearnerDriver(Path stateDir, Map<String, Object> overrides, TrainerFlush flush) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(LearnerConfig.APPLICATION_ID_CONFIG, "learner-test");
         settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, INPUT_DIM);
@@ -63,7 +68,9 @@ final class LearnerDriver implements AutoCloseable {
         config = LearnerConfig.of(settings);
         Properties props = config.streamsProperties("unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(LearnerTopology.build(config), props, WALL_CLOCK_START);
+        driver =
+                new TopologyTestDriver(
+                        LearnerTopology.build(config, flush), props, WALL_CLOCK_START);
         Topics topics = config.topics();
         views =
                 driver.createInputTopic(

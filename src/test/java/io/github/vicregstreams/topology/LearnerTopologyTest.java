@@ -7,13 +7,14 @@ import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.vicreg.CheckpointInfo;
 import io.github.vicregstreams.vicreg.DeviceChoice;
+import io.github.vicregstreams.vicreg.StepResult;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,6 +32,15 @@ class LearnerTopologyTest {
 
     private LearnerDriver driver(Map<String, Object> overrides) {
         return new LearnerDriver(stateDir, overrides);
+    }
+
+    /** The features of a view as the learner reads them from the JSON the driver sends. */
+    private static float[] parsedFeatures(String id, int view) {
+        String json = LearnerDriver.json(id, view, LearnerDriver.features(id, view), null);
+        return new ViewEventParser(LearnerDriver.INPUT_DIM)
+                .parse(id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8))
+                .value()
+                .features();
     }
 
     @Test
@@ -409,22 +419,33 @@ class LearnerTopologyTest {
                     .contains("\"view\":0")
                     .contains("\"view\":1");
 
-            // The model is exactly the step-1 checkpoint: the next good batch trains from it.
+            // The model is exactly the step-1 checkpoint: the next good batch trains from it, so
+            // its embeddings are those of the same step taken from that checkpoint.
             d.sendPairs("next", 4, 2);
+            List<EmbeddingEvent> next = d.embeddings.readValuesToList().subList(4, 8);
+            assertThat(next).allSatisfy(e -> assertThat(e.modelStep()).isEqualTo(1));
             try (VicregTrainer fromBefore = VicregTrainer.restore(before, null, DeviceChoice.CPU)) {
-                assertThat(d.embeddings.readValuesToList().subList(4, 8))
-                        .allSatisfy(e -> assertThat(e.modelStep()).isEqualTo(1));
-                float[][] expected =
-                        fromBefore.embed(new float[][] {LearnerDriver.features("next0", 0)});
-                assertThat(expected[0]).hasSize(16);
+                float[][] view0 = new float[4][];
+                float[][] view1 = new float[4][];
+                for (int i = 0; i < 4; i++) {
+                    view0[i] = parsedFeatures("next" + i, 0);
+                    view1[i] = parsedFeatures("next" + i, 1);
+                }
+                StepResult expected = fromBefore.step(view0, view1);
+                for (int i = 0; i < 4; i++) {
+                    assertThat(next.get(i).embedding())
+                            .containsExactly(
+                                    EmbeddingSource.MEAN.of(
+                                            expected.representations1()[i],
+                                            expected.representations2()[i]));
+                }
             }
-            assertThat(Base64.getEncoder()).isNotNull();
         }
     }
 
     @Test
     void shouldRollTheTrainerStateChangelogInSegmentsOfAFewCheckpointsSoThatCompactionKeepsUp() {
-        Map<String, String> changelog = LearnerTopology.trainerStateStore().logConfig();
+        Map<String, String> changelog = LearnerStores.trainerStateStore().logConfig();
 
         assertThat(changelog)
                 .containsEntry("segment.bytes", String.valueOf(64 * 1024 * 1024))

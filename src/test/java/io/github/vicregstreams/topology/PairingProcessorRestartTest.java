@@ -36,7 +36,10 @@ class PairingProcessorRestartTest {
         pending.init(context.getStateStoreContext(), pending);
         context.addStateStore(pending);
         PairingProcessor processor =
-                new PairingProcessor(new ViewEventParser(LearnerDriver.INPUT_DIM), WINDOW_MS);
+                new PairingProcessor(
+                        new ViewEventParser(LearnerDriver.INPUT_DIM),
+                        WINDOW_MS,
+                        LearnerTopology.PAIRING_NODES);
         processor.init(context);
         return processor;
     }

@@ -62,7 +62,12 @@ class TrainingProcessorRestartTest {
 
     /** A processor on the shared stores, as a new task instance would be after a restart. */
     private TrainingProcessor start(MockProcessorContext<Object, Object> context) {
-        TrainingProcessor processor = new TrainingProcessor(config, configs -> new TopicReader());
+        TrainingProcessor processor =
+                new TrainingProcessor(
+                        TrainerSettings.from(config),
+                        LearnerTopology.TRAINER_NODES,
+                        new TrainerFlush(),
+                        configs -> new TopicReader());
         initialise(processor, context);
         return processor;
     }

@@ -1,0 +1,204 @@
+package io.github.vicregstreams.topology;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer's bookkeeping of the pairs topic, its journal: the {@link TrainerCursor} saved in the
+ * trainer-state store (which offsets the checkpoint covers, which batches were trained since), the
+ * pairs delivered and not yet trained, and the replay of the topic after a restart.
+ *
+ * <p>One journal per initialisation of the processor: Kafka Streams may initialise a processor
+ * again after closing it (a revived task), and what waited in memory then is read back from the
+ * topic like after any restart.
+ */
+final class TrainerJournal {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainerJournal.class);
+
+    static final String CURSOR_KEY = "cursor";
+
+    private final KeyValueStore<String, byte[]> state;
+    private final boolean savedByAnOlderRelease;
+    private TrainerCursor cursor;
+
+    /** Pairs delivered and not yet trained, in offset order, with their offsets. */
+    private final ArrayDeque<PairsTopicReader.OffsetPair> waiting = new ArrayDeque<>();
+
+    /**
+     * Offsets below this were delivered already (read back on restart): delivered again, skipped.
+     */
+    private long deliveredUpTo = -1;
+
+    /** A batch: its pairs, the offset of its last pair, and its time (its latest pair's). */
+    record Batch(List<TrainingPair> pairs, long lastOffset, long time) {}
+
+    /** Reads the cursor saved in the trainer-state store, if any. */
+    TrainerJournal(KeyValueStore<String, byte[]> state) {
+        this.state = state;
+        byte[] saved = state.get(CURSOR_KEY);
+        this.cursor = saved == null ? TrainerCursor.EMPTY : TrainerCursor.decode(saved);
+        this.savedByAnOlderRelease = saved != null && !cursor.knowsOffsets();
+    }
+
+    /**
+     * Reads the pairs since the checkpoint back from the pairs topic, trains again the batches the
+     * cursor lists (with {@code step}, which publishes nothing), and takes the rest, up to the
+     * committed position, as waiting. Pairs that retention has deleted cannot be trained again: the
+     * batches from the first incomplete one on are skipped with an error, and training goes on.
+     *
+     * @param readers opens a reader of the pairs topic, when there is something to replay
+     * @param step trains one batch again
+     * @param trainerStep the trainer's step, for the log
+     */
+    void replay(
+            Supplier<PairsTopicReader> readers,
+            Consumer<List<TrainingPair>> step,
+            LongSupplier trainerStep) {
+        if (savedByAnOlderRelease) {
+            log.warn(
+                    "The trainer state was written by a release that kept a journal of pair copies: the"
+                            + " batches trained after its checkpoint (step [{}]) are not replayed; training"
+                            + " continues from the checkpoint with the next pair",
+                    cursor.checkpointStep());
+        }
+        if (!cursor.knowsOffsets()) {
+            return;
+        }
+        try (PairsTopicReader reader = readers.get()) {
+            replay(reader, step, trainerStep);
+        }
+    }
+
+    private void replay(
+            PairsTopicReader reader, Consumer<List<TrainingPair>> step, LongSupplier trainerStep) {
+        long from = cursor.checkpointedUpTo();
+        long committed = Math.max(reader.committedPosition(), cursor.trainedUpTo());
+        long start = reader.startOffset();
+        if (start > from) {
+            log.error(
+                    "The pairs topic no longer holds the pairs after the checkpoint (retention deleted"
+                            + " offsets [{}, {})): the batches trained from them after step [{}] are lost",
+                    from,
+                    start,
+                    trainerStep.getAsLong());
+        }
+        ArrayDeque<PairsTopicReader.OffsetPair> read =
+                new ArrayDeque<>(reader.read(Math.max(from, start), committed));
+        int replayed = 0;
+        for (TrainerCursor.Batch batch : cursor.batches()) {
+            List<TrainingPair> pairs = new ArrayList<>(batch.size());
+            while (!read.isEmpty() && read.peekFirst().offset() < batch.end()) {
+                pairs.add(read.removeFirst().pair());
+            }
+            if (pairs.size() != batch.size()) {
+                log.error(
+                        "The pairs topic misses pairs of a trained batch: expected [{}] before offset [{}],"
+                                + " found [{}]; training goes on from step [{}] without replaying the rest",
+                        batch.size(),
+                        batch.end(),
+                        pairs.size(),
+                        trainerStep.getAsLong());
+                read.removeIf(p -> p.offset() < cursor.trainedUpTo());
+                break;
+            }
+            step.accept(pairs);
+            replayed++;
+        }
+        waiting.addAll(read);
+        deliveredUpTo = committed;
+        if (replayed > 0 || !waiting.isEmpty()) {
+            log.info(
+                    "Replayed the pairs topic from offset [{}]: batches=[{}] step=[{}] waiting=[{}]",
+                    from,
+                    replayed,
+                    trainerStep.getAsLong(),
+                    waiting.size());
+        }
+    }
+
+    /**
+     * Takes a pair the stream delivered.
+     *
+     * @return false when it was read back from the topic at start-up, and waits already
+     */
+    boolean deliver(long offset, TrainingPair pair) {
+        if (offset < deliveredUpTo) {
+            return false;
+        }
+        deliveredUpTo = offset + 1;
+        if (!cursor.knowsOffsets()) {
+            // The first pair of a new trainer: from here on the topic is its journal.
+            cursor = cursor.startingAt(offset);
+            save();
+        }
+        waiting.addLast(new PairsTopicReader.OffsetPair(offset, pair));
+        return true;
+    }
+
+    /** How many pairs wait for a batch. */
+    int waiting() {
+        return waiting.size();
+    }
+
+    /** The timestamp of the oldest waiting pair; there must be one. */
+    long firstWaitingTimestamp() {
+        return waiting.peekFirst().pair().timestamp();
+    }
+
+    /** Removes the next {@code count} waiting pairs, for a batch. */
+    Batch take(int count) {
+        List<TrainingPair> pairs = new ArrayList<>(count);
+        long lastOffset = -1;
+        long time = 0;
+        for (int i = 0; i < count; i++) {
+            PairsTopicReader.OffsetPair next = waiting.removeFirst();
+            pairs.add(next.pair());
+            lastOffset = next.offset();
+            time = Math.max(time, next.pair().timestamp());
+        }
+        return new Batch(pairs, lastOffset, time);
+    }
+
+    /** A batch was trained (its outputs go in this transaction, with the cursor). */
+    void trained(Batch batch) {
+        cursor = cursor.withBatchTrained(batch.lastOffset(), batch.pairs().size());
+    }
+
+    /** Whether steps were trained since the checkpoint. */
+    boolean hasUnsavedSteps() {
+        return !cursor.batches().isEmpty();
+    }
+
+    /** The checkpoint now covers every pair trained, up to {@code step}. */
+    void checkpointed(long step) {
+        cursor = cursor.withCheckpoint(step);
+    }
+
+    /** The step of the checkpoint in the store. */
+    long checkpointStep() {
+        return cursor.checkpointStep();
+    }
+
+    /** Whether the stored checkpoint is newer than the model topic's, as after a close. */
+    boolean isPublishingBehind() {
+        return cursor.checkpointStep() > cursor.publishedStep();
+    }
+
+    /** The checkpoint of {@code step} is on the model topic. */
+    void published(long step) {
+        cursor = cursor.withPublished(step);
+    }
+
+    /** Saves the cursor to the trainer-state store, in the current transaction. */
+    void save() {
+        state.put(CURSOR_KEY, cursor.encode());
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.vicregstreams.topology;
+
+import io.github.vicregstreams.events.CheckpointSignature;
+import io.github.vicregstreams.monitor.CollapseDetector;
+import io.github.vicregstreams.vicreg.DeviceChoice;
+import io.github.vicregstreams.vicreg.TrainerConfig;
+
+/**
+ * What the trainer needs of the learner's configuration, read once when the topology is built: the
+ * trainer reads these per record, and a record's accessor costs nothing.
+ *
+ * @param modelName the model's name: the key of its checkpoints and metrics
+ * @param trainerConfig the model and optimizer a new trainer starts with
+ * @param device where the model trains
+ * @param batchSize {@code train.batch.size}
+ * @param batchWindowMs {@code train.batch.window.ms}
+ * @param checkpointIntervalSteps {@code checkpoint.interval.steps}
+ * @param checkpointIdleMs {@code checkpoint.idle.ms}
+ * @param embeddingSource which representation of a pair is published as its embedding
+ * @param signature signs published checkpoints (or signs nothing)
+ * @param collapseThresholds when the log warns of collapse
+ * @param pairsTopic the pairs topic, the source a dead-lettered pair names
+ * @param inputDim the width of a view, to write a dead-lettered pair's views back
+ */
+record TrainerSettings(
+        String modelName,
+        TrainerConfig trainerConfig,
+        DeviceChoice device,
+        int batchSize,
+        long batchWindowMs,
+        int checkpointIntervalSteps,
+        long checkpointIdleMs,
+        EmbeddingSource embeddingSource,
+        CheckpointSignature signature,
+        CollapseDetector.Thresholds collapseThresholds,
+        String pairsTopic,
+        int inputDim) {
+
+    static TrainerSettings from(LearnerConfig config) {
+        return new TrainerSettings(
+                config.modelName(),
+                config.trainerConfig(),
+                config.device(),
+                config.batchSize(),
+                config.batchWindowMs(),
+                config.checkpointIntervalSteps(),
+                config.checkpointIdleMs(),
+                config.embeddingSource(),
+                config.checkpointSignature(),
+                config.collapseThresholds(),
+                config.topics().pairs(),
+                config.modelSpec().encoderDim());
+    }
+}
