@@ -1,7 +1,7 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.analysis.CollapseDetector;
 import io.github.vicregstreams.events.CheckpointSignature;
-import io.github.vicregstreams.monitor.CollapseDetector;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.TrainerConfig;
 
