@@ -4,7 +4,6 @@ import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,23 +38,12 @@ final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        EmbeddedKafkaBroker broker = Clusters.startBroker(dataDir, port, out);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook =
-                new Thread(
-                        () -> {
-                            broker.stop();
-                            stopped.countDown();
-                        },
-                        "vicreg-broker-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Ctrl-C stops it.");
-        out.flush();
-        try {
-            stopped.await();
-        } finally {
-            broker.stop();
-            RunCommand.removeHook(hook);
+        try (ProcessLifecycle lifecycle =
+                ProcessLifecycle.withShutdownHook("vicreg-broker-shutdown")) {
+            lifecycle.add(Clusters.startBroker(dataDir, port, out), EmbeddedKafkaBroker::stop);
+            out.println("Ctrl-C stops it.");
+            out.flush();
+            lifecycle.awaitStop();
         }
         return 0;
     }

@@ -53,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
             description =
                     "The cluster holding the model topic. Default: bootstrap.servers of the"
                             + " settings, else "
-                            + ProduceCommand.DEFAULT_BOOTSTRAP
+                            + ConnectionOptions.DEFAULT_BOOTSTRAP
                             + ".")
     private String bootstrapServers;
 
@@ -132,12 +132,7 @@ final class EvaluateCommand implements Callable<Integer> {
                                     LearnerConfig.MODEL_INPUT_DIM_CONFIG,
                                     Integer.toString(train.featureDim())),
                             Map.of());
-            String bootstrap =
-                    bootstrapServers != null
-                            ? bootstrapServers
-                            : config.bootstrapServers().isEmpty()
-                                    ? ProduceCommand.DEFAULT_BOOTSTRAP
-                                    : config.bootstrapServers();
+            String bootstrap = ConnectionOptions.bootstrapServers(bootstrapServers, config);
             checkpoint =
                     ModelTopic.latest(bootstrap, config, Duration.ofSeconds(connectTimeoutSeconds))
                             .orElseThrow(

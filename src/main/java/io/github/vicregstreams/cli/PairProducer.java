@@ -1,5 +1,7 @@
 package io.github.vicregstreams.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vicregstreams.data.Dataset;
 import io.github.vicregstreams.data.ViewGenerator;
 import io.github.vicregstreams.data.ViewPair;
@@ -188,15 +190,7 @@ final class PairProducer implements AutoCloseable {
                     }
                 }
                 float[] features = data.features(index);
-                Metadata metadata =
-                        Metadata.of(
-                                "{\"label\":"
-                                        + (data.hasLabels()
-                                                ? Integer.toString(data.label(index))
-                                                : "null")
-                                        + ",\"index\":"
-                                        + index
-                                        + "}");
+                Metadata metadata = metadata(data, index);
                 String id = idPrefix + "-" + index + "-p" + pass;
                 ViewPair pair = generator.views(features, (long) pass * rows + index);
                 long now = System.currentTimeMillis();
@@ -230,6 +224,22 @@ final class PairProducer implements AutoCloseable {
             }
         }
         return sent;
+    }
+
+    /**
+     * The metadata of sample {@code index}: {@code {"label":L,"index":I}}, with a null label for
+     * unlabelled data; the learner carries it into the sample's embeddings, so that they can be
+     * scored against the labels.
+     */
+    static Metadata metadata(Dataset data, int index) {
+        ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+        if (data.hasLabels()) {
+            metadata.put("label", data.label(index));
+        } else {
+            metadata.putNull("label");
+        }
+        metadata.put("index", index);
+        return Metadata.of(metadata);
     }
 
     /** Aborts the open transaction: none of its pairs become visible. */

@@ -1,7 +1,5 @@
 package io.github.vicregstreams.cli;
 
-import io.github.vicregstreams.data.Augmentation;
-import io.github.vicregstreams.data.Augmentations;
 import io.github.vicregstreams.data.Dataset;
 import io.github.vicregstreams.data.Split;
 import io.github.vicregstreams.data.ViewGenerator;
@@ -9,7 +7,6 @@ import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.topology.LearnerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,9 +30,6 @@ import picocli.CommandLine.Spec;
         })
 final class ProduceCommand implements Callable<Integer> {
 
-    /** Where {@code produce} sends without {@code --bootstrap-servers} or bootstrap.servers. */
-    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:" + Clusters.DEFAULT_BROKER_PORT;
-
     @Spec private CommandSpec spec;
 
     @Mixin private LearnerOptions learner;
@@ -45,7 +39,7 @@ final class ProduceCommand implements Callable<Integer> {
             paramLabel = "HOST:PORT",
             description =
                     "The cluster. Default: bootstrap.servers of the settings, else "
-                            + DEFAULT_BOOTSTRAP
+                            + ConnectionOptions.DEFAULT_BOOTSTRAP
                             + " (where `vicreg-streams broker` listens).")
     private String bootstrapServers;
 
@@ -84,20 +78,7 @@ final class ProduceCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE}.")
     private double rate = 0;
 
-    @Option(
-            names = "--seed",
-            paramLabel = "N",
-            description = "Seed of the augmentations. Default: ${DEFAULT-VALUE}.")
-    private long seed = 42;
-
-    @Option(
-            names = "--augment",
-            paramLabel = "SPEC",
-            description =
-                    "The augmentations: "
-                            + Augmentations.SPEC_SYNTAX
-                            + ". Default: ${DEFAULT-VALUE}.")
-    private String augment = "default";
+    @Mixin private AugmentationOptions augmentation;
 
     @Option(
             names = "--samples",
@@ -121,34 +102,25 @@ final class ProduceCommand implements Callable<Integer> {
                             + " (a JSON array). Default: ${DEFAULT-VALUE}.")
     private String format = "f32";
 
-    @Option(
-            names = "--connect-timeout",
-            paramLabel = "SECONDS",
-            description = "How long to wait for the cluster at start. Default: ${DEFAULT-VALUE}.")
-    private int connectTimeoutSeconds = Clusters.DEFAULT_CONNECT_TIMEOUT_SECONDS;
+    @Mixin private ConnectionOptions connection;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         FeatureEncoding encoding = encoding(format);
-        requireAtLeast("--count", count, 1);
-        requireAtLeast("--passes", passes, 1);
+        OptionChecks.requireAtLeast("--count", count, 1);
+        OptionChecks.requireAtLeast("--passes", passes, 1);
         if (rate < 0) {
             throw new IllegalArgumentException("--rate must be at least 0. Got: " + rate);
         }
         Dataset data = dataset.load(split);
-        Augmentation augmentation = Augmentations.parse(augment, data);
+        ViewGenerator views = augmentation.viewGenerator(data);
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, Integer.toString(data.featureDim()));
         LearnerConfig config = learner.load(defaults, Map.of());
-        String bootstrap =
-                bootstrapServers != null
-                        ? bootstrapServers
-                        : config.bootstrapServers().isEmpty()
-                                ? DEFAULT_BOOTSTRAP
-                                : config.bootstrapServers();
-        Clusters.setUpTopics(config, bootstrap, Duration.ofSeconds(connectTimeoutSeconds));
+        String bootstrap = ConnectionOptions.bootstrapServers(bootstrapServers, config);
+        Clusters.setUpTopics(config, bootstrap, connection.connectTimeout());
         int rows = Math.min(count, data.rows());
         long total = (long) rows * passes;
         String input = asPairEvents ? config.topics().pairEvents() : config.topics().views();
@@ -177,7 +149,7 @@ final class ProduceCommand implements Callable<Integer> {
                     producer.send(
                             data,
                             split.name().toLowerCase(Locale.ROOT),
-                            new ViewGenerator(augmentation, augmentation, seed),
+                            views,
                             rows,
                             passes,
                             rate,
@@ -207,12 +179,5 @@ final class ProduceCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(
                             "--format takes f32 or json. Got: " + format);
         };
-    }
-
-    static void requireAtLeast(String option, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(
-                    option + " must be at least " + min + ". Got: " + value);
-        }
     }
 }

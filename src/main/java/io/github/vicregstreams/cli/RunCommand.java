@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
@@ -30,6 +28,9 @@ import picocli.CommandLine.Spec;
                     + " listens."
         })
 final class RunCommand implements Callable<Integer> {
+
+    /** How often the command looks whether the learner still runs. */
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
     @Spec private CommandSpec spec;
 
@@ -51,43 +52,38 @@ final class RunCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE}.")
     private int port = Clusters.DEFAULT_BROKER_PORT;
 
-    @Option(
-            names = "--connect-timeout",
-            paramLabel = "SECONDS",
-            description = "How long to wait for the cluster at start. Default: ${DEFAULT-VALUE}.")
-    private int connectTimeoutSeconds = Clusters.DEFAULT_CONNECT_TIMEOUT_SECONDS;
+    @Mixin private ConnectionOptions connection;
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         LearnerConfig config = learner.load(Map.of(), Map.of());
-        EmbeddedKafkaBroker broker = null;
         String bootstrap = config.bootstrapServers();
-        if (bootstrap.isEmpty()) {
-            if (!config.passThrough().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
-                config =
-                        learner.load(
-                                Map.of(
-                                        StreamsConfig.STATE_DIR_CONFIG,
-                                        dataDir.resolve("streams").toString()),
-                                Map.of());
+        try (ProcessLifecycle lifecycle = ProcessLifecycle.withShutdownHook("vicreg-shutdown")) {
+            if (bootstrap.isEmpty()) {
+                if (!config.passThrough().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
+                    config =
+                            learner.load(
+                                    Map.of(
+                                            StreamsConfig.STATE_DIR_CONFIG,
+                                            dataDir.resolve("streams").toString()),
+                                    Map.of());
+                }
+                EmbeddedKafkaBroker broker =
+                        lifecycle.add(
+                                Clusters.startBroker(dataDir.resolve("broker"), port, out),
+                                EmbeddedKafkaBroker::stop);
+                bootstrap = broker.bootstrapServers();
             }
-            broker = Clusters.startBroker(dataDir.resolve("broker"), port, out);
-            bootstrap = broker.bootstrapServers();
-        }
-        Lifecycle lifecycle = new Lifecycle(broker);
-        Thread hook = new Thread(lifecycle::stop, "vicreg-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
             List<String> created =
-                    Clusters.setUpTopics(
-                            config, bootstrap, Duration.ofSeconds(connectTimeoutSeconds));
+                    Clusters.setUpTopics(config, bootstrap, connection.connectTimeout());
             if (!created.isEmpty()) {
                 out.println("Created topics: " + String.join(", ", created));
             }
-            LearnerApp app = LearnerApp.start(config, bootstrap);
-            lifecycle.started(app);
-            lifecycle.monitor(Monitors.start(config, bootstrap, app, out).orElse(null));
+            LearnerApp app = lifecycle.add(LearnerApp.start(config, bootstrap), LearnerApp::close);
+            lifecycle.add(
+                    Monitors.start(config, bootstrap, app, out).orElse(null),
+                    LearnerMonitor::close);
             out.println(
                     "Learner running: application.id="
                             + config.applicationId()
@@ -99,84 +95,27 @@ final class RunCommand implements Callable<Integer> {
                             + config.topics().embeddings()
                             + ". Ctrl-C stops it (after a checkpoint).");
             out.flush();
-            return lifecycle.awaitStop(spec.commandLine().getErr());
-        } finally {
-            lifecycle.stop();
-            removeHook(hook);
+            return awaitStop(lifecycle, app, spec.commandLine().getErr());
         }
     }
 
-    static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is running or has run: nothing to remove.
-        }
-    }
-
-    /** The learner and broker of one run, stopped once, by Ctrl-C or by the command's end. */
-    static final class Lifecycle {
-        private final EmbeddedKafkaBroker broker;
-        private final CountDownLatch stopped = new CountDownLatch(1);
-        private volatile LearnerApp app;
-        private volatile LearnerMonitor monitor;
-        private volatile boolean stopping;
-
-        Lifecycle(EmbeddedKafkaBroker broker) {
-            this.broker = broker;
-        }
-
-        void started(LearnerApp learner) {
-            this.app = learner;
-            if (stopping) {
-                learner.close();
+    /** Waits for Ctrl-C, or for the learner to stop on its own (an error). */
+    private static int awaitStop(ProcessLifecycle lifecycle, LearnerApp app, PrintWriter err)
+            throws InterruptedException {
+        while (!lifecycle.awaitStop(POLL_INTERVAL)) {
+            KafkaStreams.State state = app.streams().state();
+            if (!lifecycle.stopping()
+                    && (state == KafkaStreams.State.ERROR
+                            || state == KafkaStreams.State.PENDING_ERROR
+                            || state == KafkaStreams.State.NOT_RUNNING)) {
+                err.println(
+                        "error: the learner stopped: its state is "
+                                + state
+                                + " (see the log above)");
+                err.flush();
+                return VicregStreams.EXIT_FAILURE;
             }
         }
-
-        void monitor(LearnerMonitor started) {
-            this.monitor = started;
-            if (stopping && started != null) {
-                started.close();
-            }
-        }
-
-        /** Waits for Ctrl-C, or for the learner to stop on its own (an error). */
-        int awaitStop(PrintWriter err) throws InterruptedException {
-            while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
-                KafkaStreams.State state = app.streams().state();
-                if (!stopping
-                        && (state == KafkaStreams.State.ERROR
-                                || state == KafkaStreams.State.PENDING_ERROR
-                                || state == KafkaStreams.State.NOT_RUNNING)) {
-                    err.println(
-                            "error: the learner stopped: its state is "
-                                    + state
-                                    + " (see the log above)");
-                    err.flush();
-                    return VicregStreams.EXIT_FAILURE;
-                }
-            }
-            return 0;
-        }
-
-        synchronized void stop() {
-            if (stopped.getCount() == 0) {
-                return;
-            }
-            stopping = true;
-            try {
-                if (monitor != null) {
-                    monitor.close();
-                }
-                if (app != null) {
-                    app.close();
-                }
-            } finally {
-                if (broker != null) {
-                    broker.stop();
-                }
-                stopped.countDown();
-            }
-        }
+        return 0;
     }
 }

@@ -1,0 +1,81 @@
+package io.github.vicregstreams.cli;
+
+import io.github.vicregstreams.events.FeatureEncoding;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The demo's producer: streams the plan's pairs to the views topic on a thread of its own, while
+ * the demo's thread follows the training; tells how many it has sent, and whether it is done.
+ */
+final class DemoProducer {
+
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final AtomicBoolean done = new AtomicBoolean();
+    private final Thread thread;
+
+    /**
+     * @param stop checked before each pair; true ends the stream early (Ctrl-C)
+     */
+    DemoProducer(DemoPlan plan, String bootstrap, BooleanSupplier stop) {
+        this.thread =
+                new Thread(
+                        () -> {
+                            try (PairProducer producer =
+                                    new PairProducer(
+                                            bootstrap,
+                                            plan.train().featureDim(),
+                                            FeatureEncoding.FLOAT32_BASE64,
+                                            Clusters.producerSettings(plan.config()),
+                                            false)) {
+                                producer.send(
+                                        plan.train(),
+                                        "train",
+                                        plan.views(),
+                                        plan.train().rows(),
+                                        plan.passes(),
+                                        plan.rate(),
+                                        plan.config().topics().views(),
+                                        null,
+                                        sent::set,
+                                        stop);
+                            } catch (Exception e) {
+                                failure.set(e);
+                            } finally {
+                                done.set(true);
+                            }
+                        },
+                        "vicreg-demo-producer");
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void join() throws InterruptedException {
+        thread.join();
+    }
+
+    /** The pairs sent so far. */
+    long sent() {
+        return sent.get();
+    }
+
+    /** Whether it has stopped sending: every pair sent, stopped early, or failed. */
+    boolean done() {
+        return done.get();
+    }
+
+    /** Throws why the producer failed, if it did. */
+    void throwIfFailed() {
+        Exception e = failure.get();
+        if (e != null) {
+            throw e instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException(ErrorHandler.oneLine(e));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.github.vicregstreams.cli;
+
+import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.monitor.LearnerMonitor;
+import io.github.vicregstreams.topology.LearnerApp;
+import io.github.vicregstreams.topology.LearnerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code demo} with Kafka: an embedded broker, the learner's topics, the learner and a producer of
+ * the plan's pairs; progress until every pair is trained; a clean stop (checkpoint); the final
+ * checkpoint from the model topic, saved and evaluated. What it starts goes into the lifecycle, so
+ * Ctrl-C stops it.
+ */
+final class StreamedDemo {
+
+    /** Exit code of a demo stopped by Ctrl-C (128 + SIGINT), as a shell reports it. */
+    static final int EXIT_INTERRUPTED = 130;
+
+    private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MODEL_READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+
+    private final DemoPlan plan;
+    private final ProcessLifecycle lifecycle;
+
+    StreamedDemo(DemoPlan plan, ProcessLifecycle lifecycle) {
+        this.plan = plan;
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * @param dir where the broker keeps its data ({@code dir/broker})
+     * @return the exit code: 0, or {@value #EXIT_INTERRUPTED} after Ctrl-C
+     */
+    int run(Path dir) throws InterruptedException, IOException {
+        LearnerConfig config = plan.config();
+        PrintWriter out = plan.out();
+        long runStarted = System.nanoTime();
+        EmbeddedKafkaBroker broker =
+                lifecycle.add(
+                        Clusters.startBroker(dir.resolve("broker"), 0, out),
+                        EmbeddedKafkaBroker::stop);
+        String bootstrap = broker.bootstrapServers();
+        Clusters.setUpTopics(config, bootstrap, TOPICS_TIMEOUT);
+        LearnerApp app = lifecycle.add(LearnerApp.start(config, bootstrap), LearnerApp::close);
+        LearnerMonitor monitor =
+                lifecycle.add(
+                        Monitors.start(config, bootstrap, app, out).orElse(null),
+                        LearnerMonitor::close);
+        out.printf(
+                Locale.ROOT,
+                "Learner started (model %s, batch %d). Streaming %,d pairs of %s (%s) to %s.%n",
+                config.modelSpec(),
+                config.batchSize(),
+                plan.totalPairs(),
+                plan.train().name(),
+                plan.passesText(),
+                config.topics().views());
+        out.flush();
+
+        DemoProducer producer = new DemoProducer(plan, bootstrap, lifecycle::interrupted);
+        long trainStarted;
+        long lastStep;
+        long trainedPairs;
+        try (TrainingMonitor metrics =
+                new TrainingMonitor(
+                        bootstrap, config.topics().metrics(), Clusters.consumerSettings(config))) {
+            trainStarted = System.nanoTime();
+            producer.start();
+            new DemoProgress(plan, metrics, producer, app)
+                    .awaitTrained(trainStarted, lifecycle::interrupted);
+            producer.join();
+            lastStep = metrics.lastStep();
+            trainedPairs = metrics.trainedPairs();
+        }
+        if (lifecycle.interrupted()) {
+            return EXIT_INTERRUPTED;
+        }
+        double trainSeconds = (System.nanoTime() - trainStarted) / 1e9;
+        stopLearner(monitor, app);
+        out.printf(
+                Locale.ROOT,
+                "Trained %,d pairs in %,d steps of batch %d in %.1f s (%,.0f pairs/s end to end);"
+                        + " learner stopped with a checkpoint.%n",
+                trainedPairs,
+                lastStep,
+                config.batchSize(),
+                trainSeconds,
+                trainedPairs / Math.max(trainSeconds, 1e-9));
+        out.flush();
+
+        ModelTopic.Checkpoint checkpoint = publishedCheckpoint(bootstrap, lastStep);
+        return DemoReport.finish(
+                plan, "Run", checkpoint.bytes(), trainedPairs, lastStep, trainSeconds, runStarted);
+    }
+
+    /** Stops the learner (it checkpoints) and its monitor ahead of the broker. */
+    private void stopLearner(LearnerMonitor monitor, LearnerApp app) {
+        lifecycle.stopNow(monitor);
+        lifecycle.stopNow(app);
+    }
+
+    /**
+     * The final checkpoint from the model topic. A checkpoint written while the learner closes
+     * cannot be sent then (a closing processor cannot forward); the learner sends it right after it
+     * restarts, so the demo restarts it briefly when the topic is behind.
+     */
+    private ModelTopic.Checkpoint publishedCheckpoint(String bootstrap, long lastStep)
+            throws InterruptedException {
+        LearnerConfig config = plan.config();
+        Optional<ModelTopic.Checkpoint> latest = readModel(bootstrap);
+        if (latest.isEmpty() || latest.get().step() < lastStep) {
+            plan.out().println("Publishing the final checkpoint (a brief restart of the learner)…");
+            plan.out().flush();
+            LearnerApp app = lifecycle.add(LearnerApp.start(config, bootstrap), LearnerApp::close);
+            long deadline = System.nanoTime() + PUBLISH_TIMEOUT.toNanos();
+            while ((latest.isEmpty() || latest.get().step() < lastStep)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                latest = readModel(bootstrap);
+            }
+            lifecycle.stopNow(app);
+        }
+        return latest.orElseThrow(
+                () ->
+                        new IllegalStateException(
+                                "No checkpoint reached the model topic "
+                                        + config.topics().model()));
+    }
+
+    private Optional<ModelTopic.Checkpoint> readModel(String bootstrap) {
+        return ModelTopic.latest(bootstrap, plan.config(), MODEL_READ_TIMEOUT);
+    }
+}
