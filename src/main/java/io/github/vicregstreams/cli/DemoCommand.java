@@ -229,7 +229,7 @@ final class DemoCommand implements Callable<Integer> {
                 resources.broker(Clusters.startBroker(resources.dir.resolve("broker"), 0, out));
         String bootstrap = broker.bootstrapServers();
         Clusters.setUpTopics(config, bootstrap, Duration.ofSeconds(30));
-        LearnerApp app = resources.app(LearnerApp.start(config, bootstrap));
+        LearnerApp app = resources.app(LearnerApp.startOnReadyTopics(config, bootstrap));
         resources.monitor(Monitors.start(config, bootstrap, app, out).orElse(null));
         long total = (long) train.rows() * passes;
         out.printf(

@@ -85,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
             if (!created.isEmpty()) {
                 out.println("Created topics: " + String.join(", ", created));
             }
-            LearnerApp app = LearnerApp.start(config, bootstrap);
+            LearnerApp app = LearnerApp.startOnReadyTopics(config, bootstrap);
             lifecycle.started(app);
             lifecycle.monitor(Monitors.start(config, bootstrap, app, out).orElse(null));
             out.println(

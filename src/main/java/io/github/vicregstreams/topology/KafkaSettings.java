@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.kafka.TopicCreator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,12 +113,12 @@ final class KafkaSettings {
 
     /**
      * A plain producer's settings: the pass-through ones a producer knows, and one request in
-     * flight unless the user says otherwise ({@link TopicSetup#NEW_TOPIC_PRODUCER_SETTINGS}: the
+     * flight unless the user says otherwise ({@link TopicCreator#NEW_TOPIC_PRODUCER_SETTINGS}: the
      * learner's producers write to topics the learner may have just created).
      */
     static Map<String, Object> producer(Map<String, Object> passThrough) {
         Map<String, Object> settings = known(passThrough, ProducerConfig.configNames());
-        TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS.forEach(settings::putIfAbsent);
+        TopicCreator.NEW_TOPIC_PRODUCER_SETTINGS.forEach(settings::putIfAbsent);
         return settings;
     }
 

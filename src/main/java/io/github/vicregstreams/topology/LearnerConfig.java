@@ -197,8 +197,8 @@ public final class LearnerConfig extends AbstractConfig {
      * Settings for a plain producer beside the learner (the command line's, a benchmark's): the
      * pass-through settings a producer knows (security and the like), and one request in flight
      * unless set, because such a producer may write to a topic just created (KAFKA-15591, see
-     * {@link TopicSetup#NEW_TOPIC_PRODUCER_SETTINGS}). The caller adds {@code bootstrap.servers}:
-     * the configured ones or an embedded broker's.
+     * {@link io.github.vicregstreams.kafka.TopicCreator#NEW_TOPIC_PRODUCER_SETTINGS}). The caller
+     * adds {@code bootstrap.servers}: the configured ones or an embedded broker's.
      *
      * @return a new, modifiable map
      */
