@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the topics the learner owns when they are missing, with the partitions and settings it
- * needs, and checks the ones that exist: the pairs topic must have one partition, and the model
- * topic must take a checkpoint.
+ * Which topics the learner owns, with the partitions and settings it creates them with ({@link
+ * #wanted}), and what it needs of those that exist: the pairs topic must have one partition, and
+ * the model topic must take a checkpoint chunk. How topics are created, waited for and described is
+ * {@link TopicCreator}'s.
  */
 public final class TopicSetup {
 
