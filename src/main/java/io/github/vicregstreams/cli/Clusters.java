@@ -6,14 +6,9 @@ import io.github.vicregstreams.topology.TopicSetup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -41,15 +36,10 @@ final class Clusters {
      */
     static List<String> setUpTopics(
             LearnerConfig config, String bootstrapServers, Duration timeout) {
-        Properties props = new Properties();
-        props.putAll(clientSettings(config, AdminClientConfig.configNames()));
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        int timeoutMs = (int) Math.max(1, timeout.toMillis());
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        TopicSetup setup = new TopicSetup(config);
         Admin admin;
         try {
-            admin = Admin.create(props);
+            admin = Admin.create(setup.adminProperties(bootstrapServers, timeout));
         } catch (KafkaException e) {
             throw new KafkaException(
                     "Cannot connect to Kafka at "
@@ -59,7 +49,7 @@ final class Clusters {
                     e);
         }
         try {
-            return new TopicSetup(config).apply(admin, timeout);
+            return setup.apply(admin, timeout);
         } catch (KafkaException e) {
             throw new KafkaException(setUpFailure(bootstrapServers, timeout, e), e);
         } finally {
@@ -111,26 +101,20 @@ final class Clusters {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
-    /** The user's pass-through settings that a client of the given kind knows. */
-    static Map<String, Object> clientSettings(LearnerConfig config, java.util.Set<String> known) {
-        Map<String, Object> settings = new HashMap<>();
-        config.passThrough()
-                .forEach(
-                        (key, value) -> {
-                            if (known.contains(key)
-                                    && !key.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-                                settings.put(key, value);
-                            }
-                        });
-        return settings;
-    }
-
+    /**
+     * The user's settings for a plain producer; {@link LearnerConfig#producerConfigs()}, which its
+     * callers are to use directly.
+     */
     static Map<String, Object> producerSettings(LearnerConfig config) {
-        return clientSettings(config, ProducerConfig.configNames());
+        return config.producerConfigs();
     }
 
+    /**
+     * The user's settings for a plain consumer; {@link LearnerConfig#consumerConfigs()}, which its
+     * callers are to use directly.
+     */
     static Map<String, Object> consumerSettings(LearnerConfig config) {
-        return clientSettings(config, ConsumerConfig.configNames());
+        return config.consumerConfigs();
     }
 
     /** Starts an embedded broker and says where it listens. */

@@ -21,7 +21,7 @@ final class Monitors {
      */
     static Optional<LearnerMonitor> start(
             LearnerConfig config, String bootstrap, LearnerApp app, PrintWriter out) {
-        MonitorConfig monitorConfig = config.monitorConfig();
+        MonitorConfig monitorConfig = MonitorConfig.from(config);
         if (!monitorConfig.enabled()) {
             return Optional.empty();
         }

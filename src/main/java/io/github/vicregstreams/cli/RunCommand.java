@@ -80,7 +80,9 @@ final class RunCommand implements Callable<Integer> {
             if (!created.isEmpty()) {
                 out.println("Created topics: " + String.join(", ", created));
             }
-            LearnerApp app = lifecycle.add(LearnerApp.start(config, bootstrap), LearnerApp::close);
+            LearnerApp app =
+                    lifecycle.add(
+                            LearnerApp.startOnReadyTopics(config, bootstrap), LearnerApp::close);
             lifecycle.add(
                     Monitors.start(config, bootstrap, app, out).orElse(null),
                     LearnerMonitor::close);

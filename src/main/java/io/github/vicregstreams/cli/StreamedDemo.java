@@ -48,7 +48,8 @@ final class StreamedDemo {
                         EmbeddedKafkaBroker::stop);
         String bootstrap = broker.bootstrapServers();
         Clusters.setUpTopics(config, bootstrap, TOPICS_TIMEOUT);
-        LearnerApp app = lifecycle.add(LearnerApp.start(config, bootstrap), LearnerApp::close);
+        LearnerApp app =
+                lifecycle.add(LearnerApp.startOnReadyTopics(config, bootstrap), LearnerApp::close);
         LearnerMonitor monitor =
                 lifecycle.add(
                         Monitors.start(config, bootstrap, app, out).orElse(null),

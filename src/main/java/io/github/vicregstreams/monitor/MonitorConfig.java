@@ -1,6 +1,7 @@
 package io.github.vicregstreams.monitor;
 
 import io.github.vicregstreams.analysis.CollapseDetector;
+import io.github.vicregstreams.topology.LearnerConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -307,5 +308,21 @@ public record MonitorConfig(
                 + ", authToken="
                 + (authToken.isEmpty() ? "none" : "(set)")
                 + "]";
+    }
+
+    /**
+     * The monitor a learner configuration asks for ({@code monitor.*}, {@code collapse.*}), with
+     * the defaults for what it does not set.
+     *
+     * @param config the learner's configuration
+     * @return the monitor's configuration
+     */
+    public static MonitorConfig from(LearnerConfig config) {
+        return defaults()
+                .withEnabled(config.monitorEnabled())
+                .withAddress(config.monitorAddress())
+                .withPort(config.monitorPort())
+                .withCollapse(config.collapseThresholds())
+                .withAuthToken(config.monitorAuthToken());
     }
 }

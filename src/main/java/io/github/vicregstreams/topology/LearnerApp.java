@@ -4,10 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.CloseOptions;
@@ -57,14 +54,19 @@ public final class LearnerApp implements AutoCloseable {
      * @throws KafkaException when the cluster cannot be reached or a topic cannot work
      */
     public static LearnerApp start(LearnerConfig config, String bootstrapServers) {
-        Properties adminProps = new Properties();
-        adminProps.putAll(config.passThrough());
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        adminProps.put(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        try (Admin admin = Admin.create(adminProps)) {
-            new TopicSetup(config).apply(admin, ADMIN_TIMEOUT);
-        }
+        new TopicSetup(config).apply(bootstrapServers, ADMIN_TIMEOUT);
+        return startOnReadyTopics(config, bootstrapServers);
+    }
+
+    /**
+     * Starts the learner on topics already set up ({@link TopicSetup#apply}): the command line sets
+     * them up first, as its first contact with the cluster, so that one start sets them up once.
+     *
+     * @param config the configuration
+     * @param bootstrapServers the brokers (the configured ones, or an embedded broker's)
+     * @return the running learner
+     */
+    public static LearnerApp startOnReadyTopics(LearnerConfig config, String bootstrapServers) {
         TrainerFlush flush = new TrainerFlush();
         KafkaStreams streams =
                 new KafkaStreams(

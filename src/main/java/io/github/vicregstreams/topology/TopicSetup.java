@@ -2,34 +2,29 @@ package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.DeadLetter;
+import io.github.vicregstreams.kafka.TopicCreator;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the topics the learner owns when they are missing, with the partitions and settings it
- * needs, and checks the ones that exist: the pairs topic must have one partition, and the model
- * topic must take a checkpoint.
+ * Which topics the learner owns, with the partitions and settings it creates them with ({@link
+ * #wanted}), and what it needs of those that exist: the pairs topic must have one partition, and
+ * the model topic must take a checkpoint chunk. How topics are created, waited for and described is
+ * {@link TopicCreator}'s.
  */
 public final class TopicSetup {
 
@@ -47,17 +42,13 @@ public final class TopicSetup {
 
     private static final long PAIRS_RETENTION_MS = Duration.ofDays(1).toMillis();
 
-    private static final Duration LEADER_POLL = Duration.ofMillis(50);
-
     /**
-     * Settings for a producer that writes to topics this setup has just created: one request in
-     * flight. With several, the first request to a partition the broker has not applied yet is
-     * refused, a later one overtakes it, and the retried first one is then refused for good as out
-     * of sequence, losing its records (KAFKA-15591, fixed after Kafka 4.4.0). Waiting for leaders
-     * narrows that window without closing it.
+     * Settings for a producer that writes to topics this setup has just created; see {@link
+     * TopicCreator#NEW_TOPIC_PRODUCER_SETTINGS}. {@link LearnerConfig#producerConfigs()} carries
+     * them; this name stays until its last callers use that.
      */
     public static final Map<String, Object> NEW_TOPIC_PRODUCER_SETTINGS =
-            Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+            TopicCreator.NEW_TOPIC_PRODUCER_SETTINGS;
 
     private final LearnerConfig config;
 
@@ -123,6 +114,40 @@ public final class TopicSetup {
     }
 
     /**
+     * Creates the missing topics and checks the existing ones, with an admin client of its own
+     * ({@link #adminProperties}).
+     *
+     * @param bootstrapServers the brokers (the configured ones, or an embedded broker's)
+     * @param timeout how long to wait for the cluster, in all and per request
+     * @return the names of the topics created
+     * @throws IllegalStateException naming the topic and the fix when an existing topic cannot work
+     * @throws KafkaException when the cluster cannot be reached or does not answer in time
+     */
+    public List<String> apply(String bootstrapServers, Duration timeout) {
+        try (Admin admin = Admin.create(adminProperties(bootstrapServers, timeout))) {
+            return apply(admin, timeout);
+        }
+    }
+
+    /**
+     * The admin client's settings: the user's that an admin client knows ({@link
+     * LearnerConfig#adminConfigs()}), the brokers, and the time-out for every request.
+     *
+     * @param bootstrapServers the brokers
+     * @param timeout the time-out of every request
+     * @return the properties for {@link Admin#create(Properties)}
+     */
+    public Properties adminProperties(String bootstrapServers, Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(config.adminConfigs());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        return props;
+    }
+
+    /**
      * Creates the missing topics and checks the existing ones.
      *
      * @param admin a connected admin client
@@ -132,103 +157,27 @@ public final class TopicSetup {
      * @throws KafkaException when the cluster does not answer in time
      */
     public List<String> apply(Admin admin, Duration timeout) {
-        Map<String, NewTopic> wanted = wanted();
         try {
-            Set<String> existing =
-                    admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (NewTopic topic : wanted.values()) {
-                if (!existing.contains(topic.name())) {
-                    missing.add(topic);
-                }
-            }
-            List<String> created = create(admin, missing, timeout);
-            awaitLeaders(admin, created, timeout);
+            List<String> created = TopicCreator.createMissing(admin, wanted().values(), timeout);
             check(admin, timeout);
             return created;
-        } catch (ExecutionException e) {
-            throw new KafkaException(
-                    "Cannot set up the learner's topics: " + e.getCause().getMessage(), e);
-        } catch (TimeoutException e) {
+        } catch (InterruptException e) {
+            throw e;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new KafkaException(
                     "The Kafka cluster did not answer within " + timeout.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("Interrupted while setting up topics", e);
+        } catch (KafkaException e) {
+            throw new KafkaException("Cannot set up the learner's topics: " + e.getMessage(), e);
         }
     }
 
-    private List<String> create(Admin admin, Collection<NewTopic> missing, Duration timeout)
-            throws InterruptedException, TimeoutException, ExecutionException {
-        List<String> created = new ArrayList<>();
-        if (missing.isEmpty()) {
-            return created;
-        }
-        Map<String, org.apache.kafka.common.KafkaFuture<Void>> results =
-                admin.createTopics(missing).values();
-        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> result :
-                results.entrySet()) {
-            try {
-                result.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                created.add(result.getKey());
-                log.info("Created topic: name=[{}]", result.getKey());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        }
-        return created;
-    }
-
-    /**
-     * Waits until every partition of the new topics has a leader in the cluster's metadata.
-     *
-     * <p>An idempotent producer that writes to a partition the broker has not set up yet can lose
-     * records (KAFKA-15591, fixed after Kafka 4.4.0): its first request fails as "not leader", a
-     * later one is appended, and the retried first one is refused as out of order for good. It
-     * happened here to a test's producer 80 ms after the topics were created, and to a benchmark's.
-     * A leader in the metadata narrows that window but does not close it (the broker may not have
-     * applied the partition yet): producers that write right after this also keep one request in
-     * flight.
-     */
-    private static void awaitLeaders(Admin admin, List<String> created, Duration timeout)
-            throws InterruptedException, TimeoutException {
-        if (created.isEmpty()) {
-            return;
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                Map<String, TopicDescription> described =
-                        admin.describeTopics(created)
-                                .allTopicNames()
-                                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                boolean led =
-                        described.values().stream()
-                                .flatMap(d -> d.partitions().stream())
-                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (led) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                // Not known to the broker we asked yet: ask again.
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("the new topics have no leader yet: " + created);
-            }
-            Thread.sleep(LEADER_POLL.toMillis());
-        }
-    }
-
-    private void check(Admin admin, Duration timeout)
-            throws InterruptedException, TimeoutException, ExecutionException {
+    private void check(Admin admin, Duration timeout) {
         Topics topics = config.topics();
-        Map<String, TopicDescription> described =
-                admin.describeTopics(List.of(topics.pairs(), topics.model()))
-                        .allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        int pairPartitions = described.get(topics.pairs()).partitions().size();
+        int pairPartitions =
+                TopicCreator.describe(admin, List.of(topics.pairs()), timeout)
+                        .get(topics.pairs())
+                        .partitions()
+                        .size();
         if (pairPartitions != 1) {
             throw new IllegalStateException(
                     "Topic '"
@@ -242,12 +191,7 @@ public final class TopicSetup {
                             + LearnerConfig.TOPIC_PAIRS_CONFIG
                             + ".");
         }
-        ConfigResource model = new ConfigResource(ConfigResource.Type.TOPIC, topics.model());
-        Config modelConfig =
-                admin.describeConfigs(List.of(model))
-                        .all()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .get(model);
+        Config modelConfig = TopicCreator.describeConfig(admin, topics.model(), timeout);
         ConfigEntry maxBytes = modelConfig.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         if (maxBytes != null && Long.parseLong(maxBytes.value()) < MODEL_RECORD_BYTES) {
             throw new IllegalStateException(

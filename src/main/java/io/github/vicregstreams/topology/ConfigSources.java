@@ -1,0 +1,63 @@
+package io.github.vicregstreams.topology;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Where the learner's settings come from: a properties file and {@code key=value} arguments, the
+ * arguments winning. What the settings mean is {@link LearnerConfig}'s business.
+ */
+final class ConfigSources {
+
+    private ConfigSources() {}
+
+    /**
+     * The file's settings with the overrides on top.
+     *
+     * @throws ConfigException if the file cannot be read
+     */
+    static Map<String, Object> read(Path file, Map<String, String> overrides) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (file != null) {
+            Properties properties = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                properties.load(in);
+            } catch (NoSuchFileException e) {
+                throw new ConfigException("Configuration file not found: " + file);
+            } catch (IOException e) {
+                throw new ConfigException(
+                        "Cannot read configuration file " + file + ": " + e.getMessage());
+            }
+            properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+        }
+        values.putAll(overrides);
+        return values;
+    }
+
+    /**
+     * Parses {@code key=value} arguments, in order.
+     *
+     * @throws ConfigException for an argument without {@code =}
+     */
+    static Map<String, String> parseOverrides(List<String> arguments) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String argument : arguments) {
+            int eq = argument.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(
+                        "Settings are given as key=value, e.g. model.input.dim=784. Got: "
+                                + argument);
+            }
+            overrides.put(argument.substring(0, eq).trim(), argument.substring(eq + 1).trim());
+        }
+        return overrides;
+    }
+}
