@@ -33,11 +33,18 @@ final class FeatureEventReader {
     /** Which input an event is. */
     enum Shape {
         /** One view: {@code view} is required, {@code features} holds one vector. */
-        VIEW,
+        VIEW("view event"),
         /** One sample: no {@code view}, {@code features} holds one vector. */
-        SAMPLE,
+        SAMPLE("sample event"),
         /** Both views: no {@code view}, {@code features} holds two vectors, view 0 then view 1. */
-        PAIR
+        PAIR("pair event");
+
+        /** The event's name in detail messages ("a view event record must ..."). */
+        final String eventName;
+
+        Shape(String eventName) {
+            this.eventName = eventName;
+        }
     }
 
     private static final int ID = 1;
@@ -52,7 +59,7 @@ final class FeatureEventReader {
     private final int inputDim;
     private final int maxRecordBytes;
 
-    FeatureEventReader(String eventName, Shape shape, int inputDim, int maxRecordBytes) {
+    FeatureEventReader(Shape shape, int inputDim, int maxRecordBytes) {
         if (inputDim < 1) {
             throw new IllegalArgumentException("inputDim must be at least 1. Got: " + inputDim);
         }
@@ -60,10 +67,14 @@ final class FeatureEventReader {
             throw new IllegalArgumentException(
                     "maxRecordBytes must be at least 1. Got: " + maxRecordBytes);
         }
-        this.eventName = eventName;
+        this.eventName = shape.eventName;
         this.shape = shape;
         this.inputDim = inputDim;
         this.maxRecordBytes = maxRecordBytes;
+    }
+
+    String eventName() {
+        return eventName;
     }
 
     int inputDim() {

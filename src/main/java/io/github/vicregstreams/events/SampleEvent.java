@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param id the sample id, 1 to {@link EventLimits#MAX_ID_LENGTH} characters; also the record key
  * @param features the input vector, all values finite; its length must equal the model's input
- *     dimension, which {@link SampleEventParser} checks
+ *     dimension, which {@link FeatureEventParser#samples} checks
  * @param timestamp epoch milliseconds when the producer gave one, else null
  * @param metadata free-form JSON carried to the embedding, or null
  */

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param id the sample id, 1 to {@link EventLimits#MAX_ID_LENGTH} characters; also the record key
  * @param view 0 or 1
  * @param features the input vector, all values finite; its length must equal the model's input
- *     dimension, which {@link ViewEventParser} checks
+ *     dimension, which {@link FeatureEventParser#views} checks
  * @param timestamp epoch milliseconds when the producer gave one, else null (the Kafka record
  *     timestamp applies then: see {@link #timestampOr(long)})
  * @param metadata free-form JSON carried to the embedding, or null

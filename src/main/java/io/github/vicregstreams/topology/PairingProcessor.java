@@ -1,10 +1,10 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.Reason;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.TreeSet;
@@ -42,7 +42,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
     /** How often, in stream time, waiting views are checked for expiry; at most this often. */
     private static final long MAX_EXPIRY_INTERVAL_MS = 1_000;
 
-    private final ViewEventParser parser;
+    private final FeatureEventParser<ViewEvent> parser;
     private final long windowMs;
     private final long expiryIntervalMs;
     private KeyValueStore<String, byte[]> pending;
@@ -64,7 +64,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
 
     private long lastArrivalWallClock;
 
-    PairingProcessor(ViewEventParser parser, long windowMs) {
+    PairingProcessor(FeatureEventParser<ViewEvent> parser, long windowMs) {
         this.parser = parser;
         this.windowMs = windowMs;
         this.expiryIntervalMs = Math.max(1, Math.min(windowMs, MAX_EXPIRY_INTERVAL_MS));

@@ -1,7 +1,7 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
-import io.github.vicregstreams.events.PairEventParser;
 import io.github.vicregstreams.events.Parsed;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -12,9 +12,9 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class ValidatePairEventsProcessor extends ValidatingProcessor<PairEvent> {
 
-    private final PairEventParser parser;
+    private final FeatureEventParser<PairEvent> parser;
 
-    ValidatePairEventsProcessor(PairEventParser parser) {
+    ValidatePairEventsProcessor(FeatureEventParser<PairEvent> parser) {
         super(LearnerTopology.VALIDATE_PAIR_EVENTS, LearnerTopology.PAIR_EVENTS_DEAD_LETTERS_SINK);
         this.parser = parser;
     }

@@ -1,8 +1,8 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -11,9 +11,9 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class ValidateViewsProcessor extends ValidatingProcessor<ViewEvent> {
 
-    private final ViewEventParser parser;
+    private final FeatureEventParser<ViewEvent> parser;
 
-    ValidateViewsProcessor(ViewEventParser parser) {
+    ValidateViewsProcessor(FeatureEventParser<ViewEvent> parser) {
         super(LearnerTopology.VALIDATE_VIEWS, LearnerTopology.DEAD_LETTERS_SINK);
         this.parser = parser;
     }
