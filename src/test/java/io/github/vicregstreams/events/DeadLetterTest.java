@@ -33,7 +33,9 @@ class DeadLetterTest {
         Parsed.Rejected<ViewEvent> rejected =
                 (Parsed.Rejected<ViewEvent>) FeatureEventParser.views(1).parse(KEY, value);
 
-        DeadLetter letter = rejected.toDeadLetter("views", 2, 40, 1000, KEY, value);
+        DeadLetter letter =
+                DeadLetter.of(
+                        rejected.reason(), rejected.detail(), "views", 2, 40, 1000, KEY, value);
 
         assertThat(letter.reason()).isEqualTo("bad_view");
         assertThat(letter.detail()).isEqualTo("view must be 0 or 1. Got: 7");
