@@ -12,36 +12,26 @@ import java.io.IOException;
  */
 final class EmbeddingEventJson {
     private static final int OVERHEAD_BYTES = 160;
-    private static final int BYTES_PER_VALUE = 12;
 
     private EmbeddingEventJson() {}
 
     static byte[] write(EmbeddingEvent event, FeatureEncoding encoding) throws IOException {
         Metadata metadata = event.metadata();
-        boolean compact = encoding == FeatureEncoding.FLOAT32_BASE64;
         int hint =
                 OVERHEAD_BYTES
-                        + event.dimension() * (compact ? 6 : BYTES_PER_VALUE)
+                        + event.dimension() * VectorJson.bytesPerValue(encoding)
                         + (metadata == null ? 0 : metadata.sizeInBytes());
         return Json.toBytes(
                 hint,
                 g -> {
                     g.writeStartObject();
                     g.writeStringField("id", event.id());
-                    if (compact) {
-                        g.writeFieldName("embeddingF32");
-                        Json.writeFloat32(g, event.embeddingUnsafe());
-                    } else {
-                        g.writeFieldName("embedding");
-                        Json.writeFloats(g, event.embeddingUnsafe());
-                    }
+                    g.writeFieldName(VectorJson.fieldName("embedding", encoding));
+                    VectorJson.write(g, event.embeddingUnsafe(), encoding);
                     g.writeNumberField("modelStep", event.modelStep());
                     g.writeStringField("source", event.source().code());
                     g.writeNumberField("timestamp", event.timestamp());
-                    if (metadata != null) {
-                        g.writeFieldName("metadata");
-                        g.writeRawValue(metadata.json());
-                    }
+                    Json.writeMetadata(g, metadata);
                     g.writeEndObject();
                 });
     }
@@ -66,32 +56,11 @@ final class EmbeddingEventJson {
                         }
                         break;
                     case "embedding":
-                        if (token != JsonToken.START_ARRAY) {
-                            throw new Rejection(
-                                    Reason.WRONG_SHAPE,
-                                    "embedding must be an array of numbers. Got: "
-                                            + Json.describe(p, token));
-                        }
-                        if (embedding != null) {
-                            throw new Rejection(
-                                    Reason.WRONG_SHAPE,
-                                    "give either embedding or embeddingF32, not both. Got: both");
-                        }
-                        embedding = Json.readFloats(p, "embedding", -1);
+                        embedding = readEmbedding(p, token, embedding, FeatureEncoding.JSON_ARRAY);
                         break;
                     case "embeddingF32":
-                        if (token != JsonToken.VALUE_STRING) {
-                            throw new Rejection(
-                                    Reason.WRONG_SHAPE,
-                                    "embeddingF32 must be a base64 string. Got: "
-                                            + Json.describe(p, token));
-                        }
-                        if (embedding != null) {
-                            throw new Rejection(
-                                    Reason.WRONG_SHAPE,
-                                    "give either embedding or embeddingF32, not both. Got: both");
-                        }
-                        embedding = Json.decodeFloat32(p, "embeddingF32", -1);
+                        embedding =
+                                readEmbedding(p, token, embedding, FeatureEncoding.FLOAT32_BASE64);
                         break;
                     case "modelStep":
                         modelStep = Json.expectLong(p, token, "modelStep", 0);
@@ -108,16 +77,7 @@ final class EmbeddingEventJson {
                         timestamp = Json.expectLong(p, token, "timestamp", 0);
                         break;
                     case "metadata":
-                        if (token == JsonToken.START_OBJECT) {
-                            metadata = Json.captureObject(p, data);
-                        } else if (token == JsonToken.VALUE_NULL) {
-                            metadata = null;
-                        } else {
-                            throw new Rejection(
-                                    Reason.WRONG_SHAPE,
-                                    "metadata must be a JSON object or null. Got: "
-                                            + Json.describe(p, token));
-                        }
+                        metadata = Json.readMetadata(p, token, data);
                         break;
                     default:
                         p.skipChildren(); // unknown fields: tolerated, see the class comment
@@ -134,5 +94,19 @@ final class EmbeddingEventJson {
         Json.require(source != null, "source");
         Json.require(timestamp != null, "timestamp");
         return new EmbeddingEvent(id, embedding, modelStep, source, timestamp, metadata);
+    }
+
+    /** Reads {@code embedding} or {@code embeddingF32}, of which an event has one. */
+    private static float[] readEmbedding(
+            JsonParser p, JsonToken token, float[] already, FeatureEncoding encoding)
+            throws IOException {
+        String field = VectorJson.fieldName("embedding", encoding);
+        VectorJson.requireStart(p, token, field, encoding);
+        if (already != null) {
+            throw new Rejection(
+                    Reason.WRONG_SHAPE,
+                    "give either embedding or embeddingF32, not both. Got: both");
+        }
+        return VectorJson.read(p, token, field, encoding, -1);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.vicregstreams.events;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 
 /** Writes view, sample and pair events as the JSON their readers accept. */
@@ -8,105 +7,84 @@ final class FeatureEventWriter {
     /** Room for the fields around the vector. */
     private static final int OVERHEAD_BYTES = 128;
 
-    /** A JSON float32 takes up to ~15 bytes; most take about 11. */
-    private static final int JSON_BYTES_PER_FEATURE = 12;
-
-    private static final int F32_BYTES_PER_FEATURE = 6;
-
     private FeatureEventWriter() {}
 
     static byte[] write(ViewEvent event, FeatureEncoding encoding) throws IOException {
-        return Json.toBytes(
-                sizeHint(event.featureCount(), event.metadata(), encoding),
-                g -> {
-                    g.writeStartObject();
-                    g.writeStringField("id", event.id());
-                    g.writeNumberField("view", event.view());
-                    writeBody(
-                            g,
-                            event.featuresUnsafe(),
-                            event.timestamp(),
-                            event.metadata(),
-                            encoding);
-                    g.writeEndObject();
-                });
+        return write(
+                event.id(),
+                event.view(),
+                event.timestamp(),
+                event.metadata(),
+                encoding,
+                event.featuresUnsafe());
     }
 
     static byte[] write(SampleEvent event, FeatureEncoding encoding) throws IOException {
-        return Json.toBytes(
-                sizeHint(event.featureCount(), event.metadata(), encoding),
-                g -> {
-                    g.writeStartObject();
-                    g.writeStringField("id", event.id());
-                    writeBody(
-                            g,
-                            event.featuresUnsafe(),
-                            event.timestamp(),
-                            event.metadata(),
-                            encoding);
-                    g.writeEndObject();
-                });
+        return write(
+                event.id(),
+                -1,
+                event.timestamp(),
+                event.metadata(),
+                encoding,
+                event.featuresUnsafe());
     }
 
     static byte[] write(PairEvent event, FeatureEncoding encoding) throws IOException {
-        return Json.toBytes(
-                sizeHint(2 * event.view0().length, event.metadata(), encoding),
-                g -> {
-                    g.writeStartObject();
-                    g.writeStringField("id", event.id());
-                    g.writeFieldName(featuresField(encoding));
-                    g.writeStartArray();
-                    writeVector(g, event.view0(), encoding);
-                    writeVector(g, event.view1(), encoding);
-                    g.writeEndArray();
-                    writeOptional(g, event.timestamp(), event.metadata());
-                    g.writeEndObject();
-                });
+        return write(
+                event.id(),
+                -1,
+                event.timestamp(),
+                event.metadata(),
+                encoding,
+                event.view0(),
+                event.view1());
     }
 
-    private static void writeBody(
-            JsonGenerator g,
-            float[] features,
+    /**
+     * Writes the fields of any input event in the readers' order.
+     *
+     * @param view the view number, or -1 for an event without a {@code view} field
+     * @param vectors one vector, or a pair event's two (then written as an array of both)
+     */
+    private static byte[] write(
+            String id,
+            int view,
             Long timestamp,
             Metadata metadata,
-            FeatureEncoding encoding)
+            FeatureEncoding encoding,
+            float[]... vectors)
             throws IOException {
-        g.writeFieldName(featuresField(encoding));
-        writeVector(g, features, encoding);
-        writeOptional(g, timestamp, metadata);
-    }
-
-    private static String featuresField(FeatureEncoding encoding) {
-        return encoding == FeatureEncoding.FLOAT32_BASE64 ? "featuresF32" : "features";
-    }
-
-    private static void writeVector(JsonGenerator g, float[] values, FeatureEncoding encoding)
-            throws IOException {
-        if (encoding == FeatureEncoding.FLOAT32_BASE64) {
-            Json.writeFloat32(g, values);
-        } else {
-            Json.writeFloats(g, values);
+        int values = 0;
+        for (float[] vector : vectors) {
+            values += vector.length;
         }
-    }
-
-    private static void writeOptional(JsonGenerator g, Long timestamp, Metadata metadata)
-            throws IOException {
-        if (timestamp != null) {
-            g.writeNumberField("timestamp", timestamp);
-        }
-        if (metadata != null) {
-            g.writeFieldName("metadata");
-            g.writeRawValue(metadata.json());
-        }
-    }
-
-    private static int sizeHint(int features, Metadata metadata, FeatureEncoding encoding) {
-        int perFeature =
-                encoding == FeatureEncoding.FLOAT32_BASE64
-                        ? F32_BYTES_PER_FEATURE
-                        : JSON_BYTES_PER_FEATURE;
-        return OVERHEAD_BYTES
-                + features * perFeature
-                + (metadata == null ? 0 : metadata.sizeInBytes());
+        int sizeHint =
+                OVERHEAD_BYTES
+                        + values * VectorJson.bytesPerValue(encoding)
+                        + (metadata == null ? 0 : metadata.sizeInBytes());
+        return Json.toBytes(
+                sizeHint,
+                g -> {
+                    g.writeStartObject();
+                    g.writeStringField("id", id);
+                    if (view >= 0) {
+                        g.writeNumberField("view", view);
+                    }
+                    g.writeFieldName(VectorJson.fieldName("features", encoding));
+                    if (vectors.length == 1) {
+                        VectorJson.write(g, vectors[0], encoding);
+                    } else {
+                        g.writeStartArray();
+                        for (float[] vector : vectors) {
+                            VectorJson.write(g, vector, encoding);
+                        }
+                        g.writeEndArray();
+                    }
+                    if (timestamp != null) {
+                        g.writeNumberField("timestamp", timestamp);
+                    }
+                    Json.writeMetadata(g, metadata);
+                    g.writeEndObject();
+                });
     }
 }
