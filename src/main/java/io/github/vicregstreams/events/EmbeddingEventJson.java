@@ -37,63 +37,67 @@ final class EmbeddingEventJson {
     }
 
     static EmbeddingEvent read(byte[] data) {
-        String id = null;
-        float[] embedding = null;
-        Long modelStep = null;
-        EmbeddingEvent.Source source = null;
-        Long timestamp = null;
-        Metadata metadata = null;
-        try (JsonParser p = Json.openObject(data, "embedding event")) {
-            String name;
-            while ((name = p.nextFieldName()) != null) {
-                JsonToken token = p.nextToken();
-                switch (name) {
-                    case "id":
-                        id = Json.expectString(p, token, "id");
-                        Rejection problem = EventLimits.checkId(id);
-                        if (problem != null) {
-                            throw problem;
-                        }
-                        break;
-                    case "embedding":
-                        embedding = readEmbedding(p, token, embedding, FeatureEncoding.JSON_ARRAY);
-                        break;
-                    case "embeddingF32":
-                        embedding =
-                                readEmbedding(p, token, embedding, FeatureEncoding.FLOAT32_BASE64);
-                        break;
-                    case "modelStep":
-                        modelStep = Json.expectLong(p, token, "modelStep", 0);
-                        break;
-                    case "source":
-                        String code = Json.expectString(p, token, "source");
-                        try {
-                            source = EmbeddingEvent.Source.fromCode(code);
-                        } catch (IllegalArgumentException e) {
-                            throw new Rejection(Reason.WRONG_SHAPE, e.getMessage());
-                        }
-                        break;
-                    case "timestamp":
-                        timestamp = Json.expectLong(p, token, "timestamp", 0);
-                        break;
-                    case "metadata":
-                        metadata = Json.readMetadata(p, token, data);
-                        break;
-                    default:
-                        p.skipChildren(); // unknown fields: tolerated, see the class comment
-                        break;
-                }
-            }
-            Json.requireEnd(p);
-        } catch (IOException e) {
-            throw Json.notJson(e);
+        Fields f = new Fields(data);
+        Json.readObject(data, "embedding event", f::read);
+        Json.require(f.id != null, "id");
+        Json.require(f.embedding != null, "embedding or embeddingF32");
+        Json.require(f.modelStep != null, "modelStep");
+        Json.require(f.source != null, "source");
+        Json.require(f.timestamp != null, "timestamp");
+        return new EmbeddingEvent(
+                f.id, f.embedding, f.modelStep, f.source, f.timestamp, f.metadata);
+    }
+
+    /** The fields of an embedding event as read. */
+    private static final class Fields {
+        String id;
+        float[] embedding;
+        Long modelStep;
+        EmbeddingEvent.Source source;
+        Long timestamp;
+        Metadata metadata;
+        private final byte[] data;
+
+        Fields(byte[] data) {
+            this.data = data;
         }
-        Json.require(id != null, "id");
-        Json.require(embedding != null, "embedding or embeddingF32");
-        Json.require(modelStep != null, "modelStep");
-        Json.require(source != null, "source");
-        Json.require(timestamp != null, "timestamp");
-        return new EmbeddingEvent(id, embedding, modelStep, source, timestamp, metadata);
+
+        boolean read(JsonParser p, String name, JsonToken token) throws IOException {
+            switch (name) {
+                case "id":
+                    id = Json.expectString(p, token, "id");
+                    Rejection problem = EventLimits.checkId(id);
+                    if (problem != null) {
+                        throw problem;
+                    }
+                    return true;
+                case "embedding":
+                    embedding = readEmbedding(p, token, embedding, FeatureEncoding.JSON_ARRAY);
+                    return true;
+                case "embeddingF32":
+                    embedding = readEmbedding(p, token, embedding, FeatureEncoding.FLOAT32_BASE64);
+                    return true;
+                case "modelStep":
+                    modelStep = Json.expectLong(p, token, "modelStep", 0);
+                    return true;
+                case "source":
+                    String code = Json.expectString(p, token, "source");
+                    try {
+                        source = EmbeddingEvent.Source.fromCode(code);
+                    } catch (IllegalArgumentException e) {
+                        throw new Rejection(Reason.WRONG_SHAPE, e.getMessage());
+                    }
+                    return true;
+                case "timestamp":
+                    timestamp = Json.expectLong(p, token, "timestamp", 0);
+                    return true;
+                case "metadata":
+                    metadata = Json.readMetadata(p, token, data);
+                    return true;
+                default:
+                    return false; // unknown fields: tolerated, see the class comment
+            }
+        }
     }
 
     /** Reads {@code embedding} or {@code embeddingF32}, of which an event has one. */

@@ -7,53 +7,33 @@ final class FeatureEventWriter {
     /** Room for the fields around the vector. */
     private static final int OVERHEAD_BYTES = 128;
 
+    /** For an event without a {@code view} field: a sample or a pair event. */
+    private static final int NO_VIEW = -1;
+
     private FeatureEventWriter() {}
 
     static byte[] write(ViewEvent event, FeatureEncoding encoding) throws IOException {
-        return write(
-                event.id(),
-                event.view(),
-                event.timestamp(),
-                event.metadata(),
-                encoding,
-                event.featuresUnsafe());
+        return write(event, event.view(), encoding, event.featuresUnsafe());
     }
 
     static byte[] write(SampleEvent event, FeatureEncoding encoding) throws IOException {
-        return write(
-                event.id(),
-                -1,
-                event.timestamp(),
-                event.metadata(),
-                encoding,
-                event.featuresUnsafe());
+        return write(event, NO_VIEW, encoding, event.featuresUnsafe());
     }
 
     static byte[] write(PairEvent event, FeatureEncoding encoding) throws IOException {
-        return write(
-                event.id(),
-                -1,
-                event.timestamp(),
-                event.metadata(),
-                encoding,
-                event.view0(),
-                event.view1());
+        return write(event, NO_VIEW, encoding, event.view0(), event.view1());
     }
 
     /**
      * Writes the fields of any input event in the readers' order.
      *
-     * @param view the view number, or -1 for an event without a {@code view} field
+     * @param view the view number, or {@link #NO_VIEW}
      * @param vectors one vector, or a pair event's two (then written as an array of both)
      */
     private static byte[] write(
-            String id,
-            int view,
-            Long timestamp,
-            Metadata metadata,
-            FeatureEncoding encoding,
-            float[]... vectors)
+            InputEvent event, int view, FeatureEncoding encoding, float[]... vectors)
             throws IOException {
+        Metadata metadata = event.metadata();
         int values = 0;
         for (float[] vector : vectors) {
             values += vector.length;
@@ -66,7 +46,7 @@ final class FeatureEventWriter {
                 sizeHint,
                 g -> {
                     g.writeStartObject();
-                    g.writeStringField("id", id);
+                    g.writeStringField("id", event.id());
                     if (view >= 0) {
                         g.writeNumberField("view", view);
                     }
@@ -80,8 +60,8 @@ final class FeatureEventWriter {
                         }
                         g.writeEndArray();
                     }
-                    if (timestamp != null) {
-                        g.writeNumberField("timestamp", timestamp);
+                    if (event.timestamp() != null) {
+                        g.writeNumberField("timestamp", event.timestamp());
                     }
                     Json.writeMetadata(g, metadata);
                     g.writeEndObject();

@@ -234,24 +234,43 @@ public final class Json {
         return null;
     }
 
-    /** Opens a parser on {@code data} and checks that it holds one JSON object, which it enters. */
-    static JsonParser openObject(byte[] data, String eventName) throws IOException {
-        JsonParser p = createParser(data);
-        JsonToken token = p.nextToken();
-        if (token != JsonToken.START_OBJECT) {
-            String got = describe(p, token);
-            p.close();
-            throw new Rejection(
-                    Reason.WRONG_SHAPE, "a " + eventName + " must be a JSON object. Got: " + got);
-        }
-        return p;
+    /** Reads one field of an object: the parser is on its value. */
+    @FunctionalInterface
+    interface FieldReader {
+        /**
+         * Reads the field's value.
+         *
+         * @return false for a field it does not know, which the caller then skips
+         */
+        boolean read(JsonParser p, String name, JsonToken token) throws IOException;
     }
 
-    /** Checks that nothing follows the object just read. */
-    static void requireEnd(JsonParser p) throws IOException {
-        if (p.nextToken() != null) {
-            throw new Rejection(
-                    Reason.NOT_JSON, "value must hold one JSON object. Got: more content after it");
+    /**
+     * Reads {@code data} as one JSON object, each field by {@code fields}, skipping those it does
+     * not know: the output events' readers tolerate unknown fields, so that adding one stays a
+     * compatible change for their consumers.
+     */
+    static void readObject(byte[] data, String eventName, FieldReader fields) {
+        try (JsonParser p = createParser(data)) {
+            JsonToken token = p.nextToken();
+            if (token != JsonToken.START_OBJECT) {
+                throw new Rejection(
+                        Reason.WRONG_SHAPE,
+                        "a " + eventName + " must be a JSON object. Got: " + describe(p, token));
+            }
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                if (!fields.read(p, name, p.nextToken())) {
+                    p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new Rejection(
+                        Reason.NOT_JSON,
+                        "value must hold one JSON object. Got: more content after it");
+            }
+        } catch (IOException e) {
+            throw notJson(e);
         }
     }
 
