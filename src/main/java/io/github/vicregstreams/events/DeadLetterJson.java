@@ -70,7 +70,7 @@ final class DeadLetterJson {
                     f.reason,
                     f.detail,
                     f.topic,
-                    f.partition.intValue(),
+                    f.partition,
                     f.offset,
                     f.timestamp,
                     f.key,
@@ -87,7 +87,7 @@ final class DeadLetterJson {
         String reason;
         String detail;
         String topic;
-        Long partition;
+        Integer partition;
         Long offset;
         Long timestamp;
         byte[] key;
@@ -118,12 +118,7 @@ final class DeadLetterJson {
                     seenTopic = true;
                     return true;
                 case "partition":
-                    partition = Json.expectLong(p, token, "partition", DeadLetter.UNKNOWN);
-                    if (partition > Integer.MAX_VALUE) {
-                        throw new Rejection(
-                                Reason.WRONG_SHAPE,
-                                "partition must fit an int32. Got: " + partition);
-                    }
+                    partition = Json.expectInt(p, token, "partition", DeadLetter.UNKNOWN);
                     return true;
                 case "offset":
                     offset = Json.expectLong(p, token, "offset", DeadLetter.UNKNOWN);
@@ -168,21 +163,11 @@ final class DeadLetterJson {
             return null;
         }
         String text = Json.expectString(p, token, field);
-        // java.util.Base64 tolerates missing padding; the contract does not.
-        if (text.length() % 4 != 0) {
-            throw new Rejection(
-                    Reason.WRONG_SHAPE,
-                    field
-                            + " must be padded standard base64 or null. Got: "
-                            + text.length()
-                            + " characters");
-        }
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new Rejection(
-                    Reason.WRONG_SHAPE,
-                    field + " must be standard base64 or null: " + e.getMessage());
-        }
+        return Json.decodeBase64(
+                text,
+                Reason.WRONG_SHAPE,
+                field,
+                "padded standard base64 or null",
+                "standard base64 or null");
     }
 }

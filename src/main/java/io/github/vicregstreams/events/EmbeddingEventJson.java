@@ -17,12 +17,8 @@ final class EmbeddingEventJson {
 
     static byte[] write(EmbeddingEvent event, FeatureEncoding encoding) throws IOException {
         Metadata metadata = event.metadata();
-        int hint =
-                OVERHEAD_BYTES
-                        + event.dimension() * VectorJson.bytesPerValue(encoding)
-                        + (metadata == null ? 0 : metadata.sizeInBytes());
         return Json.toBytes(
-                hint,
+                VectorJson.sizeHint(OVERHEAD_BYTES, event.dimension(), encoding, metadata),
                 g -> {
                     g.writeStartObject();
                     g.writeStringField("id", event.id());

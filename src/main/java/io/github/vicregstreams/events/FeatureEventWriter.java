@@ -38,12 +38,8 @@ final class FeatureEventWriter {
         for (float[] vector : vectors) {
             values += vector.length;
         }
-        int sizeHint =
-                OVERHEAD_BYTES
-                        + values * VectorJson.bytesPerValue(encoding)
-                        + (metadata == null ? 0 : metadata.sizeInBytes());
         return Json.toBytes(
-                sizeHint,
+                VectorJson.sizeHint(OVERHEAD_BYTES, values, encoding, metadata),
                 g -> {
                     g.writeStartObject();
                     g.writeStringField("id", event.id());

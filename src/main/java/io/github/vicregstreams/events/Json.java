@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /**
  * The JSON configuration of the project: the streaming factory of the event path, the one {@link
@@ -122,6 +123,28 @@ public final class Json {
         }
     }
 
+    /**
+     * Decodes padded standard base64, rejecting for {@code reason} what the contract does not
+     * allow: java.util.Base64 tolerates missing padding, the contract (and the schemas' patterns)
+     * does not.
+     *
+     * @param paddedRule what the field must be, said when the length is wrong
+     * @param alphabetRule what the field must be, said when a character is wrong
+     */
+    static byte[] decodeBase64(
+            String text, Reason reason, String field, String paddedRule, String alphabetRule) {
+        if (text.length() % 4 != 0) {
+            throw new Rejection(
+                    reason,
+                    field + " must be " + paddedRule + ". Got: " + text.length() + " characters");
+        }
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new Rejection(reason, field + " must be " + alphabetRule + ": " + e.getMessage());
+        }
+    }
+
     /** True for the tokens NaN, Infinity and -Infinity, which standard JSON does not have. */
     static boolean isNonStandardNumber(JsonParser p) throws IOException {
         // The literal tokens start with a letter or a sign and a letter; digits never spell them.
@@ -174,6 +197,15 @@ public final class Json {
                             + describe(p, token));
         }
         return value;
+    }
+
+    /** Reads the current token as an int32 of at least {@code min}, or rejects as wrong shape. */
+    static int expectInt(JsonParser p, JsonToken token, String field, int min) throws IOException {
+        long value = expectLong(p, token, field, min);
+        if (value > Integer.MAX_VALUE) {
+            throw new Rejection(Reason.WRONG_SHAPE, field + " must fit an int32. Got: " + value);
+        }
+        return (int) value;
     }
 
     /** Reads the current token as a string, or rejects as wrong shape. */

@@ -59,7 +59,7 @@ final class MetricsEventJson {
         return new MetricsEvent(
                 f.step,
                 f.timestamp,
-                f.batchSize.intValue(),
+                f.batchSize,
                 values[DoubleField.LOSS.ordinal()],
                 values[DoubleField.INVARIANCE.ordinal()],
                 values[DoubleField.VARIANCE.ordinal()],
@@ -74,7 +74,7 @@ final class MetricsEventJson {
     private static final class Fields {
         Long step;
         Long timestamp;
-        Long batchSize;
+        Integer batchSize;
         final double[] values = new double[DoubleField.values().length];
         final boolean[] seen = new boolean[values.length];
         Boolean applied;
@@ -88,12 +88,7 @@ final class MetricsEventJson {
                     timestamp = Json.expectLong(p, token, "timestamp", 0);
                     return true;
                 case "batchSize":
-                    batchSize = Json.expectLong(p, token, "batchSize", 1);
-                    if (batchSize > Integer.MAX_VALUE) {
-                        throw new Rejection(
-                                Reason.WRONG_SHAPE,
-                                "batchSize must fit an int32. Got: " + batchSize);
-                    }
+                    batchSize = Json.expectInt(p, token, "batchSize", 1);
                     return true;
                 case "applied":
                     if (!token.isBoolean()) {

@@ -30,11 +30,21 @@ final class VectorJson {
         return encoding == FeatureEncoding.FLOAT32_BASE64 ? name + "F32" : name;
     }
 
-    /** About how many bytes a value takes written in {@code encoding}, for buffer size hints. */
-    static int bytesPerValue(FeatureEncoding encoding) {
-        return encoding == FeatureEncoding.FLOAT32_BASE64
-                ? F32_BYTES_PER_VALUE
-                : JSON_BYTES_PER_VALUE;
+    /**
+     * About how many bytes an event takes written, for the writer's first buffer: a guess too small
+     * costs a copy, one too large wastes memory.
+     *
+     * @param overheadBytes room for the fields other than vectors and metadata
+     * @param values how many vector values the event holds
+     * @param metadata the event's metadata, or null
+     */
+    static int sizeHint(
+            int overheadBytes, int values, FeatureEncoding encoding, Metadata metadata) {
+        int perValue =
+                encoding == FeatureEncoding.FLOAT32_BASE64
+                        ? F32_BYTES_PER_VALUE
+                        : JSON_BYTES_PER_VALUE;
+        return overheadBytes + values * perValue + (metadata == null ? 0 : metadata.sizeInBytes());
     }
 
     /** Rejects as wrong shape a token that cannot start a vector in {@code encoding}. */
@@ -135,26 +145,13 @@ final class VectorJson {
     private static float[] decodeFloat32(JsonParser p, String field, int expected)
             throws IOException {
         String text = p.getText();
-        // java.util.Base64 tolerates missing padding; the contract (and the schema's pattern) does
-        // not.
-        if (text.length() % 4 != 0) {
-            throw new Rejection(
-                    Reason.BAD_FEATURES_F32,
-                    field
-                            + " must be padded standard base64 (length a multiple of 4). Got: "
-                            + text.length()
-                            + " characters");
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new Rejection(
-                    Reason.BAD_FEATURES_F32,
-                    field
-                            + " must be standard base64 (A-Z a-z 0-9 + / and = padding): "
-                            + e.getMessage());
-        }
+        byte[] bytes =
+                Json.decodeBase64(
+                        text,
+                        Reason.BAD_FEATURES_F32,
+                        field,
+                        "padded standard base64 (length a multiple of 4)",
+                        "standard base64 (A-Z a-z 0-9 + / and = padding)");
         if (bytes.length % BYTES_PER_FLOAT != 0) {
             throw new Rejection(
                     Reason.BAD_FEATURES_F32,
