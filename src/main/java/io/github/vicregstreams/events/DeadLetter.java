@@ -59,7 +59,9 @@ public record DeadLetter(
     public static final int MAX_DETAIL_CHARS = 16 * 1024;
 
     /**
-     * Creates a dead letter, truncating what does not fit (see the class comment).
+     * Creates a dead letter, truncating what does not fit (see the class comment). Every dead
+     * letter passes here; a new one comes from {@link #of}, and this constructor's lengths serve a
+     * dead letter read back, whose bytes may already be cut.
      *
      * @throws IllegalArgumentException if the reason is empty, a coordinate is below -1, or a
      *     length is shorter than its bytes or set without them
