@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.SampleEvent;
-import io.github.vicregstreams.events.SampleEventParser;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.topology.LearnerTopology;
@@ -325,7 +325,8 @@ public final class InferenceBenchmark {
     private static List<byte[]> samples(int inputDim, int count) {
         var serializer =
                 EventSerdes.sampleEvents(
-                                new SampleEventParser(inputDim), FeatureEncoding.FLOAT32_BASE64)
+                                FeatureEventParser.samples(inputDim),
+                                FeatureEncoding.FLOAT32_BASE64)
                         .serializer();
         float[][] features = gaussian(64, inputDim, 7);
         List<byte[]> values = new ArrayList<>(count);

@@ -2,10 +2,10 @@ package io.github.vicregstreams.bench;
 
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,8 +16,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Measures, on one thread, how many {@link ViewEvent}s per second the events package reads
- * (deserialize and validate, as the topology does with {@link ViewEventParser#parse}) and writes,
- * for both feature encodings and two kinds of values.
+ * (deserialize and validate, as the topology does with {@link FeatureEventParser#parse}) and
+ * writes, for both feature encodings and two kinds of values.
  *
  * <p>Run: {@code java -cp target/classes:$(cat cp.txt) io.github.vicregstreams.bench.SerdeBenchmark
  * [--dim=784] [--events=1000] [--warmup=5] [--rounds=10] [--round-ms=500]}. It prints one line per
@@ -159,7 +159,7 @@ public final class SerdeBenchmark {
 
     private static List<Result> measure(
             String values, FeatureEncoding encoding, List<ViewEvent> events, Options options) {
-        ViewEventParser parser = new ViewEventParser(options.dim());
+        FeatureEventParser<ViewEvent> parser = FeatureEventParser.views(options.dim());
         Serializer<ViewEvent> serializer = EventSerdes.viewEvents(parser, encoding).serializer();
         int n = events.size();
         byte[][] keys = new byte[n][];

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
-import io.github.vicregstreams.events.PairEventParser;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.topology.LearnerApp;
 import io.github.vicregstreams.topology.LearnerConfig;
@@ -507,10 +506,12 @@ public final class SystemBenchmark {
      */
     private static List<byte[][]> encodedViews(int dim, int count) {
         Serializer<ViewEvent> views =
-                EventSerdes.viewEvents(new ViewEventParser(dim), FeatureEncoding.FLOAT32_BASE64)
+                EventSerdes.viewEvents(
+                                FeatureEventParser.views(dim), FeatureEncoding.FLOAT32_BASE64)
                         .serializer();
         Serializer<PairEvent> pairs =
-                EventSerdes.pairEvents(new PairEventParser(dim), FeatureEncoding.FLOAT32_BASE64)
+                EventSerdes.pairEvents(
+                                FeatureEventParser.pairs(dim), FeatureEncoding.FLOAT32_BASE64)
                         .serializer();
         Random random = new Random(3);
         List<byte[][]> encoded = new ArrayList<>(count);

@@ -7,13 +7,11 @@ import io.github.vicregstreams.data.ViewGenerator;
 import io.github.vicregstreams.data.ViewPair;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.PairEvent;
-import io.github.vicregstreams.events.PairEventParser;
 import io.github.vicregstreams.events.SampleEvent;
-import io.github.vicregstreams.events.SampleEventParser;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.topology.TopicSetup;
 import java.util.HashMap;
 import java.util.Map;
@@ -95,14 +93,16 @@ final class PairProducer implements AutoCloseable {
         this.producer =
                 new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         producer.initTransactions();
-        this.views = EventSerdes.viewEvents(new ViewEventParser(inputDim), encoding).serializer();
+        this.views =
+                EventSerdes.viewEvents(FeatureEventParser.views(inputDim), encoding).serializer();
         this.pairEvents =
                 asPairEvents
-                        ? EventSerdes.pairEvents(new PairEventParser(inputDim), encoding)
+                        ? EventSerdes.pairEvents(FeatureEventParser.pairs(inputDim), encoding)
                                 .serializer()
                         : null;
         this.samples =
-                EventSerdes.sampleEvents(new SampleEventParser(inputDim), encoding).serializer();
+                EventSerdes.sampleEvents(FeatureEventParser.samples(inputDim), encoding)
+                        .serializer();
     }
 
     /**

@@ -59,7 +59,9 @@ public record DeadLetter(
     public static final int MAX_DETAIL_CHARS = 16 * 1024;
 
     /**
-     * Creates a dead letter, truncating what does not fit (see the class comment).
+     * Creates a dead letter, truncating what does not fit (see the class comment). Every dead
+     * letter passes here; a new one comes from {@link #of}, and this constructor's lengths serve a
+     * dead letter read back, whose bytes may already be cut.
      *
      * @throws IllegalArgumentException if the reason is empty, a coordinate is below -1, or a
      *     length is shorter than its bytes or set without them
@@ -89,33 +91,6 @@ public record DeadLetter(
         detail += truncation;
         key = key == null ? null : Arrays.copyOf(key, keyCopied);
         value = value == null ? null : Arrays.copyOf(value, valueCopied);
-    }
-
-    /**
-     * Creates a dead letter of whole key and value bytes, truncating what does not fit.
-     *
-     * @throws IllegalArgumentException if the reason is empty or a coordinate is below -1
-     */
-    public DeadLetter(
-            String reason,
-            String detail,
-            String topic,
-            int partition,
-            long offset,
-            long timestamp,
-            byte[] key,
-            byte[] value) {
-        this(
-                reason,
-                detail,
-                topic,
-                partition,
-                offset,
-                timestamp,
-                key,
-                value,
-                key == null ? -1 : key.length,
-                value == null ? -1 : value.length);
     }
 
     /**
@@ -157,7 +132,9 @@ public record DeadLetter(
     }
 
     /**
-     * Creates a dead letter for a record rejected for {@code reason}.
+     * Creates the dead letter of a source record: the one way the learner makes dead letters (a
+     * parser's rejection, an orphan, a duplicate or a non-finite embedding alike), truncating what
+     * does not fit. The canonical constructor is for reading one back, lengths included.
      *
      * @param reason why it was rejected
      * @param detail the rule and the bad value
@@ -165,9 +142,10 @@ public record DeadLetter(
      * @param partition the source partition, or -1
      * @param offset the source offset, or -1
      * @param timestamp the source timestamp, or -1
-     * @param key the original key bytes, or null
-     * @param value the original value bytes, or null
+     * @param key the original key bytes, whole, or null
+     * @param value the original value bytes, whole, or null
      * @return the dead letter
+     * @throws IllegalArgumentException if a coordinate is below -1
      */
     public static DeadLetter of(
             Reason reason,
@@ -180,7 +158,16 @@ public record DeadLetter(
             byte[] value) {
         Objects.requireNonNull(reason, "reason must not be null");
         return new DeadLetter(
-                reason.code(), detail, topic, partition, offset, timestamp, key, value);
+                reason.code(),
+                detail,
+                topic,
+                partition,
+                offset,
+                timestamp,
+                key,
+                value,
+                key == null ? -1 : key.length,
+                value == null ? -1 : value.length);
     }
 
     /**

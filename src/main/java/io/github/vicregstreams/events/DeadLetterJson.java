@@ -55,100 +55,94 @@ final class DeadLetterJson {
     }
 
     static DeadLetter read(byte[] data) {
-        String reason = null;
-        String detail = null;
-        String topic = null;
-        Long partition = null;
-        Long offset = null;
-        Long timestamp = null;
-        byte[] key = null;
-        byte[] value = null;
-        Long keyLength = null;
-        Long valueLength = null;
-        boolean seenTopic = false;
-        boolean seenKey = false;
-        boolean seenValue = false;
-        try (JsonParser p = Json.openObject(data, "dead letter")) {
-            String name;
-            while ((name = p.nextFieldName()) != null) {
-                JsonToken token = p.nextToken();
-                switch (name) {
-                    case "reason":
-                        reason = Json.expectString(p, token, "reason");
-                        if (reason.isEmpty()) {
-                            throw new Rejection(
-                                    Reason.WRONG_SHAPE, "reason must not be empty. Got: \"\"");
-                        }
-                        break;
-                    case "detail":
-                        detail = Json.expectString(p, token, "detail");
-                        break;
-                    case "topic":
-                        topic =
-                                token == JsonToken.VALUE_NULL
-                                        ? null
-                                        : Json.expectString(p, token, "topic");
-                        seenTopic = true;
-                        break;
-                    case "partition":
-                        partition = Json.expectLong(p, token, "partition", DeadLetter.UNKNOWN);
-                        if (partition > Integer.MAX_VALUE) {
-                            throw new Rejection(
-                                    Reason.WRONG_SHAPE,
-                                    "partition must fit an int32. Got: " + partition);
-                        }
-                        break;
-                    case "offset":
-                        offset = Json.expectLong(p, token, "offset", DeadLetter.UNKNOWN);
-                        break;
-                    case "timestamp":
-                        timestamp = Json.expectLong(p, token, "timestamp", DeadLetter.UNKNOWN);
-                        break;
-                    case "key":
-                        key = readBytes(p, token, "key");
-                        seenKey = true;
-                        break;
-                    case "value":
-                        value = readBytes(p, token, "value");
-                        seenValue = true;
-                        break;
-                    case "keyLength":
-                        keyLength = Json.expectLong(p, token, "keyLength", -1);
-                        break;
-                    case "valueLength":
-                        valueLength = Json.expectLong(p, token, "valueLength", -1);
-                        break;
-                    default:
-                        p.skipChildren(); // unknown fields: tolerated, see the class comment
-                        break;
-                }
-            }
-            Json.requireEnd(p);
-        } catch (IOException e) {
-            throw Json.notJson(e);
-        }
-        Json.require(reason != null, "reason");
-        Json.require(detail != null, "detail");
-        Json.require(seenTopic, "topic");
-        Json.require(partition != null, "partition");
-        Json.require(offset != null, "offset");
-        Json.require(timestamp != null, "timestamp");
-        Json.require(seenKey, "key");
-        Json.require(seenValue, "value");
+        Fields f = new Fields();
+        Json.readObject(data, "dead letter", f::read);
+        Json.require(f.reason != null, "reason");
+        Json.require(f.detail != null, "detail");
+        Json.require(f.seenTopic, "topic");
+        Json.require(f.partition != null, "partition");
+        Json.require(f.offset != null, "offset");
+        Json.require(f.timestamp != null, "timestamp");
+        Json.require(f.seenKey, "key");
+        Json.require(f.seenValue, "value");
         try {
             return new DeadLetter(
-                    reason,
-                    detail,
-                    topic,
-                    partition.intValue(),
-                    offset,
-                    timestamp,
-                    key,
-                    value,
-                    length("keyLength", keyLength, key),
-                    length("valueLength", valueLength, value));
+                    f.reason,
+                    f.detail,
+                    f.topic,
+                    f.partition,
+                    f.offset,
+                    f.timestamp,
+                    f.key,
+                    f.value,
+                    length("keyLength", f.keyLength, f.key),
+                    length("valueLength", f.valueLength, f.value));
         } catch (IllegalArgumentException e) {
             throw new Rejection(Reason.WRONG_SHAPE, e.getMessage());
+        }
+    }
+
+    /** The fields of a dead letter as read. */
+    private static final class Fields {
+        String reason;
+        String detail;
+        String topic;
+        Integer partition;
+        Long offset;
+        Long timestamp;
+        byte[] key;
+        byte[] value;
+        Long keyLength;
+        Long valueLength;
+        boolean seenTopic;
+        boolean seenKey;
+        boolean seenValue;
+
+        boolean read(JsonParser p, String name, JsonToken token) throws IOException {
+            switch (name) {
+                case "reason":
+                    reason = Json.expectString(p, token, "reason");
+                    if (reason.isEmpty()) {
+                        throw new Rejection(
+                                Reason.WRONG_SHAPE, "reason must not be empty. Got: \"\"");
+                    }
+                    return true;
+                case "detail":
+                    detail = Json.expectString(p, token, "detail");
+                    return true;
+                case "topic":
+                    topic =
+                            token == JsonToken.VALUE_NULL
+                                    ? null
+                                    : Json.expectString(p, token, "topic");
+                    seenTopic = true;
+                    return true;
+                case "partition":
+                    partition = Json.expectInt(p, token, "partition", DeadLetter.UNKNOWN);
+                    return true;
+                case "offset":
+                    offset = Json.expectLong(p, token, "offset", DeadLetter.UNKNOWN);
+                    return true;
+                case "timestamp":
+                    timestamp = Json.expectLong(p, token, "timestamp", DeadLetter.UNKNOWN);
+                    return true;
+                case "key":
+                    key = readBytes(p, token, "key");
+                    seenKey = true;
+                    return true;
+                case "value":
+                    value = readBytes(p, token, "value");
+                    seenValue = true;
+                    return true;
+                case "keyLength":
+                    keyLength = Json.expectLong(p, token, "keyLength", -1);
+                    return true;
+                case "valueLength":
+                    valueLength = Json.expectLong(p, token, "valueLength", -1);
+                    return true;
+                default:
+                    return false; // unknown fields: tolerated, see the class comment
+            }
         }
     }
 
@@ -169,21 +163,11 @@ final class DeadLetterJson {
             return null;
         }
         String text = Json.expectString(p, token, field);
-        // java.util.Base64 tolerates missing padding; the contract does not.
-        if (text.length() % 4 != 0) {
-            throw new Rejection(
-                    Reason.WRONG_SHAPE,
-                    field
-                            + " must be padded standard base64 or null. Got: "
-                            + text.length()
-                            + " characters");
-        }
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new Rejection(
-                    Reason.WRONG_SHAPE,
-                    field + " must be standard base64 or null: " + e.getMessage());
-        }
+        return Json.decodeBase64(
+                text,
+                Reason.WRONG_SHAPE,
+                field,
+                "padded standard base64 or null",
+                "standard base64 or null");
     }
 }

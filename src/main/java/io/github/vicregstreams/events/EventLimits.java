@@ -1,6 +1,7 @@
 package io.github.vicregstreams.events;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The fixed limits of the event contracts, and the checks that the records and the readers share so
@@ -136,6 +137,28 @@ public final class EventLimits {
     static void require(Rejection problem) {
         if (problem != null) {
             throw new IllegalArgumentException(problem.detail());
+        }
+    }
+
+    /**
+     * Requires what every vector of an event must be: not null, not empty, every value finite.
+     *
+     * @throws NullPointerException if {@code values} is null
+     * @throws IllegalArgumentException if it is empty or holds a non-finite value
+     */
+    static void requireVector(String field, float[] values) {
+        Objects.requireNonNull(values, field + " must not be null");
+        require(checkVector(field, values));
+    }
+
+    /**
+     * Requires an optional timestamp to be valid epoch milliseconds when there is one.
+     *
+     * @throws IllegalArgumentException if it is negative
+     */
+    static void requireOptionalTimestamp(Long timestamp) {
+        if (timestamp != null) {
+            require(checkTimestamp("timestamp", timestamp));
         }
     }
 

@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * a {@link SerializationException} whose message names the {@link Reason} code and the bad value.
  * Deserializers are strict: they accept exactly what the schemas under {@code schemas/} accept.
  * Topology code that must not throw on bad input reads bytes and calls {@link
- * ViewEventParser#parse(byte[], byte[])} instead.
+ * FeatureEventParser#parse(byte[], byte[])} instead.
  */
 public final class EventSerdes {
     private EventSerdes() {}
@@ -28,13 +28,9 @@ public final class EventSerdes {
      * @param encoding how the serializer writes features; the deserializer reads both
      * @return the serde
      */
-    public static Serde<ViewEvent> viewEvents(ViewEventParser parser, FeatureEncoding encoding) {
-        Objects.requireNonNull(parser, "parser must not be null");
-        Objects.requireNonNull(encoding, "encoding must not be null");
-        return serde(
-                "view event",
-                event -> FeatureEventWriter.write(event, encoding),
-                data -> unwrap(parser.parseValue(data)));
+    public static Serde<ViewEvent> viewEvents(
+            FeatureEventParser<ViewEvent> parser, FeatureEncoding encoding) {
+        return featureEvents(parser, encoding, FeatureEventWriter::write);
     }
 
     /**
@@ -45,13 +41,8 @@ public final class EventSerdes {
      * @return the serde
      */
     public static Serde<SampleEvent> sampleEvents(
-            SampleEventParser parser, FeatureEncoding encoding) {
-        Objects.requireNonNull(parser, "parser must not be null");
-        Objects.requireNonNull(encoding, "encoding must not be null");
-        return serde(
-                "sample event",
-                event -> FeatureEventWriter.write(event, encoding),
-                data -> unwrap(parser.parseValue(data)));
+            FeatureEventParser<SampleEvent> parser, FeatureEncoding encoding) {
+        return featureEvents(parser, encoding, FeatureEventWriter::write);
     }
 
     /**
@@ -61,12 +52,25 @@ public final class EventSerdes {
      * @param encoding how the serializer writes features; the deserializer reads both
      * @return the serde
      */
-    public static Serde<PairEvent> pairEvents(PairEventParser parser, FeatureEncoding encoding) {
+    public static Serde<PairEvent> pairEvents(
+            FeatureEventParser<PairEvent> parser, FeatureEncoding encoding) {
+        return featureEvents(parser, encoding, FeatureEventWriter::write);
+    }
+
+    /** Writes one input event in an encoding; may fail with an I/O error of the generator. */
+    @FunctionalInterface
+    private interface EncodingWriter<T> {
+        byte[] write(T event, FeatureEncoding encoding) throws IOException;
+    }
+
+    /** The serde of an input event: the writer in {@code encoding}, the parser's value rules. */
+    private static <T> Serde<T> featureEvents(
+            FeatureEventParser<T> parser, FeatureEncoding encoding, EncodingWriter<T> writer) {
         Objects.requireNonNull(parser, "parser must not be null");
         Objects.requireNonNull(encoding, "encoding must not be null");
         return serde(
-                "pair event",
-                event -> FeatureEventWriter.write(event, encoding),
+                parser.eventName(),
+                event -> writer.write(event, encoding),
                 data -> unwrap(parser.parseValue(data)));
     }
 

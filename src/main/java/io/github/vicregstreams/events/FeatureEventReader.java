@@ -33,11 +33,18 @@ final class FeatureEventReader {
     /** Which input an event is. */
     enum Shape {
         /** One view: {@code view} is required, {@code features} holds one vector. */
-        VIEW,
+        VIEW("view event"),
         /** One sample: no {@code view}, {@code features} holds one vector. */
-        SAMPLE,
+        SAMPLE("sample event"),
         /** Both views: no {@code view}, {@code features} holds two vectors, view 0 then view 1. */
-        PAIR
+        PAIR("pair event");
+
+        /** The event's name in detail messages ("a view event record must ..."). */
+        final String eventName;
+
+        Shape(String eventName) {
+            this.eventName = eventName;
+        }
     }
 
     private static final int ID = 1;
@@ -52,7 +59,7 @@ final class FeatureEventReader {
     private final int inputDim;
     private final int maxRecordBytes;
 
-    FeatureEventReader(String eventName, Shape shape, int inputDim, int maxRecordBytes) {
+    FeatureEventReader(Shape shape, int inputDim, int maxRecordBytes) {
         if (inputDim < 1) {
             throw new IllegalArgumentException("inputDim must be at least 1. Got: " + inputDim);
         }
@@ -60,10 +67,14 @@ final class FeatureEventReader {
             throw new IllegalArgumentException(
                     "maxRecordBytes must be at least 1. Got: " + maxRecordBytes);
         }
-        this.eventName = eventName;
+        this.eventName = shape.eventName;
         this.shape = shape;
         this.inputDim = inputDim;
         this.maxRecordBytes = maxRecordBytes;
+    }
+
+    String eventName() {
+        return eventName;
     }
 
     int inputDim() {
@@ -205,31 +216,16 @@ final class FeatureEventReader {
                     fields.view = readView(p, token);
                     break;
                 case FEATURES:
-                    if (shape == Shape.PAIR) {
-                        readTwoViews(p, token, fields, false);
-                        break;
-                    }
-                    fields.features = readArray(p, token, "features");
+                    readFeatures(p, token, fields, FeatureEncoding.JSON_ARRAY);
                     break;
                 case FEATURES_F32:
-                    if (shape == Shape.PAIR) {
-                        readTwoViews(p, token, fields, true);
-                        break;
-                    }
-                    fields.features = readBase64(p, token, "featuresF32");
+                    readFeatures(p, token, fields, FeatureEncoding.FLOAT32_BASE64);
                     break;
                 case TIMESTAMP:
                     fields.timestamp = readTimestamp(p, token);
                     break;
                 default: // METADATA
-                    if (token == JsonToken.START_OBJECT) {
-                        fields.metadata = Json.captureObject(p, value);
-                    } else if (token != JsonToken.VALUE_NULL) {
-                        throw new Rejection(
-                                Reason.WRONG_SHAPE,
-                                "metadata must be a JSON object or null. Got: "
-                                        + Json.describe(p, token));
-                    }
+                    fields.metadata = Json.readMetadata(p, token, value);
                     break;
             }
         }
@@ -277,29 +273,19 @@ final class FeatureEventReader {
                         + " metadata)");
     }
 
-    private float[] readArray(JsonParser p, JsonToken token, String field) throws IOException {
-        if (token != JsonToken.START_ARRAY) {
-            throw new Rejection(
-                    Reason.WRONG_SHAPE,
-                    field + " must be an array of numbers. Got: " + Json.describe(p, token));
-        }
-        return Json.readFloats(p, field, inputDim);
-    }
-
-    private float[] readBase64(JsonParser p, JsonToken token, String field) throws IOException {
-        if (token != JsonToken.VALUE_STRING) {
-            throw new Rejection(
-                    Reason.WRONG_SHAPE,
-                    field + " must be a base64 string. Got: " + Json.describe(p, token));
-        }
-        return Json.decodeFloat32(p, field, inputDim);
-    }
-
-    /** A pair event's {@code features} or {@code featuresF32}: an array of exactly two views. */
-    private void readTwoViews(JsonParser p, JsonToken token, Fields fields, boolean base64)
+    /** {@code features} or {@code featuresF32}: one vector, or a pair event's two. */
+    private void readFeatures(
+            JsonParser p, JsonToken token, Fields fields, FeatureEncoding encoding)
             throws IOException {
-        String field = base64 ? "featuresF32" : "features";
-        String what = base64 ? "two base64 strings" : "two arrays of numbers";
+        String field = VectorJson.fieldName("features", encoding);
+        if (shape != Shape.PAIR) {
+            fields.features = VectorJson.read(p, token, field, encoding, inputDim);
+            return;
+        }
+        String what =
+                encoding == FeatureEncoding.FLOAT32_BASE64
+                        ? "two base64 strings"
+                        : "two arrays of numbers";
         if (token != JsonToken.START_ARRAY) {
             throw new Rejection(
                     Reason.WRONG_SHAPE,
@@ -318,7 +304,7 @@ final class FeatureEventReader {
                         field + " must hold exactly two views (view 0, view 1). Got: " + view);
             }
             String element = field + "[" + view + "]";
-            views[view] = base64 ? readBase64(p, next, element) : readArray(p, next, element);
+            views[view] = VectorJson.read(p, next, element, encoding, inputDim);
         }
         if (p.nextToken() != JsonToken.END_ARRAY) {
             throw new Rejection(

@@ -12,20 +12,17 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * The one JSON factory of the package and the streaming helpers the readers and writers share.
+ * The JSON configuration of the project: the streaming factory of the event path, the one {@link
+ * ObjectMapper} for everything else, and the streaming helpers the readers and writers share.
  *
- * <p>Everything here works on Jackson's streaming {@link JsonParser} and {@link JsonGenerator}: no
- * data binding, no reflection, and feature arrays go straight between JSON numbers and {@code
- * float[]} without boxing.
+ * <p>The event readers and writers work on Jackson's streaming {@link JsonParser} and {@link
+ * JsonGenerator} only: no data binding, no reflection. Vectors are {@link VectorJson}'s.
  */
-final class Json {
+public final class Json {
     /**
      * Shared, thread-safe factory. Non-numeric numbers ({@code NaN}, {@code Infinity}) are
      * <em>tokenized</em> so that a NaN among the features gets its own reason code; every reader
@@ -38,10 +35,15 @@ final class Json {
                     .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
                     .build();
 
-    /** For {@link Metadata} conversions only; never on the per-event path. */
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
-    private static final int BYTES_PER_FLOAT = Float.BYTES;
+    /**
+     * The project's one configured {@link ObjectMapper}, for JSON trees and reports off the
+     * per-event path: {@link Metadata} conversions, the monitor's responses, the benchmarks' result
+     * files. Its configuration is Jackson's default, on purpose: strict standard JSON when reading
+     * (no {@code NaN}, no comments, no trailing commas) and non-finite doubles written as strings.
+     * Do not reconfigure it, as it is shared: ask for a per-use variant, e.g. {@code
+     * MAPPER.writerWithDefaultPrettyPrinter()} for an indented report.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {}
 
@@ -60,120 +62,6 @@ final class Json {
             default:
                 return p.getText();
         }
-    }
-
-    /**
-     * Reads the JSON array the parser is on into a new {@code float[]}.
-     *
-     * @param expected the exact number of values required, or -1 for any positive number
-     */
-    static float[] readFloats(JsonParser p, String field, int expected) throws IOException {
-        float[] values = new float[expected >= 0 ? expected : 64];
-        int n = 0;
-        JsonToken token;
-        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (token != JsonToken.VALUE_NUMBER_FLOAT && token != JsonToken.VALUE_NUMBER_INT) {
-                throw new Rejection(
-                        Reason.NON_NUMERIC_FEATURE,
-                        field + "[" + n + "] must be a number. Got: " + describe(p, token));
-            }
-            // getFloatValue parses the digits straight to float (FastDoubleParser), no double or
-            // box.
-            float value = p.getFloatValue();
-            if (!Float.isFinite(value)) {
-                throw EventLimits.nonFinite(field, n, p.getText());
-            }
-            if (n == values.length) {
-                if (expected >= 0) {
-                    n += countRest(p);
-                    break;
-                }
-                values = Arrays.copyOf(values, values.length * 2);
-            }
-            values[n++] = value;
-        }
-        if (expected >= 0 && n != expected) {
-            throw EventLimits.wrongCount(field, expected, n);
-        }
-        if (expected < 0) {
-            if (n == 0) {
-                throw new Rejection(
-                        Reason.WRONG_FEATURE_COUNT,
-                        field + " must have at least one value. Got: 0 values");
-            }
-            if (n != values.length) {
-                values = Arrays.copyOf(values, n);
-            }
-        }
-        return values;
-    }
-
-    /** Counts the array's remaining values, for an honest "Got:" in a wrong-count message. */
-    private static int countRest(JsonParser p) throws IOException {
-        int count = 1; // the value just read
-        JsonToken token;
-        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-            p.skipChildren();
-            if (token == null) {
-                break;
-            }
-            count++;
-        }
-        return count;
-    }
-
-    /**
-     * Decodes the string the parser is on: padded standard base64 of little-endian float32 values.
-     *
-     * @param expected the exact number of values required, or -1 for any positive number
-     */
-    static float[] decodeFloat32(JsonParser p, String field, int expected) throws IOException {
-        String text = p.getText();
-        // java.util.Base64 tolerates missing padding; the contract (and the schema's pattern) does
-        // not.
-        if (text.length() % 4 != 0) {
-            throw new Rejection(
-                    Reason.BAD_FEATURES_F32,
-                    field
-                            + " must be padded standard base64 (length a multiple of 4). Got: "
-                            + text.length()
-                            + " characters");
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new Rejection(
-                    Reason.BAD_FEATURES_F32,
-                    field
-                            + " must be standard base64 (A-Z a-z 0-9 + / and = padding): "
-                            + e.getMessage());
-        }
-        if (bytes.length % BYTES_PER_FLOAT != 0) {
-            throw new Rejection(
-                    Reason.BAD_FEATURES_F32,
-                    field
-                            + " must decode to whole float32 values (a multiple of 4 bytes). Got: "
-                            + bytes.length
-                            + " bytes");
-        }
-        int n = bytes.length / BYTES_PER_FLOAT;
-        if (expected >= 0 && n != expected) {
-            throw EventLimits.wrongCount(field, expected, n);
-        }
-        if (n == 0) {
-            throw new Rejection(
-                    Reason.WRONG_FEATURE_COUNT,
-                    field + " must have at least one value. Got: 0 values");
-        }
-        float[] values = new float[n];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-        for (int i = 0; i < n; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw EventLimits.nonFinite(field, i, Float.toString(values[i]));
-            }
-        }
-        return values;
     }
 
     /**
@@ -212,6 +100,49 @@ final class Json {
         int from = (int) start;
         return new Metadata(
                 new String(source, from, (int) size, StandardCharsets.UTF_8), (int) size);
+    }
+
+    /** Reads {@code metadata}: an object, captured as is (see {@link #captureObject}), or null. */
+    static Metadata readMetadata(JsonParser p, JsonToken token, byte[] source) throws IOException {
+        if (token == JsonToken.START_OBJECT) {
+            return captureObject(p, source);
+        }
+        if (token != JsonToken.VALUE_NULL) {
+            throw new Rejection(
+                    Reason.WRONG_SHAPE,
+                    "metadata must be a JSON object or null. Got: " + describe(p, token));
+        }
+        return null;
+    }
+
+    /** Writes {@code metadata} as the exact JSON text it arrived as; nothing when there is none. */
+    static void writeMetadata(JsonGenerator g, Metadata metadata) throws IOException {
+        if (metadata != null) {
+            g.writeFieldName("metadata");
+            g.writeRawValue(metadata.json());
+        }
+    }
+
+    /**
+     * Decodes padded standard base64, rejecting for {@code reason} what the contract does not
+     * allow: java.util.Base64 tolerates missing padding, the contract (and the schemas' patterns)
+     * does not.
+     *
+     * @param paddedRule what the field must be, said when the length is wrong
+     * @param alphabetRule what the field must be, said when a character is wrong
+     */
+    static byte[] decodeBase64(
+            String text, Reason reason, String field, String paddedRule, String alphabetRule) {
+        if (text.length() % 4 != 0) {
+            throw new Rejection(
+                    reason,
+                    field + " must be " + paddedRule + ". Got: " + text.length() + " characters");
+        }
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new Rejection(reason, field + " must be " + alphabetRule + ": " + e.getMessage());
+        }
     }
 
     /** True for the tokens NaN, Infinity and -Infinity, which standard JSON does not have. */
@@ -266,6 +197,15 @@ final class Json {
                             + describe(p, token));
         }
         return value;
+    }
+
+    /** Reads the current token as an int32 of at least {@code min}, or rejects as wrong shape. */
+    static int expectInt(JsonParser p, JsonToken token, String field, int min) throws IOException {
+        long value = expectLong(p, token, field, min);
+        if (value > Integer.MAX_VALUE) {
+            throw new Rejection(Reason.WRONG_SHAPE, field + " must fit an int32. Got: " + value);
+        }
+        return (int) value;
     }
 
     /** Reads the current token as a string, or rejects as wrong shape. */
@@ -326,24 +266,43 @@ final class Json {
         return null;
     }
 
-    /** Opens a parser on {@code data} and checks that it holds one JSON object, which it enters. */
-    static JsonParser openObject(byte[] data, String eventName) throws IOException {
-        JsonParser p = createParser(data);
-        JsonToken token = p.nextToken();
-        if (token != JsonToken.START_OBJECT) {
-            String got = describe(p, token);
-            p.close();
-            throw new Rejection(
-                    Reason.WRONG_SHAPE, "a " + eventName + " must be a JSON object. Got: " + got);
-        }
-        return p;
+    /** Reads one field of an object: the parser is on its value. */
+    @FunctionalInterface
+    interface FieldReader {
+        /**
+         * Reads the field's value.
+         *
+         * @return false for a field it does not know, which the caller then skips
+         */
+        boolean read(JsonParser p, String name, JsonToken token) throws IOException;
     }
 
-    /** Checks that nothing follows the object just read. */
-    static void requireEnd(JsonParser p) throws IOException {
-        if (p.nextToken() != null) {
-            throw new Rejection(
-                    Reason.NOT_JSON, "value must hold one JSON object. Got: more content after it");
+    /**
+     * Reads {@code data} as one JSON object, each field by {@code fields}, skipping those it does
+     * not know: the output events' readers tolerate unknown fields, so that adding one stays a
+     * compatible change for their consumers.
+     */
+    static void readObject(byte[] data, String eventName, FieldReader fields) {
+        try (JsonParser p = createParser(data)) {
+            JsonToken token = p.nextToken();
+            if (token != JsonToken.START_OBJECT) {
+                throw new Rejection(
+                        Reason.WRONG_SHAPE,
+                        "a " + eventName + " must be a JSON object. Got: " + describe(p, token));
+            }
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                if (!fields.read(p, name, p.nextToken())) {
+                    p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new Rejection(
+                        Reason.NOT_JSON,
+                        "value must hold one JSON object. Got: more content after it");
+            }
+        } catch (IOException e) {
+            throw notJson(e);
         }
     }
 
@@ -354,22 +313,6 @@ final class Json {
                         ? ((JacksonException) e).getOriginalMessage()
                         : e.getMessage();
         return new Rejection(Reason.NOT_JSON, "value is not valid UTF-8 JSON: " + message);
-    }
-
-    /** Writes values as a JSON array of numbers, in the shortest form that reads back exactly. */
-    static void writeFloats(JsonGenerator g, float[] values) throws IOException {
-        g.writeStartArray(values, values.length);
-        for (float value : values) {
-            g.writeNumber(value);
-        }
-        g.writeEndArray();
-    }
-
-    /** Writes values as padded standard base64 of little-endian float32. */
-    static void writeFloat32(JsonGenerator g, float[] values) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * BYTES_PER_FLOAT);
-        buffer.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
-        g.writeString(Base64.getEncoder().encodeToString(buffer.array()));
     }
 
     /** Something that writes one JSON value. */

@@ -46,66 +46,20 @@ final class MetricsEventJson {
     }
 
     static MetricsEvent read(byte[] data) {
-        Long step = null;
-        Long timestamp = null;
-        Long batchSize = null;
-        double[] values = new double[DoubleField.values().length];
-        boolean[] seen = new boolean[values.length];
-        Boolean applied = null;
-        try (JsonParser p = Json.openObject(data, "metrics event")) {
-            String name;
-            while ((name = p.nextFieldName()) != null) {
-                JsonToken token = p.nextToken();
-                switch (name) {
-                    case "step":
-                        step = Json.expectLong(p, token, "step", 0);
-                        break;
-                    case "timestamp":
-                        timestamp = Json.expectLong(p, token, "timestamp", 0);
-                        break;
-                    case "batchSize":
-                        batchSize = Json.expectLong(p, token, "batchSize", 1);
-                        if (batchSize > Integer.MAX_VALUE) {
-                            throw new Rejection(
-                                    Reason.WRONG_SHAPE,
-                                    "batchSize must fit an int32. Got: " + batchSize);
-                        }
-                        break;
-                    case "applied":
-                        if (!token.isBoolean()) {
-                            throw new Rejection(
-                                    Reason.WRONG_SHAPE,
-                                    "applied must be true or false. Got: "
-                                            + Json.describe(p, token));
-                        }
-                        applied = token == JsonToken.VALUE_TRUE;
-                        break;
-                    default:
-                        DoubleField field = DoubleField.byName(name);
-                        if (field == null) {
-                            p.skipChildren(); // unknown fields: tolerated, see the class comment
-                        } else {
-                            values[field.ordinal()] = readDouble(p, token, name);
-                            seen[field.ordinal()] = true;
-                        }
-                        break;
-                }
-            }
-            Json.requireEnd(p);
-        } catch (IOException e) {
-            throw Json.notJson(e);
-        }
-        Json.require(step != null, "step");
-        Json.require(timestamp != null, "timestamp");
-        Json.require(batchSize != null, "batchSize");
+        Fields f = new Fields();
+        Json.readObject(data, "metrics event", f::read);
+        Json.require(f.step != null, "step");
+        Json.require(f.timestamp != null, "timestamp");
+        Json.require(f.batchSize != null, "batchSize");
         for (DoubleField field : DoubleField.values()) {
-            Json.require(seen[field.ordinal()], field.jsonName);
+            Json.require(f.seen[field.ordinal()], field.jsonName);
         }
-        Json.require(applied != null, "applied");
+        Json.require(f.applied != null, "applied");
+        double[] values = f.values;
         return new MetricsEvent(
-                step,
-                timestamp,
-                batchSize.intValue(),
+                f.step,
+                f.timestamp,
+                f.batchSize,
                 values[DoubleField.LOSS.ordinal()],
                 values[DoubleField.INVARIANCE.ordinal()],
                 values[DoubleField.VARIANCE.ordinal()],
@@ -113,7 +67,47 @@ final class MetricsEventJson {
                 values[DoubleField.EMBEDDING_STD_MIN.ordinal()],
                 values[DoubleField.EMBEDDING_STD_MEAN.ordinal()],
                 values[DoubleField.PAIRS_PER_SECOND.ordinal()],
-                applied);
+                f.applied);
+    }
+
+    /** The fields of a metrics event as read. */
+    private static final class Fields {
+        Long step;
+        Long timestamp;
+        Integer batchSize;
+        final double[] values = new double[DoubleField.values().length];
+        final boolean[] seen = new boolean[values.length];
+        Boolean applied;
+
+        boolean read(JsonParser p, String name, JsonToken token) throws IOException {
+            switch (name) {
+                case "step":
+                    step = Json.expectLong(p, token, "step", 0);
+                    return true;
+                case "timestamp":
+                    timestamp = Json.expectLong(p, token, "timestamp", 0);
+                    return true;
+                case "batchSize":
+                    batchSize = Json.expectInt(p, token, "batchSize", 1);
+                    return true;
+                case "applied":
+                    if (!token.isBoolean()) {
+                        throw new Rejection(
+                                Reason.WRONG_SHAPE,
+                                "applied must be true or false. Got: " + Json.describe(p, token));
+                    }
+                    applied = token == JsonToken.VALUE_TRUE;
+                    return true;
+                default:
+                    DoubleField field = DoubleField.byName(name);
+                    if (field == null) {
+                        return false; // unknown fields: tolerated, see the class comment
+                    }
+                    values[field.ordinal()] = readDouble(p, token, name);
+                    seen[field.ordinal()] = true;
+                    return true;
+            }
+        }
     }
 
     private static double readDouble(JsonParser p, JsonToken token, String field)

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param timestamp epoch milliseconds, or null to use the Kafka record timestamp
  * @param metadata free-form JSON carried to the embedding, or null
  */
-public record PairEvent(
-        String id, float[] view0, float[] view1, Long timestamp, Metadata metadata) {
+public record PairEvent(String id, float[] view0, float[] view1, Long timestamp, Metadata metadata)
+        implements InputEvent {
 
     /**
      * Creates a pair event.
@@ -35,18 +35,6 @@ public record PairEvent(
                             + " and "
                             + view1.length);
         }
-        if (timestamp != null) {
-            EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
-        }
-    }
-
-    /**
-     * Returns the producer's timestamp, or {@code fallback} when it gave none.
-     *
-     * @param fallback usually the Kafka record timestamp
-     * @return the event time in epoch milliseconds
-     */
-    public long timestampOr(long fallback) {
-        return timestamp == null ? fallback : timestamp;
+        EventLimits.requireOptionalTimestamp(timestamp);
     }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * <pre>{@code
  * Parsed<ViewEvent> parsed = parser.parse(key, value);
  * if (parsed instanceof Parsed.Rejected<ViewEvent> rejected) {
- *   deadLetters.send(rejected.toDeadLetter(topic, partition, offset, timestamp, key, value));
+ *   deadLetters.send(DeadLetter.of(rejected.reason(), rejected.detail(), topic, partition,
+ *       offset, timestamp, key, value));
  * } else {
  *   pair(parsed.value());
  * }
@@ -101,27 +102,6 @@ public sealed interface Parsed<T> permits Parsed.Accepted, Parsed.Rejected {
                             + reason.code()
                             + ": "
                             + detail);
-        }
-
-        /**
-         * Returns the dead letter for this rejection, holding the original bytes.
-         *
-         * @param topic the source topic, or null when unknown
-         * @param partition the source partition, or -1
-         * @param offset the source offset, or -1
-         * @param timestamp the source timestamp, or -1
-         * @param key the original key bytes, or null
-         * @param value the original value bytes, or null
-         * @return the dead letter
-         */
-        public DeadLetter toDeadLetter(
-                String topic,
-                int partition,
-                long offset,
-                long timestamp,
-                byte[] key,
-                byte[] value) {
-            return DeadLetter.of(reason, detail, topic, partition, offset, timestamp, key, value);
         }
     }
 }

@@ -11,11 +11,12 @@ import java.util.Objects;
  *
  * @param id the sample id, 1 to {@link EventLimits#MAX_ID_LENGTH} characters; also the record key
  * @param features the input vector, all values finite; its length must equal the model's input
- *     dimension, which {@link SampleEventParser} checks
+ *     dimension, which {@link FeatureEventParser#samples} checks
  * @param timestamp epoch milliseconds when the producer gave one, else null
  * @param metadata free-form JSON carried to the embedding, or null
  */
-public record SampleEvent(String id, float[] features, Long timestamp, Metadata metadata) {
+public record SampleEvent(String id, float[] features, Long timestamp, Metadata metadata)
+        implements InputEvent {
 
     /**
      * Creates a sample event.
@@ -24,11 +25,8 @@ public record SampleEvent(String id, float[] features, Long timestamp, Metadata 
      */
     public SampleEvent {
         EventLimits.require(EventLimits.checkId(id));
-        Objects.requireNonNull(features, "features must not be null");
-        EventLimits.require(EventLimits.checkVector("features", features));
-        if (timestamp != null) {
-            EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
-        }
+        EventLimits.requireVector("features", features);
+        EventLimits.requireOptionalTimestamp(timestamp);
         features = features.clone();
     }
 
@@ -65,16 +63,6 @@ public record SampleEvent(String id, float[] features, Long timestamp, Metadata 
     /** The features without a copy, for this package's writers, which only read them. */
     float[] featuresUnsafe() {
         return features;
-    }
-
-    /**
-     * Returns the producer's timestamp, or {@code fallback} when it gave none.
-     *
-     * @param fallback usually the Kafka record timestamp
-     * @return the timestamp in epoch milliseconds
-     */
-    public long timestampOr(long fallback) {
-        return timestamp != null ? timestamp : fallback;
     }
 
     @Override

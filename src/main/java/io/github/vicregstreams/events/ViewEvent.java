@@ -13,12 +13,13 @@ import java.util.Objects;
  * @param id the sample id, 1 to {@link EventLimits#MAX_ID_LENGTH} characters; also the record key
  * @param view 0 or 1
  * @param features the input vector, all values finite; its length must equal the model's input
- *     dimension, which {@link ViewEventParser} checks
+ *     dimension, which {@link FeatureEventParser#views} checks
  * @param timestamp epoch milliseconds when the producer gave one, else null (the Kafka record
  *     timestamp applies then: see {@link #timestampOr(long)})
  * @param metadata free-form JSON carried to the embedding, or null
  */
-public record ViewEvent(String id, int view, float[] features, Long timestamp, Metadata metadata) {
+public record ViewEvent(String id, int view, float[] features, Long timestamp, Metadata metadata)
+        implements InputEvent {
 
     /**
      * Creates a view event.
@@ -28,11 +29,8 @@ public record ViewEvent(String id, int view, float[] features, Long timestamp, M
     public ViewEvent {
         EventLimits.require(EventLimits.checkId(id));
         EventLimits.require(EventLimits.checkView(view));
-        Objects.requireNonNull(features, "features must not be null");
-        EventLimits.require(EventLimits.checkVector("features", features));
-        if (timestamp != null) {
-            EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
-        }
+        EventLimits.requireVector("features", features);
+        EventLimits.requireOptionalTimestamp(timestamp);
         features = features.clone();
     }
 
@@ -69,16 +67,6 @@ public record ViewEvent(String id, int view, float[] features, Long timestamp, M
     /** The features without a copy, for this package's writers, which only read them. */
     float[] featuresUnsafe() {
         return features;
-    }
-
-    /**
-     * Returns the producer's timestamp, or {@code fallback} when it gave none.
-     *
-     * @param fallback usually the Kafka record timestamp
-     * @return the timestamp in epoch milliseconds
-     */
-    public long timestampOr(long fallback) {
-        return timestamp != null ? timestamp : fallback;
     }
 
     /**

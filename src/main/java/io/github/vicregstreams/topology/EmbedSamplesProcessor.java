@@ -3,10 +3,10 @@ package io.github.vicregstreams.topology;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.Reason;
 import io.github.vicregstreams.events.SampleEvent;
-import io.github.vicregstreams.events.SampleEventParser;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.Djl;
 import io.github.vicregstreams.vicreg.InferenceModel;
@@ -60,7 +60,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
 
     private static final long NONE = Long.MIN_VALUE + 1;
 
-    private final SampleEventParser parser;
+    private final FeatureEventParser<SampleEvent> parser;
     private final String modelName;
     private final ModelWeightsCache weights;
     private final DeviceChoice device;
@@ -100,7 +100,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
      * @param nodes its node and store names
      */
     EmbedSamplesProcessor(
-            SampleEventParser parser,
+            FeatureEventParser<SampleEvent> parser,
             InferenceSettings settings,
             ModelWeightsCache weights,
             Nodes nodes) {

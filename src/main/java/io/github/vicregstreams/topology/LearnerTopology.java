@@ -1,9 +1,10 @@
 package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.EventSerdes;
-import io.github.vicregstreams.events.PairEventParser;
-import io.github.vicregstreams.events.SampleEventParser;
-import io.github.vicregstreams.events.ViewEventParser;
+import io.github.vicregstreams.events.FeatureEventParser;
+import io.github.vicregstreams.events.PairEvent;
+import io.github.vicregstreams.events.SampleEvent;
+import io.github.vicregstreams.events.ViewEvent;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -170,8 +171,8 @@ public final class LearnerTopology {
     static Topology build(LearnerConfig config, TrainerFlush flush) {
         Objects.requireNonNull(config, "config must not be null");
         Topics topics = config.topics();
-        ViewEventParser parser =
-                new ViewEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
+        FeatureEventParser<ViewEvent> parser =
+                FeatureEventParser.views(config.modelSpec().encoderDim(), config.maxRecordBytes());
         long pairingWindow = config.pairingWindowMs();
 
         Topology topology = new Topology();
@@ -260,8 +261,8 @@ public final class LearnerTopology {
      */
     private static void addPairEvents(Topology topology, LearnerConfig config) {
         Topics topics = config.topics();
-        PairEventParser parser =
-                new PairEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
+        FeatureEventParser<PairEvent> parser =
+                FeatureEventParser.pairs(config.modelSpec().encoderDim(), config.maxRecordBytes());
         topology.addSource(
                 PAIR_EVENTS_SOURCE,
                 new ByteArrayDeserializer(),
@@ -314,8 +315,9 @@ public final class LearnerTopology {
                                 weights,
                                 config.checkpointSignature()));
 
-        SampleEventParser parser =
-                new SampleEventParser(config.modelSpec().encoderDim(), config.maxRecordBytes());
+        FeatureEventParser<SampleEvent> parser =
+                FeatureEventParser.samples(
+                        config.modelSpec().encoderDim(), config.maxRecordBytes());
         InferenceSettings settings = InferenceSettings.from(config);
         topology.addSource(
                 SAMPLES_SOURCE,

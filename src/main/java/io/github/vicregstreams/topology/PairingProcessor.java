@@ -1,10 +1,10 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.Reason;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.TreeSet;
@@ -38,7 +38,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
     /** How often, in stream time, waiting views are checked for expiry; at most this often. */
     private static final long MAX_EXPIRY_INTERVAL_MS = 1_000;
 
-    private final ViewEventParser parser;
+    private final FeatureEventParser<ViewEvent> parser;
     private final long windowMs;
     private final Nodes nodes;
     private final long expiryIntervalMs;
@@ -71,7 +71,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
      */
     record Nodes(String name, String store, String pairsSink, String deadLettersSink) {}
 
-    PairingProcessor(ViewEventParser parser, long windowMs, Nodes nodes) {
+    PairingProcessor(FeatureEventParser<ViewEvent> parser, long windowMs, Nodes nodes) {
         this.parser = parser;
         this.windowMs = windowMs;
         this.nodes = nodes;

@@ -4,10 +4,10 @@ import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.MetricsEvent;
 import io.github.vicregstreams.events.Reason;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.vicreg.Djl;
 import io.github.vicregstreams.vicreg.StepResult;
 import io.github.vicregstreams.vicreg.VicregTrainer;
@@ -89,7 +89,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         this.readers = readers;
         this.viewSerializer =
                 EventSerdes.viewEvents(
-                                new ViewEventParser(settings.inputDim()),
+                                FeatureEventParser.views(settings.inputDim()),
                                 FeatureEncoding.FLOAT32_BASE64)
                         .serializer();
     }

@@ -1,7 +1,7 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
-import io.github.vicregstreams.events.PairEventParser;
 import io.github.vicregstreams.events.Parsed;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -12,7 +12,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class ValidatePairEventsProcessor extends ValidatingProcessor<PairEvent> {
 
-    private final PairEventParser parser;
+    private final FeatureEventParser<PairEvent> parser;
     private final String pairsSink;
 
     /**
@@ -22,7 +22,10 @@ final class ValidatePairEventsProcessor extends ValidatingProcessor<PairEvent> {
      * @param pairsSink the sink of the pairs topic valid pairs go to
      */
     ValidatePairEventsProcessor(
-            PairEventParser parser, String name, String deadLettersSink, String pairsSink) {
+            FeatureEventParser<PairEvent> parser,
+            String name,
+            String deadLettersSink,
+            String pairsSink) {
         super(name, deadLettersSink);
         this.parser = parser;
         this.pairsSink = pairsSink;

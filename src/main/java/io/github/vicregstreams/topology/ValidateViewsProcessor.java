@@ -1,8 +1,8 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -11,7 +11,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class ValidateViewsProcessor extends ValidatingProcessor<ViewEvent> {
 
-    private final ViewEventParser parser;
+    private final FeatureEventParser<ViewEvent> parser;
     private final String pairing;
 
     /**
@@ -21,7 +21,10 @@ final class ValidateViewsProcessor extends ValidatingProcessor<ViewEvent> {
      * @param pairing the pairing node valid views go to
      */
     ValidateViewsProcessor(
-            ViewEventParser parser, String name, String deadLettersSink, String pairing) {
+            FeatureEventParser<ViewEvent> parser,
+            String name,
+            String deadLettersSink,
+            String pairing) {
         super(name, deadLettersSink);
         this.parser = parser;
         this.pairing = pairing;

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
-import io.github.vicregstreams.events.PairEventParser;
 import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.topology.LearnerConfig;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +61,8 @@ class ProduceCommandTest {
         assertThat(records).hasSize(20);
         // Then: view 0 and view 1 of each sample back to back, keyed by <split>-<index>-p<pass>
         var parser =
-                EventSerdes.viewEvents(new ViewEventParser(64), FeatureEncoding.FLOAT32_BASE64);
+                EventSerdes.viewEvents(
+                        FeatureEventParser.views(64), FeatureEncoding.FLOAT32_BASE64);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             ViewEvent event = parser.deserializer().deserialize(views, records.get(i).value());
@@ -98,7 +98,7 @@ class ProduceCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Sent 3 pairs (3 pair events)");
         List<ConsumerRecord<String, byte[]>> records = consume(pairEvents, 3);
-        var parser = new PairEventParser(64);
+        var parser = FeatureEventParser.pairs(64);
         assertThat(records).hasSize(3);
         for (ConsumerRecord<String, byte[]> record : records) {
             Parsed<PairEvent> parsed =

@@ -1,6 +1,6 @@
 package io.github.vicregstreams.events;
 
-import static io.github.vicregstreams.events.ViewEventParserTest.utf8;
+import static io.github.vicregstreams.events.FeatureEventParserViewTest.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,9 +31,11 @@ class DeadLetterTest {
     void shouldCarryTheParserRejectionWhenMadeFromIt() {
         byte[] value = utf8("{\"id\":\"s-1\",\"view\":7,\"features\":[1]}");
         Parsed.Rejected<ViewEvent> rejected =
-                (Parsed.Rejected<ViewEvent>) new ViewEventParser(1).parse(KEY, value);
+                (Parsed.Rejected<ViewEvent>) FeatureEventParser.views(1).parse(KEY, value);
 
-        DeadLetter letter = rejected.toDeadLetter("views", 2, 40, 1000, KEY, value);
+        DeadLetter letter =
+                DeadLetter.of(
+                        rejected.reason(), rejected.detail(), "views", 2, 40, 1000, KEY, value);
 
         assertThat(letter.reason()).isEqualTo("bad_view");
         assertThat(letter.detail()).isEqualTo("view must be 0 or 1. Got: 7");

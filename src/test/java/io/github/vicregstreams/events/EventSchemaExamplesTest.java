@@ -65,9 +65,12 @@ class EventSchemaExamplesTest {
     private static final JsonSchemaFactory SCHEMA_FACTORY =
             JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
-    private static final ViewEventParser VIEW_PARSER = new ViewEventParser(EXAMPLE_INPUT_DIM);
-    private static final SampleEventParser SAMPLE_PARSER = new SampleEventParser(EXAMPLE_INPUT_DIM);
-    private static final PairEventParser PAIR_PARSER = new PairEventParser(EXAMPLE_INPUT_DIM);
+    private static final FeatureEventParser<ViewEvent> VIEW_PARSER =
+            FeatureEventParser.views(EXAMPLE_INPUT_DIM);
+    private static final FeatureEventParser<SampleEvent> SAMPLE_PARSER =
+            FeatureEventParser.samples(EXAMPLE_INPUT_DIM);
+    private static final FeatureEventParser<PairEvent> PAIR_PARSER =
+            FeatureEventParser.pairs(EXAMPLE_INPUT_DIM);
 
     /** Pair events have no serde (the learner reads them as bytes): the parser, as one. */
     private static final Deserializer<PairEvent> PAIR_EVENTS =

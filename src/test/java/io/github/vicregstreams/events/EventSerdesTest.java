@@ -1,6 +1,6 @@
 package io.github.vicregstreams.events;
 
-import static io.github.vicregstreams.events.ViewEventParserTest.utf8;
+import static io.github.vicregstreams.events.FeatureEventParserViewTest.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +35,8 @@ class EventSerdesTest {
         -2.5f
     };
 
-    private final ViewEventParser viewParser = new ViewEventParser(FEATURES.length);
+    private final FeatureEventParser<ViewEvent> viewParser =
+            FeatureEventParser.views(FEATURES.length);
 
     @ParameterizedTest
     @EnumSource(FeatureEncoding.class)
@@ -54,7 +55,7 @@ class EventSerdesTest {
     @EnumSource(FeatureEncoding.class)
     void shouldRoundTripSampleEventWhenWrittenInEitherEncoding(FeatureEncoding encoding) {
         Serde<SampleEvent> serde =
-                EventSerdes.sampleEvents(new SampleEventParser(FEATURES.length), encoding);
+                EventSerdes.sampleEvents(FeatureEventParser.samples(FEATURES.length), encoding);
         SampleEvent event = new SampleEvent("s-1", FEATURES, null, null);
 
         SampleEvent back =
@@ -67,7 +68,7 @@ class EventSerdesTest {
     @Test
     void shouldWriteTheFieldNamedByTheEncoding() {
         ViewEvent event = new ViewEvent("s-1", 0, new float[] {0.5f}, null, null);
-        ViewEventParser parser = new ViewEventParser(1);
+        FeatureEventParser<ViewEvent> parser = FeatureEventParser.views(1);
 
         String json =
                 text(
@@ -112,7 +113,7 @@ class EventSerdesTest {
     void shouldCarryViewMetadataIntoTheEmbeddingUntouched() throws Exception {
         String metadata = "{ \"label\" : 7, \"note\": \"größe 🙂\", \"n\": 1.50 }";
         ViewEvent view =
-                new ViewEventParser(1)
+                FeatureEventParser.views(1)
                         .parse(
                                 utf8("s-1"),
                                 utf8(

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  */
 class FeaturesF32StringTest {
 
-    private final ViewEventParser parser = new ViewEventParser(2);
+    private final FeatureEventParser<ViewEvent> parser = FeatureEventParser.views(2);
 
     private Parsed<ViewEvent> parse(String json) {
         byte[] value = json.getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,6 @@
 package io.github.vicregstreams.events;
 
-import static io.github.vicregstreams.events.ViewEventParserTest.metadataOfSize;
+import static io.github.vicregstreams.events.FeatureEventParserViewTest.metadataOfSize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

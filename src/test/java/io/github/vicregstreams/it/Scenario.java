@@ -8,10 +8,10 @@ import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.MetricsEvent;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.topology.PairsTopicRecords;
 import io.github.vicregstreams.topology.TopicSetup;
@@ -140,7 +140,7 @@ final class Scenario implements AutoCloseable {
                         producerProps, new ByteArraySerializer(), new ByteArraySerializer());
         views =
                 EventSerdes.viewEvents(
-                                new ViewEventParser(INPUT_DIM), FeatureEncoding.FLOAT32_BASE64)
+                                FeatureEventParser.views(INPUT_DIM), FeatureEncoding.FLOAT32_BASE64)
                         .serializer();
 
         Properties consumerProps = new Properties();

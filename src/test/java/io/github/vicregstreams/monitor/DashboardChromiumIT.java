@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.topology.LearnerApp;
 import io.github.vicregstreams.topology.LearnerConfig;
@@ -210,7 +210,7 @@ class DashboardChromiumIT {
         }
         Serializer<ViewEvent> views =
                 EventSerdes.viewEvents(
-                                new ViewEventParser(INPUT_DIM), FeatureEncoding.FLOAT32_BASE64)
+                                FeatureEventParser.views(INPUT_DIM), FeatureEncoding.FLOAT32_BASE64)
                         .serializer();
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

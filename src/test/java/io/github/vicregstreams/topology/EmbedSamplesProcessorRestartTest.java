@@ -3,7 +3,7 @@ package io.github.vicregstreams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vicregstreams.events.EmbeddingEvent;
-import io.github.vicregstreams.events.SampleEventParser;
+import io.github.vicregstreams.events.FeatureEventParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +70,7 @@ class EmbedSamplesProcessorRestartTest {
         context.addStateStore(latestModel);
         EmbedSamplesProcessor processor =
                 new EmbedSamplesProcessor(
-                        new SampleEventParser(LearnerDriver.INPUT_DIM),
+                        FeatureEventParser.samples(LearnerDriver.INPUT_DIM),
                         InferenceSettings.from(config),
                         weights,
                         LearnerTopology.INFERENCE_NODES);

@@ -68,7 +68,7 @@ class LearnerConfigTest {
     }
 
     @Test
-    void shouldRejectTheProducersBatchSizeKeyForTrainingBatches() {
+    void shouldKeepTheTrainingBatchSizeAndPassTheProducersOnWhenBatchSizeIsGiven() {
         LearnerConfig config = minimal(Map.of("batch.size", "64"));
 
         // batch.size is the producer's setting: it passes through, training keeps its own.

@@ -6,8 +6,8 @@ import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.MetricsEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import io.github.vicregstreams.vicreg.CheckpointInfo;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.StepResult;
@@ -37,7 +37,7 @@ class LearnerTopologyTest {
     /** The features of a view as the learner reads them from the JSON the driver sends. */
     private static float[] parsedFeatures(String id, int view) {
         String json = LearnerDriver.json(id, view, LearnerDriver.features(id, view), null);
-        return new ViewEventParser(LearnerDriver.INPUT_DIM)
+        return FeatureEventParser.views(LearnerDriver.INPUT_DIM)
                 .parse(id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8))
                 .value()
                 .features();

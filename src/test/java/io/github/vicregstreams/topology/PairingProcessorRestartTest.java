@@ -3,8 +3,8 @@ package io.github.vicregstreams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vicregstreams.events.DeadLetter;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.events.ViewEventParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,7 +37,7 @@ class PairingProcessorRestartTest {
         context.addStateStore(pending);
         PairingProcessor processor =
                 new PairingProcessor(
-                        new ViewEventParser(LearnerDriver.INPUT_DIM),
+                        FeatureEventParser.views(LearnerDriver.INPUT_DIM),
                         WINDOW_MS,
                         LearnerTopology.PAIRING_NODES);
         processor.init(context);

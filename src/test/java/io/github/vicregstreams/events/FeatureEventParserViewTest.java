@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ViewEventParserTest {
+class FeatureEventParserViewTest {
     private static final int DIM = 4;
     private static final byte[] KEY = utf8("s-1");
     private static final String FEATURES = "\"features\":[0,0.5372549,1,-2.5]";
 
-    private final ViewEventParser parser = new ViewEventParser(DIM);
+    private final FeatureEventParser<ViewEvent> parser = FeatureEventParser.views(DIM);
 
     // ---- accepted ---------------------------------------------------------------------------
 
@@ -102,7 +102,8 @@ class ViewEventParserTest {
     @Test
     void shouldAcceptRecordWhenExactlyAtTheSizeLimit() {
         byte[] value = view(FEATURES);
-        ViewEventParser tight = new ViewEventParser(DIM, KEY.length + value.length);
+        FeatureEventParser<ViewEvent> tight =
+                FeatureEventParser.views(DIM, KEY.length + value.length);
 
         assertThat(tight.parse(KEY, value).isAccepted()).isTrue();
     }
@@ -470,7 +471,7 @@ class ViewEventParserTest {
     void shouldRejectAsRecordTooLargeWhenKeyAndValueExceedTheLimit() {
         byte[] value = view(FEATURES);
         int size = KEY.length + value.length;
-        ViewEventParser tight = new ViewEventParser(DIM, size - 1);
+        FeatureEventParser<ViewEvent> tight = FeatureEventParser.views(DIM, size - 1);
 
         assertRejected(
                 tight.parse(KEY, value),

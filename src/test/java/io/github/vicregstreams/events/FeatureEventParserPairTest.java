@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class PairEventParserTest {
+class FeatureEventParserPairTest {
 
-    private final PairEventParser parser = new PairEventParser(2);
+    private final FeatureEventParser<PairEvent> parser = FeatureEventParser.pairs(2);
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -1,16 +1,16 @@
 package io.github.vicregstreams.events;
 
-import static io.github.vicregstreams.events.ViewEventParserTest.assertRejected;
-import static io.github.vicregstreams.events.ViewEventParserTest.utf8;
+import static io.github.vicregstreams.events.FeatureEventParserViewTest.assertRejected;
+import static io.github.vicregstreams.events.FeatureEventParserViewTest.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
 /** The sample parser shares the view parser's rules; these tests pin where the two differ. */
-class SampleEventParserTest {
+class FeatureEventParserSampleTest {
     private static final byte[] KEY = utf8("s-1");
 
-    private final SampleEventParser parser = new SampleEventParser(3);
+    private final FeatureEventParser<SampleEvent> parser = FeatureEventParser.samples(3);
 
     @Test
     void shouldAcceptSampleWhenRecordIsValid() {
@@ -56,7 +56,7 @@ class SampleEventParserTest {
 
     @Test
     void shouldNameSampleEventsWhenRecordIsTooLarge() {
-        SampleEventParser tight = new SampleEventParser(3, 10);
+        FeatureEventParser<SampleEvent> tight = FeatureEventParser.samples(3, 10);
 
         assertRejected(
                 tight.parse(KEY, utf8("{\"id\":\"s-1\",\"features\":[1,2,3]}")),
