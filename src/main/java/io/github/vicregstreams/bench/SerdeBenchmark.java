@@ -8,7 +8,6 @@ import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.events.ViewEventParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -227,9 +226,7 @@ public final class SerdeBenchmark {
                 rates[round] = passes * eventsPerPass / ((now - start) / 1e9);
             }
         }
-        Arrays.sort(rates);
-        int mid = rates.length / 2;
-        return rates.length % 2 == 1 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2;
+        return Stats.median(rates);
     }
 
     /**
