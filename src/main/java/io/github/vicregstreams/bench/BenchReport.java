@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.common.utils.internals.AppInfoParser;
 
 /** The JSON report every benchmark writes: the same head, written the same way. */
 final class BenchReport {
@@ -33,6 +34,17 @@ final class BenchReport {
         report.put("machine", MachineInfo.describe());
         report.put("engine", Djl.engine().getEngineName() + " " + Djl.engine().getVersion());
         return report;
+    }
+
+    /**
+     * The version of the Kafka clients, Streams and broker on the classpath (one version: the pom's
+     * {@code kafka.version}). Not {@code
+     * KafkaStreams.class.getPackage().getImplementationVersion()}: Kafka's jars carry no such
+     * manifest entry, so that is null, and in the shaded jar it is this project's version. Read
+     * with Kafka's own (internal) version reader, the one its clients log at start.
+     */
+    static String kafkaVersion() {
+        return AppInfoParser.getVersion();
     }
 
     /**

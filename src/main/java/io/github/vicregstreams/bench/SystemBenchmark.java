@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What Kafka costs around the learner, in one process and one run on the embedded broker: the bare
@@ -46,7 +45,7 @@ public final class SystemBenchmark {
         ModelSpec spec = options.spec();
 
         Map<String, Object> report = BenchReport.start("system");
-        report.put("kafka", KafkaStreams.class.getPackage().getImplementationVersion());
+        report.put("kafka", BenchReport.kafkaVersion());
         report.put("spec", spec.toString());
         report.put("batch", batch);
         report.put("input", options.input());

@@ -37,6 +37,19 @@ class BenchReportTest {
     }
 
     @Test
+    void shouldNameTheKafkaOfTheClasspathWhenAskedForKafkasVersion() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        String kafkaVersion =
+                pom.substring(
+                        pom.indexOf("<kafka.version>") + "<kafka.version>".length(),
+                        pom.indexOf("</kafka.version>"));
+
+        // SystemBenchmark reported KafkaStreams' package version: null here, the project's own
+        // version in the shaded jar.
+        assertThat(BenchReport.kafkaVersion()).isEqualTo(kafkaVersion.trim());
+    }
+
+    @Test
     void shouldStartEveryReportWithBenchmarkMachineAndEngineWhenStarted() {
         assertThat(BenchReport.start("inference"))
                 .containsEntry("benchmark", "inference")
