@@ -1,5 +1,6 @@
 package io.github.vicregstreams.bench;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,5 +19,10 @@ final class BenchArgs {
             options.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
         return options;
+    }
+
+    /** A comma-separated list of integers, e.g. {@code --batches=64,256,1024}. */
+    static int[] ints(String list) {
+        return Arrays.stream(list.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     }
 }

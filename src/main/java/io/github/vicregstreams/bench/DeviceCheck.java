@@ -37,12 +37,15 @@ public final class DeviceCheck {
                 Djl.engine().getGpuCount());
         ModelSpec spec = ModelSpec.of(784);
         Random random = new Random(5);
-        float[][] samples = matrix(random, 64, 784);
+        float[][] samples = RandomMatrices.uniform(random, 64, 784);
         try (VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build()) {
             System.out.println("trainer device: " + trainer.device());
             StepResult result = null;
             for (int i = 0; i < steps; i++) {
-                result = trainer.step(matrix(random, 256, 784), matrix(random, 256, 784));
+                result =
+                        trainer.step(
+                                RandomMatrices.uniform(random, 256, 784),
+                                RandomMatrices.uniform(random, 256, 784));
                 if (i % 5 == 0 || i == steps - 1) {
                     System.out.printf(
                             Locale.ROOT,
@@ -79,15 +82,5 @@ public final class DeviceCheck {
             }
         }
         System.out.println("OK");
-    }
-
-    private static float[][] matrix(Random random, int rows, int cols) {
-        float[][] m = new float[rows][cols];
-        for (float[] row : m) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = random.nextFloat();
-            }
-        }
-        return m;
     }
 }

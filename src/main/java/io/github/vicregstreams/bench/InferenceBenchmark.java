@@ -1,7 +1,5 @@
 package io.github.vicregstreams.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
@@ -32,7 +30,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -71,19 +68,16 @@ public final class InferenceBenchmark {
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = BenchArgs.parse(args);
-        int[] batches = ints(options.getOrDefault("batches", "1,8,32,128"));
+        int[] batches = BenchArgs.ints(options.getOrDefault("batches", "1,8,32,128"));
         int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
         double seconds = Double.parseDouble(options.getOrDefault("seconds", "2"));
         int repeats = Integer.parseInt(options.getOrDefault("repeats", "5"));
         int topologyEvents = Integer.parseInt(options.getOrDefault("topology-events", "20000"));
-        int[] topologyBatches = ints(options.getOrDefault("topology-batches", "1,32"));
+        int[] topologyBatches = BenchArgs.ints(options.getOrDefault("topology-batches", "1,32"));
         String embeddingFormat = options.getOrDefault("embedding-format", "f32");
         ModelSpec spec = ModelSpec.of(inputDim);
 
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("benchmark", "inference");
-        report.put("machine", MachineInfo.describe());
-        report.put("engine", Djl.engine().getEngineName() + " " + Djl.engine().getVersion());
+        Map<String, Object> report = BenchReport.start("inference");
         report.put("spec", spec.toString());
         report.put("model", bareModel(spec, batches, seconds, repeats));
         if (topologyEvents > 0) {
@@ -93,14 +87,7 @@ public final class InferenceBenchmark {
         }
         String out = options.get("out");
         if (out != null) {
-            Path path = Path.of(out);
-            if (path.getParent() != null) {
-                Files.createDirectories(path.getParent());
-            }
-            new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(path.toFile(), report);
-            System.out.println("results written to " + path);
+            BenchReport.write(Path.of(out), report);
         }
     }
 
@@ -129,7 +116,7 @@ public final class InferenceBenchmark {
                 for (int r = 0; r < repeats; r++) {
                     rates[r] = runFor(model, samples, seconds);
                 }
-                double median = TrainingBenchmark.median(rates);
+                double median = Stats.median(rates);
                 double min = Arrays.stream(rates).min().orElseThrow();
                 double max = Arrays.stream(rates).max().orElseThrow();
                 System.out.printf(
@@ -190,9 +177,7 @@ public final class InferenceBenchmark {
                 settings.put(LearnerConfig.TOPIC_PARTITIONS_CONFIG, 1);
                 settings.put(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, batch);
                 settings.put(LearnerConfig.EMBEDDING_FORMAT_CONFIG, embeddingFormat);
-                for (Map.Entry<String, String> topic : topicKeys(prefix).entrySet()) {
-                    settings.put(topic.getKey(), topic.getValue());
-                }
+                settings.putAll(BenchLearner.topicsUnder(prefix));
                 settings.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(prefix).toString());
                 LearnerConfig config = LearnerConfig.of(settings);
                 String bootstrap = broker.bootstrapServers();
@@ -227,20 +212,11 @@ public final class InferenceBenchmark {
 
     /** Runs the learner until every sample is embedded; events/s from first to last embedding. */
     private static double[] runTopology(LearnerConfig config, String bootstrap, int events) {
-        Map<String, Object> consumerProps = new HashMap<>();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-reader");
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        consumerProps.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         KafkaStreams streams =
                 new KafkaStreams(
                         LearnerTopology.build(config), config.streamsProperties(bootstrap));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
-            consumer.subscribe(List.of(config.topics().embeddings()));
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                BenchLearner.embeddingsReader(bootstrap, config, new ByteArrayDeserializer())) {
             streams.start();
             long first = -1;
             long last = -1;
@@ -272,22 +248,6 @@ public final class InferenceBenchmark {
                             .withGroupMembershipOperation(
                                     CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
-    }
-
-    private static Map<String, String> topicKeys(String prefix) {
-        Map<String, String> topics = new LinkedHashMap<>();
-        for (String key :
-                List.of(
-                        LearnerConfig.TOPIC_VIEWS_CONFIG,
-                        LearnerConfig.TOPIC_SAMPLES_CONFIG,
-                        LearnerConfig.TOPIC_EMBEDDINGS_CONFIG,
-                        LearnerConfig.TOPIC_METRICS_CONFIG,
-                        LearnerConfig.TOPIC_DEAD_LETTERS_CONFIG,
-                        LearnerConfig.TOPIC_MODEL_CONFIG,
-                        LearnerConfig.TOPIC_PAIRS_CONFIG)) {
-            topics.put(key, prefix + "." + key.substring("topic.".length()));
-        }
-        return topics;
     }
 
     private static void produce(String bootstrap, String topic, List<byte[]> values) {
@@ -347,9 +307,5 @@ public final class InferenceBenchmark {
             }
         }
         return m;
-    }
-
-    private static int[] ints(String list) {
-        return Arrays.stream(list.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     }
 }

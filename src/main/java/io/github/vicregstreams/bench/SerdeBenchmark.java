@@ -8,7 +8,6 @@ import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.ViewEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -66,6 +65,10 @@ public final class SerdeBenchmark {
         }
     }
 
+    /** The argument names, in the order of {@link Options}' components. */
+    private static final List<String> ARGUMENTS =
+            List.of("--dim", "--events", "--warmup", "--rounds", "--round-ms");
+
     /** Keeps results alive so that the JIT cannot drop the work. */
     private static long sink;
 
@@ -77,67 +80,34 @@ public final class SerdeBenchmark {
      * @param args {@code --dim=N --events=N --warmup=N --rounds=N --round-ms=N}, all optional
      */
     public static void main(String[] args) {
-        Options options = new Options(784, 1000, 5, 10, 500);
+        Options options = parse(args);
+        System.out.println("SerdeBenchmark, 1 thread: " + options);
+        System.out.println("Machine: " + MachineInfo.describe());
+        for (Result result : run(options)) {
+            System.out.println(result);
+        }
+    }
+
+    /** Reads {@code --name=value} arguments over the defaults {@code 784 1000 5 10 500}. */
+    static Options parse(String[] args) {
+        int[] values = {784, 1000, 5, 10, 500};
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2) {
                 throw new IllegalArgumentException("Arguments look like --name=value. Got: " + arg);
             }
             int value = Integer.parseInt(kv[1]);
-            switch (kv[0]) {
-                case "--dim" ->
-                        options =
-                                new Options(
-                                        value,
-                                        options.events(),
-                                        options.warmupRounds(),
-                                        options.rounds(),
-                                        options.roundMillis());
-                case "--events" ->
-                        options =
-                                new Options(
-                                        options.dim(),
-                                        value,
-                                        options.warmupRounds(),
-                                        options.rounds(),
-                                        options.roundMillis());
-                case "--warmup" ->
-                        options =
-                                new Options(
-                                        options.dim(),
-                                        options.events(),
-                                        value,
-                                        options.rounds(),
-                                        options.roundMillis());
-                case "--rounds" ->
-                        options =
-                                new Options(
-                                        options.dim(),
-                                        options.events(),
-                                        options.warmupRounds(),
-                                        value,
-                                        options.roundMillis());
-                case "--round-ms" ->
-                        options =
-                                new Options(
-                                        options.dim(),
-                                        options.events(),
-                                        options.warmupRounds(),
-                                        options.rounds(),
-                                        value);
-                default ->
-                        throw new IllegalArgumentException(
-                                "Unknown argument. Got: "
-                                        + arg
-                                        + "; known: --dim --events --warmup --rounds"
-                                        + " --round-ms");
+            int at = ARGUMENTS.indexOf(kv[0]);
+            if (at < 0) {
+                throw new IllegalArgumentException(
+                        "Unknown argument. Got: "
+                                + arg
+                                + "; known: "
+                                + String.join(" ", ARGUMENTS));
             }
+            values[at] = value;
         }
-        System.out.println("SerdeBenchmark, 1 thread: " + options);
-        System.out.println("Machine: " + MachineInfo.describe());
-        for (Result result : run(options)) {
-            System.out.println(result);
-        }
+        return new Options(values[0], values[1], values[2], values[3], values[4]);
     }
 
     /**
@@ -227,9 +197,7 @@ public final class SerdeBenchmark {
                 rates[round] = passes * eventsPerPass / ((now - start) / 1e9);
             }
         }
-        Arrays.sort(rates);
-        int mid = rates.length / 2;
-        return rates.length % 2 == 1 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2;
+        return Stats.median(rates);
     }
 
     /**

@@ -4,14 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.Djl;
 import io.github.vicregstreams.vicreg.ModelSpec;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,10 +56,7 @@ public final class TrainingBenchmark {
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> options = BenchArgs.parse(args);
-        int[] batches =
-                Arrays.stream(options.getOrDefault("batches", "64,256,1024").split(","))
-                        .mapToInt(s -> Integer.parseInt(s.trim()))
-                        .toArray();
+        int[] batches = BenchArgs.ints(options.getOrDefault("batches", "64,256,1024"));
         int inputDim = Integer.parseInt(options.getOrDefault("input-dim", "784"));
         int steps = Integer.parseInt(options.getOrDefault("steps", "20"));
         int warmup =
@@ -74,10 +68,7 @@ public final class TrainingBenchmark {
         DeviceChoice device = DeviceChoice.parse(options.getOrDefault("device", "auto"));
         ModelSpec spec = ModelSpec.of(inputDim);
 
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("benchmark", "training-step");
-        report.put("machine", MachineInfo.describe());
-        report.put("engine", Djl.engine().getEngineName() + " " + Djl.engine().getVersion());
+        Map<String, Object> report = BenchReport.start("training-step");
         report.put("spec", spec.toString());
 
         Device resolved = device.resolve();
@@ -122,7 +113,7 @@ public final class TrainingBenchmark {
         System.out.printf(
                 Locale.ROOT,
                 "float32 matmul peak: median %.1f GFLOP/s, range %.1f-%.1f%n",
-                median(peaks),
+                Stats.median(peaks),
                 Arrays.stream(peaks).min().orElseThrow(),
                 Arrays.stream(peaks).max().orElseThrow());
         System.out.printf(
@@ -147,18 +138,18 @@ public final class TrainingBenchmark {
             for (int round = 0; round < rounds; round++) {
                 fractions[round] = gflop / (millis[b][round] / 1e3) / peaks[round];
             }
-            double medianMillis = median(millis[b]);
+            double medianMillis = Stats.median(millis[b]);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("batch", batch);
-            row.put("medianMsPerStep", round(medianMillis));
-            row.put("msPerStepByRound", roundAll(millis[b]));
-            row.put("pairsPerSecond", round(batch / (medianMillis / 1e3)));
-            row.put("gflopPerStep", round(gflop));
-            row.put("gflops", round(gflop / (medianMillis / 1e3)));
+            row.put("medianMsPerStep", Stats.thousandths(medianMillis));
+            row.put("msPerStepByRound", Stats.thousandths(millis[b]));
+            row.put("pairsPerSecond", Stats.thousandths(batch / (medianMillis / 1e3)));
+            row.put("gflopPerStep", Stats.thousandths(gflop));
+            row.put("gflops", Stats.thousandths(gflop / (medianMillis / 1e3)));
             row.put("fractionOfMatmulPeak", summary(fractions));
             // Negative where the system does not count page faults.
             double faultsPerStep = countsFaults ? faults[b] / (double) (rounds * steps) : -1;
-            row.put("minorPageFaultsPerStep", round(faultsPerStep));
+            row.put("minorPageFaultsPerStep", Stats.thousandths(faultsPerStep));
             rows.add(row);
             System.out.printf(
                     Locale.ROOT,
@@ -168,7 +159,7 @@ public final class TrainingBenchmark {
                     batch / (medianMillis / 1e3),
                     gflop,
                     gflop / (medianMillis / 1e3),
-                    100 * median(fractions),
+                    100 * Stats.median(fractions),
                     100 * Arrays.stream(fractions).min().orElseThrow(),
                     100 * Arrays.stream(fractions).max().orElseThrow(),
                     faultsPerStep);
@@ -180,14 +171,7 @@ public final class TrainingBenchmark {
 
         String out = options.get("out");
         if (out != null) {
-            Path path = Path.of(out);
-            if (path.getParent() != null) {
-                Files.createDirectories(path.getParent());
-            }
-            new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(path.toFile(), report);
-            System.out.println("results written to " + path);
+            BenchReport.write(Path.of(out), report);
         }
     }
 
@@ -220,20 +204,16 @@ public final class TrainingBenchmark {
             step(trainer, data, i);
             millis[i] = (System.nanoTime() - start) / 1e6;
         }
-        return median(millis);
+        return Stats.median(millis);
     }
 
     private static Map<String, Object> summary(double[] values) {
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("median", round(median(values)));
-        summary.put("min", round(Arrays.stream(values).min().orElseThrow()));
-        summary.put("max", round(Arrays.stream(values).max().orElseThrow()));
-        summary.put("byRound", roundAll(values));
+        summary.put("median", Stats.thousandths(Stats.median(values)));
+        summary.put("min", Stats.thousandths(Arrays.stream(values).min().orElseThrow()));
+        summary.put("max", Stats.thousandths(Arrays.stream(values).max().orElseThrow()));
+        summary.put("byRound", Stats.thousandths(values));
         return summary;
-    }
-
-    private static List<Double> roundAll(double[] values) {
-        return Arrays.stream(values).map(TrainingBenchmark::round).boxed().toList();
     }
 
     /**
@@ -278,9 +258,9 @@ public final class TrainingBenchmark {
             rss.put("baseMiB", base / (1024 * 1024));
             rss.put("endMiB", end / (1024 * 1024));
             rss.put("peakMiB", peak / (1024 * 1024));
-            rss.put("growthFraction", round((end - base) / (double) base));
+            rss.put("growthFraction", Stats.thousandths((end - base) / (double) base));
             rss.put("samplesMiB", samples);
-            rss.put("seconds", round(seconds));
+            rss.put("seconds", Stats.thousandths(seconds));
             System.out.printf(
                     Locale.ROOT,
                     "RSS over %d steps at batch %d after %d warm-up steps: %d MiB -> %d MiB (%+.2f%%),"
@@ -316,7 +296,7 @@ public final class TrainingBenchmark {
                         gflops[i] = 2.0 * size * size * size / seconds / 1e9;
                     }
                 }
-                best = Math.max(best, median(gflops));
+                best = Math.max(best, Stats.median(gflops));
             }
         }
         return best;
@@ -329,27 +309,12 @@ public final class TrainingBenchmark {
 
     private static float[][][][] batches(int batch, int inputDim) {
         Random random = new Random(1);
-        float[][][][] data = new float[DISTINCT_BATCHES][2][batch][inputDim];
+        float[][][][] data = new float[DISTINCT_BATCHES][2][][];
         for (float[][][] pair : data) {
-            for (float[][] view : pair) {
-                for (float[] row : view) {
-                    for (int j = 0; j < inputDim; j++) {
-                        row[j] = random.nextFloat();
-                    }
-                }
+            for (int view = 0; view < pair.length; view++) {
+                pair[view] = RandomMatrices.uniform(random, batch, inputDim);
             }
         }
         return data;
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
     }
 }

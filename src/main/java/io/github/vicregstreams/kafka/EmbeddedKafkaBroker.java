@@ -1,28 +1,16 @@
 package io.github.vicregstreams.kafka;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>The server classes ({@code kafka.server.KafkaRaftServer}, {@code KafkaConfig}, the storage
  * {@code Formatter}) are Kafka internals: re-run this package's tests on every Kafka upgrade.
  *
+ * <p>This class runs the start/stop lifecycle; its parts live beside it: the node's config ({@code
+ * SingleNodeConfig}, {@code SingleNodeDefaults}), the storage format ({@code StorageFormatter}),
+ * the data directory ({@code BrokerDataDir}), the ports ({@code LocalPorts}) and the wait for the
+ * first answer ({@code BrokerReadiness}).
+ *
  * <p>Thread-safe: {@link #start()} and {@link #stop()} are serialized.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
@@ -73,30 +66,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** How long {@link #start()} waits by default for the broker to answer. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
-    /** The node id of the single node; stored in the data directory when it is formatted. */
-    static final int NODE_ID = 1;
-
     /** The file whose presence marks a formatted data directory. */
     static final String META_PROPERTIES = "meta.properties";
-
-    private static final String CLIENT_LISTENER = "PLAINTEXT";
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
-
-    /** Keys this class derives from its own settings; overriding them would break the node. */
-    private static final Set<String> MANAGED_KEYS =
-            Set.of(
-                    "process.roles",
-                    "node.id",
-                    "controller.quorum.voters",
-                    "controller.quorum.bootstrap.servers",
-                    "controller.listener.names",
-                    "listeners",
-                    "advertised.listeners",
-                    "listener.security.protocol.map",
-                    "inter.broker.listener.name",
-                    "log.dir",
-                    "log.dirs",
-                    "metadata.log.dir");
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
@@ -108,8 +79,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // Guarded by this.
     private KafkaRaftServer server;
     private Admin admin;
-    private Path dataDir;
-    private boolean temporaryDataDir;
+    private BrokerDataDir dataDir;
     private int port = -1;
 
     private EmbeddedKafkaBroker(Builder builder) {
@@ -148,17 +118,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         long startNanos = System.nanoTime();
         try {
-            prepareDataDir();
-            port = choosePort(requestedPort);
-            int controllerPort = freePortOtherThan(port);
-            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(controllerPort), false);
-            StorageFormatter.formatIfMissing(dataDir, NODE_ID, CONTROLLER_LISTENER);
+            dataDir = BrokerDataDir.prepare(configuredDataDir);
+            port = LocalPorts.choose(requestedPort);
+            int controllerPort = LocalPorts.freeOtherThan(port);
+            KafkaConfig config =
+                    KafkaConfig.fromProps(
+                            SingleNodeConfig.properties(
+                                    port, controllerPort, dataDir.path(), overrides),
+                            false);
+            StorageFormatter.formatIfMissing(
+                    dataDir.path(), SingleNodeConfig.NODE_ID, SingleNodeConfig.CONTROLLER_LISTENER);
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             admin =
                     Admin.create(
                             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
-            awaitClusterAnswer(startNanos);
+            BrokerReadiness.await(
+                    admin,
+                    startTimeout.toMillis()
+                            - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                    this::notAnsweringMessage);
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -166,47 +145,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         log.info(
                 "Embedded Kafka broker started: bootstrapServers=[{}] dataDir=[{}] startMs=[{}]",
                 bootstrapServers(),
-                dataDir,
+                dataDir.path(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return this;
-    }
-
-    private void prepareDataDir() {
-        try {
-            if (configuredDataDir != null) {
-                dataDir = Files.createDirectories(configuredDataDir).toAbsolutePath();
-                temporaryDataDir = false;
-            } else {
-                dataDir = Files.createTempDirectory("vicreg-kafka-").toAbsolutePath();
-                temporaryDataDir = true;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "Cannot create the broker data directory "
-                            + configuredDataDir
-                            + ": "
-                            + e.getMessage(),
-                    e);
-        }
-    }
-
-    private void awaitClusterAnswer(long startNanos) {
-        long remainingMs =
-                startTimeout.toMillis()
-                        - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        if (remainingMs <= 0) {
-            throw new IllegalStateException(notAnsweringMessage());
-        }
-        try {
-            // The admin client retries internally until the option's time-out: one call is enough.
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) remainingMs))
-                    .nodes()
-                    .get(remainingMs, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            throw new InterruptException(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(notAnsweringMessage(), e);
-        }
     }
 
     private String notAnsweringMessage() {
@@ -215,36 +156,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 + " at "
                 + bootstrapServers()
                 + " (data directory "
-                + dataDir
+                + dataDir.path()
                 + ")";
-    }
-
-    private Properties brokerProperties(int controllerPort) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("process.roles", "broker,controller");
-        config.put("node.id", Integer.toString(NODE_ID));
-        config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        config.put("controller.listener.names", CONTROLLER_LISTENER);
-        config.put(
-                "listeners",
-                listener(CLIENT_LISTENER, port)
-                        + ","
-                        + listener(CONTROLLER_LISTENER, controllerPort));
-        config.put("advertised.listeners", listener(CLIENT_LISTENER, port));
-        config.put(
-                "listener.security.protocol.map",
-                CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        config.put("inter.broker.listener.name", CLIENT_LISTENER);
-        config.put("log.dirs", dataDir.toString());
-        config.putAll(SingleNodeDefaults.CONFIG);
-        config.putAll(overrides);
-        Properties props = new Properties();
-        props.putAll(config);
-        return props;
-    }
-
-    private static String listener(String name, int listenerPort) {
-        return name + "://" + HOST + ":" + listenerPort;
     }
 
     /**
@@ -264,13 +177,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 stopping.shutdown();
                 stopping.awaitShutdown();
             } catch (RuntimeException e) {
-                log.warn("The embedded broker did not shut down cleanly: dataDir=[{}]", dataDir, e);
+                log.warn(
+                        "The embedded broker did not shut down cleanly: dataDir=[{}]",
+                        dataDir.path(),
+                        e);
             }
-            log.info("Embedded Kafka broker stopped: dataDir=[{}]", dataDir);
+            log.info("Embedded Kafka broker stopped: dataDir=[{}]", dataDir.path());
         }
-        if (temporaryDataDir && dataDir != null) {
-            deleteRecursively(dataDir);
-            temporaryDataDir = false;
+        if (dataDir != null) {
+            dataDir.deleteIfTemporary();
         }
     }
 
@@ -342,7 +257,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (dataDir == null) {
             throw new IllegalStateException("The broker has not been started: call start() first");
         }
-        return dataDir;
+        return dataDir.path();
     }
 
     /**
@@ -371,71 +286,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             current = admin;
         }
         return TopicCreator.createIfAbsent(current, name, partitions, configs, timeout);
-    }
-
-    private static int choosePort(int requested) {
-        if (requested == ANY_PORT) {
-            return freePortOtherThan(-1);
-        }
-        if (isFree(requested)) {
-            return requested;
-        }
-        int fallback = freePortOtherThan(requested);
-        log.warn(
-                "Port {} on {} is taken; the embedded broker listens on free port {} instead: port=[{}]",
-                requested,
-                HOST,
-                fallback,
-                fallback);
-        return fallback;
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Finds a free port by binding port 0. Another process could take it before the broker binds
-     * it; on a developer machine or CI runner that race is rare enough to accept.
-     */
-    private static int freePortOtherThan(int excluded) {
-        for (int attempt = 0; attempt < 10; attempt++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-                int candidate = socket.getLocalPort();
-                if (candidate != excluded) {
-                    return candidate;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot find a free port on " + HOST, e);
-            }
-        }
-        throw new IllegalStateException(
-                "Cannot find a free port on " + HOST + " after 10 attempts");
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())
-                    .forEach(
-                            path -> {
-                                try {
-                                    Files.deleteIfExists(path);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            });
-        } catch (IOException | UncheckedIOException e) {
-            // A left-over temporary directory is untidy, not wrong: say so and go on.
-            log.warn("Cannot delete the temporary broker directory: dataDir=[{}]", root, e);
-        }
     }
 
     /** Options of an {@link EmbeddedKafkaBroker}. */
@@ -506,12 +356,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         public Builder optConfig(String key, String value) {
             Objects.requireNonNull(key, "key must not be null");
             Objects.requireNonNull(value, "value must not be null");
-            if (MANAGED_KEYS.contains(key)) {
-                throw new IllegalArgumentException(
-                        "Broker config "
-                                + key
-                                + " is set by EmbeddedKafkaBroker itself; use optPort or optDataDir instead");
-            }
+            SingleNodeConfig.requireOverridable(key);
             overrides.put(key, value);
             return this;
         }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.kafka.common.utils.internals.AppInfoParser;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -18,9 +19,19 @@ import org.testcontainers.utility.DockerImageName;
 abstract class KafkaBackend implements AutoCloseable {
 
     /**
-     * The image at the pom's Kafka version; docker/prepare-podman.sh builds it without a registry.
+     * The Kafka version of the clients on the classpath: the pom's {@code kafka.version}, which the
+     * enforcer's dependency convergence holds to one version for clients, Streams and broker. Read
+     * with Kafka's own (internal) version reader, the one its clients log at start;
+     * EmbeddedKafkaBrokerVersionTest checks it against the pom.
      */
-    static final DockerImageName KAFKA_IMAGE = DockerImageName.parse("apache/kafka:4.4.0");
+    static final String KAFKA_VERSION = AppInfoParser.getVersion();
+
+    /**
+     * The image at the pom's Kafka version; docker/prepare-podman.sh builds it without a registry,
+     * from the same property.
+     */
+    static final DockerImageName KAFKA_IMAGE =
+            DockerImageName.parse("apache/kafka:" + KAFKA_VERSION);
 
     private static KafkaBackend shared;
 
@@ -132,7 +143,10 @@ abstract class KafkaBackend implements AutoCloseable {
 
         @Override
         String description() {
-            return "embedded KRaft broker (Kafka 4.4.0, in the test JVM) at " + bootstrapServers();
+            return "embedded KRaft broker (Kafka "
+                    + KAFKA_VERSION
+                    + ", in the test JVM) at "
+                    + bootstrapServers();
         }
 
         @Override

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The container path works end to end: Testcontainers starts {@code apache/kafka} at the pom's
@@ -37,15 +36,10 @@ import org.testcontainers.utility.DockerImageName;
 @Testcontainers(disabledWithoutDocker = true)
 class KafkaContainerSmokeIT {
 
-    /**
-     * The broker at the pom's {@code kafka.version}. docker/prepare-podman.sh builds an image with
-     * this name from the same property; change both together.
-     */
-    static final DockerImageName KAFKA_IMAGE = DockerImageName.parse("apache/kafka:4.4.0");
-
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @Container static final KafkaContainer KAFKA = new KafkaContainer(KAFKA_IMAGE);
+    /** The broker at the pom's {@code kafka.version}, as the other integration tests use it. */
+    @Container static final KafkaContainer KAFKA = new KafkaContainer(KafkaBackend.KAFKA_IMAGE);
 
     @BeforeAll
     static void sayWhichBroker() {

@@ -12,6 +12,7 @@ import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.MetricsEvent;
 import io.github.vicregstreams.events.ViewEvent;
+import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.topology.PairsTopicRecords;
 import io.github.vicregstreams.topology.TopicSetup;
@@ -150,7 +151,10 @@ final class Scenario implements AutoCloseable {
         consumerProps.put(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
-        consumerProps.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
+        // Batches as large as the test brokers take (KafkaBackend gives the container the same).
+        consumerProps.put(
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                EmbeddedKafkaBroker.MESSAGE_MAX_BYTES);
         outputs =
                 new KafkaConsumer<>(
                         consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());

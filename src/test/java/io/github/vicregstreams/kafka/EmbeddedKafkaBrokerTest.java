@@ -143,8 +143,7 @@ class EmbeddedKafkaBrokerTest {
                                 broker.bootstrapServers()))) {
             ConfigResource node =
                     new ConfigResource(
-                            ConfigResource.Type.BROKER,
-                            Integer.toString(EmbeddedKafkaBroker.NODE_ID));
+                            ConfigResource.Type.BROKER, Integer.toString(SingleNodeConfig.NODE_ID));
             config = admin.describeConfigs(List.of(node)).all().get().get(node);
         }
 

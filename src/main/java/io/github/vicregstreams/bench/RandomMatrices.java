@@ -1,0 +1,20 @@
+package io.github.vicregstreams.bench;
+
+import java.util.Random;
+
+/** The benchmarks' made-up inputs. */
+final class RandomMatrices {
+
+    private RandomMatrices() {}
+
+    /** A matrix of {@link Random#nextFloat} values, drawn row by row. */
+    static float[][] uniform(Random random, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = random.nextFloat();
+            }
+        }
+        return m;
+    }
+}

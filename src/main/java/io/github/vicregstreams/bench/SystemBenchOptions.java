@@ -1,0 +1,114 @@
+package io.github.vicregstreams.bench;
+
+import io.github.vicregstreams.topology.LearnerConfig;
+import io.github.vicregstreams.vicreg.ModelSpec;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link SystemBenchmark} was asked to do; see its class comment for the arguments.
+ *
+ * @param phases the phases to run: {@code bare} (three batch sizes instead of one), {@code
+ *     latency}, {@code serde}, {@code rss}; the topology's throughput always runs
+ * @param learnerOverrides settings given with {@code --learner=key=value;key=value}, for both the
+ *     bare loop's model and the learner
+ * @param input {@code views} (two view events a pair) or {@code pair-events} (one pair event)
+ * @param bootstrap a broker in another process, or null for the embedded one
+ */
+record SystemBenchOptions(
+        List<String> phases,
+        Map<String, String> learnerOverrides,
+        String input,
+        int batch,
+        int inputDim,
+        int pairs,
+        int warmupPairs,
+        int rounds,
+        int latencySeconds,
+        int rssSteps,
+        int rssBatch,
+        Path out,
+        String bootstrap) {
+
+    /**
+     * Reads the command line.
+     *
+     * @throws IllegalArgumentException if an argument is malformed or {@code --input} unknown
+     */
+    static SystemBenchOptions parse(String[] args) {
+        Map<String, String> options = BenchArgs.parse(args);
+        Map<String, String> learnerSettings = new HashMap<>();
+        for (String setting : options.getOrDefault("learner", "").split(";")) {
+            if (!setting.isBlank()) {
+                int eq = setting.indexOf('=');
+                learnerSettings.put(
+                        setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+            }
+        }
+        String input = options.getOrDefault("input", "views");
+        if (!input.equals("views") && !input.equals("pair-events")) {
+            throw new IllegalArgumentException(
+                    "--input must be views or pair-events. Got: " + input);
+        }
+        int batch = Integer.parseInt(options.getOrDefault("batch", "256"));
+        int pairs = Integer.parseInt(options.getOrDefault("pairs", String.valueOf(batch * 60)));
+        return new SystemBenchOptions(
+                List.of(
+                        options.getOrDefault("phases", "bare,topology,latency,serde,rss")
+                                .split(",")),
+                Map.copyOf(learnerSettings),
+                input,
+                batch,
+                Integer.parseInt(options.getOrDefault("input-dim", "784")),
+                pairs,
+                Integer.parseInt(options.getOrDefault("warmup-pairs", String.valueOf(pairs))),
+                Integer.parseInt(options.getOrDefault("rounds", "3")),
+                Integer.parseInt(options.getOrDefault("latency-seconds", "20")),
+                Integer.parseInt(options.getOrDefault("rss-steps", "10000")),
+                Integer.parseInt(options.getOrDefault("rss-batch", "64")),
+                Path.of(options.getOrDefault("out", "bench-results/system.json")),
+                options.get("bootstrap"));
+    }
+
+    /** Whether {@code --phases} names the phase. */
+    boolean runs(String phase) {
+        return phases.contains(phase);
+    }
+
+    /** Whether each pair goes as one pair event instead of two view events. */
+    boolean pairEvents() {
+        return input.equals("pair-events");
+    }
+
+    /**
+     * The model both the bare loop and the learner train: the default for the input dimension, with
+     * what {@code --learner} says (e.g. {@code model.hidden.size=16}), so that the ratio compares
+     * like with like.
+     */
+    ModelSpec spec() {
+        Map<String, String> settings = new HashMap<>(learnerOverrides);
+        settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, String.valueOf(inputDim));
+        return LearnerConfig.of(settings).modelSpec();
+    }
+
+    /**
+     * The config of a learner for one phase: its topics and state under {@code prefix}, the
+     * benchmark's model and batch size, f32 embeddings, the CPU, then {@code --learner}.
+     *
+     * @param dir the directory the learner keeps its state in
+     */
+    LearnerConfig learnerConfig(String prefix, Path dir, ModelSpec spec) {
+        Map<String, String> settings = new HashMap<>(BenchLearner.topicsUnder(prefix));
+        settings.put("application.id", prefix);
+        settings.put("model.input.dim", String.valueOf(spec.encoderDim()));
+        settings.put("train.batch.size", String.valueOf(batch));
+        settings.put("train.batch.window.ms", "1000");
+        settings.put("embedding.format", "f32");
+        settings.put("device", "cpu");
+        settings.put("state.dir", dir.resolve("state-" + prefix).toString());
+        settings.putAll(learnerOverrides);
+        return LearnerConfig.of(settings);
+    }
+}
