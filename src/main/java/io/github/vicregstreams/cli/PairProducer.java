@@ -1,7 +1,5 @@
 package io.github.vicregstreams.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vicregstreams.data.Dataset;
 import io.github.vicregstreams.data.ViewGenerator;
 import io.github.vicregstreams.data.ViewPair;
@@ -14,6 +12,7 @@ import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.topology.TopicSetup;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -232,14 +231,10 @@ final class PairProducer implements AutoCloseable {
      * scored against the labels.
      */
     static Metadata metadata(Dataset data, int index) {
-        ObjectNode metadata = JsonNodeFactory.instance.objectNode();
-        if (data.hasLabels()) {
-            metadata.put("label", data.label(index));
-        } else {
-            metadata.putNull("label");
-        }
-        metadata.put("index", index);
-        return Metadata.of(metadata);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("label", data.hasLabels() ? data.label(index) : null);
+        fields.put("index", index);
+        return Metadata.of(fields);
     }
 
     /** Aborts the open transaction: none of its pairs become visible. */

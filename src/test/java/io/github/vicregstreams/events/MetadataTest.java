@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MetadataTest {
@@ -15,6 +18,23 @@ class MetadataTest {
         String json = "{ \"a\" : [1, 2.50, {\"b\": null}], \"c\": \"寸法\" }";
 
         assertThat(Metadata.of("  " + json + "\n").json()).isEqualTo(json);
+    }
+
+    @Test
+    void shouldWriteFieldsInTheirOrderWhenGivenAsAMap() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("label", null);
+        fields.put("index", 7);
+        fields.put("tags", List.of("a", "b"));
+
+        assertThat(Metadata.of(fields).json())
+                .isEqualTo("{\"label\":null,\"index\":7,\"tags\":[\"a\",\"b\"]}");
+    }
+
+    @Test
+    void shouldRejectWhenAFieldCannotBeWrittenAsJson() {
+        assertThatThrownBy(() -> Metadata.of(Map.of("thread", new Object())))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
