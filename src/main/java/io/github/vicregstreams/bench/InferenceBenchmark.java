@@ -25,11 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -181,12 +178,8 @@ public final class InferenceBenchmark {
                 settings.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(prefix).toString());
                 LearnerConfig config = LearnerConfig.of(settings);
                 String bootstrap = broker.bootstrapServers();
-                Properties adminProps = new Properties();
-                adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-                try (Admin admin = Admin.create(adminProps)) {
-                    new TopicSetup(config).apply(admin, Duration.ofSeconds(30));
-                }
-                produce(bootstrap, config.topics().samples(), values);
+                new TopicSetup(config).apply(bootstrap, Duration.ofSeconds(30));
+                produce(config, bootstrap, values);
                 double[] result = runTopology(config, bootstrap, events);
                 if (round == 0) {
                     System.out.printf(
@@ -250,8 +243,9 @@ public final class InferenceBenchmark {
         }
     }
 
-    private static void produce(String bootstrap, String topic, List<byte[]> values) {
-        Map<String, Object> props = new HashMap<>();
+    private static void produce(LearnerConfig config, String bootstrap, List<byte[]> values) {
+        String topic = config.topics().samples();
+        Map<String, Object> props = new HashMap<>(config.producerConfigs());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -261,7 +255,6 @@ public final class InferenceBenchmark {
         // duplicate sample is harmless here (it is embedded again); a lost one is caught below.
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.putAll(TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS);
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (int i = 0; i < values.size(); i++) {

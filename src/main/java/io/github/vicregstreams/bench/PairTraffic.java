@@ -6,11 +6,11 @@ import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
 import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.topology.LearnerConfig;
-import io.github.vicregstreams.topology.TopicSetup;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,6 +31,7 @@ final class PairTraffic {
     private static final String ID_PLACEHOLDER = "@@@@@@@@";
 
     private final String bootstrap;
+    private final Map<String, Object> producerConfigs;
     private final String topic;
     private final List<byte[][]> encoded;
 
@@ -42,6 +43,7 @@ final class PairTraffic {
      */
     PairTraffic(String bootstrap, LearnerConfig config, int dim, boolean pairEvents) {
         this.bootstrap = bootstrap;
+        this.producerConfigs = config.producerConfigs();
         this.topic = pairEvents ? config.topics().pairEvents() : config.topics().views();
         this.encoded = encode(dim, DISTINCT_PAIRS, pairEvents);
     }
@@ -65,12 +67,11 @@ final class PairTraffic {
 
     /** A producer for {@link #send}: batches of up to 256 KiB after 5 ms, no compression. */
     KafkaProducer<byte[], byte[]> producer() {
-        Properties props = new Properties();
+        Map<String, Object> props = new HashMap<>(producerConfigs);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-        props.putAll(TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS);
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

@@ -70,9 +70,7 @@ final class TopologyThroughput {
         try (LearnerApp app = LearnerApp.start(config, bootstrap);
                 KafkaConsumer<String, byte[]> consumer =
                         BenchLearner.embeddingsReader(bootstrap, config, new StringDeserializer());
-                Admin admin =
-                        Admin.create(
-                                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                Admin admin = Admin.create(adminConfigs(config, bootstrap))) {
             BenchLearner.awaitRunning(app);
             PairTraffic traffic =
                     new PairTraffic(bootstrap, config, spec.encoderDim(), options.pairEvents());
@@ -163,5 +161,12 @@ final class TopologyThroughput {
                     "only " + seen + " of " + pairs + " embeddings arrived");
         }
         return pairs / seconds;
+    }
+
+    /** The learner's admin settings (security and the like) with the benchmark's broker. */
+    private static Map<String, Object> adminConfigs(LearnerConfig config, String bootstrap) {
+        Map<String, Object> settings = config.adminConfigs();
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return settings;
     }
 }

@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -99,22 +98,6 @@ final class Clusters {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
-    /**
-     * The user's settings for a plain producer; {@link LearnerConfig#producerConfigs()}, which its
-     * callers are to use directly.
-     */
-    static Map<String, Object> producerSettings(LearnerConfig config) {
-        return config.producerConfigs();
-    }
-
-    /**
-     * The user's settings for a plain consumer; {@link LearnerConfig#consumerConfigs()}, which its
-     * callers are to use directly.
-     */
-    static Map<String, Object> consumerSettings(LearnerConfig config) {
-        return config.consumerConfigs();
     }
 
     /** Starts an embedded broker and says where it listens. */

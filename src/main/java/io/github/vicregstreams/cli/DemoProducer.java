@@ -29,7 +29,7 @@ final class DemoProducer {
                                             bootstrap,
                                             plan.train().featureDim(),
                                             FeatureEncoding.FLOAT32_BASE64,
-                                            Clusters.producerSettings(plan.config()),
+                                            plan.config().producerConfigs(),
                                             false)) {
                                 producer.send(
                                         plan.train(),

@@ -46,7 +46,7 @@ final class ModelTopic {
         String topic = learner.topics().model();
         String modelName = learner.modelName();
         CheckpointSignature signature = learner.checkpointSignature();
-        Map<String, Object> config = new HashMap<>(Clusters.consumerSettings(learner));
+        Map<String, Object> config = new HashMap<>(learner.consumerConfigs());
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -32,7 +32,7 @@ final class Monitors {
                             monitorConfig,
                             new MonitorSources(
                                     bootstrap,
-                                    Clusters.consumerSettings(config),
+                                    config.consumerConfigs(),
                                     topics.metrics(),
                                     topics.embeddings(),
                                     topics.model(),

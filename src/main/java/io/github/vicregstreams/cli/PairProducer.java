@@ -10,7 +10,7 @@ import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.PairEvent;
 import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.topology.TopicSetup;
+import io.github.vicregstreams.kafka.TopicCreator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,7 +88,7 @@ final class PairProducer implements AutoCloseable {
         // learner (which reads read_committed) to dead-letter as an orphan.
         config.putIfAbsent(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vicreg-produce-" + UUID.randomUUID());
-        TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS.forEach(config::putIfAbsent);
+        TopicCreator.NEW_TOPIC_PRODUCER_SETTINGS.forEach(config::putIfAbsent);
         this.producer =
                 new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         producer.initTransactions();

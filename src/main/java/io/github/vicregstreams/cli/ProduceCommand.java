@@ -143,7 +143,7 @@ final class ProduceCommand implements Callable<Integer> {
                         bootstrap,
                         data.featureDim(),
                         encoding,
-                        Clusters.producerSettings(config),
+                        config.producerConfigs(),
                         asPairEvents)) {
             sent =
                     producer.send(

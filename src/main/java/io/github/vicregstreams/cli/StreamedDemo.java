@@ -71,7 +71,7 @@ final class StreamedDemo {
         long trainedPairs;
         try (TrainingMonitor metrics =
                 new TrainingMonitor(
-                        bootstrap, config.topics().metrics(), Clusters.consumerSettings(config))) {
+                        bootstrap, config.topics().metrics(), config.consumerConfigs())) {
             trainStarted = System.nanoTime();
             producer.start();
             new DemoProgress(plan, metrics, producer, app)

@@ -42,14 +42,6 @@ public final class TopicSetup {
 
     private static final long PAIRS_RETENTION_MS = Duration.ofDays(1).toMillis();
 
-    /**
-     * Settings for a producer that writes to topics this setup has just created; see {@link
-     * TopicCreator#NEW_TOPIC_PRODUCER_SETTINGS}. {@link LearnerConfig#producerConfigs()} carries
-     * them; this name stays until its last callers use that.
-     */
-    public static final Map<String, Object> NEW_TOPIC_PRODUCER_SETTINGS =
-            TopicCreator.NEW_TOPIC_PRODUCER_SETTINGS;
-
     private final LearnerConfig config;
 
     /**

@@ -13,6 +13,7 @@ import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.MetricsEvent;
 import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.kafka.TopicCreator;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.topology.PairsTopicRecords;
 import io.github.vicregstreams.topology.TopicSetup;
@@ -132,7 +133,7 @@ final class Scenario implements AutoCloseable {
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         // Without it, KAFKA-15591 failed this scenario twice.
-        producerProps.putAll(TopicSetup.NEW_TOPIC_PRODUCER_SETTINGS);
+        producerProps.putAll(TopicCreator.NEW_TOPIC_PRODUCER_SETTINGS);
         // Room for records over the learner's limits, which scenarios send on purpose.
         producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LARGEST_RECORD_BYTES);
         producerProps.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * LARGEST_RECORD_BYTES);
