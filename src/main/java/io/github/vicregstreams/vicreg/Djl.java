@@ -2,6 +2,7 @@ package io.github.vicregstreams.vicreg;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one place that touches the PyTorch engine's process-wide settings.
@@ -14,6 +15,13 @@ public final class Djl {
 
     /** DJL's engine name for PyTorch. */
     public static final String ENGINE_NAME = "PyTorch";
+
+    /**
+     * Held by whatever touches the engine's process-wide state: its global random generator
+     * (seeding then initialising a model, so initial weights depend on the seed alone) and its
+     * gradient collector, of which the PyTorch engine allows one open per JVM.
+     */
+    static final ReentrantLock ENGINE_LOCK = new ReentrantLock();
 
     private static final String OFFLINE_PROPERTY = "ai.djl.offline";
 
