@@ -1,7 +1,6 @@
 package io.github.vicregstreams.vicreg;
 
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -47,7 +46,6 @@ public final class Djl {
      * inference (a training step turns it on for itself and restores it afterwards).
      */
     public static void disableGradientsOnThisThread() {
-        engine();
-        JniUtils.setGradMode(false);
+        NoGrad.disableOnThisThread();
     }
 }

@@ -69,6 +69,12 @@ public final class NoGrad implements AutoCloseable {
         }
     }
 
+    /** Turns autograd recording off on this thread for good, for {@link Djl}. */
+    static void disableOnThisThread() {
+        Djl.engine();
+        JniUtils.setGradMode(false);
+    }
+
     /** Restores the grad mode of before {@link #enter()}. Safe to call twice. */
     @Override
     public void close() {
