@@ -73,12 +73,7 @@ public final class VicregTrainer implements AutoCloseable {
         CheckpointCodec.Decoded decoded = CheckpointCodec.decode(checkpoint);
         TrainerConfig config = decoded.config();
         if (expectedSpec != null && !expectedSpec.equals(config.spec())) {
-            throw new InvalidCheckpointException(
-                    "it is for model spec "
-                            + config.spec()
-                            + " (input-hidden-projection), but "
-                            + expectedSpec
-                            + " is configured. Use a checkpoint of this spec or configure its spec.");
+            throw InvalidCheckpointException.forOtherSpec(config.spec(), expectedSpec);
         }
         VicregTrainer trainer = new VicregTrainer(config, device.resolve());
         try {
