@@ -57,6 +57,7 @@ final class EncoderCore implements AutoCloseable {
      * @param seed the seed of the engine's generator
      * @param device where the arrays live: the CPU and CUDA generators differ
      * @param owner what uses it, for the message of a call after close ("trainer")
+     * @return the network, ready to train
      */
     static EncoderCore seeded(ModelSpec spec, long seed, Device device, String owner) {
         EncoderCore core = new EncoderCore(spec, device, owner);
@@ -91,6 +92,7 @@ final class EncoderCore implements AutoCloseable {
      * @param weights the weights, of a checkpoint or {@link ModelWeights#initial}
      * @param device where the arrays live
      * @param owner what uses it, for the message of a call after close ("inference model")
+     * @return the encoder, ready to embed
      * @throws InvalidCheckpointException if the weights do not fit the network
      */
     static EncoderCore encoderOf(ModelWeights weights, Device device, String owner) {
