@@ -4,6 +4,7 @@ import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.Djl;
 import io.github.vicregstreams.vicreg.ModelSpec;
 import io.github.vicregstreams.vicreg.StepResult;
+import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.util.Locale;
 import java.util.Random;
@@ -38,7 +39,7 @@ public final class DeviceCheck {
         ModelSpec spec = ModelSpec.of(784);
         Random random = new Random(5);
         float[][] samples = RandomMatrices.uniform(random, 64, 784);
-        try (VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build()) {
+        try (VicregTrainer trainer = VicregTrainer.create(TrainerConfig.defaults(spec), device)) {
             System.out.println("trainer device: " + trainer.device());
             StepResult result = null;
             for (int i = 0; i < steps; i++) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.Djl;
 import io.github.vicregstreams.vicreg.ModelSpec;
+import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ public final class TrainingBenchmark {
         try (NDManager peakManager = Djl.engine().newBaseManager(resolved)) {
             List<float[][][][]> data = new ArrayList<>();
             for (int batch : batches) {
-                VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build();
+                VicregTrainer trainer = VicregTrainer.create(TrainerConfig.defaults(spec), device);
                 trainers.add(trainer);
                 data.add(batches(batch, spec.encoderDim()));
                 for (int i = 0; i < warmup; i++) {
@@ -187,7 +188,7 @@ public final class TrainingBenchmark {
      */
     public static double medianStepMillis(
             ModelSpec spec, DeviceChoice device, int batch, int warmup, int steps) {
-        try (VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build()) {
+        try (VicregTrainer trainer = VicregTrainer.create(TrainerConfig.defaults(spec), device)) {
             float[][][][] data = batches(batch, spec.encoderDim());
             for (int i = 0; i < warmup; i++) {
                 step(trainer, data, i);
@@ -230,7 +231,7 @@ public final class TrainingBenchmark {
 
     static Map<String, Object> measureRss(
             ModelSpec spec, DeviceChoice device, int batch, int steps, int inputDim) {
-        try (VicregTrainer trainer = VicregTrainer.builder(spec).optDevice(device).build()) {
+        try (VicregTrainer trainer = VicregTrainer.create(TrainerConfig.defaults(spec), device)) {
             float[][][][] data = batches(batch, inputDim);
             int warmup = Math.max(50, steps / 20);
             for (int i = 0; i < warmup; i++) {

@@ -81,13 +81,7 @@ public final class Evaluation {
         float[][] trainX = train.featureMatrix();
         float[][] testX = test.featureMatrix();
         rows.add(score("raw features", trainX, testX, train, test, subset));
-        try (VicregTrainer untrained =
-                VicregTrainer.builder(config.spec())
-                        .optLossWeights(config.lossWeights())
-                        .optOptimizer(config.optimizer())
-                        .optSeed(config.seed())
-                        .optDevice(DeviceChoice.CPU)
-                        .build()) {
+        try (VicregTrainer untrained = VicregTrainer.create(config, DeviceChoice.CPU)) {
             rows.add(
                     score(
                             "untrained encoder (seed " + config.seed() + ")",

@@ -1,7 +1,7 @@
 package io.github.vicregstreams.vicreg;
 
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one place that touches the PyTorch engine's process-wide settings.
@@ -14,6 +14,13 @@ public final class Djl {
 
     /** DJL's engine name for PyTorch. */
     public static final String ENGINE_NAME = "PyTorch";
+
+    /**
+     * Held by whatever touches the engine's process-wide state: its global random generator
+     * (seeding then initialising a model, so initial weights depend on the seed alone) and its
+     * gradient collector, of which the PyTorch engine allows one open per JVM.
+     */
+    static final ReentrantLock ENGINE_LOCK = new ReentrantLock();
 
     private static final String OFFLINE_PROPERTY = "ai.djl.offline";
 
@@ -39,7 +46,6 @@ public final class Djl {
      * inference (a training step turns it on for itself and restores it afterwards).
      */
     public static void disableGradientsOnThisThread() {
-        engine();
-        JniUtils.setGradMode(false);
+        NoGrad.disableOnThisThread();
     }
 }

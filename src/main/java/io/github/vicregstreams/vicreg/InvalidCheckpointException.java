@@ -23,4 +23,20 @@ public class InvalidCheckpointException extends IllegalArgumentException {
     public InvalidCheckpointException(String message, Throwable cause) {
         super("Invalid checkpoint: " + message, cause);
     }
+
+    /**
+     * The exception for a checkpoint of another model spec than the caller needs.
+     *
+     * @param actual the checkpoint's spec
+     * @param expected the configured spec
+     * @return the exception, saying what to do
+     */
+    static InvalidCheckpointException forOtherSpec(ModelSpec actual, ModelSpec expected) {
+        return new InvalidCheckpointException(
+                "it is for model spec "
+                        + actual
+                        + " (input-hidden-projection), but "
+                        + expected
+                        + " is configured. Use a checkpoint of this spec or configure its spec.");
+    }
 }

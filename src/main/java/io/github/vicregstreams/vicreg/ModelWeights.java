@@ -37,12 +37,7 @@ public final class ModelWeights {
         CheckpointCodec.Decoded decoded = CheckpointCodec.decode(checkpoint);
         ModelSpec spec = decoded.config().spec();
         if (expectedSpec != null && !expectedSpec.equals(spec)) {
-            throw new InvalidCheckpointException(
-                    "it is for model spec "
-                            + spec
-                            + " (input-hidden-projection), but "
-                            + expectedSpec
-                            + " is configured. Use a checkpoint of this spec or configure its spec.");
+            throw InvalidCheckpointException.forOtherSpec(spec, expectedSpec);
         }
         List<CheckpointCodec.Tensor> parameters =
                 decoded.tensors().stream()

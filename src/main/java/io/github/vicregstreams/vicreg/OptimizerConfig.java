@@ -91,15 +91,7 @@ public record OptimizerConfig(
      * @return the config
      */
     public static OptimizerConfig adam(float learningRate) {
-        return new OptimizerConfig(
-                Kind.ADAM,
-                learningRate,
-                0f,
-                DEFAULT_BETA1,
-                DEFAULT_BETA2,
-                DEFAULT_EPSILON,
-                DEFAULT_MOMENTUM,
-                DEFAULT_TRUST_COEFFICIENT);
+        return withoutDecay(Kind.ADAM, learningRate, DEFAULT_MOMENTUM);
     }
 
     /**
@@ -110,15 +102,7 @@ public record OptimizerConfig(
      * @return the config
      */
     public static OptimizerConfig sgd(float learningRate, float momentum) {
-        return new OptimizerConfig(
-                Kind.SGD,
-                learningRate,
-                0f,
-                DEFAULT_BETA1,
-                DEFAULT_BETA2,
-                DEFAULT_EPSILON,
-                momentum,
-                DEFAULT_TRUST_COEFFICIENT);
+        return withoutDecay(Kind.SGD, learningRate, momentum);
     }
 
     /**
@@ -128,15 +112,7 @@ public record OptimizerConfig(
      * @return the config
      */
     public static OptimizerConfig lars(float learningRate) {
-        return new OptimizerConfig(
-                Kind.LARS,
-                learningRate,
-                0f,
-                DEFAULT_BETA1,
-                DEFAULT_BETA2,
-                DEFAULT_EPSILON,
-                DEFAULT_MOMENTUM,
-                DEFAULT_TRUST_COEFFICIENT);
+        return withoutDecay(Kind.LARS, learningRate, DEFAULT_MOMENTUM);
     }
 
     /**
@@ -193,5 +169,18 @@ public record OptimizerConfig(
         if (!(value >= 0f && value < 1f)) {
             throw new IllegalArgumentException(name + " must be in [0, 1). Got: " + value);
         }
+    }
+
+    /** The default betas, ε and trust coefficient, no weight decay. */
+    private static OptimizerConfig withoutDecay(Kind kind, float learningRate, float momentum) {
+        return new OptimizerConfig(
+                kind,
+                learningRate,
+                0f,
+                DEFAULT_BETA1,
+                DEFAULT_BETA2,
+                DEFAULT_EPSILON,
+                momentum,
+                DEFAULT_TRUST_COEFFICIENT);
     }
 }

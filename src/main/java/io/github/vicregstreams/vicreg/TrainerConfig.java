@@ -45,4 +45,34 @@ public record TrainerConfig(
                 OptimizerConfig.adam(OptimizerConfig.DEFAULT_ADAM_LEARNING_RATE),
                 DEFAULT_SEED);
     }
+
+    /**
+     * This configuration with other loss weights.
+     *
+     * @param weights the loss coefficients
+     * @return the new config
+     */
+    public TrainerConfig withLossWeights(LossWeights weights) {
+        return new TrainerConfig(spec, weights, optimizer, seed);
+    }
+
+    /**
+     * This configuration with another optimizer.
+     *
+     * @param config the optimizer and its hyper-parameters
+     * @return the new config
+     */
+    public TrainerConfig withOptimizer(OptimizerConfig config) {
+        return new TrainerConfig(spec, lossWeights, config, seed);
+    }
+
+    /**
+     * This configuration with another seed of the initial weights.
+     *
+     * @param newSeed the seed
+     * @return the new config
+     */
+    public TrainerConfig withSeed(long newSeed) {
+        return new TrainerConfig(spec, lossWeights, optimizer, newSeed);
+    }
 }

@@ -6,6 +6,7 @@ import io.github.vicregstreams.data.Dataset;
 import io.github.vicregstreams.data.Split;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.ModelSpec;
+import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,8 @@ class EvaluateCommandTest {
         Dataset train = DatasetSource.parse("synthetic:300").load(Split.TRAIN);
         Path file = dir.resolve("model.ckpt");
         try (VicregTrainer trainer =
-                VicregTrainer.builder(new ModelSpec(64, 32, 16))
-                        .optDevice(DeviceChoice.CPU)
-                        .build()) {
+                VicregTrainer.create(
+                        TrainerConfig.defaults(new ModelSpec(64, 32, 16)), DeviceChoice.CPU)) {
             float[][] x = train.head(64).featureMatrix();
             for (int i = 0; i < 3; i++) {
                 trainer.step(x, x);

@@ -66,10 +66,9 @@ class InMemoryTrainingTest {
         // 14 pairs in batches of 5 across the pass boundary: 5, 5, 4.
         assertThat(progress).containsExactly(5L, 10L, 14L);
         try (VicregTrainer expected =
-                VicregTrainer.builder(CONFIG.spec())
-                        .optSeed(CONFIG.seed())
-                        .optDevice(DeviceChoice.CPU)
-                        .build()) {
+                VicregTrainer.create(
+                        TrainerConfig.defaults(CONFIG.spec()).withSeed(CONFIG.seed()),
+                        DeviceChoice.CPU)) {
             List<ViewPair> pairs = new ArrayList<>();
             for (int pass = 0; pass < 2; pass++) {
                 for (int i = 0; i < 7; i++) {

@@ -9,6 +9,7 @@ import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.ForgedCheckpoints;
 import io.github.vicregstreams.vicreg.ModelSpec;
+import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -64,9 +65,8 @@ class ModelTopicTest {
         String topic = "model-" + UUID.randomUUID();
         broker.createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
         try (VicregTrainer trainer =
-                VicregTrainer.builder(new ModelSpec(8, 16, 8))
-                        .optDevice(DeviceChoice.CPU)
-                        .build()) {
+                VicregTrainer.create(
+                        TrainerConfig.defaults(new ModelSpec(8, 16, 8)), DeviceChoice.CPU)) {
             byte[] valid = trainer.checkpoint();
             for (CheckpointChunks.Part part :
                     CheckpointChunks.split("vicreg", valid, CheckpointHeaders.of(0, "8-16-8"))) {
@@ -89,9 +89,8 @@ class ModelTopicTest {
         String topic = "model-" + UUID.randomUUID();
         broker.createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
         try (VicregTrainer trainer =
-                VicregTrainer.builder(new ModelSpec(8, 16, 8))
-                        .optDevice(DeviceChoice.CPU)
-                        .build()) {
+                VicregTrainer.create(
+                        TrainerConfig.defaults(new ModelSpec(8, 16, 8)), DeviceChoice.CPU)) {
             publish(topic, "vicreg", trainer.checkpoint(), CheckpointHeaders.of(0, "8-16-8"));
 
             assertThat(

@@ -7,6 +7,7 @@ import io.github.vicregstreams.data.Dataset;
 import io.github.vicregstreams.data.SyntheticDataset;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.ModelSpec;
+import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class EvaluationTest {
 
     private static byte[] checkpointAfterSteps(int steps) {
         try (VicregTrainer trainer =
-                VicregTrainer.builder(SPEC).optSeed(3).optDevice(DeviceChoice.CPU).build()) {
+                VicregTrainer.create(TrainerConfig.defaults(SPEC).withSeed(3), DeviceChoice.CPU)) {
             Dataset data = SyntheticDataset.builder().optRows(64).optFeatureDim(16).generate();
             float[][] x = data.featureMatrix();
             for (int i = 0; i < steps; i++) {

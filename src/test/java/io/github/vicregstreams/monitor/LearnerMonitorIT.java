@@ -14,6 +14,7 @@ import io.github.vicregstreams.events.MetricsEvent;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.ModelSpec;
+import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,7 +83,8 @@ class LearnerMonitorIT {
     void shouldShowTheHistoryAndFollowTheTopicsLive() throws Exception {
         MonitorSources sources = topics("follow");
         trainer =
-                VicregTrainer.builder(new ModelSpec(8, 16, 8)).optDevice(DeviceChoice.CPU).build();
+                VicregTrainer.create(
+                        TrainerConfig.defaults(new ModelSpec(8, 16, 8)), DeviceChoice.CPU);
         Random random = new Random(11);
         try (KafkaProducer<String, byte[]> producer = producer()) {
             // Given history on the topics before the monitor starts: 5 steps, 30 embeddings, and a
@@ -158,7 +160,8 @@ class LearnerMonitorIT {
     void shouldServeOnlyCheckpointsItVerifiedWhateverTheirHeadersSay() throws Exception {
         MonitorSources sources = topics("verify");
         trainer =
-                VicregTrainer.builder(new ModelSpec(8, 16, 8)).optDevice(DeviceChoice.CPU).build();
+                VicregTrainer.create(
+                        TrainerConfig.defaults(new ModelSpec(8, 16, 8)), DeviceChoice.CPU);
         byte[] valid = trainer.checkpoint();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             // A chunked checkpoint, as the trainer writes it.

@@ -8,6 +8,7 @@ import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.ModelSpec;
+import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -173,9 +174,9 @@ class InferenceIT {
 
     private static VicregTrainer trainer(int steps) {
         VicregTrainer t =
-                VicregTrainer.builder(new ModelSpec(LearnerDriver.INPUT_DIM, 16, 8))
-                        .optDevice(DeviceChoice.CPU)
-                        .build();
+                VicregTrainer.create(
+                        TrainerConfig.defaults(new ModelSpec(LearnerDriver.INPUT_DIM, 16, 8)),
+                        DeviceChoice.CPU);
         for (int s = 0; s < steps; s++) {
             float[][] view0 = new float[4][];
             float[][] view1 = new float[4][];

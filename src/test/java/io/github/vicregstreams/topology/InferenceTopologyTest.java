@@ -8,6 +8,7 @@ import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.ForgedCheckpoints;
 import io.github.vicregstreams.vicreg.ModelSpec;
+import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,10 +46,9 @@ class InferenceTopologyTest {
     /** A trainer of the driver's configuration, trained {@code steps} steps. */
     private VicregTrainer trainedTrainer(LearnerDriver d, int steps) {
         VicregTrainer t =
-                VicregTrainer.builder(SPEC)
-                        .optSeed(d.config.trainerConfig().seed())
-                        .optDevice(DeviceChoice.CPU)
-                        .build();
+                VicregTrainer.create(
+                        TrainerConfig.defaults(SPEC).withSeed(d.config.trainerConfig().seed()),
+                        DeviceChoice.CPU);
         for (int s = 0; s < steps; s++) {
             float[][] view0 = new float[4][];
             float[][] view1 = new float[4][];
@@ -137,7 +137,7 @@ class InferenceTopologyTest {
                             .filter(e -> e.source() == EmbeddingEvent.Source.INFERENCE)
                             .findFirst()
                             .orElseThrow();
-            trainer = VicregTrainer.restore(checkpoint);
+            trainer = VicregTrainer.restore(checkpoint, null, DeviceChoice.AUTO);
             assertThat(event.modelStep()).isEqualTo(2);
             assertEmbeddedBy(event, trainer);
         }
@@ -149,9 +149,9 @@ class InferenceTopologyTest {
             trainer = trainedTrainer(d, 2);
             d.publishCheckpoint(trainer.checkpoint());
             try (VicregTrainer other =
-                    VicregTrainer.builder(new ModelSpec(LearnerDriver.INPUT_DIM, 32, 8))
-                            .optDevice(DeviceChoice.CPU)
-                            .build()) {
+                    VicregTrainer.create(
+                            TrainerConfig.defaults(new ModelSpec(LearnerDriver.INPUT_DIM, 32, 8)),
+                            DeviceChoice.CPU)) {
                 d.publishCheckpoint(other.checkpoint());
             }
             d.publishCheckpoint(new byte[] {1, 2, 3});

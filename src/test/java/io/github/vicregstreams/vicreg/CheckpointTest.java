@@ -17,12 +17,12 @@ class CheckpointTest {
     private static final int PARAMETER_COUNT_OFFSET = ForgedCheckpoints.PARAMETER_COUNT_OFFSET;
 
     private static VicregTrainer trainer(OptimizerConfig.Kind kind) {
-        return VicregTrainer.builder(SPEC)
-                .optDevice(DeviceChoice.CPU)
-                .optOptimizer(OptimizerConfig.of(kind, 1e-2f).withWeightDecay(1e-4f))
-                .optLossWeights(LossWeights.defaults().withWeights(20f, 20f, 2f))
-                .optSeed(3)
-                .build();
+        return VicregTrainer.create(
+                TrainerConfig.defaults(SPEC)
+                        .withOptimizer(OptimizerConfig.of(kind, 1e-2f).withWeightDecay(1e-4f))
+                        .withLossWeights(LossWeights.defaults().withWeights(20f, 20f, 2f))
+                        .withSeed(3),
+                DeviceChoice.CPU);
     }
 
     private static void train(VicregTrainer trainer, int fromBatch, int toBatch) {
@@ -58,7 +58,8 @@ class CheckpointTest {
             train(original, 0, 3);
             float[][] samples = TestData.gaussian(77, 5, 12, 1);
 
-            try (VicregTrainer restored = VicregTrainer.restore(original.checkpoint())) {
+            try (VicregTrainer restored =
+                    VicregTrainer.restore(original.checkpoint(), null, DeviceChoice.AUTO)) {
                 float[][] expected = original.embed(samples);
                 float[][] actual = restored.embed(samples);
                 for (int i = 0; i < samples.length; i++) {
@@ -100,7 +101,7 @@ class CheckpointTest {
         byte[] checkpoint = freshCheckpoint();
         byte[] truncated = Arrays.copyOf(checkpoint, checkpoint.length - 100);
 
-        assertThatThrownBy(() -> VicregTrainer.restore(truncated))
+        assertThatThrownBy(() -> VicregTrainer.restore(truncated, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessage(
                         "Invalid checkpoint: truncated: "
@@ -108,7 +109,7 @@ class CheckpointTest {
                                 + " bytes of the "
                                 + checkpoint.length
                                 + " it declares");
-        assertThatThrownBy(() -> VicregTrainer.restore(new byte[5]))
+        assertThatThrownBy(() -> VicregTrainer.restore(new byte[5], null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessage(
                         "Invalid checkpoint: truncated: 5 bytes is shorter than any checkpoint");
@@ -119,7 +120,7 @@ class CheckpointTest {
         byte[] corrupt = freshCheckpoint();
         corrupt[corrupt.length / 2] ^= 0x10;
 
-        assertThatThrownBy(() -> VicregTrainer.restore(corrupt))
+        assertThatThrownBy(() -> VicregTrainer.restore(corrupt, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessageStartingWith("Invalid checkpoint: corrupt: CRC32C checksum mismatch");
     }
@@ -128,12 +129,12 @@ class CheckpointTest {
     void shouldRefuseBytesThatAreNotACheckpoint() {
         byte[] notOne = "{\"this\": \"is JSON, not a checkpoint\"}".getBytes();
 
-        assertThatThrownBy(() -> VicregTrainer.restore(notOne))
+        assertThatThrownBy(() -> VicregTrainer.restore(notOne, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessage(
                         "Invalid checkpoint: not a vicreg-streams checkpoint (bad magic bytes). Got:"
                                 + " 7b2274686973223a");
-        assertThatThrownBy(() -> VicregTrainer.restore(null))
+        assertThatThrownBy(() -> VicregTrainer.restore(null, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessage("Invalid checkpoint: the checkpoint is null");
     }
@@ -143,7 +144,7 @@ class CheckpointTest {
         byte[] future = freshCheckpoint();
         future[8] = 9;
 
-        assertThatThrownBy(() -> VicregTrainer.restore(future))
+        assertThatThrownBy(() -> VicregTrainer.restore(future, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessage(
                         "Invalid checkpoint: unknown format version 9; this build reads version 2."
@@ -157,7 +158,7 @@ class CheckpointTest {
         ByteBuffer.wrap(forged).order(ByteOrder.LITTLE_ENDIAN).putInt(13, -5);
         reseal(forged);
 
-        assertThatThrownBy(() -> VicregTrainer.restore(forged))
+        assertThatThrownBy(() -> VicregTrainer.restore(forged, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessage("Invalid checkpoint: corrupt: encoderDim must be at least 1. Got: -5");
     }
@@ -169,7 +170,7 @@ class CheckpointTest {
         ByteBuffer.wrap(forged).order(ByteOrder.LITTLE_ENDIAN).putInt(17, 31);
         reseal(forged);
 
-        assertThatThrownBy(() -> VicregTrainer.restore(forged))
+        assertThatThrownBy(() -> VicregTrainer.restore(forged, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessageStartingWith("Invalid checkpoint: corrupt: parameter ")
                 .hasMessageContaining("more values than model spec 12-31-16 has left");
@@ -186,7 +187,7 @@ class CheckpointTest {
                 .putLong(dims + 8, 32);
         reseal(forged);
 
-        assertThatThrownBy(() -> VicregTrainer.restore(forged))
+        assertThatThrownBy(() -> VicregTrainer.restore(forged, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessage(
                         "Invalid checkpoint: parameter 0 is 01encoder_01Linear_weight of shape (12, 32),"
@@ -232,7 +233,7 @@ class CheckpointTest {
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessageContaining(
                         "parameter 0 declares shape [1099511627776], more values than");
-        assertThatThrownBy(() -> VicregTrainer.restore(spec))
+        assertThatThrownBy(() -> VicregTrainer.restore(spec, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessageContaining("model spec 12-1000000-16 has ")
                 .hasMessageContaining("parameter values, more than a record of");
@@ -242,9 +243,9 @@ class CheckpointTest {
     void shouldContinueAConvolutionalEncoderBitIdenticallyAfterARestore() {
         ModelSpec conv = new ModelSpec(36, 16, 8, EncoderKind.CONV);
         try (VicregTrainer uninterrupted =
-                        VicregTrainer.builder(conv).optDevice(DeviceChoice.CPU).build();
+                        VicregTrainer.create(TrainerConfig.defaults(conv), DeviceChoice.CPU);
                 VicregTrainer interrupted =
-                        VicregTrainer.builder(conv).optDevice(DeviceChoice.CPU).build()) {
+                        VicregTrainer.create(TrainerConfig.defaults(conv), DeviceChoice.CPU)) {
             for (int i = 0; i < 4; i++) {
                 float[][][] batch = TestData.structuredPairs(200 + i, 16, 36);
                 uninterrupted.step(batch[0], batch[1]);
@@ -283,7 +284,7 @@ class CheckpointTest {
         ByteBuffer.wrap(version1).order(ByteOrder.LITTLE_ENDIAN).putInt(9, version1.length);
         reseal(version1);
 
-        try (VicregTrainer original = VicregTrainer.restore(current);
+        try (VicregTrainer original = VicregTrainer.restore(current, null, DeviceChoice.AUTO);
                 VicregTrainer restored = VicregTrainer.restore(version1, SPEC, DeviceChoice.CPU)) {
             assertThat(CheckpointInfo.of(version1).formatVersion()).isEqualTo(1);
             assertThat(restored.config()).isEqualTo(original.config());
@@ -297,7 +298,7 @@ class CheckpointTest {
         forged[8 + 1 + 4 + 3 * 4] = 7;
         reseal(forged);
 
-        assertThatThrownBy(() -> VicregTrainer.restore(forged))
+        assertThatThrownBy(() -> VicregTrainer.restore(forged, null, DeviceChoice.AUTO))
                 .isInstanceOf(InvalidCheckpointException.class)
                 .hasMessage("Invalid checkpoint: corrupt: encoder code 7");
     }

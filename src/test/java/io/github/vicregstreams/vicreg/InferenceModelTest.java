@@ -10,7 +10,8 @@ class InferenceModelTest {
     private static final ModelSpec SPEC = new ModelSpec(12, 16, 8);
 
     private static VicregTrainer trained(int steps) {
-        VicregTrainer trainer = VicregTrainer.builder(SPEC).optDevice(DeviceChoice.CPU).build();
+        VicregTrainer trainer =
+                VicregTrainer.create(TrainerConfig.defaults(SPEC), DeviceChoice.CPU);
         for (int s = 0; s < steps; s++) {
             float[][][] pairs = TestData.structuredPairs(s, 8, SPEC.encoderDim());
             trainer.step(pairs[0], pairs[1]);
@@ -35,7 +36,8 @@ class InferenceModelTest {
     void shouldStartFromTheWeightsOfAFreshTrainerWithTheSameSeed() {
         float[][] samples = TestData.gaussian(4, 3, SPEC.encoderDim(), 1.0);
         TrainerConfig config = TrainerConfig.defaults(SPEC);
-        try (VicregTrainer fresh = VicregTrainer.builder(SPEC).optDevice(DeviceChoice.CPU).build();
+        try (VicregTrainer fresh =
+                        VicregTrainer.create(TrainerConfig.defaults(SPEC), DeviceChoice.CPU);
                 InferenceModel model =
                         InferenceModel.create(
                                 ModelWeights.initial(config, DeviceChoice.CPU), DeviceChoice.CPU)) {

@@ -1,7 +1,6 @@
 package io.github.vicregstreams.vicreg;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -14,18 +13,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class NoGradManager implements BeforeEachCallback, AfterEachCallback {
 
     private NDManager manager;
-    private boolean gradMode;
+    private NoGrad noGrad;
 
     @Override
     public void beforeEach(ExtensionContext context) {
         manager = Djl.engine().newBaseManager();
-        gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        noGrad = NoGrad.enter();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        JniUtils.setGradMode(gradMode);
+        noGrad.close();
         manager.close();
     }
 

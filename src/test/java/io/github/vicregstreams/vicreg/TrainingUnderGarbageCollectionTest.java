@@ -40,7 +40,7 @@ class TrainingUnderGarbageCollectionTest {
 
     private static byte[] train() {
         try (VicregTrainer trainer =
-                VicregTrainer.builder(SMALL).optDevice(DeviceChoice.CPU).optSeed(5).build()) {
+                VicregTrainer.create(TrainerConfig.defaults(SMALL).withSeed(5), DeviceChoice.CPU)) {
             for (int i = 0; i < STEPS; i++) {
                 float[][][] batch = TestData.structuredPairs(i, 32, SMALL.encoderDim());
                 StepResult result = trainer.step(batch[0], batch[1]);

@@ -12,7 +12,7 @@ class VicregTrainerTest {
     private static final ModelSpec SMALL = new ModelSpec(12, 32, 16);
 
     private static VicregTrainer smallTrainer() {
-        return VicregTrainer.builder(SMALL).optDevice(DeviceChoice.CPU).build();
+        return VicregTrainer.create(TrainerConfig.defaults(SMALL), DeviceChoice.CPU);
     }
 
     @Test
@@ -38,7 +38,7 @@ class VicregTrainerTest {
     void shouldLowerTheLossWithAConvolutionalEncoder() {
         ModelSpec conv = new ModelSpec(36, 32, 16, EncoderKind.CONV);
         try (VicregTrainer trainer =
-                VicregTrainer.builder(conv).optDevice(DeviceChoice.CPU).build()) {
+                VicregTrainer.create(TrainerConfig.defaults(conv), DeviceChoice.CPU)) {
             float[][][] first = TestData.structuredPairs(0, 64, 36);
             double initialLoss = trainer.step(first[0], first[1]).loss().total();
             StepResult last = null;
@@ -141,10 +141,9 @@ class VicregTrainerTest {
                     OptimizerConfig.lars(0.2f).withWeightDecay(1e-6f)
                 }) {
             try (VicregTrainer trainer =
-                    VicregTrainer.builder(SMALL)
-                            .optDevice(DeviceChoice.CPU)
-                            .optOptimizer(optimizer)
-                            .build()) {
+                    VicregTrainer.create(
+                            TrainerConfig.defaults(SMALL).withOptimizer(optimizer),
+                            DeviceChoice.CPU)) {
                 float[][][] batch = TestData.structuredPairs(4, 32, 12);
                 double first = trainer.step(batch[0], batch[1]).loss().total();
                 StepResult last = null;
@@ -161,7 +160,9 @@ class VicregTrainerTest {
         float[][] samples = TestData.gaussian(9, 3, 12, 1);
         try (VicregTrainer a = smallTrainer();
                 VicregTrainer b = smallTrainer();
-                VicregTrainer c = VicregTrainer.builder(SMALL).optSeed(7).build()) {
+                VicregTrainer c =
+                        VicregTrainer.create(
+                                TrainerConfig.defaults(SMALL).withSeed(7), DeviceChoice.AUTO)) {
             assertThat(a.embed(samples)[2]).containsExactly(b.embed(samples)[2]);
             assertThat(a.embed(samples)[2]).isNotEqualTo(c.embed(samples)[2]);
         }
@@ -228,7 +229,8 @@ class VicregTrainerTest {
     void shouldFailClearlyWhenAGpuIsAskedForAndThereIsNone() {
         assumeThat(Djl.engine().getGpuCount()).as("this machine has no GPU").isZero();
 
-        assertThatThrownBy(() -> VicregTrainer.builder(SMALL).optDevice(DeviceChoice.GPU).build())
+        assertThatThrownBy(
+                        () -> VicregTrainer.create(TrainerConfig.defaults(SMALL), DeviceChoice.GPU))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith(
                         "device=gpu was asked for, but the PyTorch engine sees no GPU");
