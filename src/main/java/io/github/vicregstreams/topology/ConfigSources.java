@@ -20,12 +20,13 @@ final class ConfigSources {
     private ConfigSources() {}
 
     /**
-     * The file's settings with the overrides on top.
+     * The defaults, the file's settings on top of them, and the overrides on top of both.
      *
      * @throws ConfigException if the file cannot be read
      */
-    static Map<String, Object> read(Path file, Map<String, String> overrides) {
-        Map<String, Object> values = new LinkedHashMap<>();
+    static Map<String, Object> read(
+            Path file, Map<String, String> defaults, Map<String, String> overrides) {
+        Map<String, Object> values = new LinkedHashMap<>(defaults);
         if (file != null) {
             Properties properties = new Properties();
             try (InputStream in = Files.newInputStream(file)) {

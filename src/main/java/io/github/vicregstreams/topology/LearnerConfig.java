@@ -153,7 +153,22 @@ public final class LearnerConfig extends AbstractConfig {
      * @throws ConfigException if the file cannot be read, or for the first bad key or value
      */
     public static LearnerConfig load(Path file, Map<String, String> overrides) {
-        return of(ConfigSources.read(file, overrides));
+        return load(file, Map.of(), overrides);
+    }
+
+    /**
+     * Loads a configuration from defaults, a properties file and overrides, each winning over the
+     * one before: a command's own defaults that the user's file may change.
+     *
+     * @param file a properties file, or null for none
+     * @param defaults settings the file and the overrides may change
+     * @param overrides settings that win over the file's
+     * @return the configuration
+     * @throws ConfigException if the file cannot be read or a setting is invalid
+     */
+    public static LearnerConfig load(
+            Path file, Map<String, String> defaults, Map<String, String> overrides) {
+        return of(ConfigSources.read(file, defaults, overrides));
     }
 
     /**

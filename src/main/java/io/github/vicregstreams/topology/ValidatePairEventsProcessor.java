@@ -2,7 +2,6 @@ package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
-import io.github.vicregstreams.events.Parsed;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -11,9 +10,6 @@ import org.apache.kafka.streams.processor.api.Record;
  * dead-letter topic with its reason and original bytes.
  */
 final class ValidatePairEventsProcessor extends ValidatingProcessor<PairEvent> {
-
-    private final FeatureEventParser<PairEvent> parser;
-    private final String pairsSink;
 
     /**
      * @param parser parses a pair event
@@ -26,26 +22,13 @@ final class ValidatePairEventsProcessor extends ValidatingProcessor<PairEvent> {
             String name,
             String deadLettersSink,
             String pairsSink) {
-        super(name, deadLettersSink);
-        this.parser = parser;
-        this.pairsSink = pairsSink;
+        super(parser, name, deadLettersSink, pairsSink);
     }
 
     @Override
-    Parsed<PairEvent> parse(byte[] key, byte[] value) {
-        return parser.parse(key, value);
-    }
-
-    @Override
-    void accept(Record<byte[], byte[]> record, PairEvent event) {
+    Object valueFor(Record<byte[], byte[]> record, PairEvent event) {
         // The record timestamp, as for a pair of views (the later of its two records').
-        TrainingPair pair =
-                new TrainingPair(
-                        event.id(),
-                        record.timestamp(),
-                        event.metadata(),
-                        event.view0(),
-                        event.view1());
-        context().forward(record.withKey((Object) event.id()).withValue(pair), pairsSink);
+        return new TrainingPair(
+                event.id(), record.timestamp(), event.metadata(), event.view0(), event.view1());
     }
 }

@@ -1,7 +1,6 @@
 package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.FeatureEventParser;
-import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.ViewEvent;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -10,9 +9,6 @@ import org.apache.kafka.streams.processor.api.Record;
  * from; anything else to the dead-letter topic with its reason and original bytes.
  */
 final class ValidateViewsProcessor extends ValidatingProcessor<ViewEvent> {
-
-    private final FeatureEventParser<ViewEvent> parser;
-    private final String pairing;
 
     /**
      * @param parser parses a view
@@ -25,23 +21,11 @@ final class ValidateViewsProcessor extends ValidatingProcessor<ViewEvent> {
             String name,
             String deadLettersSink,
             String pairing) {
-        super(name, deadLettersSink);
-        this.parser = parser;
-        this.pairing = pairing;
+        super(parser, name, deadLettersSink, pairing);
     }
 
     @Override
-    Parsed<ViewEvent> parse(byte[] key, byte[] value) {
-        return parser.parse(key, value);
-    }
-
-    @Override
-    void accept(Record<byte[], byte[]> record, ViewEvent event) {
-        SourceRecord source = SourceRecord.of(context(), record);
-        context()
-                .forward(
-                        record.withKey((Object) event.id())
-                                .withValue(new ValidatedView(event, source)),
-                        pairing);
+    Object valueFor(Record<byte[], byte[]> record, ViewEvent view) {
+        return new ValidatedView(view, SourceRecord.of(context(), record));
     }
 }

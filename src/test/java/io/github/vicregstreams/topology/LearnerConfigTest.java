@@ -179,6 +179,23 @@ class LearnerConfigTest {
     }
 
     @Test
+    void shouldLetTheFileWinOverDefaultsAndOverridesWinOverBothWhenLoadingWithDefaults()
+            throws Exception {
+        Path file = dir.resolve("learner.properties");
+        Files.writeString(file, "model.input.dim=12\ntrain.batch.size=32\n");
+
+        LearnerConfig config =
+                LearnerConfig.load(
+                        file,
+                        Map.of("train.batch.size", "16", "model.seed", "7", "model.input.dim", "3"),
+                        Map.of("model.input.dim", "20"));
+
+        assertThat(config.batchSize()).isEqualTo(32);
+        assertThat(config.trainerConfig().seed()).isEqualTo(7);
+        assertThat(config.modelSpec().encoderDim()).isEqualTo(20);
+    }
+
+    @Test
     void shouldExplainAMissingFileAndAnArgumentWithoutEquals() {
         assertThatThrownBy(() -> LearnerConfig.load(dir.resolve("nope.properties"), Map.of()))
                 .isInstanceOf(ConfigException.class)
