@@ -5,6 +5,7 @@ import io.github.vicregstreams.data.Dataset;
 import io.github.vicregstreams.data.FashionMnist;
 import io.github.vicregstreams.data.Split;
 import io.github.vicregstreams.data.SyntheticDataset;
+import io.github.vicregstreams.vicreg.EnumNames;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -57,16 +58,13 @@ record DatasetSource(Kind kind, String argument) {
         int colon = spec.indexOf(':');
         String name = (colon < 0 ? spec : spec.substring(0, colon)).toLowerCase(Locale.ROOT);
         String argument = colon < 0 ? null : spec.substring(colon + 1).trim();
-        DatasetSource source =
-                switch (name) {
-                    case "fashion-mnist" -> new DatasetSource(Kind.FASHION_MNIST, argument);
-                    case "idx" -> new DatasetSource(Kind.IDX, argument);
-                    case "synthetic" -> new DatasetSource(Kind.SYNTHETIC, argument);
-                    case "csv" -> new DatasetSource(Kind.CSV, argument);
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "Unknown dataset '" + text + "'. Use one of: " + SYNTAX);
-                };
+        DatasetSource source;
+        try {
+            source = new DatasetSource(EnumNames.parse(Kind.class, "dataset", name), argument);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Unknown dataset '" + text + "'. Use one of: " + SYNTAX, e);
+        }
         if ((source.kind == Kind.IDX || source.kind == Kind.CSV)
                 && (argument == null || argument.isEmpty())) {
             throw new IllegalArgumentException(
@@ -149,7 +147,7 @@ record DatasetSource(Kind kind, String argument) {
 
     @Override
     public String toString() {
-        String name = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        String name = EnumNames.of(kind);
         return argument == null ? name : name + ":" + argument;
     }
 

@@ -5,6 +5,7 @@ import io.github.vicregstreams.data.Split;
 import io.github.vicregstreams.data.ViewGenerator;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.topology.LearnerConfig;
+import io.github.vicregstreams.vicreg.EnumNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -148,7 +149,7 @@ final class ProduceCommand implements Callable<Integer> {
             sent =
                     producer.send(
                             data,
-                            split.name().toLowerCase(Locale.ROOT),
+                            EnumNames.of(split),
                             views,
                             rows,
                             passes,

@@ -1,5 +1,7 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.vicreg.EnumNames;
+
 /** Which representation of a trained pair is published as its embedding. */
 public enum EmbeddingSource {
     /** The mean of the two views' encoder outputs. */
@@ -8,13 +10,7 @@ public enum EmbeddingSource {
     VIEW0;
 
     static EmbeddingSource parse(String name) {
-        return switch (name) {
-            case "mean" -> MEAN;
-            case "view0" -> VIEW0;
-            default ->
-                    throw new IllegalArgumentException(
-                            "embedding.source must be mean or view0. Got: " + name);
-        };
+        return EnumNames.parse(EmbeddingSource.class, "embedding.source", name);
     }
 
     /** The embedding of row {@code i} of a step's representations. */

@@ -1,12 +1,12 @@
 package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.vicreg.EncoderKind;
+import io.github.vicregstreams.vicreg.EnumNames;
 import io.github.vicregstreams.vicreg.LossWeights;
 import io.github.vicregstreams.vicreg.ModelSpec;
 import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VarianceEstimator;
 import io.github.vicregstreams.vicreg.Vicreg;
-import java.util.Locale;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -137,8 +137,9 @@ final class ModelKeys {
                 config.getDouble(LearnerConfig.LOSS_MU_VAR_CONFIG).floatValue(),
                 config.getDouble(LearnerConfig.LOSS_NU_COV_CONFIG).floatValue(),
                 config.getDouble(LearnerConfig.LOSS_VARIANCE_TARGET_CONFIG).floatValue(),
-                VarianceEstimator.valueOf(
-                        config.getString(LearnerConfig.LOSS_VARIANCE_ESTIMATOR_CONFIG)
-                                .toUpperCase(Locale.ROOT)));
+                EnumNames.parse(
+                        VarianceEstimator.class,
+                        LearnerConfig.LOSS_VARIANCE_ESTIMATOR_CONFIG,
+                        config.getString(LearnerConfig.LOSS_VARIANCE_ESTIMATOR_CONFIG)));
     }
 }

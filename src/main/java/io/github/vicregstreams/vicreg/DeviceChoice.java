@@ -2,7 +2,6 @@ package io.github.vicregstreams.vicreg;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import java.util.Locale;
 
 /** Where the trainer runs: {@code auto} picks the GPU when DJL sees one, else the CPU. */
 public enum DeviceChoice {
@@ -21,12 +20,7 @@ public enum DeviceChoice {
      * @throws IllegalArgumentException for any other name
      */
     public static DeviceChoice parse(String name) {
-        for (DeviceChoice choice : values()) {
-            if (choice.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
-                return choice;
-            }
-        }
-        throw new IllegalArgumentException("device must be one of auto, cpu, gpu. Got: " + name);
+        return EnumNames.parse(DeviceChoice.class, "device", name);
     }
 
     /**
@@ -56,6 +50,6 @@ public enum DeviceChoice {
 
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumNames.of(this);
     }
 }

@@ -1,7 +1,5 @@
 package io.github.vicregstreams.vicreg;
 
-import java.util.Locale;
-
 /** The encoder's architecture; the projector is the same MLP for both. */
 public enum EncoderKind {
     /** Two fully connected layers (the seed's encoder, the default): any feature vector. */
@@ -20,12 +18,7 @@ public enum EncoderKind {
      * @throws IllegalArgumentException if the name is neither
      */
     public static EncoderKind parse(String name) {
-        for (EncoderKind kind : values()) {
-            if (kind.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException("encoder must be mlp or conv. Got: " + name);
+        return EnumNames.parse(EncoderKind.class, "encoder", name);
     }
 
     /**
@@ -34,6 +27,6 @@ public enum EncoderKind {
      * @return {@code mlp} or {@code conv}
      */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumNames.of(this);
     }
 }

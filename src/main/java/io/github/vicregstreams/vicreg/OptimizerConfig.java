@@ -1,7 +1,5 @@
 package io.github.vicregstreams.vicreg;
 
-import java.util.Locale;
-
 /**
  * Which optimizer updates the model, and its hyper-parameters. Saved in every checkpoint.
  *
@@ -42,18 +40,12 @@ public record OptimizerConfig(
          * @throws IllegalArgumentException for an unknown name, listing the known ones
          */
         public static Kind parse(String name) {
-            for (Kind kind : values()) {
-                if (kind.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException(
-                    "optimizer must be one of adam, sgd, lars. Got: " + name);
+            return EnumNames.parse(Kind.class, "optimizer", name);
         }
 
         @Override
         public String toString() {
-            return name().toLowerCase(Locale.ROOT);
+            return EnumNames.of(this);
         }
     }
 

@@ -120,7 +120,7 @@ class VicregModelTest {
         assertThat(EncoderKind.parse(" Conv ")).isEqualTo(EncoderKind.CONV);
         assertThatThrownBy(() -> EncoderKind.parse("resnet"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("encoder must be mlp or conv. Got: resnet");
+                .hasMessage("encoder must be one of mlp, conv. Got: resnet");
     }
 
     @Test
