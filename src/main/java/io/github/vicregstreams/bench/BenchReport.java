@@ -1,7 +1,7 @@
 package io.github.vicregstreams.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.github.vicregstreams.events.Json;
 import io.github.vicregstreams.vicreg.Djl;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,12 +13,8 @@ import org.apache.kafka.common.utils.internals.AppInfoParser;
 /** The JSON report every benchmark writes: the same head, written the same way. */
 final class BenchReport {
 
-    /**
-     * Indented, in insertion order of the report's maps. The project's other mapper, {@code
-     * events.Json.MAPPER}, is a plain {@code new ObjectMapper()} too (so it would write the same),
-     * but it is package-private to {@code events}.
-     */
-    private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
+    /** The project's one mapper, indented; maps are written in their insertion order. */
+    private static final ObjectWriter JSON = Json.MAPPER.writerWithDefaultPrettyPrinter();
 
     private BenchReport() {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.vicregstreams.events.Json;
 import java.io.UncheckedIOException;
 
 /** The JSON the monitor answers with: its tree nodes, their bytes, and the rules they share. */
@@ -12,11 +13,8 @@ final class MonitorJson {
     /** The content type of every JSON answer. */
     static final String CONTENT_TYPE = "application/json; charset=utf-8";
 
-    /**
-     * A plain mapper, configured like {@code events.Json.MAPPER} (which is not visible outside
-     * {@code events}); only trees are built and written with it, no data binding.
-     */
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The project's one mapper; only trees are built and written with it, no data binding. */
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     /** A status code and the JSON body to answer with. */
     record Reply(int status, ObjectNode body) {}
