@@ -24,7 +24,6 @@ final class StreamedDemo {
 
     private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MODEL_READ_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
 
     private final DemoPlan plan;
     private final ProcessLifecycle lifecycle;
@@ -108,31 +107,25 @@ final class StreamedDemo {
     }
 
     /**
-     * The final checkpoint from the model topic. A checkpoint written while the learner closes
-     * cannot be sent then (a closing processor cannot forward); the learner sends it right after it
-     * restarts, so the demo restarts it briefly when the topic is behind.
+     * The final checkpoint from the model topic: the learner publishes its last steps as it stops
+     * ({@link LearnerApp#close()}), so the topic holds the last step once the learner is closed.
+     *
+     * @throws IllegalStateException when it does not: evaluating an older model would misreport
      */
-    private ModelTopic.Checkpoint publishedCheckpoint(String bootstrap, long lastStep)
-            throws InterruptedException {
+    private ModelTopic.Checkpoint publishedCheckpoint(String bootstrap, long lastStep) {
         LearnerConfig config = plan.config();
         Optional<ModelTopic.Checkpoint> latest = readModel(bootstrap);
         if (latest.isEmpty() || latest.get().step() < lastStep) {
-            plan.out().println("Publishing the final checkpoint (a brief restart of the learner)…");
-            plan.out().flush();
-            LearnerApp app = lifecycle.add(LearnerApp.start(config, bootstrap), LearnerApp::close);
-            long deadline = System.nanoTime() + PUBLISH_TIMEOUT.toNanos();
-            while ((latest.isEmpty() || latest.get().step() < lastStep)
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-                latest = readModel(bootstrap);
-            }
-            lifecycle.stopNow(app);
+            throw new IllegalStateException(
+                    "The learner stopped at step "
+                            + lastStep
+                            + " but the model topic "
+                            + config.topics().model()
+                            + " holds "
+                            + latest.map(c -> "step " + c.step()).orElse("no checkpoint")
+                            + ": its final checkpoint was not published (see the learner's log)");
         }
-        return latest.orElseThrow(
-                () ->
-                        new IllegalStateException(
-                                "No checkpoint reached the model topic "
-                                        + config.topics().model()));
+        return latest.get();
     }
 
     private Optional<ModelTopic.Checkpoint> readModel(String bootstrap) {
