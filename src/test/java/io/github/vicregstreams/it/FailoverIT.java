@@ -17,7 +17,7 @@ import org.junit.jupiter.api.TestReporter;
  * Two instances with the {@code failover.profile=fast} settings: the one holding the trainer is
  * killed with SIGKILL while pairs keep arriving, and the other takes the trainer over from its
  * standby, losing and repeating nothing. The time from the kill to the next applied step is
- * reported (a measurement, not an assertion: see the README's failover section for the runs).
+ * reported (a measurement, not an assertion: see docs/failover.md for the runs).
  */
 class FailoverIT extends OnRealBroker {
 
