@@ -3,6 +3,7 @@ package io.github.vicregstreams.cli;
 import io.github.vicregstreams.data.Dataset;
 import io.github.vicregstreams.data.ViewGenerator;
 import io.github.vicregstreams.data.ViewPair;
+import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
@@ -80,7 +81,8 @@ final class PairProducer implements AutoCloseable {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-        config.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        // Room for the largest record the learner accepts (events.max.record.bytes at its most).
+        config.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DeadLetter.MAX_RECORD_BYTES);
         // Ride out a broker outage of a few minutes instead of giving up after 30 s.
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, OUTAGE_TOLERANCE_MS);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, OUTAGE_TOLERANCE_MS);

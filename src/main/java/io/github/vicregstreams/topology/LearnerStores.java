@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.DeadLetter;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -9,8 +10,11 @@ import org.apache.kafka.streams.state.Stores;
 /** The learner's state stores, as {@link LearnerTopology} adds them: kind, serdes and changelog. */
 final class LearnerStores {
 
-    /** Changelog record size for stores that hold a whole input record (up to 1 MiB by default). */
-    static final int WHOLE_RECORD_MAX_BYTES = 8 * 1024 * 1024;
+    /**
+     * Changelog record size for stores that hold a whole input record (up to 1 MiB by default): the
+     * bound of a dead letter, which carries a whole input record too.
+     */
+    static final int WHOLE_RECORD_MAX_BYTES = DeadLetter.MAX_RECORD_BYTES;
 
     private LearnerStores() {}
 
