@@ -46,8 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     static final Map<String, String> DEMO_DEFAULTS =
             // The batch window stays at its 5 s default: pairs reach the trainer when the pairing's
             // transaction commits, and while the producer floods the broker a commit can take over
-            // a
-            // second. With a 1 s window the trainer saw those gaps as an idle stream and trained
+            // a second. With a 1 s window the trainer saw those gaps as an idle stream and trained
             // batches of ~150 pairs for the first steps of a multi-pass demo.
             Map.of(LearnerConfig.APPLICATION_ID_CONFIG, "vicreg-demo");
 

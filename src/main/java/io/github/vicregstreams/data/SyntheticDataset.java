@@ -168,8 +168,7 @@ public final class SyntheticDataset {
             SplittableRandom rng = new SplittableRandom(seed);
             double[][] centres = gaussianMatrix(rng, classes, latentDim, 1.0);
             // Scaled by 1/sqrt(latentDim) so that W z has unit variance per feature and tanh stays
-            // in
-            // its curved but not saturated range.
+            // in its curved but not saturated range.
             double[][] weights =
                     gaussianMatrix(rng, featureDim, latentDim, 1.0 / Math.sqrt(latentDim));
             double[] bias = gaussianMatrix(rng, 1, featureDim, 0.1)[0];

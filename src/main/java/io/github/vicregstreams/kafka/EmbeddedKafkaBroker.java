@@ -58,8 +58,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /**
      * The largest record batch the broker accepts, in bytes: 64 MiB ({@code message.max.bytes}).
      *
-     * <p>A model checkpoint (parameters and optimizer state) is about 13 MB for the default model,
-     * over Kafka's 1 MiB default. Producers must raise {@code max.request.size} to send one.
+     * <p>Generous: the learner's largest records (dead letters and waiting views of up to 8 MiB, in
+     * requests of up to 16 MiB) are over Kafka's 1 MiB default; checkpoints travel in 768 KiB
+     * chunks of any model size.
      */
     public static final int MESSAGE_MAX_BYTES = 64 * 1024 * 1024;
 

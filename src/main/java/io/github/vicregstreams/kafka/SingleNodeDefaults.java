@@ -22,21 +22,19 @@ final class SingleNodeDefaults {
                     Map.entry("share.coordinator.state.topic.min.isr", "1"),
                     Map.entry("default.replication.factor", "1"),
                     Map.entry("min.insync.replicas", "1"),
-                    // One node: more coordinator partitions only cost start-up time and open files
-                    // when the
-                    // first group or transaction appears (the defaults are 50 each).
+                    // One node: more coordinator partitions only cost start-up time and open
+                    // files when the first group or transaction appears (the defaults are 50 each).
                     Map.entry("offsets.topic.num.partitions", "1"),
                     Map.entry("transaction.state.log.num.partitions", "1"),
                     // No other members will join: don't hold the first rebalance back 3 s for them.
                     Map.entry("group.initial.rebalance.delay.ms", "0"),
-                    // Checkpoints are ~13 MB; see EmbeddedKafkaBroker.MESSAGE_MAX_BYTES.
+                    // Room for the learner's largest records: see MESSAGE_MAX_BYTES.
                     Map.entry(
                             "message.max.bytes",
                             Integer.toString(EmbeddedKafkaBroker.MESSAGE_MAX_BYTES)),
-                    // A crashed producer's open transaction holds back read_committed readers until
-                    // the
-                    // coordinator aborts it: it looks for timed-out transactions this often (10 s
-                    // default).
+                    // A crashed producer's open transaction holds back read_committed readers
+                    // until the coordinator aborts it: it looks for timed-out transactions this
+                    // often (10 s default).
                     Map.entry(
                             "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"),
                     // The application creates its topics with their configs; a typo must not create

@@ -75,8 +75,8 @@ record EmbeddingAnalysis(
             maxStep = Math.max(maxStep, s.modelStep());
         }
         // A d×d covariance over all samples when d is small; otherwise the Gram matrix of the
-        // newest
-        // MAX_SPECTRUM_SIZE samples, which bounds the cost (and the measurable rank) at that size.
+        // newest MAX_SPECTRUM_SIZE samples, which bounds the cost (and the measurable rank) at that
+        // size.
         int spectrumRows = dimension <= MAX_SPECTRUM_SIZE ? n : Math.min(n, MAX_SPECTRUM_SIZE);
         float[][] spectrumInput = new float[spectrumRows][];
         System.arraycopy(rows, n - spectrumRows, spectrumInput, 0, spectrumRows);

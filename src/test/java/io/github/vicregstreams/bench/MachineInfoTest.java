@@ -14,8 +14,7 @@ class MachineInfoTest {
     void shouldCountTheFirstTouchesOfNewMemory() {
         long before = MachineInfo.minorPageFaults();
         // 64 MiB of fresh native memory, which the JVM zeroes: a fault per page touched, 4 KiB or,
-        // with
-        // transparent huge pages, 2 MiB.
+        // with transparent huge pages, 2 MiB.
         ByteBuffer memory = ByteBuffer.allocateDirect(64 << 20);
         long after = MachineInfo.minorPageFaults();
 

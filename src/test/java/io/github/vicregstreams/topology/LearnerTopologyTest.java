@@ -255,8 +255,7 @@ class LearnerTopologyTest {
     void shouldWaitForAFullBatchWhilePairsKeepArriving() {
         try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4))) {
             // A backlog read slowly: the first pair waits 1.8 s of wall-clock time, but the stream
-            // is
-            // never idle for the 1 s window, and its stream time stands still.
+            // is never idle for the 1 s window, and its stream time stands still.
             d.sendPairs("a", 1, 0);
             d.advanceWallClock(Duration.ofMillis(600));
             d.sendPairs("b", 1, 0);
