@@ -1,6 +1,8 @@
 /**
  * Kafka without a separate installation: a real single-node KRaft broker that runs in the learner's
- * JVM, and the creation of the topics it needs.
+ * JVM, and topic administration: {@link io.github.vicregstreams.kafka.TopicCreator} creates missing
+ * topics, waits for their leaders and describes them, for the broker and for the learner's topic
+ * setup.
  *
  * <p>Start with {@link io.github.vicregstreams.kafka.EmbeddedKafkaBroker}: the command line starts
  * one when no bootstrap servers are configured, and the integration tests run against one. It is

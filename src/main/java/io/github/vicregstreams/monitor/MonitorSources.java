@@ -8,7 +8,7 @@ import java.util.Objects;
  * Where the monitor reads the learner's output: the cluster, the client settings it needs
  * (security, for example) and the three output topics.
  *
- * <p>From a learner configuration: {@code new MonitorSources(bootstrap, consumerSettings,
+ * <p>From a learner configuration: {@code new MonitorSources(bootstrap, config.consumerConfigs(),
  * topics.metrics(), topics.embeddings(), topics.model(), config.checkpointSignature())}.
  *
  * @param bootstrapServers the brokers, host:port,…

@@ -24,14 +24,19 @@ public final class LearnerApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LearnerApp.class);
 
-    /** How long a clean shutdown may take: a last training step and a checkpoint. */
+    /**
+     * How long a clean shutdown may take in all: the trainer's last publish, a last training step
+     * and a checkpoint, the last commit.
+     */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     /**
-     * How long a stop waits for the trainer to publish its unsaved steps before it closes Kafka
-     * Streams: a punctuation (at most a second away) and a checkpoint.
+     * The part of {@link #CLOSE_TIMEOUT} a stop may wait for the trainer to publish its unsaved
+     * steps before it closes Kafka Streams: a punctuation (at most a second away), maybe a step,
+     * and a checkpoint. A trainer that does not answer in time (a thread busy restoring, or stuck)
+     * costs no more than this.
      */
-    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -114,10 +119,12 @@ public final class LearnerApp implements AutoCloseable {
      * <p>The trainer is asked to publish before Kafka Streams closes, because a closing processor
      * cannot forward: a checkpoint taken only in its {@code close()} would reach the model topic at
      * the next start. Should the trainer not answer in {@link #FLUSH_TIMEOUT}, the close goes on,
-     * and the checkpoint on close still keeps every trained step.
+     * and the checkpoint on close still keeps every trained step. Both waits together stay within
+     * {@link #CLOSE_TIMEOUT}.
      */
     @Override
     public void close() {
+        long started = System.nanoTime();
         if (streams.state().isRunningOrRebalancing()) {
             flush.request();
             if (!flush.await(FLUSH_TIMEOUT)) {
@@ -127,8 +134,9 @@ public final class LearnerApp implements AutoCloseable {
                         FLUSH_TIMEOUT);
             }
         }
+        Duration left = CLOSE_TIMEOUT.minusNanos(System.nanoTime() - started);
         streams.close(
-                CloseOptions.timeout(CLOSE_TIMEOUT)
+                CloseOptions.timeout(left.isNegative() ? Duration.ZERO : left)
                         .withGroupMembershipOperation(
                                 CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }

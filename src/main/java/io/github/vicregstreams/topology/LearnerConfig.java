@@ -136,8 +136,8 @@ public final class LearnerConfig extends AbstractConfig {
                 throw new ConfigException(
                         key,
                         entry.getValue(),
-                        "Unknown configuration key. The learner's keys are listed by 'LearnerConfig --help'"
-                                + " and in topology/learner.properties; Kafka Streams, producer, consumer and"
+                        "Unknown configuration key. The learner's keys are listed in"
+                                + " topology/learner.properties; Kafka Streams, producer, consumer and"
                                 + " admin settings pass through.");
             }
         }

@@ -106,12 +106,13 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         checkpoints = new TrainerCheckpoints(context, settings, nodes, state);
         journal = new TrainerJournal(state);
         trainer = checkpoints.restoreOrCreate();
+        // Counted as soon as it exists: close() uncounts it even when replay below fails.
+        flush.trainerStarted();
         journal.replay(() -> readers.apply(context.appConfigs()), this::step, trainer::step);
         lastArrivalWallClock = context.currentSystemTimeMs();
         long interval = Math.max(1, Math.min(settings.batchWindowMs(), MAX_WALL_CLOCK_CHECK_MS));
         context.schedule(
                 Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
-        flush.trainerStarted();
     }
 
     @Override
@@ -317,6 +318,8 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
             if (journal.hasUnsavedSteps()) {
                 checkpoint();
                 journal.save();
+                // In the store only (a closing processor cannot forward): the model topic gets it
+                // with the first record or punctuation after the restart.
                 log.info("Checkpointed on close: step=[{}]", trainer.step());
             }
         } catch (RuntimeException e) {

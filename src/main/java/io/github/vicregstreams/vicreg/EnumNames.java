@@ -45,13 +45,8 @@ public final class EnumNames {
                 what + " must be one of " + names(type) + ". Got: " + name);
     }
 
-    /**
-     * Every name the enum takes, comma-separated, in declaration order.
-     *
-     * @param type the enum
-     * @return e.g. {@code "auto, cpu, gpu"}
-     */
-    public static String names(Class<? extends Enum<?>> type) {
+    /** Every name the enum takes, comma-separated, in declaration order: {@code auto, cpu, gpu}. */
+    private static String names(Class<? extends Enum<?>> type) {
         return Arrays.stream(type.getEnumConstants())
                 .map(EnumNames::of)
                 .collect(Collectors.joining(", "));
