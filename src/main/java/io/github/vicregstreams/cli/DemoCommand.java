@@ -95,6 +95,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin private AugmentationOptions augmentation;
 
+    @Mixin private StreamOrderOption order;
+
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
@@ -130,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
             names = "--bare",
             description =
                     "No Kafka: train the same pairs (same seed, augmentations, passes and batch"
-                            + " size) on the trainer directly, in dataset order, then evaluate the same way. The"
+                            + " size) on the trainer directly, in the same order, then evaluate the same way. The"
                             + " reference the streamed learner must match.")
     private boolean bare;
 
@@ -141,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
         OptionChecks.requireAtLeast("--passes", passes, 1);
         OptionChecks.requireAtLeast("--limit", limit, 1);
         DatasetSource source = chooseDataset(out);
-        Dataset train = source.load(Split.TRAIN).head(limit);
+        Dataset train = order.apply(source.load(Split.TRAIN).head(limit), limit);
         Dataset test = skipEvaluation ? null : source.load(Split.TEST);
         ViewGenerator views = augmentation.viewGenerator(train);
 

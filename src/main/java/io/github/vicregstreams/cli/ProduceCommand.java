@@ -81,6 +81,8 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Mixin private AugmentationOptions augmentation;
 
+    @Mixin private StreamOrderOption order;
+
     @Option(
             names = "--samples",
             description =
@@ -115,7 +117,7 @@ final class ProduceCommand implements Callable<Integer> {
         if (rate < 0) {
             throw new IllegalArgumentException("--rate must be at least 0. Got: " + rate);
         }
-        Dataset data = dataset.load(split);
+        Dataset data = order.apply(dataset.load(split), count);
         ViewGenerator views = augmentation.viewGenerator(data);
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, Integer.toString(data.featureDim()));

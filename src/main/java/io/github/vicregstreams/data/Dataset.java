@@ -1,6 +1,7 @@
 package io.github.vicregstreams.data;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -231,6 +232,32 @@ public final class Dataset {
                 Arrays.copyOfRange(features, from, to),
                 labels == null ? null : Arrays.copyOfRange(labels, from, to),
                 imageShape);
+    }
+
+    /**
+     * The same rows, class by class: every row of the smallest label first, and so on, each class
+     * in its rows' order here — a stream that is not shuffled, as real streams are not.
+     *
+     * @return a dataset named e.g. {@code fashion-mnist-train-by-label}
+     * @throws IllegalStateException if the dataset has no labels
+     */
+    public Dataset sortedByLabel() {
+        if (labels == null) {
+            throw new IllegalStateException(
+                    "Sorting by label needs labelled data: " + name + " has no labels");
+        }
+        Integer[] order = new Integer[labels.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(row -> labels[row])); // stable: a merge sort
+        float[][] rows = new float[order.length][];
+        int[] sortedLabels = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            rows[i] = features[order[i]];
+            sortedLabels[i] = labels[order[i]];
+        }
+        return new Dataset(name + "-by-label", rows, sortedLabels, imageShape);
     }
 
     /**

@@ -109,6 +109,52 @@ class ProduceCommandTest {
         }
     }
 
+    @Test
+    void shouldSendTheSamplesClassByClassWhenTheOrderIsSorted() {
+        String views = "views-" + UUID.randomUUID();
+        CliRun run =
+                produce(
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--dataset",
+                        "synthetic:50",
+                        "--count",
+                        "30",
+                        "--order",
+                        "sorted",
+                        "topic.views=" + views);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<ConsumerRecord<String, byte[]>> records = consume(views, 60);
+        var parser =
+                EventSerdes.viewEvents(
+                        FeatureEventParser.views(64), FeatureEncoding.FLOAT32_BASE64);
+        List<Integer> labels = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            String metadata =
+                    parser.deserializer().deserialize(views, record.value()).metadata().json();
+            labels.add(Integer.parseInt(metadata.replaceAll(".*\"label\":(\\d+).*", "$1")));
+        }
+        // Then the 30 samples' labels never go down, and more than one class is streamed
+        assertThat(labels).hasSize(60).isSorted();
+        assertThat(labels.get(0)).isLessThan(labels.get(labels.size() - 1));
+    }
+
+    @Test
+    void shouldExitWith2NamingTheOrdersWhenTheOrderIsUnknown() {
+        CliRun run =
+                produce(
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--dataset",
+                        "synthetic:50",
+                        "--order",
+                        "shuffled");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--order must be one of file, sorted. Got: shuffled");
+    }
+
     /**
      * {@code produce} with the arguments, every topic of the learner under a name of its own (the
      * arguments may name some of them), so that tests never share one.

@@ -20,6 +20,32 @@ class DatasetTest {
     }
 
     @Test
+    void shouldStreamClassByClassKeepingEachClassInOrderWhenSortedByLabel() {
+        float[][] rows = {{0f}, {1f}, {2f}, {3f}, {4f}, {5f}};
+        Dataset data = Dataset.of("d", rows, new int[] {2, 0, 1, 0, 2, 1}, null);
+
+        Dataset sorted = data.sortedByLabel();
+
+        assertThat(sorted.name()).isEqualTo("d-by-label");
+        assertThat(sorted.labels())
+                .hasValueSatisfying(l -> assertThat(l).containsExactly(0, 0, 1, 1, 2, 2));
+        float[] firstFeatures = new float[sorted.rows()];
+        for (int i = 0; i < sorted.rows(); i++) {
+            firstFeatures[i] = sorted.features(i)[0];
+        }
+        assertThat(firstFeatures).containsExactly(1f, 3f, 2f, 5f, 0f, 4f);
+    }
+
+    @Test
+    void shouldRefuseToSortByLabelWhenThereAreNoLabels() {
+        Dataset data = Dataset.of("plain", new float[][] {{0f}, {1f}}, null, null);
+
+        assertThatThrownBy(data::sortedByLabel)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Sorting by label needs labelled data: plain has no labels");
+    }
+
+    @Test
     void shouldRejectRaggedRows() {
         assertThatThrownBy(() -> Dataset.of("d", new float[][] {{1f, 2f}, {3f}}, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
