@@ -54,7 +54,8 @@ class SystemBenchOptionsTest {
                             "--batch=8"
                         });
 
-        LearnerConfig config = options.learnerConfig("bench-x", Path.of("/tmp/d"), options.spec());
+        LearnerConfig config =
+                options.learnerConfig("bench-x", Path.of("bench-state"), options.spec());
 
         assertThat(options.pairEvents()).isTrue();
         assertThat(options.spec().hiddenSize()).isEqualTo(16);
