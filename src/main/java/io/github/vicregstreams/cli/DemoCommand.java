@@ -143,7 +143,8 @@ final class DemoCommand implements Callable<Integer> {
         OptionChecks.requireAtLeast("--passes", passes, 1);
         OptionChecks.requireAtLeast("--limit", limit, 1);
         DatasetSource source = chooseDataset(out);
-        Dataset train = order.apply(source.load(Split.TRAIN).head(limit), limit);
+        Dataset fit = source.load(Split.TRAIN).head(limit);
+        Dataset train = order.apply(fit, limit);
         Dataset test = skipEvaluation ? null : source.load(Split.TEST);
         ViewGenerator views = augmentation.viewGenerator(train);
 
@@ -163,6 +164,7 @@ final class DemoCommand implements Callable<Integer> {
                 new DemoPlan(
                         config,
                         train,
+                        fit,
                         test,
                         views,
                         passes,

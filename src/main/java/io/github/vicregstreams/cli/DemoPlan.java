@@ -10,7 +10,9 @@ import java.nio.file.Path;
  * What one demo trains and reports, the same for the streamed learner and the bare loop.
  *
  * @param config the learner's settings
- * @param train the samples streamed (and the evaluation's fit)
+ * @param train the samples streamed, in the order streamed
+ * @param fit the evaluation's training samples: the same samples in the dataset's order, so that
+ *     the stream's order changes what is learned, not how it is scored
  * @param test the evaluation's test samples; null when the evaluation is skipped
  * @param views the views of each sample
  * @param passes times the samples are streamed
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 record DemoPlan(
         LearnerConfig config,
         Dataset train,
+        Dataset fit,
         Dataset test,
         ViewGenerator views,
         int passes,

@@ -37,7 +37,7 @@ final class DemoReport {
             EvaluationReport report =
                     EvaluateCommand.evaluate(
                             checkpoint,
-                            plan.train(),
+                            plan.fit(),
                             plan.test(),
                             plan.probeEpochs(),
                             Evaluation.DEFAULT_LABELLED_SUBSET,
