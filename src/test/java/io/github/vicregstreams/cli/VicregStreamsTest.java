@@ -136,4 +136,29 @@ class VicregStreamsTest {
                 .contains("Evaluation of checkpoint step 2")
                 .contains("Run (bare): 300 pairs, 2 steps");
     }
+
+    @Test
+    void shouldStreamClassByClassButFitTheEvaluationInFileOrderWhenTheOrderIsSorted() {
+        CliRun run =
+                CliRun.of(
+                        "demo",
+                        "--bare",
+                        "--order",
+                        "sorted",
+                        "--dataset",
+                        "synthetic:400",
+                        "--limit",
+                        "300",
+                        "--probe-epochs",
+                        "3");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // The pairs come from the sorted samples; the probe is fit on the same samples unsorted,
+        // so that the order changes what is learned, not how it is scored.
+        assertThat(run.out()).contains("-head300-by-label");
+        assertThat(run.out().lines().filter(line -> line.contains("fit on ")))
+                .singleElement()
+                .satisfies(
+                        line -> assertThat(line).contains("-head300 (").doesNotContain("by-label"));
+    }
 }
