@@ -43,17 +43,7 @@ class ProduceCommandTest {
     void shouldSendCountPairsTimesPassesAsTwoViewsEachWithIdsAndMetadata() {
         String views = "views-" + UUID.randomUUID();
         // Given 5 synthetic samples (64 features), streamed twice
-        CliRun run =
-                produce(
-                        "--bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "--dataset",
-                        "synthetic:50",
-                        "--count",
-                        "5",
-                        "--passes",
-                        "2",
-                        "topic.views=" + views);
+        CliRun run = produceSynthetic("--count", "5", "--passes", "2", "topic.views=" + views);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Sent 10 pairs (20 views)");
@@ -85,15 +75,8 @@ class ProduceCommandTest {
     void shouldSendEachPairAsOnePairEventWithPairEvents() {
         String pairEvents = "pair-events-" + UUID.randomUUID();
         CliRun run =
-                produce(
-                        "--bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "--dataset",
-                        "synthetic:50",
-                        "--count",
-                        "3",
-                        "--pair-events",
-                        "topic.pair-events=" + pairEvents);
+                produceSynthetic(
+                        "--count", "3", "--pair-events", "topic.pair-events=" + pairEvents);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Sent 3 pairs (3 pair events)");
@@ -112,17 +95,7 @@ class ProduceCommandTest {
     @Test
     void shouldSendTheSamplesClassByClassWhenTheOrderIsSorted() {
         String views = "views-" + UUID.randomUUID();
-        CliRun run =
-                produce(
-                        "--bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "--dataset",
-                        "synthetic:50",
-                        "--count",
-                        "30",
-                        "--order",
-                        "sorted",
-                        "topic.views=" + views);
+        CliRun run = produceSynthetic("--count", "30", "--order", "sorted", "topic.views=" + views);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<ConsumerRecord<String, byte[]>> records = consume(views, 60);
@@ -142,17 +115,23 @@ class ProduceCommandTest {
 
     @Test
     void shouldExitWith2NamingTheOrdersWhenTheOrderIsUnknown() {
-        CliRun run =
-                produce(
-                        "--bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "--dataset",
-                        "synthetic:50",
-                        "--order",
-                        "shuffled");
+        CliRun run = produceSynthetic("--order", "shuffled");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--order must be one of file, sorted. Got: shuffled");
+    }
+
+    /** {@code produce} of 50 synthetic samples (64 features) to the test broker, and more. */
+    private static CliRun produceSynthetic(String... arguments) {
+        List<String> all =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                broker.bootstrapServers(),
+                                "--dataset",
+                                "synthetic:50"));
+        all.addAll(List.of(arguments));
+        return produce(all.toArray(String[]::new));
     }
 
     /**
