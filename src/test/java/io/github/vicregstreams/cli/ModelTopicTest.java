@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.CheckpointHeaders;
-import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.kafka.EmbeddedBrokerExtension;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.ForgedCheckpoints;
@@ -22,24 +22,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What {@code evaluate} and {@code demo} read from the model topic of a real broker. */
 class ModelTopicTest {
 
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.stop();
-    }
+    @RegisterExtension static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
 
     private static LearnerConfig config(String topic, String signingKey) {
         Map<String, Object> settings = new HashMap<>();
@@ -53,7 +42,7 @@ class ModelTopicTest {
 
     private static void publish(String topic, String key, byte[] value, Headers headers) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.get().bootstrapServers());
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, null, key, value, headers));
@@ -63,7 +52,7 @@ class ModelTopicTest {
     @Test
     void shouldReadTheNewestValidCheckpointPastAForgedRecordAfterIt() {
         String topic = "model-" + UUID.randomUUID();
-        broker.createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
+        broker.get().createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
         try (VicregTrainer trainer =
                 VicregTrainer.create(
                         TrainerConfig.defaults(new ModelSpec(8, 16, 8)), DeviceChoice.CPU)) {
@@ -77,7 +66,9 @@ class ModelTopicTest {
 
             Optional<ModelTopic.Checkpoint> latest =
                     ModelTopic.latest(
-                            broker.bootstrapServers(), config(topic, ""), Duration.ofSeconds(30));
+                            broker.get().bootstrapServers(),
+                            config(topic, ""),
+                            Duration.ofSeconds(30));
 
             assertThat(latest).isPresent();
             assertThat(latest.get().bytes()).isEqualTo(valid);
@@ -87,7 +78,7 @@ class ModelTopicTest {
     @Test
     void shouldFindNoCheckpointWhenASigningKeyIsSetAndNothingIsSigned() {
         String topic = "model-" + UUID.randomUUID();
-        broker.createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
+        broker.get().createTopic(topic, 1, Map.of(), Duration.ofSeconds(30));
         try (VicregTrainer trainer =
                 VicregTrainer.create(
                         TrainerConfig.defaults(new ModelSpec(8, 16, 8)), DeviceChoice.CPU)) {
@@ -95,7 +86,7 @@ class ModelTopicTest {
 
             assertThat(
                             ModelTopic.latest(
-                                    broker.bootstrapServers(),
+                                    broker.get().bootstrapServers(),
                                     config(topic, "secret"),
                                     Duration.ofSeconds(30)))
                     .isEmpty();

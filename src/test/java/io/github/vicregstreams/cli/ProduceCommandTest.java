@@ -8,7 +8,7 @@ import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
 import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.ViewEvent;
-import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.kafka.EmbeddedBrokerExtension;
 import io.github.vicregstreams.topology.LearnerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,23 +21,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProduceCommandTest {
 
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.stop();
-    }
+    @RegisterExtension static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
 
     @Test
     void shouldSendCountPairsTimesPassesAsTwoViewsEachWithIdsAndMetadata() {
@@ -127,7 +116,7 @@ class ProduceCommandTest {
                 new ArrayList<>(
                         List.of(
                                 "--bootstrap-servers",
-                                broker.bootstrapServers(),
+                                broker.get().bootstrapServers(),
                                 "--dataset",
                                 "synthetic:50"));
         all.addAll(List.of(arguments));
@@ -152,7 +141,7 @@ class ProduceCommandTest {
 
     private static long endOffsets(String topic) {
         Map<String, Object> config =
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.get().bootstrapServers());
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(
                         config, new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -173,7 +162,7 @@ class ProduceCommandTest {
         Map<String, Object> config =
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        broker.bootstrapServers(),
+                        broker.get().bootstrapServers(),
                         ConsumerConfig.GROUP_ID_CONFIG,
                         "test-" + UUID.randomUUID(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,

@@ -18,40 +18,29 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One broker for the class: what clients and topics see of a running embedded broker. */
 class EmbeddedKafkaBrokerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.stop();
-    }
+    @RegisterExtension static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
 
     @Test
     void shouldDeliverARecordWhenProducedToACreatedTopic() throws Exception {
         String topic = TestClients.uniqueName("plain");
-        assertThat(broker.createTopic(topic, 2, Map.of(), TIMEOUT)).isTrue();
+        assertThat(broker.get().createTopic(topic, 2, Map.of(), TIMEOUT)).isTrue();
 
         try (KafkaProducer<String, byte[]> producer =
-                TestClients.producer(broker.bootstrapServers(), Map.of())) {
+                TestClients.producer(broker.get().bootstrapServers(), Map.of())) {
             producer.send(new ProducerRecord<>(topic, "id-1", "hello".getBytes(UTF_8))).get();
         }
 
         List<ConsumerRecord<String, byte[]>> records =
                 TestClients.consume(
-                        broker.bootstrapServers(), topic, 1, TIMEOUT, "read_uncommitted");
+                        broker.get().bootstrapServers(), topic, 1, TIMEOUT, "read_uncommitted");
         assertThat(records).hasSize(1);
         assertThat(records.get(0).key()).isEqualTo("id-1");
         assertThat(new String(records.get(0).value(), UTF_8)).isEqualTo("hello");
@@ -60,12 +49,12 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void shouldDeliverOnlyCommittedRecordsWhenTransactionalAndReadCommitted() {
         String topic = TestClients.uniqueName("transactional");
-        broker.createTopic(topic, 1, Map.of(), TIMEOUT);
+        broker.get().createTopic(topic, 1, Map.of(), TIMEOUT);
 
         // Given a transaction that aborts, then one that commits
         try (KafkaProducer<String, byte[]> producer =
                 TestClients.producer(
-                        broker.bootstrapServers(),
+                        broker.get().bootstrapServers(),
                         Map.of(
                                 ProducerConfig.TRANSACTIONAL_ID_CONFIG,
                                 TestClients.uniqueName("tx")))) {
@@ -80,7 +69,8 @@ class EmbeddedKafkaBrokerTest {
 
         // Then a read_committed consumer sees only the committed record
         List<ConsumerRecord<String, byte[]>> records =
-                TestClients.consume(broker.bootstrapServers(), topic, 1, TIMEOUT, "read_committed");
+                TestClients.consume(
+                        broker.get().bootstrapServers(), topic, 1, TIMEOUT, "read_committed");
         assertThat(records)
                 .extracting(r -> new String(r.value(), UTF_8))
                 .containsExactly("committed");
@@ -91,20 +81,22 @@ class EmbeddedKafkaBrokerTest {
         int size = 5 * 1024 * 1024;
         int limit = 8 * 1024 * 1024;
         String topic = TestClients.uniqueName("large");
-        broker.createTopic(topic, 1, Map.of("max.message.bytes", Integer.toString(limit)), TIMEOUT);
+        broker.get()
+                .createTopic(
+                        topic, 1, Map.of("max.message.bytes", Integer.toString(limit)), TIMEOUT);
         byte[] value = new byte[size];
         new Random(7).nextBytes(value);
 
         try (KafkaProducer<String, byte[]> producer =
                 TestClients.producer(
-                        broker.bootstrapServers(),
+                        broker.get().bootstrapServers(),
                         Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limit))) {
             producer.send(new ProducerRecord<>(topic, "checkpoint", value)).get();
         }
 
         List<ConsumerRecord<String, byte[]>> records =
                 TestClients.consume(
-                        broker.bootstrapServers(), topic, 1, TIMEOUT, "read_uncommitted");
+                        broker.get().bootstrapServers(), topic, 1, TIMEOUT, "read_uncommitted");
         assertThat(records).hasSize(1);
         assertThat(records.get(0).value()).isEqualTo(value);
     }
@@ -113,8 +105,8 @@ class EmbeddedKafkaBrokerTest {
     void shouldReturnFalseAndKeepTheTopicWhenItExists() {
         String topic = TestClients.uniqueName("twice");
 
-        boolean first = broker.createTopic(topic, 3, Map.of(), TIMEOUT);
-        boolean second = broker.createTopic(topic, 3, Map.of(), TIMEOUT);
+        boolean first = broker.get().createTopic(topic, 3, Map.of(), TIMEOUT);
+        boolean second = broker.get().createTopic(topic, 3, Map.of(), TIMEOUT);
 
         assertThat(first).isTrue();
         assertThat(second).isFalse();
@@ -126,8 +118,12 @@ class EmbeddedKafkaBrokerTest {
 
         assertThatThrownBy(
                         () ->
-                                broker.createTopic(
-                                        topic, 1, Map.of("max.message.bytes", "lots"), TIMEOUT))
+                                broker.get()
+                                        .createTopic(
+                                                topic,
+                                                1,
+                                                Map.of("max.message.bytes", "lots"),
+                                                TIMEOUT))
                 .isInstanceOf(KafkaException.class)
                 .hasMessageContaining("Cannot create topic " + topic)
                 .hasCauseInstanceOf(InvalidConfigurationException.class);
@@ -140,7 +136,7 @@ class EmbeddedKafkaBrokerTest {
                 Admin.create(
                         Map.of(
                                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                broker.bootstrapServers()))) {
+                                broker.get().bootstrapServers()))) {
             ConfigResource node =
                     new ConfigResource(
                             ConfigResource.Type.BROKER, Integer.toString(SingleNodeConfig.NODE_ID));
@@ -168,7 +164,7 @@ class EmbeddedKafkaBrokerTest {
 
         try (KafkaProducer<String, byte[]> producer =
                 TestClients.producer(
-                        broker.bootstrapServers(),
+                        broker.get().bootstrapServers(),
                         Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000))) {
             assertThatThrownBy(
                             () ->

@@ -3,7 +3,7 @@ package io.github.vicregstreams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.kafka.EmbeddedBrokerExtension;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -15,26 +15,15 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Which topics the learner sets up, on one embedded broker for the class. */
 class TopicSetupTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.stop();
-    }
+    @RegisterExtension static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
 
     /** A configuration whose topics no other test uses: the default names, prefixed. */
     private static LearnerConfig config(Map<String, Object> more) {
@@ -53,8 +42,8 @@ class TopicSetupTest {
         LearnerConfig config = config(Map.of());
         TopicSetup setup = new TopicSetup(config);
 
-        List<String> created = setup.apply(broker.bootstrapServers(), TIMEOUT);
-        List<String> again = setup.apply(broker.bootstrapServers(), TIMEOUT);
+        List<String> created = setup.apply(broker.get().bootstrapServers(), TIMEOUT);
+        List<String> again = setup.apply(broker.get().bootstrapServers(), TIMEOUT);
 
         assertThat(created).containsExactlyElementsOf(setup.wanted().keySet());
         assertThat(again).isEmpty();
@@ -79,9 +68,12 @@ class TopicSetupTest {
     @Test
     void shouldRefuseAnExistingPairsTopicWithSeveralPartitions() {
         LearnerConfig config = config(Map.of());
-        broker.createTopic(config.topics().pairs(), 2, Map.of(), TIMEOUT);
+        broker.get().createTopic(config.topics().pairs(), 2, Map.of(), TIMEOUT);
 
-        assertThatThrownBy(() -> new TopicSetup(config).apply(broker.bootstrapServers(), TIMEOUT))
+        assertThatThrownBy(
+                        () ->
+                                new TopicSetup(config)
+                                        .apply(broker.get().bootstrapServers(), TIMEOUT))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("has 2 partitions; the trainer needs exactly 1");
     }
@@ -89,13 +81,17 @@ class TopicSetupTest {
     @Test
     void shouldRefuseAnExistingModelTopicTooSmallForACheckpointChunk() {
         LearnerConfig config = config(Map.of());
-        broker.createTopic(
-                config.topics().model(),
-                1,
-                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000"),
-                TIMEOUT);
+        broker.get()
+                .createTopic(
+                        config.topics().model(),
+                        1,
+                        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000"),
+                        TIMEOUT);
 
-        assertThatThrownBy(() -> new TopicSetup(config).apply(broker.bootstrapServers(), TIMEOUT))
+        assertThatThrownBy(
+                        () ->
+                                new TopicSetup(config)
+                                        .apply(broker.get().bootstrapServers(), TIMEOUT))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("accepts records of at most 1000 bytes");
     }
@@ -127,6 +123,7 @@ class TopicSetupTest {
     private static Admin admin() {
         return Admin.create(
                 Map.<String, Object>of(
-                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.get().bootstrapServers()));
     }
 }
