@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param source whether it came from a training step or from embedding a sample
  * @param timestamp epoch milliseconds of the event it embeds, at least 0
  * @param metadata the metadata of that event, or null
+ * @param modelVersion the model version whose weights produced it (at least 1), or null when the
+ *     weights were not a promoted version: training embeddings, and inference while versions are
+ *     off ({@code model.version.interval.*} = 0)
  */
 public record EmbeddingEvent(
         String id,
@@ -23,7 +26,8 @@ public record EmbeddingEvent(
         long modelStep,
         Source source,
         long timestamp,
-        Metadata metadata) {
+        Metadata metadata,
+        Long modelVersion) {
 
     /** Where an embedding came from. */
     public enum Source {
@@ -76,7 +80,26 @@ public record EmbeddingEvent(
         }
         Objects.requireNonNull(source, "source must not be null");
         EventLimits.require(EventLimits.checkTimestamp("timestamp", timestamp));
+        if (modelVersion != null && modelVersion < 1) {
+            throw new IllegalArgumentException(
+                    "modelVersion must be at least 1. Got: " + modelVersion);
+        }
         embedding = embedding.clone();
+    }
+
+    /**
+     * Creates an embedding event of weights that are not a model version.
+     *
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public EmbeddingEvent(
+            String id,
+            float[] embedding,
+            long modelStep,
+            Source source,
+            long timestamp,
+            Metadata metadata) {
+        this(id, embedding, modelStep, source, timestamp, metadata, null);
     }
 
     /**
@@ -111,12 +134,20 @@ public record EmbeddingEvent(
                 && source == other.source
                 && id.equals(other.id)
                 && Arrays.equals(embedding, other.embedding)
-                && Objects.equals(metadata, other.metadata);
+                && Objects.equals(metadata, other.metadata)
+                && Objects.equals(modelVersion, other.modelVersion);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, Arrays.hashCode(embedding), modelStep, source, timestamp, metadata);
+        return Objects.hash(
+                id,
+                Arrays.hashCode(embedding),
+                modelStep,
+                source,
+                timestamp,
+                metadata,
+                modelVersion);
     }
 
     /** Shows the dimension, not the values. */
@@ -134,6 +165,8 @@ public record EmbeddingEvent(
                 + timestamp
                 + ", metadata="
                 + metadata
+                + ", modelVersion="
+                + modelVersion
                 + "]";
     }
 }

@@ -28,6 +28,9 @@ final class EmbeddingEventJson {
                     g.writeStringField("source", event.source().code());
                     g.writeNumberField("timestamp", event.timestamp());
                     Json.writeMetadata(g, metadata);
+                    if (event.modelVersion() != null) {
+                        g.writeNumberField("modelVersion", event.modelVersion());
+                    }
                     g.writeEndObject();
                 });
     }
@@ -41,7 +44,7 @@ final class EmbeddingEventJson {
         Json.require(f.source != null, "source");
         Json.require(f.timestamp != null, "timestamp");
         return new EmbeddingEvent(
-                f.id, f.embedding, f.modelStep, f.source, f.timestamp, f.metadata);
+                f.id, f.embedding, f.modelStep, f.source, f.timestamp, f.metadata, f.modelVersion);
     }
 
     /** The fields of an embedding event as read. */
@@ -52,6 +55,7 @@ final class EmbeddingEventJson {
         EmbeddingEvent.Source source;
         Long timestamp;
         Metadata metadata;
+        Long modelVersion;
         private final byte[] data;
 
         Fields(byte[] data) {
@@ -89,6 +93,9 @@ final class EmbeddingEventJson {
                     return true;
                 case "metadata":
                     metadata = Json.readMetadata(p, token, data);
+                    return true;
+                case "modelVersion":
+                    modelVersion = Json.expectLong(p, token, "modelVersion", 1);
                     return true;
                 default:
                     return false; // unknown fields: tolerated, see the class comment

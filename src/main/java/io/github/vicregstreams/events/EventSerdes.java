@@ -109,6 +109,16 @@ public final class EventSerdes {
     }
 
     /**
+     * Returns a serde for model version events.
+     *
+     * @return the serde
+     */
+    public static Serde<ModelVersionEvent> modelVersionEvents() {
+        return serde(
+                "model version event", ModelVersionEventJson::write, ModelVersionEventJson::read);
+    }
+
+    /**
      * Returns a serde for dead letters.
      *
      * @return the serde

@@ -46,6 +46,8 @@ public final class LearnerConfig extends AbstractConfig {
     public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead-letters";
     public static final String TOPIC_MODEL_CONFIG = "topic.model";
     public static final String TOPIC_PAIRS_CONFIG = "topic.pairs";
+    public static final String TOPIC_ITEMS_CONFIG = "topic.items";
+    public static final String TOPIC_MODEL_VERSIONS_CONFIG = "topic.model-versions";
     public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "topic.replication.factor";
 
@@ -61,6 +63,13 @@ public final class LearnerConfig extends AbstractConfig {
     public static final String LOSS_NU_COV_CONFIG = "loss.nu.cov";
     public static final String LOSS_VARIANCE_TARGET_CONFIG = "loss.variance.target";
     public static final String LOSS_VARIANCE_ESTIMATOR_CONFIG = "loss.variance.estimator";
+
+    // Model versions (VersionKeys).
+    public static final String MODEL_VERSION_INTERVAL_STEPS_CONFIG = "model.version.interval.steps";
+    public static final String MODEL_VERSION_INTERVAL_MS_CONFIG = "model.version.interval.ms";
+    public static final String MODEL_VERSION_ALIGN_CONFIG = "model.version.align";
+    public static final String MODEL_VERSION_ALIGN_REFERENCE_ITEMS_CONFIG =
+            "model.version.align.reference.items";
 
     // Training, pairing, checkpoints and failover (TrainingKeys; train.batch.size and device
     // in EssentialKeys).
@@ -102,11 +111,13 @@ public final class LearnerConfig extends AbstractConfig {
     /** In the order {@code topology/learner.properties} lists them: the essential ones first. */
     private static final ConfigDef CONFIG =
             OperationsKeys.define(
-                    InferenceKeys.define(
-                            TrainingKeys.define(
-                                    ModelKeys.define(
-                                            TopicKeys.define(
-                                                    EssentialKeys.define(new ConfigDef()))))));
+                    VersionKeys.define(
+                            InferenceKeys.define(
+                                    TrainingKeys.define(
+                                            ModelKeys.define(
+                                                    TopicKeys.define(
+                                                            EssentialKeys.define(
+                                                                    new ConfigDef())))))));
 
     private final Map<String, Object> passThrough;
 
@@ -171,22 +182,12 @@ public final class LearnerConfig extends AbstractConfig {
         return of(ConfigSources.read(file, defaults, overrides));
     }
 
-    /**
-     * Parses {@code key=value} arguments.
-     *
-     * @param arguments the arguments
-     * @return the settings, in order
-     * @throws ConfigException for an argument without {@code =}
-     */
+    /** Parses {@code key=value} arguments, in order; refuses an argument without {@code =}. */
     public static Map<String, String> parseOverrides(List<String> arguments) {
         return ConfigSources.parseOverrides(arguments);
     }
 
-    /**
-     * The definition of the learner's own keys.
-     *
-     * @return the config definition
-     */
+    /** The definition of the learner's own keys. */
     public static ConfigDef configDef() {
         return new ConfigDef(CONFIG);
     }
@@ -221,12 +222,7 @@ public final class LearnerConfig extends AbstractConfig {
         return KafkaSettings.producer(passThrough);
     }
 
-    /**
-     * Settings for a plain consumer: the pass-through settings a consumer knows. The caller adds
-     * {@code bootstrap.servers}.
-     *
-     * @return a new, modifiable map
-     */
+    /** Settings for a plain consumer (a new map); the caller adds {@code bootstrap.servers}. */
     public Map<String, Object> consumerConfigs() {
         return KafkaSettings.consumer(passThrough);
     }
@@ -241,11 +237,7 @@ public final class LearnerConfig extends AbstractConfig {
         return KafkaSettings.admin(passThrough);
     }
 
-    /**
-     * Kafka settings given by the user that are not the learner's own.
-     *
-     * @return an unmodifiable view
-     */
+    /** Kafka settings given by the user that are not the learner's own (unmodifiable). */
     public Map<String, Object> passThrough() {
         return Collections.unmodifiableMap(passThrough);
     }
@@ -327,6 +319,11 @@ public final class LearnerConfig extends AbstractConfig {
     /** How model-topic records are signed and checked ({@code checkpoint.signing.key}). */
     public CheckpointSignature checkpointSignature() {
         return CheckpointSignature.withKey(getPassword(CHECKPOINT_SIGNING_KEY_CONFIG).value());
+    }
+
+    /** When checkpoints become model versions, and how versions are aligned. */
+    public VersionSettings versions() {
+        return VersionKeys.settings(this);
     }
 
     /** Which representation is published for a trained pair. */

@@ -31,6 +31,15 @@ final class TopicKeys {
             "Input: both views of a sample in one record (PairEvent JSON, key = sample id), for"
                     + " producers that make the two views together: they skip pairing. Either input or"
                     + " both may be used.";
+    private static final String TOPIC_ITEMS_DOC =
+            "Items consumers index, used while model versions are on: the latest sample per id"
+                    + " (SampleEvent JSON, key = id; compacted). Every valid sample of topic.samples is"
+                    + " written here too, and each new model version embeds every item again (the"
+                    + " backfill). The application creates it with one partition and compacted; it must"
+                    + " have one partition.";
+    private static final String TOPIC_MODEL_VERSIONS_DOC =
+            "Output: ModelVersionEvent JSON, promoted and complete, key = <model.name>/<version>/<type>;"
+                    + " one partition, compacted.";
     private static final String TOPIC_PARTITIONS_DOC =
             "Partitions of the views, samples, embeddings and dead-letter topics when the application"
                     + " creates them (existing topics keep theirs).";
@@ -89,6 +98,20 @@ final class TopicKeys {
                         Importance.MEDIUM,
                         TOPIC_PAIR_EVENTS_DOC)
                 .define(
+                        LearnerConfig.TOPIC_ITEMS_CONFIG,
+                        Type.STRING,
+                        "vicreg.items",
+                        TopicNameValidator.INSTANCE,
+                        Importance.MEDIUM,
+                        TOPIC_ITEMS_DOC)
+                .define(
+                        LearnerConfig.TOPIC_MODEL_VERSIONS_CONFIG,
+                        Type.STRING,
+                        "vicreg.model-versions",
+                        TopicNameValidator.INSTANCE,
+                        Importance.MEDIUM,
+                        TOPIC_MODEL_VERSIONS_DOC)
+                .define(
                         LearnerConfig.TOPIC_PARTITIONS_CONFIG,
                         Type.INT,
                         1,
@@ -113,7 +136,9 @@ final class TopicKeys {
                 config.getString(LearnerConfig.TOPIC_DEAD_LETTERS_CONFIG),
                 config.getString(LearnerConfig.TOPIC_MODEL_CONFIG),
                 config.getString(LearnerConfig.TOPIC_PAIRS_CONFIG),
-                config.getString(LearnerConfig.TOPIC_PAIR_EVENTS_CONFIG));
+                config.getString(LearnerConfig.TOPIC_PAIR_EVENTS_CONFIG),
+                config.getString(LearnerConfig.TOPIC_ITEMS_CONFIG),
+                config.getString(LearnerConfig.TOPIC_MODEL_VERSIONS_CONFIG));
     }
 
     /**

@@ -14,6 +14,9 @@ import java.util.Map;
  * @param model output checkpoints (compacted)
  * @param pairs paired views on their way to the single trainer partition
  * @param pairEvents input pair events: both views of a sample in one record
+ * @param items what consumers index: the latest sample per id (compacted), backfilled with each
+ *     model version
+ * @param modelVersions output model version events (promoted, complete)
  */
 public record Topics(
         String views,
@@ -23,7 +26,9 @@ public record Topics(
         String deadLetters,
         String model,
         String pairs,
-        String pairEvents) {
+        String pairEvents,
+        String items,
+        String modelVersions) {
 
     /**
      * The names by configuration key.
@@ -40,6 +45,8 @@ public record Topics(
         byKey.put(LearnerConfig.TOPIC_MODEL_CONFIG, model);
         byKey.put(LearnerConfig.TOPIC_PAIRS_CONFIG, pairs);
         byKey.put(LearnerConfig.TOPIC_PAIR_EVENTS_CONFIG, pairEvents);
+        byKey.put(LearnerConfig.TOPIC_ITEMS_CONFIG, items);
+        byKey.put(LearnerConfig.TOPIC_MODEL_VERSIONS_CONFIG, modelVersions);
         return byKey;
     }
 }

@@ -50,6 +50,7 @@ class EventSchemaExamplesTest {
                     "pair-event",
                     "embedding-event",
                     "metrics-event",
+                    "model-version-event",
                     "dead-letter");
 
     /**
@@ -95,6 +96,8 @@ class EventSchemaExamplesTest {
                     EventSerdes.embeddingEvents().deserializer(),
                     "metrics-event",
                     EventSerdes.metricsEvents().deserializer(),
+                    "model-version-event",
+                    EventSerdes.modelVersionEvents().deserializer(),
                     "dead-letter",
                     EventSerdes.deadLetters().deserializer());
 

@@ -42,7 +42,9 @@ class LearnerConfigTest {
                                 "vicreg.dead-letters",
                                 "vicreg.model",
                                 "vicreg.pairs",
-                                "vicreg.pair-events"));
+                                "vicreg.pair-events",
+                                "vicreg.items",
+                                "vicreg.model-versions"));
         assertThat(config.modelSpec()).isEqualTo(ModelSpec.of(784));
         assertThat(config.batchSize()).isEqualTo(256);
         assertThat(config.trainerConfig().optimizer()).isEqualTo(OptimizerConfig.adam(1e-3f));
