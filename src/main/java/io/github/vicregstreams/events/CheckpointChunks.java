@@ -100,6 +100,25 @@ public final class CheckpointChunks {
     }
 
     /**
+     * The keys of every record {@link #split} writes for a checkpoint of {@code length} bytes: its
+     * chunks, then its manifest. Tombstones under these keys remove the checkpoint from a compacted
+     * topic.
+     *
+     * @param modelName the model's name, the manifest's key
+     * @param length the checkpoint's length in bytes
+     * @return the keys, in the order {@link #split} writes them
+     */
+    public static List<String> partKeys(String modelName, int length) {
+        int count = chunkCount(length);
+        List<String> keys = new ArrayList<>(count + 1);
+        for (int i = 0; i < count; i++) {
+            keys.add(chunkKey(modelName, i));
+        }
+        keys.add(modelName);
+        return keys;
+    }
+
+    /**
      * How many chunks a checkpoint of {@code length} bytes takes (at least one).
      *
      * @param length the checkpoint's length in bytes

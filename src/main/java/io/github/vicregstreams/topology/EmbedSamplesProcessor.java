@@ -9,9 +9,6 @@ import io.github.vicregstreams.events.Reason;
 import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.Djl;
-import io.github.vicregstreams.vicreg.InferenceModel;
-import io.github.vicregstreams.vicreg.InvalidCheckpointException;
-import io.github.vicregstreams.vicreg.ModelWeights;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,13 +28,15 @@ import org.slf4j.LoggerFactory;
  * Embeds each sample of one partition of the samples topic with the latest model, in micro-batches:
  * one forward pass for up to {@code inference.batch.size} samples.
  *
- * <p><b>Model.</b> Before each forward pass, the processor looks up the model's checkpoint in the
- * global {@code latest-model} store (an in-memory lookup and a fingerprint compare). When it
- * changed, the task builds a new {@link InferenceModel} from the weights the global thread already
- * decoded (a copy of a few MB, milliseconds) and drops the old one: a new checkpoint is used from
- * the next batch on, with no restart and no pause. Until a checkpoint exists, samples are embedded
- * with the initial weights of the configured seed, which are exactly the weights the trainer starts
- * from ({@code modelStep} 0): no sample waits for the trainer.
+ * <p><b>Model.</b> Before each forward pass, {@link ServedModels} looks up the models to embed with
+ * in the global {@code latest-model} store (an in-memory lookup and a fingerprint compare): the
+ * latest checkpoint, or with model versions on the served version (and, during a backfill, the new
+ * one too). When one changed, the task builds a new {@link
+ * io.github.vicregstreams.vicreg.InferenceModel} from the weights the global thread already decoded
+ * (a copy of a few MB, milliseconds) and drops the old one: no restart, no pause. Until a
+ * checkpoint (or a version) exists, samples are embedded with the initial weights of the configured
+ * seed, which are exactly the weights the trainer starts from ({@code modelStep} 0). With versions
+ * on, each valid sample also goes to the items topic, for the backfill.
  *
  * <p><b>Exactly once.</b> Kafka Streams commits the offsets of every record already passed to
  * {@code process}, and offers no hook to run before a commit. A sample held only in memory across a
@@ -55,26 +54,25 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
 
     private static final Logger log = LoggerFactory.getLogger(EmbedSamplesProcessor.class);
 
-    /** The fingerprint of "no checkpoint: the initial weights"; no checkpoint has it. */
-    private static final long INITIAL = Long.MIN_VALUE;
-
-    private static final long NONE = Long.MIN_VALUE + 1;
+    /**
+     * Header of an item record: the versions its sample was embedded with here, comma-separated, so
+     * that the backfill embeds it again only with a version it lacks.
+     */
+    static final String EMBEDDED_VERSIONS_HEADER = "vicreg.embedded.versions";
 
     private final FeatureEventParser<SampleEvent> parser;
     private final String modelName;
     private final ModelWeightsCache weights;
     private final DeviceChoice device;
+    private final VersionSettings versions;
     private final int batchSize;
     private final long lingerMs;
     private final Nodes nodes;
     private final Serializer<SampleEvent> sampleSerializer;
     private final List<PendingSample> pending = new ArrayList<>();
     private long firstSeq;
-    private KeyValueStore<String, byte[]> latestModel;
     private KeyValueStore<Long, PendingSample> buffer;
-    private InferenceModel model;
-    private long modelFingerprint = NONE;
-    private long refusedFingerprint = NONE;
+    private ServedModels models;
     private DeadLetters deadLetters;
 
     /**
@@ -85,13 +83,15 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
      * @param bufferStore the store of waiting samples (absent with a batch size of 1)
      * @param embeddingsSink where embeddings go
      * @param deadLettersSink where rejected samples go
+     * @param itemsSink where valid samples go as items, with model versions on
      */
     record Nodes(
             String name,
             String latestModelStore,
             String bufferStore,
             String embeddingsSink,
-            String deadLettersSink) {}
+            String deadLettersSink,
+            String itemsSink) {}
 
     /**
      * @param parser parses a sample
@@ -108,6 +108,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         this.modelName = settings.modelName();
         this.weights = weights;
         this.device = settings.device();
+        this.versions = settings.versions();
         this.batchSize = settings.batchSize();
         this.lingerMs = settings.lingerMs();
         this.nodes = nodes;
@@ -121,8 +122,8 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         // Stream threads start with autograd recording on: inference would record graphs.
         Djl.disableGradientsOnThisThread();
         deadLetters = new DeadLetters(context, nodes.name(), nodes.deadLettersSink());
-        latestModel = context.getStateStore(nodes.latestModelStore());
-        refreshModel();
+        KeyValueStore<String, byte[]> latestModel = context.getStateStore(nodes.latestModelStore());
+        models = new ServedModels(modelName, weights, device, versions, latestModel);
         if (batchSize > 1) {
             buffer = context.getStateStore(nodes.bufferStore());
             readBuffer();
@@ -173,12 +174,32 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
     }
 
     private void embed(List<PendingSample> batch) {
-        refreshModel();
         float[][] features = new float[batch.size()][];
         for (int i = 0; i < batch.size(); i++) {
             features[i] = batch.get(i).event().features();
         }
-        float[][] embeddings = model.embed(features);
+        List<ServedModels.Served> served = models.current();
+        StringBuilder embeddedWith = new StringBuilder();
+        for (ServedModels.Served model : served) {
+            publish(batch, model, model.embed(features));
+            if (model.version() != null) {
+                embeddedWith.append(embeddedWith.isEmpty() ? "" : ",").append(model.version());
+            }
+        }
+        if (versions.enabled()) {
+            byte[] header = embeddedWith.toString().getBytes(StandardCharsets.US_ASCII);
+            for (PendingSample sample : batch) {
+                SampleEvent event = sample.event();
+                Record<Object, Object> item =
+                        new Record<Object, Object>(event.id(), event, sample.recordTimestamp());
+                item.headers().add(EMBEDDED_VERSIONS_HEADER, header);
+                context().forward(item, nodes.itemsSink());
+            }
+        }
+    }
+
+    private void publish(
+            List<PendingSample> batch, ServedModels.Served model, float[][] embeddings) {
         for (int i = 0; i < batch.size(); i++) {
             PendingSample sample = batch.get(i);
             SampleEvent event = sample.event();
@@ -187,7 +208,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
                         asSourceRecord(sample),
                         Reason.NON_FINITE_EMBEDDING,
                         "the model of step "
-                                + model.step()
+                                + model.model().step()
                                 + " gave a non-finite representation for id "
                                 + event.id());
                 continue;
@@ -199,55 +220,14 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
                                     new EmbeddingEvent(
                                             event.id(),
                                             embeddings[i],
-                                            model.step(),
+                                            model.model().step(),
                                             EmbeddingEvent.Source.INFERENCE,
                                             event.timestampOr(sample.recordTimestamp()),
-                                            event.metadata()),
+                                            event.metadata(),
+                                            model.version()),
                                     sample.recordTimestamp()),
                             nodes.embeddingsSink());
         }
-    }
-
-    /** Switches to the stored checkpoint when it is not the one in use. */
-    private void refreshModel() {
-        byte[] checkpoint = latestModel.get(modelName);
-        long fingerprint = checkpoint == null ? INITIAL : ModelWeights.fingerprint(checkpoint);
-        if (model != null
-                && (fingerprint == modelFingerprint || fingerprint == refusedFingerprint)) {
-            return;
-        }
-        ModelWeights next;
-        if (checkpoint == null) {
-            next = weights.initial();
-        } else {
-            try {
-                next = weights.weightsOf(checkpoint);
-            } catch (InvalidCheckpointException e) {
-                // The global processor stores valid checkpoints only; this guards against anything
-                // else.
-                log.warn(
-                        "Cannot use the stored checkpoint; inference keeps its model: model=[{}] reason=[{}]",
-                        modelName,
-                        e.getMessage());
-                refusedFingerprint = fingerprint;
-                if (model != null) {
-                    return;
-                }
-                next = weights.initial();
-                fingerprint = INITIAL;
-            }
-        }
-        InferenceModel previous = model;
-        model = InferenceModel.create(next, device);
-        modelFingerprint = fingerprint;
-        if (previous != null) {
-            previous.close();
-        }
-        log.info(
-                "Inference model in use: task=[{}] model=[{}] step=[{}]",
-                context().taskId(),
-                modelName,
-                model.step());
     }
 
     /** Reads back the samples that waited when the task last stopped (or crashed). */
@@ -289,17 +269,12 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
                 sampleSerializer.serialize(null, event));
     }
 
-    /** The model in use, for tests. */
-    InferenceModel model() {
-        return model;
-    }
-
     @Override
     public void close() {
         // Waiting samples stay in the changelogged buffer; the next owner of the task embeds them.
-        if (model != null) {
-            model.close();
-            model = null;
+        if (models != null) {
+            models.close();
+            models = null;
         }
         if (deadLetters != null) {
             deadLetters.close();

@@ -52,6 +52,27 @@ final class LearnerStores {
                         Map.of("max.message.bytes", String.valueOf(WHOLE_RECORD_MAX_BYTES)));
     }
 
+    /** The items, by id: every one is embedded again with each model version. */
+    static StoreBuilder<?> itemsStore() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(VersionTopology.ITEMS_STORE),
+                        Serdes.String(),
+                        PendingSample.serde())
+                .withCachingDisabled()
+                .withLoggingEnabled(
+                        Map.of("max.message.bytes", String.valueOf(WHOLE_RECORD_MAX_BYTES)));
+    }
+
+    /** Where the backfill stands: one small record. */
+    static StoreBuilder<?> backfillStateStore() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(VersionTopology.BACKFILL_STATE_STORE),
+                        Serdes.String(),
+                        Serdes.ByteArray())
+                .withCachingDisabled()
+                .withLoggingEnabled(Map.of());
+    }
+
     /**
      * The changelog holds a checkpoint of many MB at every checkpoint ({@link StoredCheckpoint}'s
      * chunks, each within Kafka's default message size), and a restore (a failover, a lost state

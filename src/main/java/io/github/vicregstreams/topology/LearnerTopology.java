@@ -34,6 +34,8 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  *                                 └→ sample-dead-letters-sink
  * model-source → store-checkpoint → latest-model (global store, read by embed-samples)
  * </pre>
+ *
+ * With model versions on, {@link VersionTopology} adds the backfill and its sinks.
  */
 public final class LearnerTopology {
 
@@ -141,7 +143,8 @@ public final class LearnerTopology {
                     EMBEDDINGS_SINK,
                     METRICS_SINK,
                     MODEL_SINK,
-                    TRAIN_DEAD_LETTERS_SINK);
+                    TRAIN_DEAD_LETTERS_SINK,
+                    VersionTopology.VERSIONS_SINK);
 
     static final EmbedSamplesProcessor.Nodes INFERENCE_NODES =
             new EmbedSamplesProcessor.Nodes(
@@ -149,7 +152,8 @@ public final class LearnerTopology {
                     LATEST_MODEL_STORE,
                     INFERENCE_BUFFER_STORE,
                     SAMPLE_EMBEDDINGS_SINK,
-                    SAMPLE_DEAD_LETTERS_SINK);
+                    SAMPLE_DEAD_LETTERS_SINK,
+                    VersionTopology.ITEMS_SINK);
 
     private LearnerTopology() {}
 
@@ -250,7 +254,11 @@ public final class LearnerTopology {
                 new ByteArraySerializer(),
                 EventSerdes.deadLetters().serializer(),
                 TRAIN);
-        addInference(topology, config);
+        ModelWeightsCache weights = new ModelWeightsCache(config.trainerConfig(), config.device());
+        addInference(topology, config, weights);
+        if (config.versions().enabled()) {
+            VersionTopology.add(topology, config, weights);
+        }
         return topology;
     }
 
@@ -297,9 +305,9 @@ public final class LearnerTopology {
      * their topic before any stream thread starts, so inference never runs on a model older than
      * the latest checkpoint when the instance starts.
      */
-    private static void addInference(Topology topology, LearnerConfig config) {
+    private static void addInference(
+            Topology topology, LearnerConfig config, ModelWeightsCache weights) {
         Topics topics = config.topics();
-        ModelWeightsCache weights = new ModelWeightsCache(config.trainerConfig(), config.device());
         String modelName = config.modelName();
         topology.addGlobalStore(
                 LearnerStores.latestModelStore(),

@@ -4,6 +4,8 @@ import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import io.github.vicregstreams.vicreg.ModelWeights;
 import io.github.vicregstreams.vicreg.TrainerConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The decoded weights of the latest checkpoint, shared by the processors of one topology: the
@@ -11,13 +13,24 @@ import io.github.vicregstreams.vicreg.TrainerConfig;
  * builds its own model from these host arrays (a copy of a few MB) instead of decoding and checking
  * the whole checkpoint again. Also the initial weights, made once from the seed.
  *
- * <p>Thread-safe. It holds one checkpoint: the one last asked for.
+ * <p>Thread-safe. It holds the few checkpoints last asked for: the model's latest and, with model
+ * versions, the served version and the one being backfilled.
  */
 final class ModelWeightsCache {
 
     private final TrainerConfig trainerConfig;
     private final DeviceChoice device;
-    private ModelWeights latest;
+
+    /** Latest checkpoint, served version, backfilled version, and one arriving. */
+    private static final int CAPACITY = 4;
+
+    private final Map<Long, ModelWeights> decoded =
+            new LinkedHashMap<>(CAPACITY, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, ModelWeights> eldest) {
+                    return size() > CAPACITY;
+                }
+            };
     private ModelWeights initial;
 
     ModelWeightsCache(TrainerConfig trainerConfig, DeviceChoice device) {
@@ -33,8 +46,9 @@ final class ModelWeightsCache {
      * @throws InvalidCheckpointException if the checkpoint is corrupt or for another model spec
      */
     synchronized ModelWeights verify(byte[] checkpoint) {
-        latest = ModelWeights.fromCheckpoint(checkpoint, trainerConfig.spec());
-        return latest;
+        ModelWeights weights = ModelWeights.fromCheckpoint(checkpoint, trainerConfig.spec());
+        decoded.put(weights.fingerprint(), weights);
+        return weights;
     }
 
     /**
@@ -44,10 +58,12 @@ final class ModelWeightsCache {
      */
     synchronized ModelWeights weightsOf(byte[] checkpoint) {
         long fingerprint = ModelWeights.fingerprint(checkpoint);
-        if (latest == null || latest.fingerprint() != fingerprint) {
-            latest = ModelWeights.fromCheckpoint(checkpoint, trainerConfig.spec());
+        ModelWeights weights = decoded.get(fingerprint);
+        if (weights == null) {
+            weights = ModelWeights.fromCheckpoint(checkpoint, trainerConfig.spec());
+            decoded.put(fingerprint, weights);
         }
-        return latest;
+        return weights;
     }
 
     /** The weights the trainer starts from: the configured seed, on the configured device. */

@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * processor reassembles them and stores the whole checkpoint only when it is a valid checkpoint of
  * the configured model spec (and, with {@code checkpoint.signing.key}, signed), so a bad record
  * never replaces a good model; records of other model names are skipped, and a tombstone removes
- * the model (inference goes back to the initial weights). Global processors cannot forward, so a
- * refused record is logged and counted ({@value #REFUSED_METRIC}), not dead-lettered. Every size a
- * record declares is checked before anything is allocated for it, so no record, however forged, can
- * stop the global thread. The last record wins: a trainer started afresh may publish a lower step
- * than the one stored.
+ * the model (inference goes back to the initial weights). Model versions' records are kept too
+ * ({@link VersionRecords}). Global processors cannot forward, so a refused record is logged and
+ * counted ({@value #REFUSED_METRIC}), not dead-lettered. Every size a record declares is checked
+ * before anything is allocated for it, so no record, however forged, can stop the global thread.
+ * The last record wins: a trainer started afresh may publish a lower step than the one stored.
  */
 final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[], Void, Void> {
 
@@ -44,6 +44,7 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
     private final ModelWeightsCache weights;
     private final CheckpointSignature signature;
     private final CheckpointChunks.Assembler chunks;
+    private final VersionRecords versions;
     private KeyValueStore<String, byte[]> store;
     private Sensor refused;
 
@@ -63,12 +64,14 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
         this.weights = weights;
         this.signature = signature;
         this.chunks = new CheckpointChunks.Assembler(modelName);
+        this.versions = new VersionRecords(modelName, weights, signature, this::refuse);
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         super.init(context);
         store = context.getStateStore(storeName);
+        versions.init(store);
         refused =
                 context.metrics()
                         .addSensor("vicreg.refused-checkpoints", Sensor.RecordingLevel.INFO);
@@ -83,6 +86,9 @@ final class StoreCheckpointProcessor extends ContextualProcessor<String, byte[],
 
     @Override
     public void process(Record<String, byte[]> record) {
+        if (versions.accept(record)) {
+            return;
+        }
         if (!CheckpointChunks.belongsTo(modelName, record.key())) {
             log.debug(
                     "Skipped a checkpoint of another model: key=[{}] model.name=[{}]",

@@ -102,6 +102,16 @@ public final class TopicSetup {
                         Map.of(
                                 TopicConfig.RETENTION_MS_CONFIG,
                                 String.valueOf(PAIRS_RETENTION_MS))));
+        if (config.versions().enabled()) {
+            // One partition each: one backfill task walks every item, and announces versions in
+            // order.
+            Map<String, String> compacted =
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            wanted.put(topics.items(), topic(topics.items(), 1, replication, compacted));
+            wanted.put(
+                    topics.modelVersions(),
+                    topic(topics.modelVersions(), 1, replication, compacted));
+        }
         return wanted;
     }
 
@@ -165,23 +175,15 @@ public final class TopicSetup {
 
     private void check(Admin admin, Duration timeout) {
         Topics topics = config.topics();
-        int pairPartitions =
-                TopicCreator.describe(admin, List.of(topics.pairs()), timeout)
-                        .get(topics.pairs())
-                        .partitions()
-                        .size();
-        if (pairPartitions != 1) {
-            throw new IllegalStateException(
-                    "Topic '"
-                            + topics.pairs()
-                            + "' ("
-                            + LearnerConfig.TOPIC_PAIRS_CONFIG
-                            + ") has "
-                            + pairPartitions
-                            + " partitions; the trainer needs exactly 1. Delete it (the learner creates it) or"
-                            + " name another with "
-                            + LearnerConfig.TOPIC_PAIRS_CONFIG
-                            + ".");
+        requireOnePartition(
+                admin, timeout, topics.pairs(), LearnerConfig.TOPIC_PAIRS_CONFIG, "the trainer");
+        if (config.versions().enabled()) {
+            requireOnePartition(
+                    admin,
+                    timeout,
+                    topics.items(),
+                    LearnerConfig.TOPIC_ITEMS_CONFIG,
+                    "the backfill");
         }
         Config modelConfig = TopicCreator.describeConfig(admin, topics.model(), timeout);
         ConfigEntry maxBytes = modelConfig.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
@@ -204,6 +206,30 @@ public final class TopicSetup {
                             + " removes it: topic=[{}] cleanup.policy=[{}]",
                     topics.model(),
                     cleanup.value());
+        }
+    }
+
+    private static void requireOnePartition(
+            Admin admin, Duration timeout, String topic, String key, String user) {
+        int partitions =
+                TopicCreator.describe(admin, List.of(topic), timeout)
+                        .get(topic)
+                        .partitions()
+                        .size();
+        if (partitions != 1) {
+            throw new IllegalStateException(
+                    "Topic '"
+                            + topic
+                            + "' ("
+                            + key
+                            + ") has "
+                            + partitions
+                            + " partitions; "
+                            + user
+                            + " needs exactly 1. Delete it (the learner creates it) or"
+                            + " name another with "
+                            + key
+                            + ".");
         }
     }
 

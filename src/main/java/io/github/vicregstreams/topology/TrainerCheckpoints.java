@@ -86,8 +86,10 @@ final class TrainerCheckpoints {
      * Publishes a checkpoint, stamped with the wall-clock time it is published at: its age on the
      * model topic (and in the monitor) is then how long ago the model was saved, not how old the
      * pairs it last trained were, which for a backlog can be days.
+     *
+     * @return the manifest's headers
      */
-    void publish(byte[] checkpoint, long step, String spec) {
+    Headers publish(byte[] checkpoint, long step, String spec) {
         long timestamp = context.currentSystemTimeMs();
         Headers headers = CheckpointHeaders.of(step, spec);
         settings.signature().sign(checkpoint, headers);
@@ -98,5 +100,6 @@ final class TrainerCheckpoints {
                     new Record<Object, Object>(part.key(), part.value(), timestamp, part.headers()),
                     nodes.modelSink());
         }
+        return headers;
     }
 }

@@ -10,6 +10,7 @@ package io.github.vicregstreams.topology;
  * @param metricsSink where one metrics event per step goes
  * @param modelSink where checkpoints are published
  * @param deadLettersSink where pairs with a non-finite embedding go
+ * @param versionsSink where promoted model versions are announced (used with model versions on)
  */
 record TrainerNodes(
         String name,
@@ -18,4 +19,5 @@ record TrainerNodes(
         String embeddingsSink,
         String metricsSink,
         String modelSink,
-        String deadLettersSink) {}
+        String deadLettersSink,
+        String versionsSink) {}

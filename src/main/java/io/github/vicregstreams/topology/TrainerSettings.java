@@ -21,6 +21,7 @@ import io.github.vicregstreams.vicreg.TrainerConfig;
  * @param collapseThresholds when the log warns of collapse
  * @param pairsTopic the pairs topic, the source a dead-lettered pair names
  * @param inputDim the width of a view, to write a dead-lettered pair's views back
+ * @param versions when checkpoints become model versions
  */
 record TrainerSettings(
         String modelName,
@@ -34,7 +35,8 @@ record TrainerSettings(
         CheckpointSignature signature,
         CollapseDetector.Thresholds collapseThresholds,
         String pairsTopic,
-        int inputDim) {
+        int inputDim,
+        VersionSettings versions) {
 
     static TrainerSettings from(LearnerConfig config) {
         return new TrainerSettings(
@@ -49,6 +51,7 @@ record TrainerSettings(
                 config.checkpointSignature(),
                 config.collapseThresholds(),
                 config.topics().pairs(),
-                config.modelSpec().encoderDim());
+                config.modelSpec().encoderDim(),
+                config.versions());
     }
 }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -62,6 +63,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     private VicregTrainer trainer;
     private TrainerJournal journal;
     private TrainerCheckpoints checkpoints;
+    private TrainerVersions versions;
 
     private long lastStepEndNanos = -1;
     private long lastArrivalWallClock;
@@ -105,6 +107,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         KeyValueStore<String, byte[]> state = context.getStateStore(nodes.stateStore());
         checkpoints = new TrainerCheckpoints(context, settings, nodes, state);
         journal = new TrainerJournal(state);
+        versions = new TrainerVersions(context, settings, nodes);
         trainer = checkpoints.restoreOrCreate();
         // Counted as soon as it exists: close() uncounts it even when replay below fails.
         flush.trainerStarted();
@@ -281,8 +284,9 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     /** Publishes the stored checkpoint, of the cursor's checkpoint step. */
     private void publishCheckpoint(byte[] checkpoint) {
         long step = journal.checkpointStep();
-        checkpoints.publish(checkpoint, step, trainer.spec().toString());
+        Headers headers = checkpoints.publish(checkpoint, step, trainer.spec().toString());
         journal.published(step);
+        versions.promoteIfDue(checkpoint, headers);
     }
 
     /** Checkpoints and publishes the steps trained since the last checkpoint, if any. */

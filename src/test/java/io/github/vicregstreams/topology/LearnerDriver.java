@@ -5,6 +5,7 @@ import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.events.ModelVersionEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,8 @@ final class LearnerDriver implements AutoCloseable {
     final TestOutputTopic<String, byte[]> model;
     final TestInputTopic<byte[], byte[]> samples;
     final TestInputTopic<String, byte[]> modelInput;
+    final TestOutputTopic<String, ModelVersionEvent> modelVersions;
+    final TestInputTopic<byte[], byte[]> items;
     private final CheckpointChunks.Assembler checkpointChunks;
 
     LearnerDriver(Path stateDir, Map<String, Object> overrides) {
@@ -102,6 +105,14 @@ final class LearnerDriver implements AutoCloseable {
         modelInput =
                 driver.createInputTopic(
                         topics.model(), new StringSerializer(), new ByteArraySerializer());
+        modelVersions =
+                driver.createOutputTopic(
+                        topics.modelVersions(),
+                        new StringDeserializer(),
+                        EventSerdes.modelVersionEvents().deserializer());
+        items =
+                driver.createInputTopic(
+                        topics.items(), new ByteArraySerializer(), new ByteArraySerializer());
         checkpointChunks = new CheckpointChunks.Assembler(config.modelName());
     }
 

@@ -1,0 +1,113 @@
+package io.github.vicregstreams.topology;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Where the backfill stands, saved in the changelogged {@code backfill-state} store in the same
+ * transaction as the embeddings it published: a restart resumes after {@code lastKey}, with no item
+ * repeated or skipped.
+ *
+ * @param running the version being backfilled, 0 for none
+ * @param done the last version whose backfill completed (the served one), 0 for none
+ * @param lastKey the last item key embedded with {@code running}, in the store's key order; null
+ *     before the first
+ * @param embedded items embedded with {@code running} so far
+ * @param items distinct items in the items store
+ * @param step the training step of {@code running}'s checkpoint
+ * @param checkpointId the id of {@code running}'s checkpoint
+ * @param alignment {@code running}'s rotation onto {@code done}'s space, or null for none
+ */
+record BackfillState(
+        long running,
+        long done,
+        String lastKey,
+        long embedded,
+        long items,
+        long step,
+        String checkpointId,
+        byte[] alignment) {
+
+    static final BackfillState EMPTY = new BackfillState(0, 0, null, 0, 0, 0, "", null);
+
+    /** The store key it is saved under. */
+    static final String KEY = "backfill";
+
+    private static final byte FORMAT = 1;
+
+    /** The version items are embedded with now: the running backfill's, else the served one. */
+    long current() {
+        return running > 0 ? running : done;
+    }
+
+    BackfillState withItems(long count) {
+        return new BackfillState(
+                running, done, lastKey, embedded, count, step, checkpointId, alignment);
+    }
+
+    BackfillState started(long version, long versionStep, String id, byte[] rotation) {
+        return new BackfillState(version, done, null, 0, items, versionStep, id, rotation);
+    }
+
+    BackfillState advanced(String key, int count) {
+        return new BackfillState(
+                running, done, key, embedded + count, items, step, checkpointId, alignment);
+    }
+
+    BackfillState completed() {
+        return new BackfillState(0, running, null, 0, items, 0, "", null);
+    }
+
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeLong(running);
+            out.writeLong(done);
+            out.writeBoolean(lastKey != null);
+            if (lastKey != null) {
+                out.writeUTF(lastKey);
+            }
+            out.writeLong(embedded);
+            out.writeLong(items);
+            out.writeLong(step);
+            out.writeUTF(checkpointId);
+            out.writeInt(alignment == null ? -1 : alignment.length);
+            if (alignment != null) {
+                out.write(alignment);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Decodes a saved state; null bytes are {@link #EMPTY}. */
+    static BackfillState decode(byte[] bytes) {
+        if (bytes == null) {
+            return EMPTY;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readByte() != FORMAT) {
+                throw new IllegalStateException("Unknown backfill state format");
+            }
+            long running = in.readLong();
+            long done = in.readLong();
+            String lastKey = in.readBoolean() ? in.readUTF() : null;
+            long embedded = in.readLong();
+            long items = in.readLong();
+            long step = in.readLong();
+            String checkpointId = in.readUTF();
+            int alignmentLength = in.readInt();
+            byte[] alignment = alignmentLength < 0 ? null : in.readNBytes(alignmentLength);
+            return new BackfillState(
+                    running, done, lastKey, embedded, items, step, checkpointId, alignment);
+        } catch (IOException e) {
+            throw new IllegalStateException("Corrupt backfill state", e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.vicregstreams.topology;
+
+import io.github.vicregstreams.analysis.OrthogonalProcrustes;
+import io.github.vicregstreams.vicreg.DeviceChoice;
+import io.github.vicregstreams.vicreg.InferenceModel;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The encoders of stored model versions, for the backfill: embeds with a version in its raw space
+ * or in the space it is served in (rotated by its alignment), and fits a new version's alignment.
+ * Keeps the model of the version last used, since a backfill embeds with one version for a long
+ * time. Used on one stream thread.
+ */
+final class VersionModels implements AutoCloseable {
+
+    /** Embeddings, and the training step of the weights that made them. */
+    record Embedded(float[][] embeddings, long step) {}
+
+    private final String modelName;
+    private final ModelWeightsCache weights;
+    private final DeviceChoice device;
+    private final KeyValueStore<String, byte[]> store;
+    private InferenceModel model;
+    private long modelVersion;
+
+    VersionModels(
+            String modelName,
+            ModelWeightsCache weights,
+            DeviceChoice device,
+            KeyValueStore<String, byte[]> store) {
+        this.modelName = modelName;
+        this.weights = weights;
+        this.device = device;
+        this.store = store;
+    }
+
+    /**
+     * Embeds with a version, rotated by {@code rotation} (an {@link OrthogonalProcrustes} in bytes)
+     * or, when that is null, not at all.
+     */
+    Embedded embed(long version, byte[] rotation, float[][] features) {
+        InferenceModel encoder = modelOf(version);
+        float[][] embeddings = encoder.embed(features);
+        if (rotation != null) {
+            embeddings = OrthogonalProcrustes.fromBytes(rotation).apply(embeddings);
+        }
+        return new Embedded(embeddings, encoder.step());
+    }
+
+    /** Embeds with a version in the space it is served in: rotated by its stored alignment. */
+    Embedded embedServed(long version, float[][] features) {
+        return embed(version, storedAlignment(version), features);
+    }
+
+    /** The alignment published for a version, or null for none. */
+    byte[] storedAlignment(long version) {
+        return store.get(VersionedModelKeys.alignment(modelName, version));
+    }
+
+    /**
+     * The rotation of {@code version}'s raw embeddings onto {@code onto}'s served space, fitted on
+     * the reference items (at least two).
+     */
+    OrthogonalProcrustes fitAlignment(long version, long onto, float[][] reference) {
+        float[][] target = embedServed(onto, reference).embeddings();
+        float[][] source = embed(version, null, reference).embeddings();
+        return OrthogonalProcrustes.fit(source, target);
+    }
+
+    private InferenceModel modelOf(long version) {
+        if (model != null && modelVersion == version) {
+            return model;
+        }
+        byte[] checkpoint = store.get(VersionedModelKeys.versionModel(modelName, version));
+        if (checkpoint == null) {
+            throw new IllegalStateException(
+                    "Model version "
+                            + version
+                            + " of "
+                            + modelName
+                            + " is not in the global store");
+        }
+        InferenceModel next = InferenceModel.create(weights.weightsOf(checkpoint), device);
+        close();
+        model = next;
+        modelVersion = version;
+        return model;
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+    }
+}

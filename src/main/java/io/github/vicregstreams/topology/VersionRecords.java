@@ -1,0 +1,161 @@
+package io.github.vicregstreams.topology;
+
+import io.github.vicregstreams.analysis.OrthogonalProcrustes;
+import io.github.vicregstreams.events.CheckpointChunks;
+import io.github.vicregstreams.events.CheckpointHeaders;
+import io.github.vicregstreams.events.CheckpointSignature;
+import io.github.vicregstreams.vicreg.InvalidCheckpointException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The global processor's handling of model-version records ({@link VersionedModelKeys}): it keeps
+ * each version's checkpoint, alignment and the served version's number in the global store, and the
+ * {@link ModelVersions} summary beside them. A version's checkpoint is checked exactly as the
+ * model's own (checksum, spec, signature) before it is stored; a bad record is refused and the
+ * store keeps what it had.
+ */
+final class VersionRecords {
+
+    private static final Logger log = LoggerFactory.getLogger(VersionRecords.class);
+
+    private final String modelName;
+    private final ModelWeightsCache weights;
+    private final CheckpointSignature signature;
+    private final Consumer<String> refuse;
+    private final Map<Long, CheckpointChunks.Assembler> assemblers = new HashMap<>();
+    private KeyValueStore<String, byte[]> store;
+
+    VersionRecords(
+            String modelName,
+            ModelWeightsCache weights,
+            CheckpointSignature signature,
+            Consumer<String> refuse) {
+        this.modelName = modelName;
+        this.weights = weights;
+        this.signature = signature;
+        this.refuse = refuse;
+    }
+
+    void init(KeyValueStore<String, byte[]> store) {
+        this.store = store;
+    }
+
+    /**
+     * Handles a record if it is a version's.
+     *
+     * @return false when the key is not a version record of this model
+     */
+    boolean accept(Record<String, byte[]> record) {
+        String key = record.key();
+        if (VersionedModelKeys.serving(modelName).equals(key)) {
+            acceptServing(record.value());
+            return true;
+        }
+        long version = VersionedModelKeys.versionOf(modelName, key);
+        if (version < 0) {
+            return false;
+        }
+        if (VersionedModelKeys.isAlignment(modelName, key)) {
+            acceptAlignment(key, record.value());
+            return true;
+        }
+        String versionModel = VersionedModelKeys.versionModel(modelName, version);
+        if (!CheckpointChunks.belongsTo(versionModel, key)) {
+            return false;
+        }
+        if (record.value() == null) {
+            if (key.equals(versionModel)) {
+                store.delete(versionModel);
+                assemblers.remove(version);
+                log.info("Model version retired: model=[{}] version=[{}]", modelName, version);
+            }
+            return true;
+        }
+        CheckpointChunks.Assembler.Outcome outcome =
+                assemblers
+                        .computeIfAbsent(version, v -> new CheckpointChunks.Assembler(versionModel))
+                        .accept(key, record.value(), record.headers());
+        if (outcome instanceof CheckpointChunks.Assembler.Refused refused) {
+            refuse.accept(refused.reason());
+        } else if (outcome instanceof CheckpointChunks.Assembler.Complete complete) {
+            storeVersion(version, complete.checkpoint(), complete.headers(), record.timestamp());
+        }
+        return true;
+    }
+
+    private void storeVersion(long version, byte[] checkpoint, Headers headers, long timestamp) {
+        String unsigned = signature.refusal(checkpoint, headers);
+        if (unsigned != null) {
+            refuse.accept(unsigned);
+            return;
+        }
+        try {
+            weights.verify(checkpoint);
+        } catch (InvalidCheckpointException e) {
+            refuse.accept(e.getMessage());
+            return;
+        }
+        store.put(VersionedModelKeys.versionModel(modelName, version), checkpoint);
+        ModelVersions summary = summary();
+        if (version >= summary.latest()) {
+            Header id = headers.lastHeader(CheckpointChunks.ID);
+            putSummary(
+                    summary.withLatest(
+                            version,
+                            CheckpointHeaders.step(headers),
+                            id == null ? "" : new String(id.value(), StandardCharsets.US_ASCII),
+                            timestamp));
+        }
+        log.info(
+                "Model version stored: model=[{}] version=[{}] step=[{}]",
+                modelName,
+                version,
+                CheckpointHeaders.step(headers));
+    }
+
+    private void acceptAlignment(String key, byte[] value) {
+        if (value == null) {
+            store.delete(key);
+            return;
+        }
+        try {
+            OrthogonalProcrustes.fromBytes(value);
+        } catch (IllegalArgumentException e) {
+            refuse.accept("not an alignment: " + e.getMessage());
+            return;
+        }
+        store.put(key, value);
+    }
+
+    private void acceptServing(byte[] value) {
+        if (value == null) {
+            putSummary(summary().withServing(0));
+            return;
+        }
+        String text = new String(value, StandardCharsets.US_ASCII);
+        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) {
+            refuse.accept("the served version must be a decimal number. Got: " + text);
+            return;
+        }
+        long version = Long.parseLong(text);
+        putSummary(summary().withServing(version));
+        log.info("Model version served: model=[{}] version=[{}]", modelName, version);
+    }
+
+    private ModelVersions summary() {
+        return ModelVersions.decode(store.get(VersionedModelKeys.summary(modelName)));
+    }
+
+    private void putSummary(ModelVersions summary) {
+        store.put(VersionedModelKeys.summary(modelName), summary.encode());
+    }
+}

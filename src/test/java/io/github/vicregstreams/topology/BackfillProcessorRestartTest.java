@@ -1,0 +1,273 @@
+package io.github.vicregstreams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vicregstreams.analysis.OrthogonalProcrustes;
+import io.github.vicregstreams.events.EmbeddingEvent;
+import io.github.vicregstreams.events.FeatureEventParser;
+import io.github.vicregstreams.events.ModelVersionEvent;
+import io.github.vicregstreams.vicreg.InferenceModel;
+import io.github.vicregstreams.vicreg.ModelWeights;
+import io.github.vicregstreams.vicreg.VicregTrainer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backfill that stops part-way — a crash, a move to another instance — resumes after the last
+ * item whose embedding was committed with its state: no item is embedded twice or skipped, and the
+ * complete event counts every item. And with alignment, the new version's embeddings are rotated
+ * onto the served version's space.
+ */
+class BackfillProcessorRestartTest {
+
+    private static final int ITEMS = 600;
+
+    private LearnerConfig config;
+    private ModelWeightsCache weights;
+    private KeyValueStore<String, PendingSample> items;
+    private KeyValueStore<String, byte[]> state;
+    private KeyValueStore<String, byte[]> latestModel;
+    private BackfillProcessor running;
+
+    @BeforeEach
+    void stores() {
+        config = config(Map.of());
+        weights = new ModelWeightsCache(config.trainerConfig(), config.device());
+        items =
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(VersionTopology.ITEMS_STORE),
+                                Serdes.String(),
+                                PendingSample.serde())
+                        .withLoggingDisabled()
+                        .build();
+        state =
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(VersionTopology.BACKFILL_STATE_STORE),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build();
+        latestModel =
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build();
+    }
+
+    private static LearnerConfig config(Map<String, Object> more) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM);
+        settings.put(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16);
+        settings.put(LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8);
+        settings.put(LearnerConfig.MODEL_VERSION_INTERVAL_STEPS_CONFIG, 1L);
+        settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
+        settings.putAll(more);
+        return LearnerConfig.of(settings);
+    }
+
+    @AfterEach
+    void close() {
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    private BackfillProcessor start(MockProcessorContext<Object, Object> context) {
+        context.setCurrentSystemTimeMs(1_000);
+        items.init(context.getStateStoreContext(), items);
+        state.init(context.getStateStoreContext(), state);
+        latestModel.init(context.getStateStoreContext(), latestModel);
+        context.addStateStore(items);
+        context.addStateStore(state);
+        context.addStateStore(latestModel);
+        BackfillProcessor processor =
+                new BackfillProcessor(
+                        FeatureEventParser.samples(LearnerDriver.INPUT_DIM),
+                        InferenceSettings.from(config),
+                        weights,
+                        VersionTopology.BACKFILL_NODES,
+                        Duration.ZERO); // one batch per punctuation
+        processor.init(context);
+        return processor;
+    }
+
+    /** Stores a model of {@code seed} as version {@code version}, as the global thread does. */
+    private byte[] promote(long version, long seed) {
+        Map<String, Object> seeded = new HashMap<>();
+        seeded.put(LearnerConfig.MODEL_SEED_CONFIG, seed);
+        try (VicregTrainer trainer =
+                VicregTrainer.create(config(seeded).trainerConfig(), config.device())) {
+            byte[] checkpoint = trainer.checkpoint();
+            latestModel.put(VersionedModelKeys.versionModel("vicreg", version), checkpoint);
+            ModelVersions before =
+                    ModelVersions.decode(latestModel.get(VersionedModelKeys.summary("vicreg")));
+            latestModel.put(
+                    VersionedModelKeys.summary("vicreg"),
+                    before.withLatest(version, version * 10, "id-" + version, 0).encode());
+            return checkpoint;
+        }
+    }
+
+    private static void sendItems(BackfillProcessor processor, MockProcessorContext<?, ?> context) {
+        for (int i = 0; i < ITEMS; i++) {
+            String id = "item-" + i;
+            context.setRecordMetadata("vicreg.items", 0, i);
+            String json = LearnerDriver.sampleJson(id, LearnerDriver.features(id, 0), null);
+            processor.process(
+                    new Record<>(
+                            id.getBytes(StandardCharsets.UTF_8),
+                            json.getBytes(StandardCharsets.UTF_8),
+                            i));
+        }
+    }
+
+    private static void punctuate(MockProcessorContext<Object, Object> context) {
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    }
+
+    private static List<EmbeddingEvent> embeddings(MockProcessorContext<Object, Object> context) {
+        return context.forwarded(VersionTopology.BACKFILL_EMBEDDINGS_SINK).stream()
+                .map(f -> (EmbeddingEvent) f.record().value())
+                .toList();
+    }
+
+    private static List<ModelVersionEvent> versionEvents(
+            MockProcessorContext<Object, Object> context) {
+        return context.forwarded(VersionTopology.BACKFILL_VERSIONS_SINK).stream()
+                .map(f -> (ModelVersionEvent) f.record().value())
+                .toList();
+    }
+
+    @Test
+    void shouldResumeAfterTheLastCommittedItemWhenTheTaskStopsPartWay() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        BackfillProcessor crashed = start(first);
+        sendItems(crashed, first);
+        promote(1, 42);
+        punctuate(first); // starts, and embeds one batch
+        assertThat(embeddings(first)).hasSize(BackfillProcessor.BATCH);
+        // No close: the stores hold what the last committed transaction wrote.
+
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        running = start(second);
+        for (int i = 0; i < 5 && versionEvents(second).isEmpty(); i++) {
+            punctuate(second);
+        }
+
+        List<EmbeddingEvent> all = new ArrayList<>(embeddings(first));
+        all.addAll(embeddings(second));
+        Map<String, Long> perId =
+                all.stream()
+                        .collect(Collectors.groupingBy(EmbeddingEvent::id, Collectors.counting()));
+        assertThat(perId).hasSize(ITEMS);
+        assertThat(perId.values()).containsOnly(1L);
+        assertThat(all).allSatisfy(e -> assertThat(e.modelVersion()).isEqualTo(1L));
+        assertThat(versionEvents(second))
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.type()).isEqualTo(ModelVersionEvent.Type.COMPLETE);
+                            assertThat(e.items()).isEqualTo(ITEMS);
+                            assertThat(e.step()).isEqualTo(10);
+                            assertThat(e.checkpointId()).isEqualTo("id-1");
+                        });
+        assertThat(servedVersion(second)).isEqualTo("1");
+    }
+
+    @Test
+    void shouldRotateANewVersionOntoTheServedVersionsSpaceWithAlignment() {
+        config = config(Map.of(LearnerConfig.MODEL_VERSION_ALIGN_CONFIG, "procrustes"));
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        running = start(context);
+        sendItems(running, context);
+        byte[] first = promote(1, 42);
+        for (int i = 0; i < 5 && versionEvents(context).isEmpty(); i++) {
+            punctuate(context);
+        }
+        latestModel.put(VersionedModelKeys.summary("vicreg"), summary().withServing(1).encode());
+        byte[] second = promote(2, 7);
+        context.resetForwards();
+
+        for (int i = 0; i < 5 && versionEvents(context).isEmpty(); i++) {
+            punctuate(context);
+        }
+
+        byte[] published =
+                context.forwarded(VersionTopology.BACKFILL_MODEL_SINK).stream()
+                        .filter(
+                                f ->
+                                        VersionedModelKeys.alignment("vicreg", 2)
+                                                .equals(f.record().key()))
+                        .map(f -> (byte[]) f.record().value())
+                        .findFirst()
+                        .orElseThrow();
+        OrthogonalProcrustes rotation = OrthogonalProcrustes.fromBytes(published);
+        Function<String, float[]> raw2 = embedder(second);
+        Function<String, float[]> raw1 = embedder(first);
+        EmbeddingEvent e = embeddings(context).get(0);
+        assertThat(e.modelVersion()).isEqualTo(2L);
+        assertThat(e.embedding())
+                .usingComparatorWithPrecision(1e-4f)
+                .containsExactly(rotation.apply(raw2.apply(e.id())));
+        // The rotation brings version 2 nearer version 1 than it was.
+        double before = 0;
+        double after = 0;
+        for (int i = 0; i < 50; i++) {
+            String id = "item-" + i;
+            before += distance(raw2.apply(id), raw1.apply(id));
+            after += distance(rotation.apply(raw2.apply(id)), raw1.apply(id));
+        }
+        assertThat(after).isLessThan(before);
+        assertThat(
+                        context.forwarded(VersionTopology.BACKFILL_MODEL_SINK).stream()
+                                .filter(f -> f.record().value() == null)
+                                .map(f -> (String) f.record().key()))
+                .as("version 1 retired once version 2 is complete")
+                .contains(VersionedModelKeys.versionModel("vicreg", 1));
+    }
+
+    private ModelVersions summary() {
+        return ModelVersions.decode(latestModel.get(VersionedModelKeys.summary("vicreg")));
+    }
+
+    private Function<String, float[]> embedder(byte[] checkpoint) {
+        ModelWeights w = ModelWeights.fromCheckpoint(checkpoint, config.modelSpec());
+        return id -> {
+            try (InferenceModel model = InferenceModel.create(w, config.device())) {
+                return model.embed(new float[][] {LearnerDriver.features(id, 0)})[0];
+            }
+        };
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return Math.sqrt(sum);
+    }
+
+    private static String servedVersion(MockProcessorContext<Object, Object> context) {
+        return context.forwarded(VersionTopology.BACKFILL_MODEL_SINK).stream()
+                .filter(f -> VersionedModelKeys.serving("vicreg").equals(f.record().key()))
+                .map(f -> new String((byte[]) f.record().value(), StandardCharsets.US_ASCII))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+    }
+}
