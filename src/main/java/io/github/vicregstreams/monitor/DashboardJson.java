@@ -5,6 +5,7 @@ import static io.github.vicregstreams.monitor.MonitorJson.putFinite;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.topology.BackfillSensors;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,34 @@ final class DashboardJson {
         ObjectNode deadLetters = summary.putObject("deadLetters");
         StreamsMetricsReader.deadLettersByReason(metrics).forEach(deadLetters::put);
         putFinite(summary, "lagMax", StreamsMetricsReader.maxLag(metrics));
+        summary.set("versions", versions(metrics));
         return summary;
+    }
+
+    /**
+     * Model versions, from the backfill's gauges on the instance that runs it: the served version,
+     * the one being backfilled (0 for none) and its progress; all null elsewhere, or with versions
+     * off.
+     */
+    private static ObjectNode versions(Map<MetricName, ? extends Metric> metrics) {
+        ObjectNode versions = MonitorJson.object();
+        putFinite(
+                versions,
+                "served",
+                StreamsMetricsReader.vicregGauge(metrics, BackfillSensors.SERVED_VERSION));
+        putFinite(
+                versions,
+                "backfilling",
+                StreamsMetricsReader.vicregGauge(metrics, BackfillSensors.VERSION));
+        putFinite(
+                versions,
+                "itemsDone",
+                StreamsMetricsReader.vicregGauge(metrics, BackfillSensors.ITEMS_DONE));
+        putFinite(
+                versions,
+                "items",
+                StreamsMetricsReader.vicregGauge(metrics, BackfillSensors.ITEMS));
+        return versions;
     }
 
     /**

@@ -91,6 +91,24 @@ final class StreamsMetricsReader {
         return max;
     }
 
+    /**
+     * The largest value of a vicreg gauge over the tasks that have it, NaN when none has: the
+     * backfill's, which exactly one task of the application has, on one instance.
+     */
+    static double vicregGauge(Map<MetricName, ? extends Metric> metrics, String name) {
+        double max = Double.NaN;
+        for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+            if (e.getKey().group().equals(DeadLetterCounter.METRIC_GROUP)
+                    && e.getKey().name().equals(name)) {
+                double value = value(e.getValue());
+                if (!Double.isNaN(value)) {
+                    max = Double.isNaN(max) ? value : Math.max(max, value);
+                }
+            }
+        }
+        return max;
+    }
+
     private static boolean isRestoreConsumer(Map<String, String> tags) {
         return tags.getOrDefault("client-id", "").endsWith("restore-consumer");
     }

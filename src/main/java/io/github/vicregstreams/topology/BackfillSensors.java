@@ -12,7 +12,7 @@ import org.apache.kafka.streams.StreamsMetrics;
  * {@code task-id}): the version being backfilled, items embedded with it and items in all, and the
  * served version. Not thread-safe: use it from the backfill's stream thread.
  */
-final class BackfillSensors implements AutoCloseable {
+public final class BackfillSensors implements AutoCloseable {
 
     /** The version being backfilled, 0 when none is. */
     public static final String VERSION = "vicreg-backfill-version";

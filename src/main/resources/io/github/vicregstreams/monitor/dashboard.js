@@ -22,6 +22,14 @@
 
   let updates = 0;
 
+  /** "v2", "v2 · backfilling v3: 1200/6000", or "–" with versions off (or elsewhere). */
+  function versionText(v) {
+    if (v.served === null || v.served === undefined) return '–';
+    const served = v.served > 0 ? 'v' + v.served : 'none served';
+    if (!v.backfilling) return served;
+    return served + ' · backfilling v' + v.backfilling + ': ' + v.itemsDone + '/' + v.items;
+  }
+
   function $(id) { return document.getElementById(id); }
 
   /** Sizes the canvas to its CSS box at the device's pixel ratio; returns a 2-D context. */
@@ -282,6 +290,7 @@
     $('card-dead').title = Object.entries(summary.deadLetters || {})
         .map(([reason, n]) => reason + ': ' + n).join('\n');
     $('card-lag').textContent = format(summary.lagMax);
+    $('card-version').textContent = versionText(summary.versions || {});
     const banner = $('collapse');
     const collapse = summary.collapse || {warning: false, reasons: []};
     banner.hidden = !collapse.warning;
