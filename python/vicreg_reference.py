@@ -123,11 +123,15 @@ def embed(model, inputs):
 
 def main(argv):
     if len(argv) != 4:
-        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
+        print(__doc__[__doc__.index("Usage:") :].split("\n\n")[0], file=sys.stderr)
         return 2
-    model = load(argv[1])
-    representations = embed(model, np.load(argv[2]))
-    np.save(argv[3], representations)
+    try:
+        model = load(argv[1])
+        representations = embed(model, np.load(argv[2]))
+        np.save(argv[3], representations)
+    except (OSError, ValueError, KeyError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     print(
         f"embedded {representations.shape[0]} rows with {model.metadata['model_spec']}"
         f" step {model.metadata['step']}"

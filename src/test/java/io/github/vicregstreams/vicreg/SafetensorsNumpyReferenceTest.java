@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,39 @@ class SafetensorsNumpyReferenceTest {
     @Test
     void shouldReproduceTheDefaultMlpEncoder() throws Exception {
         assertReproduced(ModelSpec.of(784), 2, 50);
+    }
+
+    @Test
+    void shouldReproduceTheDefaultConvEncoder() throws Exception {
+        assertReproduced(new ModelSpec(784, 512, 256, EncoderKind.CONV), 2, 20);
+    }
+
+    @Test
+    void shouldRefuseAFileOfAnotherFormatVersionWithOneLine() throws Exception {
+        Path model =
+                Files.write(
+                        dir.resolve("future.safetensors"),
+                        SafetensorsWriter.write(
+                                List.of(),
+                                Map.of(
+                                        EncoderExport.FORMAT_KEY,
+                                        EncoderExport.FORMAT,
+                                        EncoderExport.FORMAT_VERSION_KEY,
+                                        "2")));
+        Path inputs = dir.resolve("inputs.npy");
+        Npy.write(inputs, new float[][] {{1f}});
+
+        Run run =
+                python(
+                        List.of(
+                                SCRIPT.toString(),
+                                model.toString(),
+                                inputs.toString(),
+                                dir.resolve("out.npy").toString()));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.output().strip())
+                .isEqualTo("error: " + model + ": format version 2; this reader knows 1");
     }
 
     private void assertReproduced(ModelSpec spec, int steps, int rows) throws Exception {
