@@ -49,10 +49,6 @@ final class ModelDownload {
     /** A response to send: status 200, headers, content type and body. */
     record Download(Map<String, String> headers, String contentType, byte[] body) {}
 
-    // The last conversion, for the checkpoint it was made from (compared by identity).
-    private MonitorModel.Checkpoint convertedFrom;
-    private byte[] converted;
-
     /** Response header with the checkpoint's training step. */
     static final String STEP_HEADER = "X-Vicreg-Step";
 
@@ -66,6 +62,10 @@ final class ModelDownload {
     static final String NO_CHECKPOINT_YET =
             "No checkpoint has reached the model topic yet; the trainer publishes"
                     + " one every checkpoint interval.";
+
+    // The last conversion, for the checkpoint it was made from (compared by identity).
+    private MonitorModel.Checkpoint convertedFrom;
+    private byte[] converted;
 
     /**
      * The format a request asks for: the {@value #FORMAT_PARAMETER} parameter of its query.
