@@ -3,6 +3,11 @@ package io.github.vicregstreams.vicreg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -116,6 +121,26 @@ class EncoderExportTest {
         assertThat(weights.tensors().get(0).name()).isEqualTo("01encoder_01Linear_weight");
         assertThat(file.tensors().get("encoder.0.weight").values())
                 .containsExactly(weights.tensors().get(0).values());
+    }
+
+    @Test
+    void shouldBeReadableByDjlsOwnSafetensorsDecoder() {
+        // DJL's NDList.decode is a safetensors reader written by others: the file must suit it.
+        ModelSpec spec = new ModelSpec(36, 16, 8, EncoderKind.CONV);
+        byte[] exported = EncoderExport.safetensors(checkpoint(spec), spec, null);
+        SafetensorsReader.File ours = SafetensorsReader.read(exported);
+
+        try (NDManager manager = Djl.engine().newBaseManager(Device.cpu());
+                NDList decoded = NDList.decode(manager, exported)) {
+            assertThat(decoded.stream().map(NDArray::getName))
+                    .containsExactlyElementsOf(ours.tensors().keySet());
+            for (NDArray array : decoded) {
+                SafetensorsReader.Tensor tensor = ours.tensors().get(array.getName());
+                assertThat(array.getDataType()).isEqualTo(DataType.FLOAT32);
+                assertThat(array.getShape().getShape()).containsExactly(tensor.shape());
+                assertThat(array.toFloatArray()).containsExactly(tensor.values());
+            }
+        }
     }
 
     @Test
