@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             BrokerCommand.class,
             ProduceCommand.class,
             EvaluateCommand.class,
+            ExportCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         },

@@ -63,6 +63,7 @@ final class MonitorServer implements AutoCloseable {
     private final MonitorView view;
     private final String authToken;
     private final DashboardAssets assets = new DashboardAssets();
+    private final ModelDownload modelDownload = new ModelDownload();
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -200,15 +201,23 @@ final class MonitorServer implements AutoCloseable {
     }
 
     private void model(HttpExchange exchange) throws IOException {
+        ModelDownload.Format format;
+        try {
+            format = ModelDownload.format(exchange.getRequestURI());
+        } catch (IllegalArgumentException e) {
+            sendJson(exchange, 400, MonitorJson.error(e.getMessage()));
+            return;
+        }
         MonitorModel.Checkpoint checkpoint = view.model().checkpoint();
         if (checkpoint == null) {
             exchange.getResponseHeaders().set("Retry-After", "10");
             sendJson(exchange, 503, MonitorJson.error(ModelDownload.NO_CHECKPOINT_YET));
             return;
         }
+        ModelDownload.Download download = modelDownload.download(checkpoint, format);
         Headers headers = exchange.getResponseHeaders();
-        ModelDownload.headers(checkpoint).forEach(headers::set);
-        send(exchange, 200, ModelDownload.CONTENT_TYPE, checkpoint.bytes());
+        download.headers().forEach(headers::set);
+        send(exchange, 200, download.contentType(), download.body());
     }
 
     private static void sendJson(HttpExchange exchange, MonitorJson.Reply reply)

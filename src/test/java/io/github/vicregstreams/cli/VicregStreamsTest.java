@@ -16,11 +16,11 @@ class VicregStreamsTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out())
                 .startsWith("Usage: vicreg-streams [-hV] [COMMAND]")
-                .contains("run ", "broker ", "produce ", "evaluate ", "demo ", "help ");
+                .contains("run ", "broker ", "produce ", "evaluate ", "export ", "demo ", "help ");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "broker", "produce", "evaluate", "demo"})
+    @ValueSource(strings = {"run", "broker", "produce", "evaluate", "export", "demo"})
     void shouldPrintHelpOfEachSubcommand(String subcommand) {
         CliRun run = CliRun.of(subcommand, "--help");
 
