@@ -8,6 +8,8 @@
  * checkpoints ({@code create} for a fresh one, {@code restore} for a checkpoint's), and {@link
  * io.github.vicregstreams.vicreg.InferenceModel} for the encoder alone. Both run on one encoder
  * core (staging, forward pass, weight loading); {@link io.github.vicregstreams.vicreg.NoGrad} is
- * the one scope that turns autograd off and back.
+ * the one scope that turns autograd off and back. {@link
+ * io.github.vicregstreams.vicreg.EncoderExport} writes a checkpoint's encoder as safetensors, for
+ * readers outside Java.
  */
 package io.github.vicregstreams.vicreg;
