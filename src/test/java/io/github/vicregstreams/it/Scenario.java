@@ -98,7 +98,10 @@ final class Scenario implements AutoCloseable {
                         "metrics",
                         "dead-letters",
                         "model",
-                        "pairs")) {
+                        "pairs",
+                        "pair-events",
+                        "items",
+                        "model-versions")) {
             settings.put("topic." + topic, prefix + "." + topic);
         }
         settings.put("topic.partitions", String.valueOf(viewPartitions));
