@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             EvaluateCommand.class,
             DemoCommand.class,
+            IndexCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
