@@ -291,17 +291,10 @@ public final class EmbeddingIndex implements AutoCloseable {
     }
 
     private List<Neighbour> nearest(long version, float[] unitQuery, int k, String exclude) {
-        int wanted = exclude == null ? k : k + 1;
-        List<VectorStore.Hit> hits =
-                store.search(version, unitQuery, Math.max(wanted, MIN_CANDIDATES));
+        int candidates = Math.max(exclude == null ? k : k + 1, MIN_CANDIDATES);
         List<Neighbour> neighbours = new ArrayList<>(k);
-        for (VectorStore.Hit hit : hits) {
-            if (neighbours.size() == k) {
-                break;
-            }
-            if (!hit.id().equals(exclude)) {
-                neighbours.add(new Neighbour(hit.id(), hit.cosine(), hit.metadata()));
-            }
+        for (VectorStore.Hit hit : store.search(version, unitQuery, candidates, k, exclude)) {
+            neighbours.add(new Neighbour(hit.id(), hit.cosine(), hit.metadata()));
         }
         return neighbours;
     }

@@ -267,10 +267,12 @@ final class VectorStore implements AutoCloseable {
     }
 
     /**
-     * The {@code candidates} vectors of {@code version} nearest to {@code unitQuery} that HNSW
-     * finds, most similar first.
+     * The {@code k} vectors of {@code version} nearest to {@code unitQuery} among the {@code
+     * candidates} that HNSW finds, most similar first, less the one of {@code exclude}.
+     *
+     * @param exclude an id to leave out, or null
      */
-    List<Hit> search(long version, float[] unitQuery, int candidates) {
+    List<Hit> search(long version, float[] unitQuery, int candidates, int k, String exclude) {
         return withSearcher(
                 s -> {
                     TopDocs top =
@@ -279,9 +281,17 @@ final class VectorStore implements AutoCloseable {
                                             vectorField(version), unitQuery, candidates),
                                     candidates);
                     StoredFields stored = s.storedFields();
-                    List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
+                    List<Hit> hits = new ArrayList<>(k);
+                    // Stored fields are read for the hits returned only: decompressing them is
+                    // what a search costs most after the graph walk.
                     for (ScoreDoc hit : top.scoreDocs) {
+                        if (hits.size() == k) {
+                            break;
+                        }
                         Document doc = stored.document(hit.doc, Set.of(ID, METADATA));
+                        if (doc.get(ID).equals(exclude)) {
+                            continue;
+                        }
                         // Lucene scores a dot product d as (1 + d) / 2, to keep scores positive.
                         hits.add(new Hit(doc.get(ID), 2 * hit.score - 1, doc.get(METADATA)));
                     }
