@@ -112,6 +112,7 @@ public final class IndexConsumer implements AutoCloseable {
 
     // Owned by the loop thread.
     private final Set<TopicPartition> assigned = new HashSet<>();
+    private final Set<String> waitingFor = new HashSet<>();
     private long nextPartitionRefresh;
     private long lastCommit = System.nanoTime();
     private int uncommittedRecords;
@@ -271,7 +272,12 @@ public final class IndexConsumer implements AutoCloseable {
         for (String topic : List.of(settings.embeddingsTopic(), settings.modelVersionsTopic())) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic);
             if (partitions == null || partitions.isEmpty()) {
-                log.info("Waiting for topic [{}]: it has no partitions yet", topic);
+                if (waitingFor.add(topic)) {
+                    log.info(
+                            "Waiting for topic [{}]: it does not exist yet; looking again every {} s",
+                            topic,
+                            PARTITION_REFRESH.toSeconds());
+                }
                 continue;
             }
             partitions.forEach(p -> found.add(new TopicPartition(p.topic(), p.partition())));
