@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             EvaluateCommand.class,
             ExportCommand.class,
             DemoCommand.class,
+            IndexCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
