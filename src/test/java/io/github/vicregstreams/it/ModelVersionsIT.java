@@ -35,21 +35,11 @@ class ModelVersionsIT extends OnRealBroker {
         try (Scenario s = new Scenario(kafka, dir, 2, versions);
                 IndexConsumer index = IndexConsumer.start(indexSettings(s), dir.resolve("index"))) {
             LearnerProcess first = s.startLearner("a");
-            sendItems(s, 0, 300);
-            s.sendPairs(0, 32); // two steps: the checkpoint of step 2 becomes version 1
-
-            assertThat(index.index().awaitServing(1, WAIT))
-                    .as("version 1 served; learner log:%n%s", first.log())
-                    .isTrue();
-            // Items that reach the backfill after its walk are embedded with the served version
-            // as they come.
-            awaitCount(index, 1, 300);
-            assertThat(index.index().ids(1)).isEqualTo(ids(0, 300));
-
-            sendItems(s, 300, 400);
-            s.sendPairs(32, 64); // steps 3 and 4: version 2
-            Thread.sleep(1_500);
-            first.kill();
+            try {
+                runUntilTheKill(s, index, first);
+            } finally {
+                first.close(); // killed already, unless an assertion failed before
+            }
             try (LearnerProcess second = s.startLearner("a")) {
                 assertThat(index.index().awaitServing(2, WAIT))
                         .as("version 2 served; learner log:%n%s", second.log())
@@ -70,6 +60,28 @@ class ModelVersionsIT extends OnRealBroker {
                     assertThat(byId.get(id)).as("version 2 embeddings of %s", id).isEqualTo(1L);
                 }
             }
+        }
+    }
+
+    /** Version 1, whole; then the pairs of version 2, and a SIGKILL on their way. */
+    private static void runUntilTheKill(Scenario s, IndexConsumer index, LearnerProcess first)
+            throws Exception {
+        {
+            sendItems(s, 0, 300);
+            s.sendPairs(0, 32); // two steps: the checkpoint of step 2 becomes version 1
+
+            assertThat(index.index().awaitServing(1, WAIT))
+                    .as("version 1 served; learner log:%n%s", first.log())
+                    .isTrue();
+            // Items that reach the backfill after its walk are embedded with the served version
+            // as they come.
+            awaitCount(index, 1, 300);
+            assertThat(index.index().ids(1)).isEqualTo(ids(0, 300));
+
+            sendItems(s, 300, 400);
+            s.sendPairs(32, 64); // steps 3 and 4: version 2
+            Thread.sleep(1_500);
+            first.kill();
         }
     }
 
