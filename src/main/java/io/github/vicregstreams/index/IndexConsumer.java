@@ -123,6 +123,7 @@ public final class IndexConsumer implements AutoCloseable {
         this.settings = settings;
         this.index = index;
         this.committedOffsets = index.committedOffsets();
+        progress.restored(committedOffsets);
         this.records = new RecordIndexer(index, settings.modelName(), progress);
         Map<String, Object> config = new HashMap<>(settings.kafka());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -201,7 +201,9 @@ class IndexConsumerTest {
         IndexConsumer second = IndexConsumer.start(settings(Duration.ofHours(1), 1_000_000), dir);
         await().atMost(WAIT).until(() -> second.index().count(2) == 20);
         assertThat(second.progress().commits()).isZero();
+        assertThat(second.progress().committed()).isEqualTo(committed); // what it started from
         second.crash();
+        second.close(); // a second stop does nothing
 
         // Then: the index is at the first run's commit
         try (EmbeddingIndex atCommit = EmbeddingIndex.open(dir)) {
