@@ -224,4 +224,20 @@ class IndexConsumerTest {
             assertThat(third.index().servingVersion()).hasValue(1);
         }
     }
+
+    @Test
+    void shouldReadATopicCreatedAfterItStarted() throws InterruptedException {
+        versions = "late-model-versions-" + UUID.randomUUID();
+        sendItems(1, 0, 5);
+        try (IndexConsumer consumer =
+                IndexConsumer.start(settings(Duration.ofMillis(100), 1000), dir)) {
+            await().atMost(WAIT).until(() -> consumer.index().count(1) == 5);
+
+            broker.get().createTopic(versions, 1, Map.of(), Duration.ofSeconds(30));
+            sendComplete(MODEL, 1, 5);
+
+            // found at the next look for partitions, every PARTITION_REFRESH
+            assertThat(consumer.index().awaitServing(1, WAIT)).isTrue();
+        }
+    }
 }
