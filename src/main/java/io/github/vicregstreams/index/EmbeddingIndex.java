@@ -12,6 +12,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -44,6 +45,7 @@ public final class EmbeddingIndex implements AutoCloseable {
     private final VectorStore store;
     private final Map<TopicPartition, Long> committedOffsets;
     private volatile Versions versions;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddingIndex(VectorStore store) {
         this.store = store;
@@ -213,10 +215,12 @@ public final class EmbeddingIndex implements AutoCloseable {
         }
     }
 
-    /** Discards what was not committed and releases the directory. */
+    /** Discards what was not committed and releases the directory; again, does nothing. */
     @Override
     public void close() {
-        store.close();
+        if (closed.compareAndSet(false, true)) {
+            store.close();
+        }
     }
 
     /** Whether embeddings of {@code version} are kept: it is not retired. */

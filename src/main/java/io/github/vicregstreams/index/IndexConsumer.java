@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -123,6 +124,7 @@ public final class IndexConsumer implements AutoCloseable {
         this.settings = settings;
         this.index = index;
         this.committedOffsets = index.committedOffsets();
+        progress.restored(committedOffsets);
         this.records = new RecordIndexer(index, settings.modelName(), progress);
         Map<String, Object> config = new HashMap<>(settings.kafka());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -270,7 +272,17 @@ public final class IndexConsumer implements AutoCloseable {
         nextPartitionRefresh = System.nanoTime() + PARTITION_REFRESH.toNanos();
         Set<TopicPartition> found = new HashSet<>(assigned);
         for (String topic : List.of(settings.embeddingsTopic(), settings.modelVersionsTopic())) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+            List<PartitionInfo> partitions;
+            try {
+                partitions = consumer.partitionsFor(topic);
+            } catch (TimeoutException e) {
+                // The cluster is away for a moment; what is assigned is read on, the rest later.
+                log.warn(
+                        "No metadata of topic [{}] yet: {}; looking again soon",
+                        topic,
+                        e.getMessage());
+                return;
+            }
             if (partitions == null || partitions.isEmpty()) {
                 if (waitingFor.add(topic)) {
                     log.info(
@@ -295,7 +307,10 @@ public final class IndexConsumer implements AutoCloseable {
             } else {
                 consumer.seek(tp, offset);
             }
-            log.info("Reading partition=[{}] from offset=[{}]", tp, offset == null ? 0 : offset);
+            log.info(
+                    "Reading partition=[{}] from offset=[{}]",
+                    tp,
+                    offset == null ? "the beginning" : offset);
         }
         assigned.addAll(added);
     }

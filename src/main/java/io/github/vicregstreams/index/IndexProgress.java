@@ -65,7 +65,8 @@ public final class IndexProgress {
     }
 
     /**
-     * The offsets of the last commit: where a restart resumes.
+     * The offsets of the last commit (at start, of the commit the index opened at): where a restart
+     * resumes.
      *
      * @return by partition
      */
@@ -105,6 +106,11 @@ public final class IndexProgress {
 
     void positions(Map<TopicPartition, Long> now) {
         positions = Map.copyOf(now);
+    }
+
+    /** The offsets of the commit the index opened at, before this consumer's first commit. */
+    void restored(Map<TopicPartition, Long> offsets) {
+        committed = Map.copyOf(offsets);
     }
 
     synchronized void committed(Map<TopicPartition, Long> offsets) {

@@ -201,7 +201,9 @@ class IndexConsumerTest {
         IndexConsumer second = IndexConsumer.start(settings(Duration.ofHours(1), 1_000_000), dir);
         await().atMost(WAIT).until(() -> second.index().count(2) == 20);
         assertThat(second.progress().commits()).isZero();
+        assertThat(second.progress().committed()).isEqualTo(committed); // what it started from
         second.crash();
+        second.close(); // a second stop does nothing
 
         // Then: the index is at the first run's commit
         try (EmbeddingIndex atCommit = EmbeddingIndex.open(dir)) {
@@ -220,6 +222,22 @@ class IndexConsumerTest {
                     .until(() -> third.progress().records() == 20);
             assertThat(third.index().count(1)).isEqualTo(30);
             assertThat(third.index().servingVersion()).hasValue(1);
+        }
+    }
+
+    @Test
+    void shouldReadATopicCreatedAfterItStarted() throws InterruptedException {
+        versions = "late-model-versions-" + UUID.randomUUID();
+        sendItems(1, 0, 5);
+        try (IndexConsumer consumer =
+                IndexConsumer.start(settings(Duration.ofMillis(100), 1000), dir)) {
+            await().atMost(WAIT).until(() -> consumer.index().count(1) == 5);
+
+            broker.get().createTopic(versions, 1, Map.of(), Duration.ofSeconds(30));
+            sendComplete(MODEL, 1, 5);
+
+            // found at the next look for partitions, every PARTITION_REFRESH
+            assertThat(consumer.index().awaitServing(1, WAIT)).isTrue();
         }
     }
 }
