@@ -146,14 +146,7 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
             deadLetters.reject(record, rejected.reason(), rejected.detail());
             return;
         }
-        SourceRecord source = SourceRecord.of(context(), record);
-        PendingSample item =
-                new PendingSample(
-                        parsed.value(),
-                        record.timestamp(),
-                        source.topic(),
-                        source.partition(),
-                        source.offset());
+        PendingSample item = PendingSample.of(parsed.value(), context(), record);
         boolean added = items.get(id) == null;
         items.put(id, item);
         if (added) {
@@ -222,7 +215,9 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
         byte[] rotation = null;
         List<PendingSample> reference = referenceItems();
         if (settings.versions().align() && state.done() > 0 && reference.size() >= 2) {
-            rotation = models.fitAlignment(version, state.done(), features(reference)).toBytes();
+            rotation =
+                    models.fitAlignment(version, state.done(), PendingSample.features(reference))
+                            .toBytes();
             // Before any embedding of the version: inference waits for it, so none is unaligned.
             context()
                     .forward(
@@ -279,7 +274,8 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
         // on the model topic.
         byte[] rotation =
                 version == state.running() ? state.alignment() : models.storedAlignment(version);
-        VersionModels.Embedded embedded = models.embed(version, rotation, features(batch));
+        VersionModels.Embedded embedded =
+                models.embed(version, rotation, PendingSample.features(batch));
         float[][] embeddings = embedded.embeddings();
         for (int i = 0; i < batch.size(); i++) {
             PendingSample item = batch.get(i);
@@ -361,14 +357,6 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
         state = next;
         stateStore.put(BackfillState.KEY, next.encode());
         sensors.record(next);
-    }
-
-    private static float[][] features(List<PendingSample> batch) {
-        float[][] features = new float[batch.size()][];
-        for (int i = 0; i < batch.size(); i++) {
-            features[i] = batch.get(i).event().features();
-        }
-        return features;
     }
 
     @Override
