@@ -66,6 +66,11 @@ final class ModelWeightsCache {
         return weights;
     }
 
+    /** The width of the model's representations: what inference embeds into. */
+    int representationDim() {
+        return trainerConfig.spec().representationDim();
+    }
+
     /** The weights the trainer starts from: the configured seed, on the configured device. */
     synchronized ModelWeights initial() {
         if (initial == null) {

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * The global processor's handling of model-version records ({@link VersionedModelKeys}): it keeps
  * each version's checkpoint, alignment and the served version's number in the global store, and the
  * {@link ModelVersions} summary beside them. A version's checkpoint is checked exactly as the
- * model's own (checksum, spec, signature) before it is stored; a bad record is refused and the
- * store keeps what it had.
+ * model's own (checksum, spec, signature) before it is stored, and an alignment must rotate the
+ * model's representation width; a bad record is refused and the store keeps what it had. So is a
+ * tombstone of a version in use (the served one, or the one being backfilled): inference and the
+ * backfill embed with it.
  */
 final class VersionRecords {
 
@@ -65,7 +67,7 @@ final class VersionRecords {
             return false;
         }
         if (VersionedModelKeys.isAlignment(modelName, key)) {
-            acceptAlignment(key, record.value());
+            acceptAlignment(key, version, record.value());
             return true;
         }
         String versionModel = VersionedModelKeys.versionModel(modelName, version);
@@ -73,7 +75,7 @@ final class VersionRecords {
             return false;
         }
         if (record.value() == null) {
-            if (key.equals(versionModel)) {
+            if (key.equals(versionModel) && mayRetire(version)) {
                 store.delete(versionModel);
                 assemblers.remove(version);
                 log.info("Model version retired: model=[{}] version=[{}]", modelName, version);
@@ -122,15 +124,48 @@ final class VersionRecords {
                 CheckpointHeaders.step(headers));
     }
 
-    private void acceptAlignment(String key, byte[] value) {
+    /**
+     * Whether a version's records may be deleted: not while inference or the backfill embeds with
+     * it (the served version, and a newer one being backfilled). The backfill retires a version
+     * only after it published the next one as served, so its own tombstones always pass.
+     */
+    private boolean mayRetire(long version) {
+        ModelVersions summary = summary();
+        boolean inUse =
+                version == summary.serving()
+                        || (summary.backfilling() && version == summary.latest());
+        if (inUse) {
+            refuse.accept(
+                    "a tombstone for model version "
+                            + version
+                            + ", which is "
+                            + (version == summary.serving() ? "served" : "being backfilled")
+                            + ": a version is retired when the next one's backfill completes");
+        }
+        return !inUse;
+    }
+
+    private void acceptAlignment(String key, long version, byte[] value) {
         if (value == null) {
-            store.delete(key);
+            if (mayRetire(version)) {
+                store.delete(key);
+            }
             return;
         }
+        int dimension;
         try {
-            OrthogonalProcrustes.fromBytes(value);
+            dimension = OrthogonalProcrustes.fromBytes(value).dimension();
         } catch (IllegalArgumentException e) {
             refuse.accept("not an alignment: " + e.getMessage());
+            return;
+        }
+        // A rotation of another width would fail every forward pass that applies it.
+        if (dimension != weights.representationDim()) {
+            refuse.accept(
+                    "an alignment must rotate the model's representations of width "
+                            + weights.representationDim()
+                            + ". Got width: "
+                            + dimension);
             return;
         }
         store.put(key, value);

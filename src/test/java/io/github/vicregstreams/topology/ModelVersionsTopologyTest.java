@@ -2,6 +2,7 @@ package io.github.vicregstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vicregstreams.analysis.OrthogonalProcrustes;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.ModelVersionEvent;
 import io.github.vicregstreams.vicreg.InferenceModel;
@@ -199,18 +200,42 @@ class ModelVersionsTopologyTest {
             assertThat(d.embeddings.readValuesToList())
                     .extracting(EmbeddingEvent::modelVersion)
                     .containsExactly(1L);
-            assertThat(
-                            d.driver.metrics().values().stream()
-                                    .filter(
-                                            m ->
-                                                    m.metricName()
-                                                            .name()
-                                                            .equals(
-                                                                    StoreCheckpointProcessor
-                                                                            .REFUSED_METRIC))
-                                    .mapToDouble(m -> ((Number) m.metricValue()).doubleValue())
-                                    .sum())
-                    .isEqualTo(3.0);
+            assertThat(refusedRecords(d)).isEqualTo(3.0);
+        }
+    }
+
+    @Test
+    void shouldRefuseAnAlignmentOfAnotherWidthAndTombstonesOfVersionsInUse() {
+        try (LearnerDriver d = versioned(stateDir, Map.of())) {
+            d.sendPairs("p", 8, 2_000); // version 1
+            d.advanceWallClock(Duration.ofMillis(50)); // served
+            d.sendPairs("q", 8, 4_000); // version 2, its backfill not yet started
+            d.embeddings.readValuesToList();
+            d.modelVersions.readValuesToList();
+
+            // A valid rotation, but of width 2: the representations are 16 wide.
+            byte[] narrow =
+                    OrthogonalProcrustes.fit(
+                                    new float[][] {{1, 0}, {0, 1}}, new float[][] {{0, 1}, {1, 0}})
+                            .toBytes();
+            d.modelInput.pipeInput(VersionedModelKeys.alignment("vicreg", 1), narrow);
+            d.modelInput.pipeInput(VersionedModelKeys.versionModel("vicreg", 1), (byte[]) null);
+            d.modelInput.pipeInput(VersionedModelKeys.versionModel("vicreg", 2), (byte[]) null);
+            d.modelInput.pipeInput(VersionedModelKeys.alignment("vicreg", 1), (byte[]) null);
+            d.sendSample("item-0", 5_000);
+
+            assertThat(d.embeddings.readValuesToList())
+                    .as("inference goes on with both versions")
+                    .extracting(EmbeddingEvent::modelVersion)
+                    .containsExactly(1L, 2L);
+            assertThat(refusedRecords(d)).isEqualTo(4.0);
+            d.advanceWallClock(Duration.ofMillis(50));
+            assertThat(d.modelVersions.readValuesToList())
+                    .as("the backfill of version 2 completes")
+                    .extracting(ModelVersionEvent::version, ModelVersionEvent::type)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(
+                                    2L, ModelVersionEvent.Type.COMPLETE));
         }
     }
 
@@ -245,6 +270,14 @@ class ModelVersionsTopologyTest {
                         d.config.device())) {
             return model.embed(new float[][] {LearnerDriver.features(id, 0)})[0];
         }
+    }
+
+    /** Model-topic records the global processor refused so far. */
+    private static double refusedRecords(LearnerDriver d) {
+        return d.driver.metrics().values().stream()
+                .filter(m -> m.metricName().name().equals(StoreCheckpointProcessor.REFUSED_METRIC))
+                .mapToDouble(m -> ((Number) m.metricValue()).doubleValue())
+                .sum();
     }
 
     private static Set<String> ids(List<EmbeddingEvent> events) {
