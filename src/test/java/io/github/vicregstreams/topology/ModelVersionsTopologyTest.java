@@ -229,6 +229,15 @@ class ModelVersionsTopologyTest {
                     .extracting(EmbeddingEvent::modelVersion)
                     .containsExactly(1L, 2L);
             assertThat(refusedRecords(d)).isEqualTo(4.0);
+            d.items.pipeInput(
+                    "direct".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    LearnerDriver.sampleJson("direct", LearnerDriver.features("direct", 0), null)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    5_000);
+            assertThat(d.embeddings.readValuesToList())
+                    .as("the backfill still embeds a new item with the served version")
+                    .extracting(EmbeddingEvent::id, EmbeddingEvent::modelVersion)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("direct", 1L));
             d.advanceWallClock(Duration.ofMillis(50));
             assertThat(d.modelVersions.readValuesToList())
                     .as("the backfill of version 2 completes")
