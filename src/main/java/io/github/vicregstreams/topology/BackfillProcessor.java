@@ -2,6 +2,8 @@ package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.EmbeddingEvent;
+import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.ModelVersionEvent;
 import io.github.vicregstreams.events.Parsed;
@@ -15,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -69,6 +72,7 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
             String deadLettersSink) {}
 
     private final FeatureEventParser<SampleEvent> parser;
+    private final Serializer<SampleEvent> sampleSerializer;
     private final InferenceSettings settings;
     private final ModelWeightsCache weights;
     private final Nodes nodes;
@@ -100,6 +104,8 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
             Nodes nodes,
             Duration budget) {
         this.parser = parser;
+        this.sampleSerializer =
+                EventSerdes.sampleEvents(parser, FeatureEncoding.FLOAT32_BASE64).serializer();
         this.settings = settings;
         this.weights = weights;
         this.nodes = nodes;
@@ -281,10 +287,7 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
             PendingSample item = batch.get(i);
             SampleEvent event = item.event();
             if (!Finite.all(embeddings[i])) {
-                log.warn(
-                        "Backfill skipped an item with a non-finite embedding: id=[{}] version=[{}]",
-                        event.id(),
-                        version);
+                drop(item, version);
                 continue;
             }
             context()
@@ -302,6 +305,26 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
                                     context().currentSystemTimeMs()),
                             nodes.embeddingsSink());
         }
+    }
+
+    /**
+     * Takes out an item the version cannot embed (a non-finite representation) and dead-letters it:
+     * the complete event's count is of items that have an embedding of the version, so one that
+     * never gets one would keep consumers from ever swapping to it.
+     */
+    private void drop(PendingSample item, long version) {
+        String id = item.event().id();
+        if (items.delete(id) != null) {
+            save(state.withItems(state.items() - 1));
+        }
+        deadLetters.send(
+                item.asSourceRecord(sampleSerializer),
+                Reason.NON_FINITE_EMBEDDING,
+                "model version "
+                        + version
+                        + " gave a non-finite representation for item "
+                        + id
+                        + "; the item is taken out of the items store");
     }
 
     /** The version is whole: announce it, serve it, retire the one before. */

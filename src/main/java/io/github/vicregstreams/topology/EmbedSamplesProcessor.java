@@ -195,7 +195,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
             SampleEvent event = sample.event();
             if (!Finite.all(embeddings[i])) {
                 deadLetters.send(
-                        asSourceRecord(sample),
+                        sample.asSourceRecord(sampleSerializer),
                         Reason.NON_FINITE_EMBEDDING,
                         "the model of step "
                                 + model.model().step()
@@ -245,18 +245,6 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
                     context().taskId(),
                     pending.size());
         }
-    }
-
-    /** The sample as the input record it came from, its key its id (a valid sample's key). */
-    private SourceRecord asSourceRecord(PendingSample sample) {
-        SampleEvent event = sample.event();
-        return new SourceRecord(
-                sample.topic(),
-                sample.partition(),
-                sample.offset(),
-                sample.recordTimestamp(),
-                event.id().getBytes(StandardCharsets.UTF_8),
-                sampleSerializer.serialize(null, event));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.SampleEvent;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
@@ -52,6 +53,17 @@ record PendingSample(
             features[i] = batch.get(i).event().features();
         }
         return features;
+    }
+
+    /** The sample as the input record it came from, its key its id (a valid sample's key). */
+    SourceRecord asSourceRecord(Serializer<SampleEvent> serializer) {
+        return new SourceRecord(
+                topic,
+                partition,
+                offset,
+                recordTimestamp,
+                event.id().getBytes(StandardCharsets.UTF_8),
+                serializer.serialize(null, event));
     }
 
     byte[] encode() {

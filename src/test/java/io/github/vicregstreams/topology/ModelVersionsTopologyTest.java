@@ -176,6 +176,44 @@ class ModelVersionsTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterAnItemTheVersionCannotEmbedAndLeaveItOutOfTheCount() {
+        try (LearnerDriver d = versioned(stateDir, Map.of())) {
+            d.sendSample("item-0", 1_000);
+            float[] huge = new float[LearnerDriver.INPUT_DIM];
+            java.util.Arrays.fill(huge, Float.MAX_VALUE); // finite, but overflows the encoder
+            d.items.pipeInput(
+                    "huge".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    LearnerDriver.sampleJson("huge", huge, null)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    1_000);
+            d.sendPairs("p", 8, 2_000); // version 1
+            d.advanceWallClock(Duration.ofMillis(50)); // its backfill
+
+            assertThat(d.deadLetters.readValuesToList())
+                    .singleElement()
+                    .satisfies(
+                            l -> {
+                                assertThat(l.reason()).isEqualTo("non_finite_embedding");
+                                assertThat(l.detail())
+                                        .isEqualTo(
+                                                "model version 1 gave a non-finite representation"
+                                                        + " for item huge; the item is taken out of"
+                                                        + " the items store");
+                            });
+            assertThat(d.modelVersions.readValuesToList())
+                    .filteredOn(e -> e.type() == ModelVersionEvent.Type.COMPLETE)
+                    .extracting(ModelVersionEvent::items)
+                    .as("only the item that has an embedding of version 1")
+                    .containsExactly(1L);
+            assertThat(
+                            d.embeddings.readValuesToList().stream()
+                                    .filter(e -> Long.valueOf(1).equals(e.modelVersion()))
+                                    .map(EmbeddingEvent::id))
+                    .containsExactly("item-0");
+        }
+    }
+
+    @Test
     void shouldRefuseBadVersionRecordsAndKeepWhatItServes() {
         try (LearnerDriver d = versioned(stateDir, Map.of())) {
             d.sendPairs("p", 8, 2_000);
