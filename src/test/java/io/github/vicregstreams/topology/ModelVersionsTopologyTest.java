@@ -1,14 +1,17 @@
 package io.github.vicregstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.github.vicregstreams.analysis.OrthogonalProcrustes;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.ModelVersionEvent;
 import io.github.vicregstreams.vicreg.InferenceModel;
 import io.github.vicregstreams.vicreg.ModelWeights;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -92,9 +95,7 @@ class ModelVersionsTopologyTest {
             d.embeddings.readValuesToList();
             assertThat(d.modelVersions.readValuesToList())
                     .extracting(ModelVersionEvent::version, ModelVersionEvent::type)
-                    .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple(
-                                    2L, ModelVersionEvent.Type.PROMOTED));
+                    .containsExactly(tuple(2L, ModelVersionEvent.Type.PROMOTED));
 
             d.sendSample("item-5", 5_000);
             assertThat(d.embeddings.readValuesToList())
@@ -136,11 +137,7 @@ class ModelVersionsTopologyTest {
             d.embeddings.readValuesToList();
             d.modelVersions.readValuesToList();
 
-            d.items.pipeInput(
-                    "direct".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    LearnerDriver.sampleJson("direct", LearnerDriver.features("direct", 0), null)
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    3_000);
+            pipeItem(d, "direct", LearnerDriver.features("direct", 0), 3_000);
 
             assertThat(d.embeddings.readValuesToList())
                     .singleElement()
@@ -156,9 +153,8 @@ class ModelVersionsTopologyTest {
     void shouldDeadLetterABadItemAndGoOn() {
         try (LearnerDriver d = versioned(stateDir, Map.of())) {
             d.items.pipeInput(
-                    "bad".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    "{\"id\":\"bad\",\"features\":[1]}"
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "bad".getBytes(StandardCharsets.UTF_8),
+                    "{\"id\":\"bad\",\"features\":[1]}".getBytes(StandardCharsets.UTF_8),
                     1_000);
             d.sendSample("item-0", 1_000);
             d.sendPairs("p", 8, 2_000);
@@ -169,9 +165,7 @@ class ModelVersionsTopologyTest {
                     .satisfies(l -> assertThat(l.reason()).isEqualTo("wrong_feature_count"));
             assertThat(d.modelVersions.readValuesToList())
                     .extracting(ModelVersionEvent::type, ModelVersionEvent::items)
-                    .contains(
-                            org.assertj.core.groups.Tuple.tuple(
-                                    ModelVersionEvent.Type.COMPLETE, 1L));
+                    .contains(tuple(ModelVersionEvent.Type.COMPLETE, 1L));
         }
     }
 
@@ -180,12 +174,8 @@ class ModelVersionsTopologyTest {
         try (LearnerDriver d = versioned(stateDir, Map.of())) {
             d.sendSample("item-0", 1_000);
             float[] huge = new float[LearnerDriver.INPUT_DIM];
-            java.util.Arrays.fill(huge, Float.MAX_VALUE); // finite, but overflows the encoder
-            d.items.pipeInput(
-                    "huge".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    LearnerDriver.sampleJson("huge", huge, null)
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    1_000);
+            Arrays.fill(huge, Float.MAX_VALUE); // finite, but overflows the encoder
+            pipeItem(d, "huge", huge, 1_000);
             d.sendPairs("p", 8, 2_000); // version 1
             d.advanceWallClock(Duration.ofMillis(50)); // its backfill
 
@@ -223,7 +213,7 @@ class ModelVersionsTopologyTest {
             d.modelInput.pipeInput(VersionedModelKeys.versionModel("vicreg", 2), new byte[] {1, 2});
             d.modelInput.pipeInput(
                     VersionedModelKeys.serving("vicreg"),
-                    "two".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    "two".getBytes(StandardCharsets.US_ASCII));
             d.modelInput.pipeInput(VersionedModelKeys.alignment("vicreg", 1), new byte[] {9});
             d.embeddings.readValuesToList();
             d.sendSample("item-0", 3_000);
@@ -267,22 +257,16 @@ class ModelVersionsTopologyTest {
                     .extracting(EmbeddingEvent::modelVersion)
                     .containsExactly(1L, 2L);
             assertThat(refusedRecords(d)).isEqualTo(4.0);
-            d.items.pipeInput(
-                    "direct".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    LearnerDriver.sampleJson("direct", LearnerDriver.features("direct", 0), null)
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    5_000);
+            pipeItem(d, "direct", LearnerDriver.features("direct", 0), 5_000);
             assertThat(d.embeddings.readValuesToList())
                     .as("the backfill still embeds a new item with the served version")
                     .extracting(EmbeddingEvent::id, EmbeddingEvent::modelVersion)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("direct", 1L));
+                    .containsExactly(tuple("direct", 1L));
             d.advanceWallClock(Duration.ofMillis(50));
             assertThat(d.modelVersions.readValuesToList())
                     .as("the backfill of version 2 completes")
                     .extracting(ModelVersionEvent::version, ModelVersionEvent::type)
-                    .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple(
-                                    2L, ModelVersionEvent.Type.COMPLETE));
+                    .containsExactly(tuple(2L, ModelVersionEvent.Type.COMPLETE));
         }
     }
 
@@ -317,6 +301,14 @@ class ModelVersionsTopologyTest {
                         d.config.device())) {
             return model.embed(new float[][] {LearnerDriver.features(id, 0)})[0];
         }
+    }
+
+    /** Writes an item straight to the items topic, as a producer other than inference may. */
+    private static void pipeItem(LearnerDriver d, String id, float[] features, long timestampMs) {
+        d.items.pipeInput(
+                id.getBytes(StandardCharsets.UTF_8),
+                LearnerDriver.sampleJson(id, features, null).getBytes(StandardCharsets.UTF_8),
+                timestampMs);
     }
 
     /** Model-topic records the global processor refused so far. */
