@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.analysis.OrthogonalProcrustes;
 import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
@@ -219,11 +220,13 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
     private void start(ModelVersions versions) {
         long version = versions.latest();
         byte[] rotation = null;
-        List<PendingSample> reference = referenceItems();
-        if (settings.versions().align() && state.done() > 0 && reference.size() >= 2) {
-            rotation =
-                    models.fitAlignment(version, state.done(), PendingSample.features(reference))
-                            .toBytes();
+        OrthogonalProcrustes fitted =
+                settings.versions().align() && state.done() > 0
+                        ? models.fitAlignment(
+                                version, state.done(), PendingSample.features(referenceItems()))
+                        : null;
+        if (fitted != null) {
+            rotation = fitted.toBytes();
             // Before any embedding of the version: inference waits for it, so none is unaligned.
             context()
                     .forward(
@@ -247,9 +250,6 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
     /** The items a version's alignment is fitted on: the first, in key order. */
     private List<PendingSample> referenceItems() {
         List<PendingSample> reference = new ArrayList<>();
-        if (!settings.versions().align()) {
-            return reference;
-        }
         try (KeyValueIterator<String, PendingSample> it = items.all()) {
             while (it.hasNext() && reference.size() < settings.versions().alignReferenceItems()) {
                 reference.add(it.next().value);

@@ -3,6 +3,8 @@ package io.github.vicregstreams.topology;
 import io.github.vicregstreams.analysis.OrthogonalProcrustes;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.InferenceModel;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -59,12 +61,27 @@ final class VersionModels implements AutoCloseable {
 
     /**
      * The rotation of {@code version}'s raw embeddings onto {@code onto}'s served space, fitted on
-     * the reference items (at least two).
+     * the reference items that both embed as finite (a non-finite row would fail the fit, and the
+     * backfill with it at every restart).
+     *
+     * @return the rotation, or null when fewer than two reference items are left to fit it on
      */
     OrthogonalProcrustes fitAlignment(long version, long onto, float[][] reference) {
         float[][] target = embedServed(onto, reference).embeddings();
         float[][] source = embed(version, null, reference).embeddings();
-        return OrthogonalProcrustes.fit(source, target);
+        List<float[]> fitSource = new ArrayList<>(source.length);
+        List<float[]> fitTarget = new ArrayList<>(target.length);
+        for (int i = 0; i < source.length; i++) {
+            if (Finite.all(source[i]) && Finite.all(target[i])) {
+                fitSource.add(source[i]);
+                fitTarget.add(target[i]);
+            }
+        }
+        if (fitSource.size() < 2) {
+            return null;
+        }
+        return OrthogonalProcrustes.fit(
+                fitSource.toArray(float[][]::new), fitTarget.toArray(float[][]::new));
     }
 
     private InferenceModel modelOf(long version) {
