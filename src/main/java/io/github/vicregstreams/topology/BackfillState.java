@@ -92,8 +92,13 @@ record BackfillState(
             return EMPTY;
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readByte() != FORMAT) {
-                throw new IllegalStateException("Unknown backfill state format");
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new IllegalStateException(
+                        "Unknown backfill state format: this version reads "
+                                + FORMAT
+                                + ". Got: "
+                                + format);
             }
             long running = in.readLong();
             long done = in.readLong();

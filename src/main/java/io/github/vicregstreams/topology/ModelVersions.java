@@ -57,8 +57,13 @@ record ModelVersions(
             return NONE;
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (in.get() != FORMAT) {
-            throw new IllegalStateException("Unknown model versions summary format");
+        byte format = in.get();
+        if (format != FORMAT) {
+            throw new IllegalStateException(
+                    "Unknown model versions summary format: this version reads "
+                            + FORMAT
+                            + ". Got: "
+                            + format);
         }
         long latest = in.getLong();
         long step = in.getLong();

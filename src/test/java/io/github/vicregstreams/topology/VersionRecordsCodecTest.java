@@ -69,7 +69,7 @@ class VersionRecordsCodecTest {
 
         assertThatThrownBy(() -> BackfillState.decode(bytes))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("format");
+                .hasMessage("Unknown backfill state format: this version reads 1. Got: 9");
     }
 
     @Test
