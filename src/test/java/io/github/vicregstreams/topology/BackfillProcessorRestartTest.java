@@ -21,7 +21,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,26 +47,14 @@ class BackfillProcessorRestartTest {
         config = config(Map.of());
         weights = new ModelWeightsCache(config.trainerConfig(), config.device());
         items =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(VersionTopology.ITEMS_STORE),
-                                Serdes.String(),
-                                PendingSample.serde())
-                        .withLoggingDisabled()
-                        .build();
+                TestStores.inMemory(
+                        VersionTopology.ITEMS_STORE, Serdes.String(), PendingSample.serde());
         state =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(VersionTopology.BACKFILL_STATE_STORE),
-                                Serdes.String(),
-                                Serdes.ByteArray())
-                        .withLoggingDisabled()
-                        .build();
+                TestStores.inMemory(
+                        VersionTopology.BACKFILL_STATE_STORE, Serdes.String(), Serdes.ByteArray());
         latestModel =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
-                                Serdes.String(),
-                                Serdes.ByteArray())
-                        .withLoggingDisabled()
-                        .build();
+                TestStores.inMemory(
+                        LearnerTopology.LATEST_MODEL_STORE, Serdes.String(), Serdes.ByteArray());
     }
 
     private static LearnerConfig config(Map<String, Object> more) {

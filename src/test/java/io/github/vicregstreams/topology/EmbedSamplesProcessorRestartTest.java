@@ -11,7 +11,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,20 +39,13 @@ class EmbedSamplesProcessorRestartTest {
                                 LearnerConfig.DEVICE_CONFIG, "cpu"));
         weights = new ModelWeightsCache(config.trainerConfig(), config.device());
         buffer =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(
-                                        LearnerTopology.INFERENCE_BUFFER_STORE),
-                                Serdes.Long(),
-                                PendingSample.serde())
-                        .withLoggingDisabled()
-                        .build();
+                TestStores.inMemory(
+                        LearnerTopology.INFERENCE_BUFFER_STORE,
+                        Serdes.Long(),
+                        PendingSample.serde());
         latestModel =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
-                                Serdes.String(),
-                                Serdes.ByteArray())
-                        .withLoggingDisabled()
-                        .build();
+                TestStores.inMemory(
+                        LearnerTopology.LATEST_MODEL_STORE, Serdes.String(), Serdes.ByteArray());
     }
 
     @AfterEach

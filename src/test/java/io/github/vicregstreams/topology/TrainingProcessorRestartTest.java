@@ -11,7 +11,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,19 +44,11 @@ class TrainingProcessorRestartTest {
                                 LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2,
                                 LearnerConfig.DEVICE_CONFIG, "cpu"));
         state =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(LearnerTopology.TRAINER_STATE_STORE),
-                                Serdes.String(),
-                                Serdes.ByteArray())
-                        .withLoggingDisabled()
-                        .build();
+                TestStores.inMemory(
+                        LearnerTopology.TRAINER_STATE_STORE, Serdes.String(), Serdes.ByteArray());
         latestModel =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
-                                Serdes.String(),
-                                Serdes.ByteArray())
-                        .withLoggingDisabled()
-                        .build();
+                TestStores.inMemory(
+                        LearnerTopology.LATEST_MODEL_STORE, Serdes.String(), Serdes.ByteArray());
     }
 
     /** A processor on the shared stores, as a new task instance would be after a restart. */

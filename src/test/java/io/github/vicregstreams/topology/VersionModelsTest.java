@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +25,8 @@ class VersionModelsTest {
     void versions() {
         config = config(42);
         store =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(LearnerTopology.LATEST_MODEL_STORE),
-                                Serdes.String(),
-                                Serdes.ByteArray())
-                        .withLoggingDisabled()
-                        .build();
+                TestStores.inMemory(
+                        LearnerTopology.LATEST_MODEL_STORE, Serdes.String(), Serdes.ByteArray());
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
         store.put(VersionedModelKeys.versionModel("vicreg", 1), checkpoint(42));
