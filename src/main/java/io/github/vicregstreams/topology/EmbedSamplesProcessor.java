@@ -170,15 +170,22 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         float[][] features = PendingSample.features(batch);
         List<ServedModels.Served> served = models.current();
         StringBuilder embeddedWith = new StringBuilder();
+        boolean[] deadLettered = new boolean[batch.size()];
         for (ServedModels.Served model : served) {
-            publish(batch, model, model.embed(features));
+            publish(batch, model, model.embed(features), deadLettered);
             if (model.version() != null) {
                 embeddedWith.append(embeddedWith.isEmpty() ? "" : ",").append(model.version());
             }
         }
         if (versions.enabled()) {
             byte[] header = embeddedWith.toString().getBytes(StandardCharsets.US_ASCII);
-            for (PendingSample sample : batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                if (deadLettered[i]) {
+                    // Not an item: a version's complete count must not wait for an embedding that
+                    // never comes (the header would tell the backfill it was embedded).
+                    continue;
+                }
+                PendingSample sample = batch.get(i);
                 SampleEvent event = sample.event();
                 Record<Object, Object> item =
                         new Record<Object, Object>(event.id(), event, sample.recordTimestamp());
@@ -188,12 +195,17 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         }
     }
 
+    /** Publishes a model's embeddings; marks in {@code deadLettered} the samples it could not. */
     private void publish(
-            List<PendingSample> batch, ServedModels.Served model, float[][] embeddings) {
+            List<PendingSample> batch,
+            ServedModels.Served model,
+            float[][] embeddings,
+            boolean[] deadLettered) {
         for (int i = 0; i < batch.size(); i++) {
             PendingSample sample = batch.get(i);
             SampleEvent event = sample.event();
             if (!Finite.all(embeddings[i])) {
+                deadLettered[i] = true;
                 deadLetters.send(
                         sample.asSourceRecord(sampleSerializer),
                         Reason.NON_FINITE_EMBEDDING,

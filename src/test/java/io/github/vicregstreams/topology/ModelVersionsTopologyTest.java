@@ -204,6 +204,29 @@ class ModelVersionsTopologyTest {
     }
 
     @Test
+    void shouldKeepASampleInferenceCannotEmbedOutOfTheItems() {
+        try (LearnerDriver d = versioned(stateDir, Map.of())) {
+            d.sendPairs("p", 8, 2_000); // version 1
+            d.advanceWallClock(Duration.ofMillis(50)); // served
+            d.sendSample("item-0", 3_000);
+            float[] huge = new float[LearnerDriver.INPUT_DIM];
+            Arrays.fill(huge, Float.MAX_VALUE);
+            d.sendSampleRaw("huge", LearnerDriver.sampleJson("huge", huge, null), 3_000);
+            d.sendPairs("q", 8, 4_000); // version 2
+            d.advanceWallClock(Duration.ofMillis(50)); // its backfill
+
+            assertThat(d.deadLetters.readValuesToList())
+                    .as("inference's dead letter only: the sample is no item")
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.reason()).isEqualTo("non_finite_embedding"));
+            assertThat(d.modelVersions.readValuesToList())
+                    .filteredOn(e -> e.type() == ModelVersionEvent.Type.COMPLETE)
+                    .extracting(ModelVersionEvent::version, ModelVersionEvent::items)
+                    .containsExactly(tuple(1L, 0L), tuple(2L, 1L));
+        }
+    }
+
+    @Test
     void shouldRefuseBadVersionRecordsAndKeepWhatItServes() {
         try (LearnerDriver d = versioned(stateDir, Map.of())) {
             d.sendPairs("p", 8, 2_000);
