@@ -48,6 +48,8 @@ final class ServedModels implements AutoCloseable {
 
     private record Loaded(long fingerprint, InferenceModel model) {}
 
+    private record Rotation(byte[] bytes, OrthogonalProcrustes rotation) {}
+
     private final String modelName;
     private final ModelWeightsCache weights;
     private final DeviceChoice device;
@@ -55,6 +57,7 @@ final class ServedModels implements AutoCloseable {
     private final KeyValueStore<String, byte[]> store;
     private final Map<String, Loaded> loaded = new HashMap<>();
     private final Map<String, Long> refused = new HashMap<>();
+    private final Map<Long, Rotation> rotations = new HashMap<>();
 
     ServedModels(
             String modelName,
@@ -104,8 +107,18 @@ final class ServedModels implements AutoCloseable {
                     new Served(
                             model,
                             version,
-                            alignment == null ? null : OrthogonalProcrustes.fromBytes(alignment)));
+                            alignment == null ? null : decoded(version, alignment)));
         }
+    }
+
+    /** A version's rotation, decoded once (1 MiB at d = 512), not per forward pass. */
+    private OrthogonalProcrustes decoded(long version, byte[] bytes) {
+        Rotation cached = rotations.get(version);
+        if (cached == null || !java.util.Arrays.equals(cached.bytes(), bytes)) {
+            cached = new Rotation(bytes, OrthogonalProcrustes.fromBytes(bytes));
+            rotations.put(version, cached);
+        }
+        return cached.rotation();
     }
 
     /** The latest checkpoint's model, or the initial weights' before there is one. */
@@ -178,6 +191,7 @@ final class ServedModels implements AutoCloseable {
     }
 
     private void retireAllBut(List<Served> keep) {
+        rotations.keySet().removeIf(v -> keep.stream().noneMatch(s -> v.equals(s.version())));
         loaded.entrySet()
                 .removeIf(
                         entry -> {

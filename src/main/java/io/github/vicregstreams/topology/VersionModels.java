@@ -3,6 +3,7 @@ package io.github.vicregstreams.topology;
 import io.github.vicregstreams.analysis.OrthogonalProcrustes;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.InferenceModel;
+import java.util.Arrays;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -22,6 +23,9 @@ final class VersionModels implements AutoCloseable {
     private final KeyValueStore<String, byte[]> store;
     private InferenceModel model;
     private long modelVersion;
+    private OrthogonalProcrustes alignment;
+    private byte[] alignmentBytes;
+    private long alignmentVersion;
 
     VersionModels(
             String modelName,
@@ -34,15 +38,12 @@ final class VersionModels implements AutoCloseable {
         this.store = store;
     }
 
-    /**
-     * Embeds with a version, rotated by {@code rotation} (an {@link OrthogonalProcrustes} in bytes)
-     * or, when that is null, not at all.
-     */
-    Embedded embed(long version, byte[] rotation, float[][] features) {
+    /** Embeds with a version, rotated by {@code rotation} or, when that is null, not at all. */
+    Embedded embed(long version, OrthogonalProcrustes rotation, float[][] features) {
         InferenceModel encoder = modelOf(version);
         float[][] embeddings = encoder.embed(features);
         if (rotation != null) {
-            embeddings = OrthogonalProcrustes.fromBytes(rotation).apply(embeddings);
+            embeddings = rotation.apply(embeddings);
         }
         return new Embedded(embeddings, encoder.step());
     }
@@ -52,9 +53,18 @@ final class VersionModels implements AutoCloseable {
         return embed(version, storedAlignment(version), features);
     }
 
-    /** The alignment published for a version, or null for none. */
-    byte[] storedAlignment(long version) {
-        return store.get(VersionedModelKeys.alignment(modelName, version));
+    /** The alignment published for a version, or null for none; decoded once per version. */
+    OrthogonalProcrustes storedAlignment(long version) {
+        byte[] bytes = store.get(VersionedModelKeys.alignment(modelName, version));
+        if (bytes == null) {
+            return null;
+        }
+        if (alignmentVersion != version || !Arrays.equals(alignmentBytes, bytes)) {
+            alignment = OrthogonalProcrustes.fromBytes(bytes);
+            alignmentBytes = bytes;
+            alignmentVersion = version;
+        }
+        return alignment;
     }
 
     /**

@@ -32,6 +32,7 @@ final class VersionRecords {
     private final CheckpointSignature signature;
     private final Consumer<String> refuse;
     private final Map<Long, CheckpointChunks.Assembler> assemblers = new HashMap<>();
+    private final Map<Long, CheckpointChunks.Assembler> alignmentAssemblers = new HashMap<>();
     private KeyValueStore<String, byte[]> store;
 
     VersionRecords(
@@ -65,7 +66,7 @@ final class VersionRecords {
             return false;
         }
         if (VersionedModelKeys.isAlignment(modelName, key)) {
-            acceptAlignment(key, record.value());
+            acceptAlignment(version, key, record);
             return true;
         }
         String versionModel = VersionedModelKeys.versionModel(modelName, version);
@@ -122,18 +123,30 @@ final class VersionRecords {
                 CheckpointHeaders.step(headers));
     }
 
-    private void acceptAlignment(String key, byte[] value) {
-        if (value == null) {
-            store.delete(key);
+    private void acceptAlignment(long version, String key, Record<String, byte[]> record) {
+        String alignment = VersionedModelKeys.alignment(modelName, version);
+        if (record.value() == null) {
+            if (key.equals(alignment)) {
+                store.delete(alignment);
+                alignmentAssemblers.remove(version);
+            }
             return;
         }
-        try {
-            OrthogonalProcrustes.fromBytes(value);
-        } catch (IllegalArgumentException e) {
-            refuse.accept("not an alignment: " + e.getMessage());
-            return;
+        CheckpointChunks.Assembler.Outcome outcome =
+                alignmentAssemblers
+                        .computeIfAbsent(version, v -> new CheckpointChunks.Assembler(alignment))
+                        .accept(key, record.value(), record.headers());
+        if (outcome instanceof CheckpointChunks.Assembler.Refused refused) {
+            refuse.accept(refused.reason());
+        } else if (outcome instanceof CheckpointChunks.Assembler.Complete complete) {
+            try {
+                OrthogonalProcrustes.fromBytes(complete.checkpoint());
+            } catch (IllegalArgumentException e) {
+                refuse.accept("not an alignment: " + e.getMessage());
+                return;
+            }
+            store.put(alignment, complete.checkpoint());
         }
-        store.put(key, value);
     }
 
     private void acceptServing(byte[] value) {
