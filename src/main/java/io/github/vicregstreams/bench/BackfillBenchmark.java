@@ -4,10 +4,9 @@ import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
-import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
+import io.github.vicregstreams.topology.BackfillSensors;
 import io.github.vicregstreams.topology.LearnerConfig;
-import io.github.vicregstreams.topology.LearnerTopology;
 import io.github.vicregstreams.topology.TopicSetup;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,16 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.CloseOptions;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Backfill speed against the inference path's, in one run on one embedded broker: (a) samples
@@ -75,7 +66,11 @@ public final class BackfillBenchmark {
                 Locale.ROOT, "%-8s %22s %22s%n", "round", "inference events/s", "backfill items/s");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             String bootstrap = broker.bootstrapServers();
-            List<byte[]> samples = samples(inputDim, items);
+            List<byte[]> samples =
+                    SampleTraffic.samples(
+                            RandomMatrices.uniform(
+                                    new Random(7), SampleTraffic.DISTINCT_SAMPLES, inputDim),
+                            items);
             for (int round = 0; round <= rounds; round++) {
                 double a = inferencePath(bootstrap, dir, inputDim, samples, round);
                 double b = backfill(bootstrap, dir, inputDim, samples, round);
@@ -109,36 +104,18 @@ public final class BackfillBenchmark {
         }
     }
 
-    private static LearnerConfig config(
-            Path dir, int inputDim, String prefix, Map<String, Object> more) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(LearnerConfig.APPLICATION_ID_CONFIG, prefix);
-        settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, inputDim);
-        settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
-        settings.put(LearnerConfig.TOPIC_PARTITIONS_CONFIG, 1);
-        settings.put(LearnerConfig.EMBEDDING_FORMAT_CONFIG, "f32");
-        settings.putAll(BenchLearner.topicsUnder(prefix));
-        settings.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(prefix).toString());
-        settings.putAll(more);
-        return LearnerConfig.of(settings);
-    }
-
     /** (a): samples through embed-samples, versions off. */
     private static double inferencePath(
-            String bootstrap, Path dir, int inputDim, List<byte[]> samples, int round) {
-        LearnerConfig config = config(dir, inputDim, "inference-" + round, Map.of());
-        new TopicSetup(config).apply(bootstrap, Duration.ofSeconds(30));
-        produce(bootstrap, config, config.topics().samples(), samples);
-        KafkaStreams streams =
-                new KafkaStreams(
-                        LearnerTopology.build(config), config.streamsProperties(bootstrap));
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                BenchLearner.embeddingsReader(bootstrap, config, new ByteArrayDeserializer())) {
-            streams.start();
-            return rate(consumer, samples.size(), false);
-        } finally {
-            close(streams);
-        }
+            String bootstrap, Path dir, int inputDim, List<byte[]> samples, int round)
+            throws InterruptedException {
+        LearnerConfig config = config(dir, "inference-" + round, inputDim, Map.of());
+        return phase(
+                bootstrap,
+                config,
+                config.topics().samples(),
+                samples,
+                streams -> {},
+                value -> true);
     }
 
     /** (b): items already stored, embedded again when version 1 is promoted. */
@@ -148,27 +125,52 @@ public final class BackfillBenchmark {
         LearnerConfig config =
                 config(
                         dir,
-                        inputDim,
                         "backfill-" + round,
+                        inputDim,
                         Map.of(
                                 LearnerConfig.MODEL_VERSION_INTERVAL_STEPS_CONFIG,
                                 1L,
                                 LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG,
                                 1));
+        SampleTraffic.Started promote =
+                streams -> {
+                    awaitStoredItems(streams, items.size());
+                    SampleTraffic.produce(
+                            bootstrap, config, config.topics().pairEvents(), pairEvents(inputDim));
+                };
+        // Only embeddings with a model version count: not the training step's.
+        return phase(
+                bootstrap,
+                config,
+                config.topics().items(),
+                items,
+                promote,
+                value -> contains(value, VERSION_FIELD));
+    }
+
+    private static LearnerConfig config(
+            Path dir, String prefix, int inputDim, Map<String, Object> more) {
+        Map<String, Object> settings = new HashMap<>(more);
+        settings.put(LearnerConfig.EMBEDDING_FORMAT_CONFIG, "f32");
+        return SampleTraffic.config(dir, prefix, inputDim, settings);
+    }
+
+    /**
+     * Sends {@code values} to {@code topic}, starts the learner, runs {@code started}, and returns
+     * the rate of the first {@code values.size()} embeddings that pass {@code counted}.
+     */
+    private static double phase(
+            String bootstrap,
+            LearnerConfig config,
+            String topic,
+            List<byte[]> values,
+            SampleTraffic.Started started,
+            Predicate<byte[]> counted)
+            throws InterruptedException {
         new TopicSetup(config).apply(bootstrap, Duration.ofSeconds(30));
-        produce(bootstrap, config, config.topics().items(), items);
-        KafkaStreams streams =
-                new KafkaStreams(
-                        LearnerTopology.build(config), config.streamsProperties(bootstrap));
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                BenchLearner.embeddingsReader(bootstrap, config, new ByteArrayDeserializer())) {
-            streams.start();
-            awaitStoredItems(streams, items.size());
-            produce(bootstrap, config, config.topics().pairEvents(), pairEvents(inputDim));
-            return rate(consumer, items.size(), true);
-        } finally {
-            close(streams);
-        }
+        SampleTraffic.produce(bootstrap, config, topic, values);
+        return SampleTraffic.run(bootstrap, config, started, values.size(), counted, TIMEOUT)
+                .perSecond();
     }
 
     /** Waits until the backfill's store holds every item, so that (b) times the walk alone. */
@@ -178,7 +180,7 @@ public final class BackfillBenchmark {
         while (System.nanoTime() < deadline) {
             double stored =
                     streams.metrics().values().stream()
-                            .filter(m -> m.metricName().name().equals("vicreg-backfill-items"))
+                            .filter(m -> m.metricName().name().equals(BackfillSensors.ITEMS))
                             .mapToDouble(m -> ((Number) m.metricValue()).doubleValue())
                             .max()
                             .orElse(0);
@@ -188,34 +190,6 @@ public final class BackfillBenchmark {
             Thread.sleep(100);
         }
         throw new IllegalStateException("The backfill did not store " + items + " items in time");
-    }
-
-    /**
-     * Embeddings/s from the first counted embedding to the {@code expected}-th; with {@code
-     * versionedOnly}, only embeddings that carry a model version count (not the training step's).
-     */
-    private static double rate(
-            KafkaConsumer<byte[], byte[]> consumer, int expected, boolean versionedOnly) {
-        long first = -1;
-        long last = -1;
-        int seen = 0;
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (seen < expected && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
-                if (versionedOnly && !contains(record.value(), VERSION_FIELD)) {
-                    continue;
-                }
-                long now = System.nanoTime();
-                first = first < 0 ? now : first;
-                last = now;
-                seen++;
-            }
-        }
-        if (seen < expected) {
-            throw new IllegalStateException(
-                    "Only " + seen + " of " + expected + " embeddings within " + TIMEOUT);
-        }
-        return expected / ((last - first) / 1e9);
     }
 
     private static boolean contains(byte[] data, byte[] needle) {
@@ -229,54 +203,6 @@ public final class BackfillBenchmark {
             return true;
         }
         return false;
-    }
-
-    private static void close(KafkaStreams streams) {
-        streams.close(
-                CloseOptions.timeout(Duration.ofSeconds(30))
-                        .withGroupMembershipOperation(
-                                CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-    }
-
-    private static void produce(
-            String bootstrap, LearnerConfig config, String topic, List<byte[]> values) {
-        Map<String, Object> props = new HashMap<>(config.producerConfigs());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
-            for (int i = 0; i < values.size(); i++) {
-                byte[] key = ("s" + i).getBytes(StandardCharsets.UTF_8);
-                sends.add(producer.send(new ProducerRecord<>(topic, key, values.get(i))));
-            }
-            producer.flush();
-            for (java.util.concurrent.Future<?> send : sends) {
-                send.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while producing", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("producing to " + topic + " failed", e.getCause());
-        }
-    }
-
-    private static List<byte[]> samples(int inputDim, int count) {
-        var serializer =
-                EventSerdes.sampleEvents(
-                                FeatureEventParser.samples(inputDim),
-                                FeatureEncoding.FLOAT32_BASE64)
-                        .serializer();
-        float[][] features = RandomMatrices.uniform(new Random(7), 64, inputDim);
-        List<byte[]> values = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            values.add(
-                    serializer.serialize(
-                            null, new SampleEvent("s" + i, features[i % 64], null, null)));
-        }
-        return values;
     }
 
     /** One batch of pair events: one training step, so one checkpoint, so version 1. */

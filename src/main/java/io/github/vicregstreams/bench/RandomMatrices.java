@@ -17,4 +17,15 @@ final class RandomMatrices {
         }
         return m;
     }
+
+    /** A matrix of {@link Random#nextGaussian} values, drawn row by row. */
+    static float[][] gaussian(Random random, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = (float) random.nextGaussian();
+            }
+        }
+        return m;
+    }
 }

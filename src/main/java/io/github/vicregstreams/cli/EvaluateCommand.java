@@ -10,9 +10,6 @@ import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.CheckpointInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,23 +36,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin private LearnerOptions learner;
 
-    @Option(
-            names = "--checkpoint",
-            paramLabel = "FILE",
-            description =
-                    "A checkpoint file. Without it, the latest checkpoint of the model topic"
-                            + " (topic.model, key model.name) is read from the cluster.")
-    private Path checkpointFile;
-
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT",
-            description =
-                    "The cluster holding the model topic. Default: bootstrap.servers of the"
-                            + " settings, else "
-                            + ConnectionOptions.DEFAULT_BOOTSTRAP
-                            + ".")
-    private String bootstrapServers;
+    @Mixin private CheckpointSource source;
 
     @Option(
             names = "--dataset",
@@ -106,48 +87,21 @@ final class EvaluateCommand implements Callable<Integer> {
                     "Seed of the probe's shuffles and of the labelled subset. Default: ${DEFAULT-VALUE}.")
     private long seed = LinearProbe.DEFAULT_SEED;
 
-    @Option(
-            names = "--connect-timeout",
-            paramLabel = "SECONDS",
-            description = "How long to wait for the cluster. Default: ${DEFAULT-VALUE}.")
-    private int connectTimeoutSeconds = Clusters.DEFAULT_CONNECT_TIMEOUT_SECONDS;
-
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Dataset train = dataset.load(Split.TRAIN).head(Math.max(1, trainLimit));
         Dataset test = dataset.load(Split.TEST).head(Math.max(1, testLimit));
-        byte[] checkpoint;
-        if (checkpointFile != null) {
-            if (!Files.isRegularFile(checkpointFile)) {
-                throw new java.nio.file.NoSuchFileException(
-                        checkpointFile.toString(), null, "checkpoint file not found");
-            }
-            checkpoint = Files.readAllBytes(checkpointFile);
-        } else {
-            LearnerConfig config =
-                    learner.load(
-                            Map.of(
-                                    LearnerConfig.MODEL_INPUT_DIM_CONFIG,
-                                    Integer.toString(train.featureDim())),
-                            Map.of());
-            String bootstrap = ConnectionOptions.bootstrapServers(bootstrapServers, config);
-            checkpoint =
-                    ModelTopic.latest(bootstrap, config, Duration.ofSeconds(connectTimeoutSeconds))
-                            .orElseThrow(
-                                    () ->
-                                            new IllegalStateException(
-                                                    "No checkpoint of model '"
-                                                            + config.modelName()
-                                                            + "' on topic "
-                                                            + config.topics().model()
-                                                            + " at "
-                                                            + bootstrap
-                                                            + " yet: the learner publishes one every"
-                                                            + " checkpoint.interval.steps steps"))
-                            .bytes();
-        }
+        byte[] checkpoint =
+                source.fromFile()
+                        ? source.readFile()
+                        : source.latestOnTopic(
+                                learner.load(
+                                        Map.of(
+                                                LearnerConfig.MODEL_INPUT_DIM_CONFIG,
+                                                Integer.toString(train.featureDim())),
+                                        Map.of()));
         EvaluationReport report =
                 evaluate(checkpoint, train, test, probeEpochs, labels, k, seed, err);
         out.print(report.format());

@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
             "Takes the latest checkpoint of the model topic (topic.model, key model.name), or a"
                     + " checkpoint file, and writes the weights inference embeds with, with the"
                     + " model spec, step, checkpoint id and layers in the file's metadata."
+                    + " Reading the model topic needs settings that give model.input.dim, as for"
+                    + " run. A --checkpoint file of any spec is exported unless settings are"
+                    + " given: then its spec must be theirs."
                     + " python/vicreg_reference.py in the source tree embeds with it in NumPy."
         })
 final class ExportCommand implements Callable<Integer> {
@@ -35,27 +38,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Mixin private LearnerOptions learner;
 
-    @Mixin private ConnectionOptions connection;
-
-    @Option(
-            names = "--checkpoint",
-            paramLabel = "FILE",
-            description =
-                    "A checkpoint file. Without it, the latest checkpoint of the model topic is"
-                            + " read from the cluster (the settings must give model.input.dim, as"
-                            + " for run). With it, a checkpoint of any spec is exported unless"
-                            + " settings are given: then its spec must be theirs.")
-    private Path checkpointFile;
-
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT",
-            description =
-                    "The cluster holding the model topic. Default: bootstrap.servers of the"
-                            + " settings, else "
-                            + ConnectionOptions.DEFAULT_BOOTSTRAP
-                            + ".")
-    private String bootstrapServers;
+    @Mixin private CheckpointSource source;
 
     @Option(
             names = "--output",
@@ -71,18 +54,14 @@ final class ExportCommand implements Callable<Integer> {
         requireWritable(output);
         LearnerConfig config = null;
         byte[] checkpoint;
-        if (checkpointFile != null) {
-            if (!Files.isRegularFile(checkpointFile)) {
-                throw new NoSuchFileException(
-                        checkpointFile.toString(), null, "checkpoint file not found");
-            }
-            checkpoint = Files.readAllBytes(checkpointFile);
+        if (source.fromFile()) {
+            checkpoint = source.readFile();
             if (learner.configFile != null || !learner.settings.isEmpty()) {
                 config = learner.load(Map.of(), Map.of());
             }
         } else {
             config = learner.load(Map.of(), Map.of());
-            checkpoint = latestOnTopic(config);
+            checkpoint = source.latestOnTopic(config);
         }
         ModelSpec expected = config == null ? null : config.modelSpec();
         String modelName = config == null ? null : config.modelName();
@@ -97,23 +76,6 @@ final class ExportCommand implements Callable<Integer> {
                 EncoderExport.checkpointId(checkpoint));
         out.flush();
         return 0;
-    }
-
-    private byte[] latestOnTopic(LearnerConfig config) {
-        String bootstrap = ConnectionOptions.bootstrapServers(bootstrapServers, config);
-        return ModelTopic.latest(bootstrap, config, connection.connectTimeout())
-                .orElseThrow(
-                        () ->
-                                new IllegalStateException(
-                                        "No checkpoint of model '"
-                                                + config.modelName()
-                                                + "' on topic "
-                                                + config.topics().model()
-                                                + " at "
-                                                + bootstrap
-                                                + " yet: the learner publishes one every"
-                                                + " checkpoint.interval.steps steps"))
-                .bytes();
     }
 
     /** Fails before any work when the output cannot be written: a missing folder, a folder. */

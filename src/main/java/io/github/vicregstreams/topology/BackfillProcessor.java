@@ -153,14 +153,7 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
             deadLetters.reject(record, rejected.reason(), rejected.detail());
             return;
         }
-        SourceRecord source = SourceRecord.of(context(), record);
-        PendingSample item =
-                new PendingSample(
-                        parsed.value(),
-                        record.timestamp(),
-                        source.topic(),
-                        source.partition(),
-                        source.offset());
+        PendingSample item = PendingSample.of(parsed.value(), context(), record);
         boolean added = items.get(id) == null;
         items.put(id, item);
         if (added) {
@@ -229,7 +222,8 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
         runningRotation = null;
         List<PendingSample> reference = referenceItems();
         if (settings.versions().align() && state.done() > 0 && reference.size() >= 2) {
-            runningRotation = models.fitAlignment(version, state.done(), features(reference));
+            runningRotation =
+                    models.fitAlignment(version, state.done(), PendingSample.features(reference));
             announcer.alignment(version, runningRotation);
         }
         save(state.started(version, versions.latestStep(), versions.latestCheckpointId()));
@@ -277,7 +271,8 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
         // yet); the served one's is on the model topic.
         OrthogonalProcrustes rotation =
                 version == state.running() ? runningRotation : models.storedAlignment(version);
-        VersionModels.Embedded embedded = models.embed(version, rotation, features(batch));
+        VersionModels.Embedded embedded =
+                models.embed(version, rotation, PendingSample.features(batch));
         float[][] embeddings = embedded.embeddings();
         for (int i = 0; i < batch.size(); i++) {
             PendingSample item = batch.get(i);
@@ -323,14 +318,6 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
         state = next;
         stateStore.put(BackfillState.KEY, next.encode());
         sensors.record(next);
-    }
-
-    private static float[][] features(List<PendingSample> batch) {
-        float[][] features = new float[batch.size()][];
-        for (int i = 0; i < batch.size(); i++) {
-            features[i] = batch.get(i).event().features();
-        }
-        return features;
     }
 
     @Override

@@ -139,14 +139,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
             deadLetters.reject(record, rejected.reason(), rejected.detail());
             return;
         }
-        SourceRecord source = SourceRecord.of(context(), record);
-        PendingSample sample =
-                new PendingSample(
-                        parsed.value(),
-                        record.timestamp(),
-                        source.topic(),
-                        source.partition(),
-                        source.offset());
+        PendingSample sample = PendingSample.of(parsed.value(), context(), record);
         if (buffer == null) {
             embed(List.of(sample));
             return;
@@ -174,10 +167,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
     }
 
     private void embed(List<PendingSample> batch) {
-        float[][] features = new float[batch.size()][];
-        for (int i = 0; i < batch.size(); i++) {
-            features[i] = batch.get(i).event().features();
-        }
+        float[][] features = PendingSample.features(batch);
         List<ServedModels.Served> served = models.current();
         StringBuilder embeddedWith = new StringBuilder();
         for (ServedModels.Served model : served) {

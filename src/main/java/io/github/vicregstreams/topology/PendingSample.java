@@ -4,12 +4,15 @@ import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.SampleEvent;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * A valid sample waiting in the inference buffer for its forward pass: the parsed event in binary
@@ -29,6 +32,26 @@ record PendingSample(
 
     PendingSample {
         Objects.requireNonNull(event, "event must not be null");
+    }
+
+    /**
+     * The sample parsed from the record being processed, with that record's timestamp and
+     * coordinates.
+     */
+    static PendingSample of(
+            SampleEvent event, ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
+        SourceRecord source = SourceRecord.of(context, record);
+        return new PendingSample(
+                event, record.timestamp(), source.topic(), source.partition(), source.offset());
+    }
+
+    /** The features of each sample, in order: one forward pass's input. */
+    static float[][] features(List<PendingSample> batch) {
+        float[][] features = new float[batch.size()][];
+        for (int i = 0; i < batch.size(); i++) {
+            features[i] = batch.get(i).event().features();
+        }
+        return features;
     }
 
     byte[] encode() {
