@@ -6,7 +6,9 @@ import io.github.vicregstreams.vicreg.InferenceModel;
 import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import io.github.vicregstreams.vicreg.ModelWeights;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -37,18 +39,18 @@ final class ServedModels implements AutoCloseable {
     /** The cache key of the initial weights; no store key is empty. */
     private static final String INITIAL = "";
 
-    /** One model to embed with: its weights, its version (null for none) and its alignment. */
-    record Served(InferenceModel model, Long version, OrthogonalProcrustes alignment) {
+    /**
+     * One model to embed with, and its version (null for none); a version's alignment is applied by
+     * the model itself, in its forward pass ({@link InferenceModel#mapOutputs}).
+     */
+    record Served(InferenceModel model, Long version) {
         /** Embeds a batch, in the version's aligned space when it has one. */
         float[][] embed(float[][] features) {
-            float[][] embeddings = model.embed(features);
-            return alignment == null ? embeddings : alignment.apply(embeddings);
+            return model.embed(features);
         }
     }
 
     private record Loaded(long fingerprint, InferenceModel model) {}
-
-    private record Rotation(byte[] bytes, OrthogonalProcrustes rotation) {}
 
     private final String modelName;
     private final ModelWeightsCache weights;
@@ -57,7 +59,7 @@ final class ServedModels implements AutoCloseable {
     private final KeyValueStore<String, byte[]> store;
     private final Map<String, Loaded> loaded = new HashMap<>();
     private final Map<String, Long> refused = new HashMap<>();
-    private final Map<Long, Rotation> rotations = new HashMap<>();
+    private final Map<InferenceModel, byte[]> rotations = new IdentityHashMap<>();
 
     ServedModels(
             String modelName,
@@ -76,7 +78,7 @@ final class ServedModels implements AutoCloseable {
     List<Served> current() {
         List<Served> served = new ArrayList<>(2);
         if (!versions.enabled()) {
-            served.add(new Served(latestCheckpoint(), null, null));
+            served.add(new Served(latestCheckpoint(), null));
             return served;
         }
         ModelVersions summary =
@@ -88,7 +90,7 @@ final class ServedModels implements AutoCloseable {
             addVersion(served, summary.latest(), versions.align() && summary.serving() > 0);
         }
         if (served.isEmpty()) {
-            served.add(new Served(initial(), null, null));
+            served.add(new Served(initial(), null));
         }
         retireAllBut(served);
         return served;
@@ -103,22 +105,23 @@ final class ServedModels implements AutoCloseable {
         }
         InferenceModel model = load(key, checkpoint);
         if (model != null) {
-            served.add(
-                    new Served(
-                            model,
-                            version,
-                            alignment == null ? null : decoded(version, alignment)));
+            align(model, alignment);
+            served.add(new Served(model, version));
         }
     }
 
-    /** A version's rotation, decoded once (1 MiB at d = 512), not per forward pass. */
-    private OrthogonalProcrustes decoded(long version, byte[] bytes) {
-        Rotation cached = rotations.get(version);
-        if (cached == null || !java.util.Arrays.equals(cached.bytes(), bytes)) {
-            cached = new Rotation(bytes, OrthogonalProcrustes.fromBytes(bytes));
-            rotations.put(version, cached);
+    /**
+     * Gives a version's model its rotation (null for none), unless it has it already: decoding and
+     * staging 1 MiB (d = 512) happens once per rotation, not per forward pass.
+     */
+    private void align(InferenceModel model, byte[] rotation) {
+        byte[] applied = rotations.get(model);
+        if (applied == rotation || (applied != null && Arrays.equals(applied, rotation))) {
+            return;
         }
-        return cached.rotation();
+        model.mapOutputs(
+                rotation == null ? null : OrthogonalProcrustes.fromBytes(rotation).rotation());
+        rotations.put(model, rotation);
     }
 
     /** The latest checkpoint's model, or the initial weights' before there is one. */
@@ -191,7 +194,7 @@ final class ServedModels implements AutoCloseable {
     }
 
     private void retireAllBut(List<Served> keep) {
-        rotations.keySet().removeIf(v -> keep.stream().noneMatch(s -> v.equals(s.version())));
+        rotations.keySet().removeIf(m -> keep.stream().noneMatch(s -> s.model() == m));
         loaded.entrySet()
                 .removeIf(
                         entry -> {

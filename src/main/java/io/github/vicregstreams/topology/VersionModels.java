@@ -23,6 +23,7 @@ final class VersionModels implements AutoCloseable {
     private final KeyValueStore<String, byte[]> store;
     private InferenceModel model;
     private long modelVersion;
+    private OrthogonalProcrustes modelRotation;
     private OrthogonalProcrustes alignment;
     private byte[] alignmentBytes;
     private long alignmentVersion;
@@ -38,14 +39,17 @@ final class VersionModels implements AutoCloseable {
         this.store = store;
     }
 
-    /** Embeds with a version, rotated by {@code rotation} or, when that is null, not at all. */
+    /**
+     * Embeds with a version, rotated by {@code rotation} or, when that is null, not at all; the
+     * rotation is part of the model's forward pass ({@link InferenceModel#mapOutputs}).
+     */
     Embedded embed(long version, OrthogonalProcrustes rotation, float[][] features) {
         InferenceModel encoder = modelOf(version);
-        float[][] embeddings = encoder.embed(features);
-        if (rotation != null) {
-            embeddings = rotation.apply(embeddings);
+        if (rotation != modelRotation) {
+            encoder.mapOutputs(rotation == null ? null : rotation.rotation());
+            modelRotation = rotation;
         }
-        return new Embedded(embeddings, encoder.step());
+        return new Embedded(encoder.embed(features), encoder.step());
     }
 
     /** Embeds with a version in the space it is served in: rotated by its stored alignment. */
@@ -94,6 +98,7 @@ final class VersionModels implements AutoCloseable {
         close();
         model = next;
         modelVersion = version;
+        modelRotation = null;
         return model;
     }
 
