@@ -1,12 +1,10 @@
 package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.analysis.OrthogonalProcrustes;
-import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
-import io.github.vicregstreams.events.ModelVersionEvent;
 import io.github.vicregstreams.events.Parsed;
 import io.github.vicregstreams.events.Reason;
 import io.github.vicregstreams.events.SampleEvent;
@@ -85,6 +83,10 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
     private DeadLetters deadLetters;
     private BackfillSensors sensors;
     private VersionModels models;
+    private BackfillAnnouncer announcer;
+
+    /** The running backfill's rotation, or null: fitted as it starts, or read back on restart. */
+    private OrthogonalProcrustes runningRotation;
 
     BackfillProcessor(
             FeatureEventParser<SampleEvent> parser,
@@ -123,8 +125,12 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
         deadLetters = new DeadLetters(context, nodes.name(), nodes.deadLettersSink());
         sensors = new BackfillSensors(context.metrics(), context.taskId().toString());
         models = new VersionModels(settings.modelName(), weights, settings.device(), latestModel);
+        announcer = new BackfillAnnouncer(context, settings.modelName(), nodes, latestModel);
         state = BackfillState.decode(stateStore.get(BackfillState.KEY));
         if (state.running() > 0) {
+            // Published in the transaction that started the backfill; global stores are read up
+            // to the end of their topic before any stream thread starts.
+            runningRotation = models.storedAlignment(state.running());
             log.info(
                     "Resuming the backfill: version=[{}] embedded=[{}] items=[{}]",
                     state.running(),
@@ -219,32 +225,21 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
 
     private void start(ModelVersions versions) {
         long version = versions.latest();
-        byte[] rotation = null;
-        OrthogonalProcrustes fitted =
+        runningRotation =
                 settings.versions().align() && state.done() > 0
                         ? models.fitAlignment(
                                 version, state.done(), PendingSample.features(referenceItems()))
                         : null;
-        if (fitted != null) {
-            rotation = fitted.toBytes();
-            // Before any embedding of the version: inference waits for it, so none is unaligned.
-            context()
-                    .forward(
-                            new Record<Object, Object>(
-                                    VersionedModelKeys.alignment(settings.modelName(), version),
-                                    rotation,
-                                    context().currentSystemTimeMs()),
-                            nodes.modelSink());
+        if (runningRotation != null) {
+            announcer.alignment(version, runningRotation);
         }
-        save(
-                state.started(
-                        version, versions.latestStep(), versions.latestCheckpointId(), rotation));
+        save(state.started(version, versions.latestStep(), versions.latestCheckpointId()));
         log.info(
                 "Backfill started: model=[{}] version=[{}] items=[{}] aligned=[{}]",
                 settings.modelName(),
                 version,
                 state.items(),
-                rotation != null);
+                runningRotation != null);
     }
 
     /** The items a version's alignment is fitted on: the first, in key order. */
@@ -276,10 +271,10 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
 
     /** Embeds items with a version and publishes the embeddings, stamped with it. */
     private void embed(List<PendingSample> batch, long version) {
-        // The running version's rotation is the one saved with the backfill; the served one's is
-        // on the model topic.
-        byte[] rotation =
-                version == state.running() ? state.alignment() : models.storedAlignment(version);
+        // The running version's rotation is the one it fitted (the global store may not have it
+        // yet); the served one's is on the model topic.
+        OrthogonalProcrustes rotation =
+                version == state.running() ? runningRotation : models.storedAlignment(version);
         VersionModels.Embedded embedded =
                 models.embed(version, rotation, PendingSample.features(batch));
         float[][] embeddings = embedded.embeddings();
@@ -329,51 +324,15 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
 
     /** The version is whole: announce it, serve it, retire the one before. */
     private void complete() {
-        long version = state.running();
-        long now = context().currentSystemTimeMs();
-        ModelVersionEvent complete =
-                ModelVersionEvent.complete(
-                        settings.modelName(),
-                        version,
-                        state.step(),
-                        state.checkpointId(),
-                        state.items(),
-                        now);
-        context()
-                .forward(
-                        new Record<Object, Object>(complete.key(), complete, now),
-                        nodes.versionsSink());
-        context()
-                .forward(
-                        new Record<Object, Object>(
-                                VersionedModelKeys.serving(settings.modelName()),
-                                Long.toString(version).getBytes(StandardCharsets.US_ASCII),
-                                now),
-                        nodes.modelSink());
-        if (state.done() > 0) {
-            retire(state.done(), now);
-        }
+        announcer.complete(state);
         log.info(
                 "Backfill complete: model=[{}] version=[{}] items=[{}] embedded=[{}]",
                 settings.modelName(),
-                version,
+                state.running(),
                 state.items(),
                 state.embedded());
         save(state.completed());
-    }
-
-    /** Tombstones for a version's checkpoint and alignment: compaction then removes them. */
-    private void retire(long version, long now) {
-        String versionModel = VersionedModelKeys.versionModel(settings.modelName(), version);
-        byte[] checkpoint = latestModel.get(versionModel);
-        List<String> keys = new ArrayList<>();
-        if (checkpoint != null) {
-            keys.addAll(CheckpointChunks.partKeys(versionModel, checkpoint.length));
-        }
-        keys.add(VersionedModelKeys.alignment(settings.modelName(), version));
-        for (String key : keys) {
-            context().forward(new Record<Object, Object>(key, null, now), nodes.modelSink());
-        }
+        runningRotation = null;
     }
 
     private void save(BackfillState next) {

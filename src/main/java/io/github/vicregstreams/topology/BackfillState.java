@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
  * @param items distinct items in the items store
  * @param step the training step of {@code running}'s checkpoint
  * @param checkpointId the id of {@code running}'s checkpoint
- * @param alignment {@code running}'s rotation onto {@code done}'s space, or null for none
  */
 record BackfillState(
         long running,
@@ -29,10 +28,9 @@ record BackfillState(
         long embedded,
         long items,
         long step,
-        String checkpointId,
-        byte[] alignment) {
+        String checkpointId) {
 
-    static final BackfillState EMPTY = new BackfillState(0, 0, null, 0, 0, 0, "", null);
+    static final BackfillState EMPTY = new BackfillState(0, 0, null, 0, 0, 0, "");
 
     /** The store key it is saved under. */
     static final String KEY = "backfill";
@@ -45,21 +43,19 @@ record BackfillState(
     }
 
     BackfillState withItems(long count) {
-        return new BackfillState(
-                running, done, lastKey, embedded, count, step, checkpointId, alignment);
+        return new BackfillState(running, done, lastKey, embedded, count, step, checkpointId);
     }
 
-    BackfillState started(long version, long versionStep, String id, byte[] rotation) {
-        return new BackfillState(version, done, null, 0, items, versionStep, id, rotation);
+    BackfillState started(long version, long versionStep, String id) {
+        return new BackfillState(version, done, null, 0, items, versionStep, id);
     }
 
     BackfillState advanced(String key, int count) {
-        return new BackfillState(
-                running, done, key, embedded + count, items, step, checkpointId, alignment);
+        return new BackfillState(running, done, key, embedded + count, items, step, checkpointId);
     }
 
     BackfillState completed() {
-        return new BackfillState(0, running, null, 0, items, 0, "", null);
+        return new BackfillState(0, running, null, 0, items, 0, "");
     }
 
     byte[] encode() {
@@ -76,10 +72,6 @@ record BackfillState(
             out.writeLong(items);
             out.writeLong(step);
             out.writeUTF(checkpointId);
-            out.writeInt(alignment == null ? -1 : alignment.length);
-            if (alignment != null) {
-                out.write(alignment);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -107,10 +99,7 @@ record BackfillState(
             long items = in.readLong();
             long step = in.readLong();
             String checkpointId = in.readUTF();
-            int alignmentLength = in.readInt();
-            byte[] alignment = alignmentLength < 0 ? null : in.readNBytes(alignmentLength);
-            return new BackfillState(
-                    running, done, lastKey, embedded, items, step, checkpointId, alignment);
+            return new BackfillState(running, done, lastKey, embedded, items, step, checkpointId);
         } catch (IOException e) {
             throw new IllegalStateException("Corrupt backfill state", e);
         }

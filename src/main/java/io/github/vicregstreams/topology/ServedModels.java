@@ -6,7 +6,9 @@ import io.github.vicregstreams.vicreg.InferenceModel;
 import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import io.github.vicregstreams.vicreg.ModelWeights;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -37,12 +39,14 @@ final class ServedModels implements AutoCloseable {
     /** The cache key of the initial weights; no store key is empty. */
     private static final String INITIAL = "";
 
-    /** One model to embed with: its weights, its version (null for none) and its alignment. */
-    record Served(InferenceModel model, Long version, OrthogonalProcrustes alignment) {
+    /**
+     * One model to embed with, and its version (null for none); a version's alignment is applied by
+     * the model itself, in its forward pass ({@link InferenceModel#mapOutputs}).
+     */
+    record Served(InferenceModel model, Long version) {
         /** Embeds a batch, in the version's aligned space when it has one. */
         float[][] embed(float[][] features) {
-            float[][] embeddings = model.embed(features);
-            return alignment == null ? embeddings : alignment.apply(embeddings);
+            return model.embed(features);
         }
     }
 
@@ -55,6 +59,7 @@ final class ServedModels implements AutoCloseable {
     private final KeyValueStore<String, byte[]> store;
     private final Map<String, Loaded> loaded = new HashMap<>();
     private final Map<String, Long> refused = new HashMap<>();
+    private final Map<InferenceModel, byte[]> rotations = new IdentityHashMap<>();
 
     ServedModels(
             String modelName,
@@ -73,7 +78,7 @@ final class ServedModels implements AutoCloseable {
     List<Served> current() {
         List<Served> served = new ArrayList<>(2);
         if (!versions.enabled()) {
-            served.add(new Served(latestCheckpoint(), null, null));
+            served.add(new Served(latestCheckpoint(), null));
             return served;
         }
         ModelVersions summary =
@@ -85,7 +90,7 @@ final class ServedModels implements AutoCloseable {
             addVersion(served, summary.latest(), versions.align() && summary.serving() > 0);
         }
         if (served.isEmpty()) {
-            served.add(new Served(initial(), null, null));
+            served.add(new Served(initial(), null));
         }
         retireAllBut(served);
         return served;
@@ -100,12 +105,23 @@ final class ServedModels implements AutoCloseable {
         }
         InferenceModel model = load(key, checkpoint);
         if (model != null) {
-            served.add(
-                    new Served(
-                            model,
-                            version,
-                            alignment == null ? null : OrthogonalProcrustes.fromBytes(alignment)));
+            align(model, alignment);
+            served.add(new Served(model, version));
         }
+    }
+
+    /**
+     * Gives a version's model its rotation (null for none), unless it has it already: decoding and
+     * staging 1 MiB (d = 512) happens once per rotation, not per forward pass.
+     */
+    private void align(InferenceModel model, byte[] rotation) {
+        byte[] applied = rotations.get(model);
+        if (applied == rotation || (applied != null && Arrays.equals(applied, rotation))) {
+            return;
+        }
+        model.mapOutputs(
+                rotation == null ? null : OrthogonalProcrustes.fromBytes(rotation).rotation());
+        rotations.put(model, rotation);
     }
 
     /** The latest checkpoint's model, or the initial weights' before there is one. */
@@ -178,6 +194,7 @@ final class ServedModels implements AutoCloseable {
     }
 
     private void retireAllBut(List<Served> keep) {
+        rotations.keySet().removeIf(m -> keep.stream().noneMatch(s -> s.model() == m));
         loaded.entrySet()
                 .removeIf(
                         entry -> {

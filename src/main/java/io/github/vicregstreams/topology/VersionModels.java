@@ -4,6 +4,7 @@ import io.github.vicregstreams.analysis.OrthogonalProcrustes;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.InferenceModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -24,6 +25,10 @@ final class VersionModels implements AutoCloseable {
     private final KeyValueStore<String, byte[]> store;
     private InferenceModel model;
     private long modelVersion;
+    private OrthogonalProcrustes modelRotation;
+    private OrthogonalProcrustes alignment;
+    private byte[] alignmentBytes;
+    private long alignmentVersion;
 
     VersionModels(
             String modelName,
@@ -37,16 +42,16 @@ final class VersionModels implements AutoCloseable {
     }
 
     /**
-     * Embeds with a version, rotated by {@code rotation} (an {@link OrthogonalProcrustes} in bytes)
-     * or, when that is null, not at all.
+     * Embeds with a version, rotated by {@code rotation} or, when that is null, not at all; the
+     * rotation is part of the model's forward pass ({@link InferenceModel#mapOutputs}).
      */
-    Embedded embed(long version, byte[] rotation, float[][] features) {
+    Embedded embed(long version, OrthogonalProcrustes rotation, float[][] features) {
         InferenceModel encoder = modelOf(version);
-        float[][] embeddings = encoder.embed(features);
-        if (rotation != null) {
-            embeddings = OrthogonalProcrustes.fromBytes(rotation).apply(embeddings);
+        if (rotation != modelRotation) {
+            encoder.mapOutputs(rotation == null ? null : rotation.rotation());
+            modelRotation = rotation;
         }
-        return new Embedded(embeddings, encoder.step());
+        return new Embedded(encoder.embed(features), encoder.step());
     }
 
     /** Embeds with a version in the space it is served in: rotated by its stored alignment. */
@@ -54,9 +59,18 @@ final class VersionModels implements AutoCloseable {
         return embed(version, storedAlignment(version), features);
     }
 
-    /** The alignment published for a version, or null for none. */
-    byte[] storedAlignment(long version) {
-        return store.get(VersionedModelKeys.alignment(modelName, version));
+    /** The alignment published for a version, or null for none; decoded once per version. */
+    OrthogonalProcrustes storedAlignment(long version) {
+        byte[] bytes = store.get(VersionedModelKeys.alignment(modelName, version));
+        if (bytes == null) {
+            return null;
+        }
+        if (alignmentVersion != version || !Arrays.equals(alignmentBytes, bytes)) {
+            alignment = OrthogonalProcrustes.fromBytes(bytes);
+            alignmentBytes = bytes;
+            alignmentVersion = version;
+        }
+        return alignment;
     }
 
     /**
@@ -67,6 +81,9 @@ final class VersionModels implements AutoCloseable {
      * @return the rotation, or null when fewer than two reference items are left to fit it on
      */
     OrthogonalProcrustes fitAlignment(long version, long onto, float[][] reference) {
+        if (reference.length < 2) {
+            return null; // no items yet, or one: nothing to fit, the version is not rotated
+        }
         float[][] target = embedServed(onto, reference).embeddings();
         float[][] source = embed(version, null, reference).embeddings();
         List<float[]> fitSource = new ArrayList<>(source.length);
@@ -101,6 +118,7 @@ final class VersionModels implements AutoCloseable {
         close();
         model = next;
         modelVersion = version;
+        modelRotation = null;
         return model;
     }
 

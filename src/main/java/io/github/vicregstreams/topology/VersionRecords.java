@@ -34,6 +34,7 @@ final class VersionRecords {
     private final CheckpointSignature signature;
     private final Consumer<String> refuse;
     private final Map<Long, CheckpointChunks.Assembler> assemblers = new HashMap<>();
+    private final Map<Long, CheckpointChunks.Assembler> alignmentAssemblers = new HashMap<>();
     private KeyValueStore<String, byte[]> store;
 
     VersionRecords(
@@ -67,7 +68,7 @@ final class VersionRecords {
             return false;
         }
         if (VersionedModelKeys.isAlignment(modelName, key)) {
-            acceptAlignment(key, version, record.value());
+            acceptAlignment(version, key, record);
             return true;
         }
         String versionModel = VersionedModelKeys.versionModel(modelName, version);
@@ -145,30 +146,40 @@ final class VersionRecords {
         return !inUse;
     }
 
-    private void acceptAlignment(String key, long version, byte[] value) {
-        if (value == null) {
-            if (mayRetire(version)) {
-                store.delete(key);
+    private void acceptAlignment(long version, String key, Record<String, byte[]> record) {
+        String alignment = VersionedModelKeys.alignment(modelName, version);
+        if (record.value() == null) {
+            if (key.equals(alignment) && mayRetire(version)) {
+                store.delete(alignment);
+                alignmentAssemblers.remove(version);
             }
             return;
         }
-        int dimension;
-        try {
-            dimension = OrthogonalProcrustes.fromBytes(value).dimension();
-        } catch (IllegalArgumentException e) {
-            refuse.accept("not an alignment: " + e.getMessage());
-            return;
+        CheckpointChunks.Assembler.Outcome outcome =
+                alignmentAssemblers
+                        .computeIfAbsent(version, v -> new CheckpointChunks.Assembler(alignment))
+                        .accept(key, record.value(), record.headers());
+        if (outcome instanceof CheckpointChunks.Assembler.Refused refused) {
+            refuse.accept(refused.reason());
+        } else if (outcome instanceof CheckpointChunks.Assembler.Complete complete) {
+            int dimension;
+            try {
+                dimension = OrthogonalProcrustes.fromBytes(complete.checkpoint()).dimension();
+            } catch (IllegalArgumentException e) {
+                refuse.accept("not an alignment: " + e.getMessage());
+                return;
+            }
+            // A rotation of another width would fail every forward pass that applies it.
+            if (dimension != weights.representationDim()) {
+                refuse.accept(
+                        "an alignment must rotate the model's representations of width "
+                                + weights.representationDim()
+                                + ". Got width: "
+                                + dimension);
+                return;
+            }
+            store.put(alignment, complete.checkpoint());
         }
-        // A rotation of another width would fail every forward pass that applies it.
-        if (dimension != weights.representationDim()) {
-            refuse.accept(
-                    "an alignment must rotate the model's representations of width "
-                            + weights.representationDim()
-                            + ". Got width: "
-                            + dimension);
-            return;
-        }
-        store.put(key, value);
     }
 
     private void acceptServing(byte[] value) {

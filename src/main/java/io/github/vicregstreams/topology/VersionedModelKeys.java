@@ -8,8 +8,9 @@ package io.github.vicregstreams.topology;
  *   <li>{@code m@v<N>} and {@code m@v<N>/chunk-i}: the checkpoint of version N, written by the
  *       trainer as a checkpoint of the model named {@code m@v<N>}, so compaction keeps every
  *       version until it is retired (tombstones under the same keys);
- *   <li>{@code m@v<N>/alignment}: the rotation onto the previous version's space, with {@code
- *       model.version.align=procrustes}, written by the backfill when it starts;
+ *   <li>{@code m@v<N>/alignment} and {@code m@v<N>/alignment/chunk-i}: the rotation onto the
+ *       previous version's space, with {@code model.version.align=procrustes}, written by the
+ *       backfill when it starts, in chunks as a checkpoint is (it takes 1 MiB at d = 512);
  *   <li>{@code m@serving}: the served version's number (decimal ASCII), written when its backfill
  *       is complete.
  * </ul>
@@ -66,9 +67,11 @@ final class VersionedModelKeys {
         return version >= 1 ? version : -1;
     }
 
-    /** Whether a key is a version's alignment. */
+    /** Whether a key is a version's alignment: its manifest or one of its chunks. */
     static boolean isAlignment(String modelName, String key) {
         long version = versionOf(modelName, key);
-        return version > 0 && key.equals(alignment(modelName, version));
+        return version > 0
+                && io.github.vicregstreams.events.CheckpointChunks.belongsTo(
+                        alignment(modelName, version), key);
     }
 }

@@ -128,6 +128,14 @@ final class EncoderCore implements AutoCloseable {
      *     wrong width
      */
     float[][] embed(float[][] samples) {
+        return embed(samples, null);
+    }
+
+    /**
+     * As {@link #embed(float[][])}, with each representation then multiplied by {@code outputMap}
+     * ({@code [hiddenSize][m]}, from {@link #constant}) on the device, in the same pass.
+     */
+    float[][] embed(float[][] samples, NDArray outputMap) {
         requireOpen();
         int width = Matrices.requireFiniteMatrix("samples", samples, 1);
         requireInputWidth(width);
@@ -137,10 +145,31 @@ final class EncoderCore implements AutoCloseable {
             return NoGrad.call(
                     () -> {
                         NDArray representation = encode(stage(scope, n, samples), false);
+                        if (outputMap == null) {
+                            return Matrices.rows(
+                                    representation.toFloatArray(), 0, n, spec.hiddenSize());
+                        }
+                        NDArray mapped = representation.dot(outputMap);
                         return Matrices.rows(
-                                representation.toFloatArray(), 0, n, spec.hiddenSize());
+                                mapped.toFloatArray(), 0, n, (int) outputMap.getShape().get(1));
                     });
         }
+    }
+
+    /**
+     * A matrix as a constant on this core's device, owned by its manager (closed with the core).
+     *
+     * @param matrix {@code [rows][cols]}, finite
+     * @return the array
+     */
+    NDArray constant(float[][] matrix) {
+        requireOpen();
+        int cols = Matrices.requireFiniteMatrix("matrix", matrix, 1);
+        float[] flat = new float[matrix.length * cols];
+        for (int i = 0; i < matrix.length; i++) {
+            System.arraycopy(matrix[i], 0, flat, i * cols, cols);
+        }
+        return manager.create(flat, new ai.djl.ndarray.types.Shape(matrix.length, cols));
     }
 
     /**

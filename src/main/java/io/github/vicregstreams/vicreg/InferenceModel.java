@@ -1,6 +1,7 @@
 package io.github.vicregstreams.vicreg;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 
 /**
  * The encoder of a VICReg model at one step, for inference only: no projector, no optimizer, no
@@ -14,6 +15,7 @@ public final class InferenceModel implements AutoCloseable {
 
     private final long step;
     private final EncoderCore core;
+    private NDArray outputMap;
 
     private InferenceModel(ModelWeights weights, Device device) {
         this.step = weights.step();
@@ -47,7 +49,31 @@ public final class InferenceModel implements AutoCloseable {
      *     wrong width
      */
     public float[][] embed(float[][] samples) {
-        return core.embed(samples);
+        return core.embed(samples, outputMap);
+    }
+
+    /**
+     * Multiplies every representation by a matrix from now on, in the forward pass on the model's
+     * device: a rotation of the embedding space costs a matrix product per batch, not a loop per
+     * row. Null removes it.
+     *
+     * @param matrix {@code [hiddenSize][m]}, finite, or null
+     * @throws IllegalArgumentException if the matrix has not {@code hiddenSize} rows, or is ragged
+     *     or not finite
+     */
+    public void mapOutputs(float[][] matrix) {
+        if (matrix != null && matrix.length != core.spec().hiddenSize()) {
+            throw new IllegalArgumentException(
+                    "the output map must have "
+                            + core.spec().hiddenSize()
+                            + " rows, one per representation value. Got: "
+                            + matrix.length);
+        }
+        NDArray next = matrix == null ? null : core.constant(matrix);
+        if (outputMap != null) {
+            outputMap.close();
+        }
+        outputMap = next;
     }
 
     /**

@@ -3,11 +3,13 @@ package io.github.vicregstreams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vicregstreams.analysis.OrthogonalProcrustes;
+import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.ModelVersionEvent;
 import io.github.vicregstreams.vicreg.InferenceModel;
 import io.github.vicregstreams.vicreg.ModelWeights;
+import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -96,10 +98,11 @@ class BackfillProcessorRestartTest {
 
     /** Stores a model of {@code seed} as version {@code version}, as the global thread does. */
     private byte[] promote(long version, long seed) {
-        Map<String, Object> seeded = new HashMap<>();
-        seeded.put(LearnerConfig.MODEL_SEED_CONFIG, seed);
-        try (VicregTrainer trainer =
-                VicregTrainer.create(config(seeded).trainerConfig(), config.device())) {
+        TrainerConfig configured = config.trainerConfig();
+        TrainerConfig seeded =
+                new TrainerConfig(
+                        configured.spec(), configured.lossWeights(), configured.optimizer(), seed);
+        try (VicregTrainer trainer = VicregTrainer.create(seeded, config.device())) {
             byte[] checkpoint = trainer.checkpoint();
             latestModel.put(VersionedModelKeys.versionModel("vicreg", version), checkpoint);
             ModelVersions before =
@@ -195,16 +198,8 @@ class BackfillProcessorRestartTest {
             punctuate(context);
         }
 
-        byte[] published =
-                context.forwarded(VersionTopology.BACKFILL_MODEL_SINK).stream()
-                        .filter(
-                                f ->
-                                        VersionedModelKeys.alignment("vicreg", 2)
-                                                .equals(f.record().key()))
-                        .map(f -> (byte[]) f.record().value())
-                        .findFirst()
-                        .orElseThrow();
-        OrthogonalProcrustes rotation = OrthogonalProcrustes.fromBytes(published);
+        OrthogonalProcrustes rotation =
+                OrthogonalProcrustes.fromBytes(publishedAlignment(context, 2));
         Function<String, float[]> raw2 = embedder(second);
         Function<String, float[]> raw1 = embedder(first);
         EmbeddingEvent e = embeddings(context).get(0);
@@ -227,6 +222,66 @@ class BackfillProcessorRestartTest {
                                 .map(f -> (String) f.record().key()))
                 .as("version 1 retired once version 2 is complete")
                 .contains(VersionedModelKeys.versionModel("vicreg", 1));
+    }
+
+    @Test
+    void shouldPublishALargeAlignmentInChunksThatFitAKafkaRecord() {
+        // d = 448: the rotation takes 4 d^2 + 9 = 802,825 bytes, more than one chunk.
+        config =
+                config(
+                        Map.of(
+                                LearnerConfig.MODEL_VERSION_ALIGN_CONFIG,
+                                "procrustes",
+                                LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG,
+                                448));
+        weights = new ModelWeightsCache(config.trainerConfig(), config.device());
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        running = start(context);
+        sendItems(running, context);
+        promote(1, 42);
+        for (int i = 0; i < 5 && versionEvents(context).isEmpty(); i++) {
+            punctuate(context);
+        }
+        latestModel.put(VersionedModelKeys.summary("vicreg"), summary().withServing(1).encode());
+        promote(2, 7);
+        context.resetForwards();
+
+        punctuate(context);
+
+        List<MockProcessorContext.CapturedForward<?, ?>> parts =
+                context.forwarded(VersionTopology.BACKFILL_MODEL_SINK).stream()
+                        .filter(
+                                f ->
+                                        CheckpointChunks.belongsTo(
+                                                VersionedModelKeys.alignment("vicreg", 2),
+                                                (String) f.record().key()))
+                        .toList();
+        assertThat(parts).hasSize(3); // two chunks and the manifest
+        assertThat(parts)
+                .allSatisfy(
+                        f ->
+                                assertThat(((byte[]) f.record().value()).length)
+                                        .isLessThanOrEqualTo(CheckpointChunks.CHUNK_BYTES));
+        assertThat(OrthogonalProcrustes.fromBytes(publishedAlignment(context, 2)).dimension())
+                .isEqualTo(448);
+    }
+
+    /** The alignment of a version, assembled from the chunks the backfill published. */
+    private static byte[] publishedAlignment(
+            MockProcessorContext<Object, Object> context, long version) {
+        String name = VersionedModelKeys.alignment("vicreg", version);
+        CheckpointChunks.Assembler assembler = new CheckpointChunks.Assembler(name);
+        for (MockProcessorContext.CapturedForward<?, ?> f :
+                context.forwarded(VersionTopology.BACKFILL_MODEL_SINK)) {
+            String key = (String) f.record().key();
+            if (f.record().value() != null && CheckpointChunks.belongsTo(name, key)) {
+                if (assembler.accept(key, (byte[]) f.record().value(), f.record().headers())
+                        instanceof CheckpointChunks.Assembler.Complete complete) {
+                    return complete.checkpoint();
+                }
+            }
+        }
+        throw new AssertionError("no whole alignment of version " + version + " was published");
     }
 
     private ModelVersions summary() {

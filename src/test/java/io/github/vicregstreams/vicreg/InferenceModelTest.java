@@ -64,6 +64,41 @@ class InferenceModelTest {
     }
 
     @Test
+    void shouldMultiplyTheRepresentationsByTheOutputMapUntilItIsRemoved() {
+        float[][] samples = TestData.gaussian(7, 4, SPEC.encoderDim(), 1.0);
+        int d = SPEC.hiddenSize();
+        float[][] reversal = new float[d][d]; // a permutation: column j takes value d-1-j
+        for (int i = 0; i < d; i++) {
+            reversal[i][d - 1 - i] = 1f;
+        }
+        try (VicregTrainer trainer = trained(1);
+                InferenceModel model =
+                        InferenceModel.create(
+                                ModelWeights.fromCheckpoint(trainer.checkpoint(), SPEC),
+                                DeviceChoice.CPU)) {
+            float[][] plain = model.embed(samples);
+
+            model.mapOutputs(reversal);
+            float[][] mapped = model.embed(samples);
+            model.mapOutputs(null);
+
+            for (int r = 0; r < samples.length; r++) {
+                for (int j = 0; j < d; j++) {
+                    assertThat(mapped[r][j]).isEqualTo(plain[r][d - 1 - j]);
+                }
+            }
+            assertThat(model.embed(samples)).isDeepEqualTo(plain);
+            assertThatThrownBy(() -> model.mapOutputs(new float[d - 1][d]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(
+                            "the output map must have "
+                                    + d
+                                    + " rows, one per representation value. Got: "
+                                    + (d - 1));
+        }
+    }
+
+    @Test
     void shouldRefuseACheckpointOfAnotherSpecNamingBoth() {
         try (VicregTrainer trainer = trained(0)) {
             byte[] checkpoint = trainer.checkpoint();
