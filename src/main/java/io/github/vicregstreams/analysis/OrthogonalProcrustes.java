@@ -27,6 +27,10 @@ import java.util.zip.CRC32;
  * versions of a network can well differ by one (swapping two hidden units, a symmetry of an MLP, is
  * a reflection). Forcing det R = +1 would only fit worse.
  *
+ * <p>Fit on at least d items: with fewer, R is fitted on a subspace only. To keep a chain of
+ * versions in one space, fit each new version against the embeddings consumers hold of the previous
+ * one, that is, its <em>aligned</em> embeddings.
+ *
  * <p>Cost: \( n d^2 \) multiply-adds to form M from n rows, then \( O(d^3) \), mostly the
  * eigen-decomposition; docs/alignment.md gives measured times. Immutable and thread-safe. {@link
  * #toBytes} gives a compact, versioned and checksummed form of {@code 4 d^2 + 9} bytes.
