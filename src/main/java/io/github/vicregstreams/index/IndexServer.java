@@ -3,6 +3,7 @@ package io.github.vicregstreams.index;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.vicregstreams.http.HttpServerTimeouts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * bad request.
  */
 public final class IndexServer implements AutoCloseable {
+
+    static {
+        // Before this JVM's first HTTP server: the monitor's may come later, or never.
+        HttpServerTimeouts.apply();
+    }
 
     private static final Logger log = LoggerFactory.getLogger(IndexServer.class);
 

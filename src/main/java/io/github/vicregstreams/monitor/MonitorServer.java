@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.vicregstreams.http.HttpServerTimeouts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -38,22 +39,10 @@ final class MonitorServer implements AutoCloseable {
     static final int HTTP_THREADS = 8;
 
     /** A request not fully received within this many seconds is dropped (JDK server setting). */
-    static final int MAX_REQUEST_SECONDS = 10;
-
-    /** A response not fully sent within this many seconds is cut (a 16 MB model at ~300 KB/s). */
-    static final int MAX_RESPONSE_SECONDS = 60;
+    static final int MAX_REQUEST_SECONDS = HttpServerTimeouts.MAX_REQUEST_SECONDS;
 
     static {
-        // The JDK server reads these once, when its first server is made in this JVM; without them
-        // it waits forever, and slow clients can hold every thread. A value the user set wins.
-        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
-        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
-    }
-
-    private static void setIfAbsent(String property, int seconds) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, String.valueOf(seconds));
-        }
+        HttpServerTimeouts.apply();
     }
 
     /** What the token guards: the weights, and what the metrics and embeddings reveal. */

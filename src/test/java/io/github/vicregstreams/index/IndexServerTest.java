@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vicregstreams.events.Json;
+import io.github.vicregstreams.http.HttpServerTimeouts;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +74,27 @@ class IndexServerTest {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.headers().firstValue("Content-Type")).hasValue(IndexJson.CONTENT_TYPE);
         return new Answer(response.statusCode(), Json.MAPPER.readTree(response.body()), response);
+    }
+
+    @Test
+    void shouldDropARequestThatIsNotSentWithinTheRequestTimeOut() throws Exception {
+        // Whichever of the JVM's HTTP servers comes first, the JDK's time-outs are set: without
+        // them a client that never finishes its request holds a server thread for ever.
+        InetSocketAddress address = server.address();
+        try (Socket half = new Socket(address.getAddress(), address.getPort())) {
+            half.getOutputStream()
+                    .write("GET /status HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            half.setSoTimeout((HttpServerTimeouts.MAX_REQUEST_SECONDS + 20) * 1000);
+
+            int read;
+            try {
+                read = half.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+
+            assertThat(read).isEqualTo(-1);
+        }
     }
 
     @Test

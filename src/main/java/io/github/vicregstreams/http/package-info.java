@@ -1,0 +1,5 @@
+/**
+ * What the project's two HTTP servers (the monitor's and the index's) share about the JDK server
+ * they run on. Plain Java: it imports no other package of the project.
+ */
+package io.github.vicregstreams.http;
