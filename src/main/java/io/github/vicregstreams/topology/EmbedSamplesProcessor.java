@@ -124,6 +124,8 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         deadLetters = new DeadLetters(context, nodes.name(), nodes.deadLettersSink());
         KeyValueStore<String, byte[]> latestModel = context.getStateStore(nodes.latestModelStore());
         models = new ServedModels(modelName, weights, device, versions, latestModel);
+        // Built now, not at the first sample: the task is ready (and logs its model) as it starts.
+        models.current();
         if (batchSize > 1) {
             buffer = context.getStateStore(nodes.bufferStore());
             readBuffer();
