@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * sees becomes whole.
  *
  * <p>What was promoted is read from the global store's {@link ModelVersions} summary (the model
- * topic is the record of versions, so a restarted or moved trainer knows them), and from memory for
- * the versions this trainer promoted that the global thread has not read back yet.
+ * topic is the record of versions), and from the trainer's own changelogged state, where each
+ * promotion is saved in its transaction: a trainer moved to an instance whose global thread has not
+ * read the last promotion yet must not promote the same number again.
  */
 final class TrainerVersions {
 
@@ -32,19 +33,30 @@ final class TrainerVersions {
     private final ProcessorContext<Object, Object> context;
     private final TrainerSettings settings;
     private final TrainerNodes nodes;
-    private final KeyValueStore<String, byte[]> globalStore;
-    private final long startedMs;
-    private ModelVersions promotedHere = ModelVersions.NONE;
 
+    /** The key of the last promotion in the trainer-state store. */
+    static final String PROMOTED_KEY = "promoted-version";
+
+    private final KeyValueStore<String, byte[]> globalStore;
+    private final KeyValueStore<String, byte[]> state;
+    private final long startedMs;
+    private ModelVersions promotedHere;
+
+    /**
+     * @param state the trainer's changelogged store, where each promotion is saved
+     */
     TrainerVersions(
             ProcessorContext<Object, Object> context,
             TrainerSettings settings,
-            TrainerNodes nodes) {
+            TrainerNodes nodes,
+            KeyValueStore<String, byte[]> state) {
         this.context = context;
         this.settings = settings;
         this.nodes = nodes;
         this.globalStore = context.getStateStore(nodes.latestModelStore());
+        this.state = state;
         this.startedMs = context.currentSystemTimeMs();
+        this.promotedHere = ModelVersions.decode(state.get(PROMOTED_KEY));
     }
 
     /**
@@ -84,6 +96,7 @@ final class TrainerVersions {
         context.forward(
                 new Record<Object, Object>(promoted.key(), promoted, now), nodes.versionsSink());
         promotedHere = known.withLatest(version, step, checkpointId, now);
+        state.put(PROMOTED_KEY, promotedHere.encode());
         log.info(
                 "Model version promoted: model=[{}] version=[{}] step=[{}]",
                 settings.modelName(),
@@ -91,7 +104,10 @@ final class TrainerVersions {
                 step);
     }
 
-    /** The versions as the global store has them, or as this trainer promoted them since. */
+    /**
+     * The versions as the global store has them, or as this trainer (or the one before it, from its
+     * state) promoted them since.
+     */
     private ModelVersions known() {
         ModelVersions stored =
                 ModelVersions.decode(

@@ -107,7 +107,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         KeyValueStore<String, byte[]> state = context.getStateStore(nodes.stateStore());
         checkpoints = new TrainerCheckpoints(context, settings, nodes, state);
         journal = new TrainerJournal(state);
-        versions = new TrainerVersions(context, settings, nodes);
+        versions = new TrainerVersions(context, settings, nodes, state);
         trainer = checkpoints.restoreOrCreate();
         // Counted as soon as it exists: close() uncounts it even when replay below fails.
         flush.trainerStarted();
