@@ -1,7 +1,6 @@
 package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.analysis.OrthogonalProcrustes;
-import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
@@ -289,14 +288,7 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
                     .forward(
                             new Record<Object, Object>(
                                     event.id(),
-                                    new EmbeddingEvent(
-                                            event.id(),
-                                            embeddings[i],
-                                            embedded.step(),
-                                            EmbeddingEvent.Source.INFERENCE,
-                                            event.timestampOr(item.recordTimestamp()),
-                                            event.metadata(),
-                                            version),
+                                    item.embedding(embeddings[i], embedded.step(), version),
                                     context().currentSystemTimeMs()),
                             nodes.embeddingsSink());
         }

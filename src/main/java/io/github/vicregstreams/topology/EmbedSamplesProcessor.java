@@ -1,6 +1,5 @@
 package io.github.vicregstreams.topology;
 
-import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
@@ -221,14 +220,8 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
                     .forward(
                             new Record<Object, Object>(
                                     event.id(),
-                                    new EmbeddingEvent(
-                                            event.id(),
-                                            embeddings[i],
-                                            model.model().step(),
-                                            EmbeddingEvent.Source.INFERENCE,
-                                            event.timestampOr(sample.recordTimestamp()),
-                                            event.metadata(),
-                                            model.version()),
+                                    sample.embedding(
+                                            embeddings[i], model.model().step(), model.version()),
                                     sample.recordTimestamp()),
                             nodes.embeddingsSink());
         }

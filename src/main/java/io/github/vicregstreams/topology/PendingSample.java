@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.SampleEvent;
 import java.nio.BufferUnderflowException;
@@ -53,6 +54,25 @@ record PendingSample(
             features[i] = batch.get(i).event().features();
         }
         return features;
+    }
+
+    /**
+     * The sample's embedding event, for inference and the backfill alike: its id, timestamp (its
+     * own, else its record's) and metadata, with the weights' step and version.
+     *
+     * @param embedding the encoder output, finite
+     * @param modelStep the training step of the weights that computed it
+     * @param modelVersion their model version, or null for none
+     */
+    EmbeddingEvent embedding(float[] embedding, long modelStep, Long modelVersion) {
+        return new EmbeddingEvent(
+                event.id(),
+                embedding,
+                modelStep,
+                EmbeddingEvent.Source.INFERENCE,
+                event.timestampOr(recordTimestamp),
+                event.metadata(),
+                modelVersion);
     }
 
     /** The sample as the input record it came from, its key its id (a valid sample's key). */
