@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.vicregstreams.http.HttpServerTimeouts;
+import io.github.vicregstreams.http.ServerUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -124,14 +125,7 @@ public final class IndexServer implements AutoCloseable {
      * @return the URL
      */
     public URI url() {
-        InetSocketAddress bound = server.getAddress();
-        String host = bound.getAddress().getHostAddress();
-        if (bound.getAddress().isAnyLocalAddress()) {
-            host = "127.0.0.1";
-        } else if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return URI.create("http://" + host + ":" + bound.getPort() + "/");
+        return ServerUrl.of(server.getAddress());
     }
 
     /** Stops listening. */

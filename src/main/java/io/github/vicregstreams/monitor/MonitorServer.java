@@ -5,6 +5,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.vicregstreams.http.HttpServerTimeouts;
+import io.github.vicregstreams.http.ServerUrl;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -103,14 +104,7 @@ final class MonitorServer implements AutoCloseable {
 
     /** The dashboard's URL. */
     URI url() {
-        InetSocketAddress bound = server.getAddress();
-        String host = bound.getAddress().getHostAddress();
-        if (bound.getAddress().isAnyLocalAddress()) {
-            host = "127.0.0.1";
-        } else if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return URI.create("http://" + host + ":" + bound.getPort() + "/");
+        return ServerUrl.of(server.getAddress());
     }
 
     @Override
