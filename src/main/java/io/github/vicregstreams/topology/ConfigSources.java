@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -18,6 +20,48 @@ import org.apache.kafka.common.config.ConfigException;
 final class ConfigSources {
 
     private ConfigSources() {}
+
+    /**
+     * Settings split into the learner's own and the Kafka settings that pass through, each value
+     * trimmed.
+     *
+     * @param own the learner's keys and values
+     * @param passThrough Kafka Streams and client settings, in the order given
+     */
+    record Split(Map<String, Object> own, Map<String, Object> passThrough) {}
+
+    /**
+     * Splits settings into the learner's own and the Kafka settings.
+     *
+     * @param values the settings
+     * @param ownKeys the learner's keys
+     * @return the two groups
+     * @throws ConfigException naming the first key that is neither
+     */
+    static Split split(Map<String, ?> values, Set<String> ownKeys) {
+        Map<String, Object> own = new HashMap<>();
+        Map<String, Object> passThrough = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> entry : values.entrySet()) {
+            String key = entry.getKey().trim();
+            if (ownKeys.contains(key)) {
+                own.put(key, trimmed(entry.getValue()));
+            } else if (KafkaSettings.isKafkaSetting(key)) {
+                passThrough.put(key, trimmed(entry.getValue()));
+            } else {
+                throw new ConfigException(
+                        key,
+                        entry.getValue(),
+                        "Unknown configuration key. The learner's keys are listed in"
+                                + " topology/learner.properties; Kafka Streams, producer, consumer and"
+                                + " admin settings pass through.");
+            }
+        }
+        return new Split(own, passThrough);
+    }
+
+    private static Object trimmed(Object value) {
+        return value instanceof String s ? s.trim() : value;
+    }
 
     /**
      * The defaults, the file's settings on top of them, and the overrides on top of both.

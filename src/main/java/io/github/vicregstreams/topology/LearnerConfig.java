@@ -8,8 +8,6 @@ import io.github.vicregstreams.vicreg.ModelSpec;
 import io.github.vicregstreams.vicreg.TrainerConfig;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -135,24 +133,8 @@ public final class LearnerConfig extends AbstractConfig {
      * @throws ConfigException naming the first unknown key, missing required key or bad value
      */
     public static LearnerConfig of(Map<String, ?> values) {
-        Map<String, Object> own = new HashMap<>();
-        Map<String, Object> passThrough = new LinkedHashMap<>();
-        for (Map.Entry<String, ?> entry : values.entrySet()) {
-            String key = entry.getKey().trim();
-            if (CONFIG.names().contains(key)) {
-                own.put(key, trimmed(entry.getValue()));
-            } else if (KafkaSettings.isKafkaSetting(key)) {
-                passThrough.put(key, trimmed(entry.getValue()));
-            } else {
-                throw new ConfigException(
-                        key,
-                        entry.getValue(),
-                        "Unknown configuration key. The learner's keys are listed in"
-                                + " topology/learner.properties; Kafka Streams, producer, consumer and"
-                                + " admin settings pass through.");
-            }
-        }
-        return new LearnerConfig(own, passThrough);
+        ConfigSources.Split split = ConfigSources.split(values, CONFIG.names());
+        return new LearnerConfig(split.own(), split.passThrough());
     }
 
     /**
@@ -388,9 +370,5 @@ public final class LearnerConfig extends AbstractConfig {
                     "Invalid model, loss or optimizer settings: " + e.getMessage());
         }
         TopicKeys.requireDistinct(topics());
-    }
-
-    private static Object trimmed(Object value) {
-        return value instanceof String s ? s.trim() : value;
     }
 }

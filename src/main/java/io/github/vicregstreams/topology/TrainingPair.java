@@ -11,7 +11,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The two views of one sample, paired: what the trainer consumes.
+ * The two views of one sample, paired: what the trainer consumes. Or, with {@code
+ * train.source=samples}, one raw sample ({@link #sample}), whose two views the trainer draws itself
+ * at each step it trains on it ({@link TrainerViews}).
  *
  * @param id the sample id
  * @param timestamp the later of the two views' timestamps
@@ -21,12 +23,39 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 record TrainingPair(String id, long timestamp, Metadata metadata, float[] view0, float[] view1) {
 
+    /** The record form of two views. */
     private static final byte VERSION = 1;
+
+    /** The record form of one raw sample: its features once. */
+    private static final byte SAMPLE_VERSION = 2;
 
     TrainingPair {
         Objects.requireNonNull(id, "id must not be null");
         Objects.requireNonNull(view0, "view0 must not be null");
         Objects.requireNonNull(view1, "view1 must not be null");
+    }
+
+    /**
+     * A raw sample for the trainer to augment: both views are its features, the same array.
+     *
+     * @param id the sample id
+     * @param timestamp the sample's timestamp
+     * @param metadata the sample's metadata, or null
+     * @param features the sample's features
+     * @return the pair holding the sample
+     */
+    static TrainingPair sample(String id, long timestamp, Metadata metadata, float[] features) {
+        return new TrainingPair(id, timestamp, metadata, features, features);
+    }
+
+    /**
+     * Whether this holds one raw sample ({@link #sample}) rather than two views. Decided by
+     * identity, not by value: two views that happen to be equal are still two views.
+     *
+     * @return true for a raw sample
+     */
+    boolean isSample() {
+        return view0 == view1;
     }
 
     byte[] encode() {
@@ -37,34 +66,39 @@ record TrainingPair(String id, long timestamp, Metadata metadata, float[] view0,
                         + Long.BYTES
                         + RecordCodec.stringSize(metadataJson)
                         + RecordCodec.floatsSize(view0)
-                        + RecordCodec.floatsSize(view1);
+                        + (isSample() ? 0 : RecordCodec.floatsSize(view1));
         ByteBuffer out = RecordCodec.allocate(size);
-        out.put(VERSION);
+        out.put(isSample() ? SAMPLE_VERSION : VERSION);
         RecordCodec.putString(out, id);
         out.putLong(timestamp);
         RecordCodec.putString(out, metadataJson);
         RecordCodec.putFloats(out, view0);
-        RecordCodec.putFloats(out, view1);
+        if (!isSample()) {
+            RecordCodec.putFloats(out, view1);
+        }
         return out.array();
     }
 
     static TrainingPair decode(byte[] bytes) {
-        ByteBuffer in = RecordCodec.wrap(bytes, "training pair", VERSION);
+        boolean sample = bytes != null && bytes.length > 0 && bytes[0] == SAMPLE_VERSION;
+        ByteBuffer in = RecordCodec.wrap(bytes, "training pair", sample ? SAMPLE_VERSION : VERSION);
         try {
             String id = RecordCodec.getString(in);
             long timestamp = in.getLong();
-            String metadataJson = RecordCodec.getString(in);
+            Metadata metadata = metadata(RecordCodec.getString(in));
             float[] view0 = RecordCodec.getFloats(in);
+            if (sample) {
+                return TrainingPair.sample(id, timestamp, metadata, view0);
+            }
             float[] view1 = RecordCodec.getFloats(in);
-            return new TrainingPair(
-                    id,
-                    timestamp,
-                    metadataJson == null ? null : Metadata.of(metadataJson),
-                    view0,
-                    view1);
+            return new TrainingPair(id, timestamp, metadata, view0, view1);
         } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
             throw new SerializationException("Corrupt training pair record", e);
         }
+    }
+
+    private static Metadata metadata(String json) {
+        return json == null ? null : Metadata.of(json);
     }
 
     static Serde<TrainingPair> serde() {
