@@ -2,6 +2,7 @@ package io.github.vicregstreams.data;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /** Composition of augmentations, and the default pipelines for image and vector data. */
@@ -117,11 +118,29 @@ public final class Augmentations {
      * @throws IllegalArgumentException naming the bad step, e.g. an image step for vector data
      */
     public static Augmentation parse(String spec, Dataset dataset) {
-        Objects.requireNonNull(spec, "spec must not be null");
         Objects.requireNonNull(dataset, "dataset must not be null");
+        return parse(spec, dataset.imageShape(), dataset.name());
+    }
+
+    /**
+     * Parses a pipeline, as {@link #parse(String, Dataset)}, for data of a known layout rather than
+     * a loaded dataset: the learner's input, whose image shape comes from its configuration.
+     *
+     * @param spec the text
+     * @param imageShape the image shape of the data, empty for plain feature vectors
+     * @param dataName what the data is called in messages
+     * @return the pipeline
+     * @throws IllegalArgumentException naming the bad step, e.g. an image step for vector data
+     */
+    public static Augmentation parse(
+            String spec, Optional<ImageShape> imageShape, String dataName) {
+        Objects.requireNonNull(spec, "spec must not be null");
+        Objects.requireNonNull(imageShape, "imageShape must not be null");
         String trimmed = spec.trim();
         if (trimmed.equals("default")) {
-            return defaultsFor(dataset);
+            return imageShape
+                    .map(Augmentations::imageDefaults)
+                    .orElseGet(Augmentations::vectorDefaults);
         }
         if (trimmed.equals("none")) {
             return identity();
@@ -142,19 +161,24 @@ public final class Augmentations {
                 steps.add(
                         switch (name) {
                             case "shift" ->
-                                    new RandomShift(image(dataset, name), Integer.parseInt(value));
+                                    new RandomShift(
+                                            image(imageShape, dataName, name),
+                                            Integer.parseInt(value));
                             case "flip" ->
                                     new HorizontalFlip(
-                                            image(dataset, name), Double.parseDouble(value));
+                                            image(imageShape, dataName, name),
+                                            Double.parseDouble(value));
                             case "erase" ->
                                     new RandomErasing(
-                                            image(dataset, name),
+                                            image(imageShape, dataName, name),
                                             Double.parseDouble(value),
                                             RandomErasing.DEFAULT_MIN_AREA,
                                             RandomErasing.DEFAULT_MAX_AREA);
                             case "crop" ->
                                     new RandomResizedCrop(
-                                            image(dataset, name), Double.parseDouble(value), 1.0);
+                                            image(imageShape, dataName, name),
+                                            Double.parseDouble(value),
+                                            1.0);
                             case "noise" -> new GaussianNoise(Double.parseDouble(value));
                             case "mask" -> new RandomMasking(Double.parseDouble(value));
                             case "scale" -> {
@@ -182,16 +206,15 @@ public final class Augmentations {
         return compose(steps.toArray(new Augmentation[0]));
     }
 
-    private static ImageShape image(Dataset dataset, String step) {
-        return dataset.imageShape()
-                .orElseThrow(
-                        () ->
-                                new IllegalArgumentException(
-                                        "Augmentation step "
-                                                + step
-                                                + " works on images, but "
-                                                + dataset.name()
-                                                + " holds plain feature vectors"));
+    private static ImageShape image(Optional<ImageShape> imageShape, String dataName, String step) {
+        return imageShape.orElseThrow(
+                () ->
+                        new IllegalArgumentException(
+                                "Augmentation step "
+                                        + step
+                                        + " works on images, but "
+                                        + dataName
+                                        + " holds plain feature vectors"));
     }
 
     /** Augmentations applied one after the other. */

@@ -83,6 +83,8 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
      * @param embeddingsSink where embeddings go
      * @param deadLettersSink where rejected samples go
      * @param itemsSink where valid samples go as items, with model versions on
+     * @param pairsSink where valid samples go for the trainer to train on ({@code
+     *     train.source=samples}); null when they do not
      */
     record Nodes(
             String name,
@@ -90,7 +92,21 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
             String bufferStore,
             String embeddingsSink,
             String deadLettersSink,
-            String itemsSink) {}
+            String itemsSink,
+            String pairsSink) {
+
+        /** The same nodes, with valid samples sent to the trainer through {@code pairsSink}. */
+        Nodes trainingOn(String pairsSink) {
+            return new Nodes(
+                    name,
+                    latestModelStore,
+                    bufferStore,
+                    embeddingsSink,
+                    deadLettersSink,
+                    itemsSink,
+                    pairsSink);
+        }
+    }
 
     /**
      * @param parser parses a sample
@@ -139,6 +155,20 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         if (parsed instanceof Parsed.Rejected<SampleEvent> rejected) {
             deadLetters.reject(record, rejected.reason(), rejected.detail());
             return;
+        }
+        if (nodes.pairsSink() != null) {
+            SampleEvent event = parsed.value();
+            context()
+                    .forward(
+                            new Record<Object, Object>(
+                                    event.id(),
+                                    TrainingPair.sample(
+                                            event.id(),
+                                            record.timestamp(),
+                                            event.metadata(),
+                                            event.features()),
+                                    record.timestamp()),
+                            nodes.pairsSink());
         }
         PendingSample sample = PendingSample.of(parsed.value(), context(), record);
         if (buffer == null) {

@@ -24,9 +24,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * <p>Load it with {@link #load(Path, Map)}: a properties file plus {@code key=value} overrides.
  * Unknown keys and bad values fail there, with one message naming the key, before anything starts.
  * The keys are defined, by group, in {@link EssentialKeys}, {@link TopicKeys}, {@link ModelKeys},
- * {@link TrainingKeys}, {@link InferenceKeys} and {@link OperationsKeys}; the Kafka side in {@link
- * KafkaSettings}. The documented defaults are in {@code topology/learner.properties}, which {@link
- * LearnerPropertiesFile} writes.
+ * {@link TrainingKeys}, {@link TrainingSourceKeys}, {@link InferenceKeys} and {@link
+ * OperationsKeys}; the Kafka side in {@link KafkaSettings}. The documented defaults are in {@code
+ * topology/learner.properties}, which {@link LearnerPropertiesFile} writes.
  */
 public final class LearnerConfig extends AbstractConfig {
 
@@ -84,6 +84,11 @@ public final class LearnerConfig extends AbstractConfig {
     public static final String FAILOVER_PROFILE_CONFIG = "failover.profile";
     public static final String DEVICE_CONFIG = "device";
 
+    // What the trainer trains on (TrainingSourceKeys).
+    public static final String TRAIN_SOURCE_CONFIG = "train.source";
+    public static final String TRAIN_AUGMENTATION_CONFIG = "train.augmentation";
+    public static final String TRAIN_AUGMENTATION_IMAGE_CONFIG = "train.augmentation.image";
+
     // Inference and embeddings (InferenceKeys).
     public static final String EMBEDDING_SOURCE_CONFIG = "embedding.source";
     public static final String INFERENCE_BATCH_SIZE_CONFIG = "inference.batch.size";
@@ -111,11 +116,12 @@ public final class LearnerConfig extends AbstractConfig {
             OperationsKeys.define(
                     VersionKeys.define(
                             InferenceKeys.define(
-                                    TrainingKeys.define(
-                                            ModelKeys.define(
-                                                    TopicKeys.define(
-                                                            EssentialKeys.define(
-                                                                    new ConfigDef())))))));
+                                    TrainingSourceKeys.define(
+                                            TrainingKeys.define(
+                                                    ModelKeys.define(
+                                                            TopicKeys.define(
+                                                                    EssentialKeys.define(
+                                                                            new ConfigDef()))))))));
 
     private final Map<String, Object> passThrough;
 
@@ -370,5 +376,6 @@ public final class LearnerConfig extends AbstractConfig {
                     "Invalid model, loss or optimizer settings: " + e.getMessage());
         }
         TopicKeys.requireDistinct(topics());
+        TrainingSourceKeys.settings(this); // an augmentation that does not fit the input fails here
     }
 }

@@ -6,9 +6,6 @@ import io.github.vicregstreams.events.PairEvent;
 import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.events.ViewEvent;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,7 +28,8 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  *                       ├→ model-sink
  *                       └→ train-dead-letters-sink (pairs with a non-finite embedding)
  * samples-source → embed-samples ─┬→ sample-embeddings-sink
- *                                 └→ sample-dead-letters-sink
+ *                                 ├→ sample-dead-letters-sink
+ *                                 └→ sample-pairs-sink → (topic.pairs), with train.source=samples
  * model-source → store-checkpoint → latest-model (global store, read by embed-samples)
  * </pre>
  *
@@ -105,6 +103,12 @@ public final class LearnerTopology {
     /** Writes dead letters of the samples sub-topology. */
     public static final String SAMPLE_DEAD_LETTERS_SINK = "sample-dead-letters-sink";
 
+    /**
+     * Writes valid samples to the pairs topic, for the trainer to draw their views ({@code
+     * train.source=samples}). A sink of its own, like {@link #PAIR_EVENTS_PAIRS_SINK}.
+     */
+    public static final String SAMPLE_PAIRS_SINK = "sample-pairs-sink";
+
     /** Reads the model topic into the global store, on every instance. */
     public static final String MODEL_SOURCE = "model-source";
 
@@ -153,7 +157,8 @@ public final class LearnerTopology {
                     INFERENCE_BUFFER_STORE,
                     SAMPLE_EMBEDDINGS_SINK,
                     SAMPLE_DEAD_LETTERS_SINK,
-                    VersionTopology.ITEMS_SINK);
+                    VersionTopology.ITEMS_SINK,
+                    null);
 
     private LearnerTopology() {}
 
@@ -332,10 +337,22 @@ public final class LearnerTopology {
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer(),
                 topics.samples());
+        boolean trainOnSamples = TrainingSourceKeys.settings(config).samples();
+        EmbedSamplesProcessor.Nodes nodes =
+                trainOnSamples ? INFERENCE_NODES.trainingOn(SAMPLE_PAIRS_SINK) : INFERENCE_NODES;
         topology.addProcessor(
                 EMBED_SAMPLES,
-                () -> new EmbedSamplesProcessor(parser, settings, weights, INFERENCE_NODES),
+                () -> new EmbedSamplesProcessor(parser, settings, weights, nodes),
                 SAMPLES_SOURCE);
+        if (trainOnSamples) {
+            topology.addSink(
+                    SAMPLE_PAIRS_SINK,
+                    topics.pairs(),
+                    new StringSerializer(),
+                    TrainingPair.serde().serializer(),
+                    toTheTrainerPartition(),
+                    EMBED_SAMPLES);
+        }
         if (settings.batchSize() > 1) {
             topology.addStateStore(LearnerStores.inferenceBufferStore(), EMBED_SAMPLES);
         }
@@ -356,27 +373,5 @@ public final class LearnerTopology {
     /** One model, one optimizer: every pair goes to partition 0, whatever its key. */
     private static StreamPartitioner<String, TrainingPair> toTheTrainerPartition() {
         return new ToTheTrainerPartition();
-    }
-
-    /**
-     * Streams calls the variant with headers; the one without is still abstract in Kafka 4.4 (and
-     * deprecated for removal), so it is implemented too, with the same answer.
-     */
-    private static final class ToTheTrainerPartition
-            implements StreamPartitioner<String, TrainingPair> {
-        private static final Optional<Set<Integer>> PARTITION_ZERO = Optional.of(Set.of(0));
-
-        @Override
-        public Optional<Set<Integer>> partitions(
-                String topic, String key, TrainingPair value, Headers headers, int partitions) {
-            return PARTITION_ZERO;
-        }
-
-        @Override
-        @SuppressWarnings("removal")
-        public Optional<Set<Integer>> partitions(
-                String topic, String key, TrainingPair value, int partitions) {
-            return PARTITION_ZERO;
-        }
     }
 }

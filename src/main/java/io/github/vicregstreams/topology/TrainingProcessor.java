@@ -60,6 +60,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     private final TrainerFlush flush;
     private final Serializer<ViewEvent> viewSerializer;
     private final Function<Map<String, Object>, PairsTopicReader> readers;
+    private final TrainerViews trainerViews;
     private VicregTrainer trainer;
     private TrainerJournal journal;
     private TrainerCheckpoints checkpoints;
@@ -89,6 +90,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         this.nodes = nodes;
         this.flush = flush;
         this.readers = readers;
+        this.trainerViews = new TrainerViews(settings.source());
         this.viewSerializer =
                 EventSerdes.viewEvents(
                                 FeatureEventParser.views(settings.inputDim()),
@@ -171,19 +173,17 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     }
 
     private StepResult step(List<TrainingPair> batch) {
-        float[][] view0 = new float[batch.size()][];
-        float[][] view1 = new float[batch.size()][];
-        for (int i = 0; i < batch.size(); i++) {
-            view0[i] = batch.get(i).view0();
-            view1[i] = batch.get(i).view1();
-        }
-        return trainer.step(view0, view1);
+        float[][][] views = trainerViews.of(batch, trainer.step());
+        return trainer.step(views[0], views[1]);
     }
 
     private void publishEmbeddings(List<TrainingPair> batch, StepResult result) {
         EmbeddingSource source = settings.embeddingSource();
         for (int i = 0; i < batch.size(); i++) {
             TrainingPair pair = batch.get(i);
+            if (pair.isSample()) {
+                continue; // a sample of topic.samples: inference publishes its embedding
+            }
             float[] embedding =
                     source.of(result.representations1()[i], result.representations2()[i]);
             if (!Finite.all(embedding)) {
