@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
- * The demo's producer: streams the plan's pairs to the views topic on a thread of its own, while
- * the demo's thread follows the training; tells how many it has sent, and whether it is done.
+ * The demo's producer: streams the plan's pairs to the views topic (or, with {@code
+ * train.source=samples}, its samples to the samples topic) on a thread of its own, while the demo's
+ * thread follows the training; tells how many it has sent, and whether it is done.
  */
 final class DemoProducer {
 
@@ -38,8 +39,14 @@ final class DemoProducer {
                                         plan.train().rows(),
                                         plan.passes(),
                                         plan.rate(),
-                                        plan.config().topics().views(),
-                                        null,
+                                        // A learner that draws the views itself gets the
+                                        // samples alone.
+                                        plan.config().trainsOnSamples()
+                                                ? null
+                                                : plan.config().topics().views(),
+                                        plan.config().trainsOnSamples()
+                                                ? plan.config().topics().samples()
+                                                : null,
                                         sent::set,
                                         stop);
                             } catch (Exception e) {

@@ -109,8 +109,12 @@ final class PairProducer implements AutoCloseable {
     /**
      * Sends {@code count} samples of {@code data}, {@code passes} times, as pairs.
      *
-     * @param viewsTopic where views (or pair events) go
-     * @param samplesTopic where un-augmented samples go, or null for none
+     * @param generator the views of each sample; unused without a views topic
+     * @param viewsTopic where views (or pair events) go; null for none: then the samples go to the
+     *     samples topic at every pass, for a learner that draws their views itself ({@code
+     *     train.source=samples})
+     * @param samplesTopic where un-augmented samples go (at the first pass only, with a views
+     *     topic), or null for none
      * @param rate pairs per second at most, 0 for no limit
      * @param onPair told the number of pairs sent so far, after each pair
      * @param stop checked before each pair; true ends the stream early
@@ -193,24 +197,12 @@ final class PairProducer implements AutoCloseable {
                 float[] features = data.features(index);
                 Metadata metadata = metadata(data, index);
                 String id = idPrefix + "-" + index + "-p" + pass;
-                ViewPair pair = generator.views(features, (long) pass * rows + index);
                 long now = System.currentTimeMillis();
-                if (pairEvents != null) {
-                    PairEvent event = new PairEvent(id, pair.view(0), pair.view(1), now, metadata);
-                    producer.send(
-                            new ProducerRecord<>(
-                                    viewsTopic, id, pairEvents.serialize(viewsTopic, event)),
-                            callback);
-                } else {
-                    for (int view = 0; view < 2; view++) {
-                        ViewEvent event = new ViewEvent(id, view, pair.view(view), now, metadata);
-                        producer.send(
-                                new ProducerRecord<>(
-                                        viewsTopic, id, views.serialize(viewsTopic, event)),
-                                callback);
-                    }
+                if (viewsTopic != null) {
+                    ViewPair pair = generator.views(features, (long) pass * rows + index);
+                    sendViews(viewsTopic, id, pair, now, metadata);
                 }
-                if (samplesTopic != null && pass == 0) {
+                if (samplesTopic != null && (pass == 0 || viewsTopic == null)) {
                     String sampleId = idPrefix + "-" + index;
                     SampleEvent sample = new SampleEvent(sampleId, features, now, metadata);
                     producer.send(
@@ -225,6 +217,24 @@ final class PairProducer implements AutoCloseable {
             }
         }
         return sent;
+    }
+
+    /** Sends the two views of a sample: as one pair event, or as two view events. */
+    private void sendViews(
+            String viewsTopic, String id, ViewPair pair, long now, Metadata metadata) {
+        if (pairEvents != null) {
+            PairEvent event = new PairEvent(id, pair.view(0), pair.view(1), now, metadata);
+            producer.send(
+                    new ProducerRecord<>(viewsTopic, id, pairEvents.serialize(viewsTopic, event)),
+                    callback);
+            return;
+        }
+        for (int view = 0; view < 2; view++) {
+            ViewEvent event = new ViewEvent(id, view, pair.view(view), now, metadata);
+            producer.send(
+                    new ProducerRecord<>(viewsTopic, id, views.serialize(viewsTopic, event)),
+                    callback);
+        }
     }
 
     /**

@@ -55,13 +55,14 @@ final class StreamedDemo {
                         LearnerMonitor::close);
         out.printf(
                 Locale.ROOT,
-                "Learner started (model %s, batch %d). Streaming %,d pairs of %s (%s) to %s.%n",
+                "Learner started (model %s, batch %d). Streaming %,d %s of %s (%s) to %s.%n",
                 config.modelSpec(),
                 config.batchSize(),
                 plan.totalPairs(),
+                config.trainsOnSamples() ? "samples (the learner draws their views)" : "pairs",
                 plan.train().name(),
                 plan.passesText(),
-                config.topics().views());
+                config.trainsOnSamples() ? config.topics().samples() : config.topics().views());
         out.flush();
 
         DemoProducer producer = new DemoProducer(plan, bootstrap, lifecycle::interrupted);

@@ -309,6 +309,11 @@ public final class LearnerConfig extends AbstractConfig {
         return CheckpointSignature.withKey(getPassword(CHECKPOINT_SIGNING_KEY_CONFIG).value());
     }
 
+    /** Whether the trainer trains on the samples topic too ({@code train.source=samples}). */
+    public boolean trainsOnSamples() {
+        return getString(TRAIN_SOURCE_CONFIG).equals("samples");
+    }
+
     /** When checkpoints become model versions, and how versions are aligned. */
     public VersionSettings versions() {
         return VersionKeys.settings(this);

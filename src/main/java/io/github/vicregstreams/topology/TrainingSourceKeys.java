@@ -86,7 +86,7 @@ final class TrainingSourceKeys {
                     LearnerConfig.TRAIN_AUGMENTATION_CONFIG, spec, e.getMessage());
         }
         return new TrainingSource(
-                config.getString(LearnerConfig.TRAIN_SOURCE_CONFIG).equals("samples"),
+                config.trainsOnSamples(),
                 augmentation,
                 config.getLong(LearnerConfig.MODEL_SEED_CONFIG));
     }

@@ -110,6 +110,46 @@ class ProduceCommandTest {
         assertThat(run.err()).contains("--order must be one of file, sorted. Got: shuffled");
     }
 
+    @Test
+    void shouldSendTheSamplesAtEveryPassAndNoViewsForALearnerThatDrawsItsOwnViews()
+            throws Exception {
+        String samples = "samples-" + UUID.randomUUID();
+        var data = io.github.vicregstreams.data.SyntheticDataset.builder().optRows(3).generate();
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(
+                        Map.of("bootstrap.servers", broker.get().bootstrapServers()))) {
+            admin.createTopics(
+                            List.of(
+                                    new org.apache.kafka.clients.admin.NewTopic(
+                                            samples, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        try (PairProducer producer =
+                new PairProducer(
+                        broker.get().bootstrapServers(),
+                        data.featureDim(),
+                        FeatureEncoding.FLOAT32_BASE64,
+                        Map.of(),
+                        false)) {
+            long sent =
+                    producer.send(
+                            data, "train", null, 3, 2, 0, null, samples, n -> {}, () -> false);
+            assertThat(sent).isEqualTo(6);
+        }
+
+        List<ConsumerRecord<String, byte[]>> records = consume(samples, 6);
+        assertThat(records)
+                .extracting(ConsumerRecord::key)
+                .containsExactly("train-0", "train-1", "train-2", "train-0", "train-1", "train-2");
+        var parser = FeatureEventParser.samples(data.featureDim());
+        Parsed<io.github.vicregstreams.events.SampleEvent> first =
+                parser.parse(
+                        records.get(0).key().getBytes(StandardCharsets.UTF_8),
+                        records.get(0).value());
+        assertThat(first.value().features()).containsExactly(data.features(0)); // un-augmented
+    }
+
     /** {@code produce} of 50 synthetic samples (64 features) to the test broker, and more. */
     private static CliRun produceSynthetic(String... arguments) {
         List<String> all =
