@@ -69,6 +69,29 @@ public record EvaluationReport(
     }
 
     /**
+     * What learning gained over the untrained encoder of the same spec and seed, in points of
+     * accuracy (learned minus untrained, times 100), when both rows are there.
+     *
+     * @return the gains, as a row named {@code gain over the untrained encoder}; empty for a report
+     *     of fewer than the three rows an {@link Evaluation} makes
+     */
+    public java.util.Optional<Row> gainOverUntrained() {
+        if (rows.size() < 3) {
+            return java.util.Optional.empty();
+        }
+        Row untrained = rows.get(rows.size() - 2);
+        Row learned = learned();
+        return java.util.Optional.of(
+                new Row(
+                        "gain over the untrained encoder",
+                        learned.dim(),
+                        100 * (learned.probeAllLabels() - untrained.probeAllLabels()),
+                        100 * (learned.probeSubsetLabels() - untrained.probeSubsetLabels()),
+                        100 * (learned.knn() - untrained.knn()),
+                        0));
+    }
+
+    /**
      * A table for people, e.g.
      *
      * <pre>
@@ -120,7 +143,23 @@ public record EvaluationReport(
                             percent(row.probeSubsetLabels()),
                             percent(row.knn())));
         }
+        gainOverUntrained()
+                .ifPresent(
+                        gain ->
+                                out.append(
+                                        String.format(
+                                                Locale.ROOT,
+                                                format,
+                                                "learned minus untrained (points)",
+                                                "",
+                                                points(gain.probeAllLabels()),
+                                                points(gain.probeSubsetLabels()),
+                                                points(gain.knn()))));
         return out.toString();
+    }
+
+    private static String points(double points) {
+        return String.format(Locale.ROOT, "%+.2f", points);
     }
 
     private static String percent(double share) {

@@ -45,7 +45,7 @@ class EvaluateCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().lines())
-                .hasSize(5)
+                .hasSize(6)
                 .satisfies(
                         lines -> {
                             assertThat(lines.get(0))
@@ -62,6 +62,9 @@ class EvaluateCommandTest {
                             assertThat(lines.get(4))
                                     .startsWith("learned encoder (step 3)")
                                     .contains(" 32 ");
+                            assertThat(lines.get(5))
+                                    .startsWith("learned minus untrained (points)")
+                                    .containsPattern("[+-]\\d+\\.\\d\\d");
                         });
     }
 

@@ -59,6 +59,17 @@ class EvaluationTest {
                 .contains("probe, 100 labels")
                 .contains("kNN k=20")
                 .contains("learned encoder (step 2)");
+        EvaluationReport.Row gain = report.gainOverUntrained().orElseThrow();
+        assertThat(gain.probeAllLabels())
+                .isCloseTo(
+                        100
+                                * (report.rows().get(2).probeAllLabels()
+                                        - report.rows().get(1).probeAllLabels()),
+                        org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(report.format())
+                .contains(
+                        "learned minus untrained (points)",
+                        String.format(java.util.Locale.ROOT, "%+.2f", gain.probeAllLabels()));
     }
 
     @Test
