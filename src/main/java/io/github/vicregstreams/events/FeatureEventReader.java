@@ -216,10 +216,10 @@ final class FeatureEventReader {
                     fields.view = readView(p, token);
                     break;
                 case FEATURES:
-                    readFeatures(p, token, fields, FeatureEncoding.JSON_ARRAY);
+                    readFeatures(p, token, fields, FeatureEncoding.JSON_ARRAY, value);
                     break;
                 case FEATURES_F32:
-                    readFeatures(p, token, fields, FeatureEncoding.FLOAT32_BASE64);
+                    readFeatures(p, token, fields, FeatureEncoding.FLOAT32_BASE64, value);
                     break;
                 case TIMESTAMP:
                     fields.timestamp = readTimestamp(p, token);
@@ -273,13 +273,17 @@ final class FeatureEventReader {
                         + " metadata)");
     }
 
-    /** {@code features} or {@code featuresF32}: one vector, or a pair event's two. */
+    /**
+     * {@code features} or {@code featuresF32}: one vector, or a pair event's two.
+     *
+     * @param value the record's value, which the parser reads from its first byte
+     */
     private void readFeatures(
-            JsonParser p, JsonToken token, Fields fields, FeatureEncoding encoding)
+            JsonParser p, JsonToken token, Fields fields, FeatureEncoding encoding, byte[] value)
             throws IOException {
         String field = VectorJson.fieldName("features", encoding);
         if (shape != Shape.PAIR) {
-            fields.features = VectorJson.read(p, token, field, encoding, inputDim);
+            fields.features = VectorJson.read(p, token, field, encoding, inputDim, value);
             return;
         }
         String what =
@@ -304,7 +308,7 @@ final class FeatureEventReader {
                         field + " must hold exactly two views (view 0, view 1). Got: " + view);
             }
             String element = field + "[" + view + "]";
-            views[view] = VectorJson.read(p, next, element, encoding, inputDim);
+            views[view] = VectorJson.read(p, next, element, encoding, inputDim, value);
         }
         if (p.nextToken() != JsonToken.END_ARRAY) {
             throw new Rejection(
