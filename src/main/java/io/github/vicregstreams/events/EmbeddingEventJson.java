@@ -72,13 +72,10 @@ final class EmbeddingEventJson {
                     }
                     return true;
                 case "embedding":
-                    embedding =
-                            readEmbedding(p, token, embedding, FeatureEncoding.JSON_ARRAY, data);
+                    embedding = readEmbedding(p, token, embedding, FeatureEncoding.JSON_ARRAY);
                     return true;
                 case "embeddingF32":
-                    embedding =
-                            readEmbedding(
-                                    p, token, embedding, FeatureEncoding.FLOAT32_BASE64, data);
+                    embedding = readEmbedding(p, token, embedding, FeatureEncoding.FLOAT32_BASE64);
                     return true;
                 case "modelStep":
                     modelStep = Json.expectLong(p, token, "modelStep", 0);
@@ -106,13 +103,9 @@ final class EmbeddingEventJson {
         }
     }
 
-    /**
-     * Reads {@code embedding} or {@code embeddingF32}, of which an event has one.
-     *
-     * @param data the event's bytes, which the parser reads from their first byte
-     */
+    /** Reads {@code embedding} or {@code embeddingF32}, of which an event has one. */
     private static float[] readEmbedding(
-            JsonParser p, JsonToken token, float[] already, FeatureEncoding encoding, byte[] data)
+            JsonParser p, JsonToken token, float[] already, FeatureEncoding encoding)
             throws IOException {
         String field = VectorJson.fieldName("embedding", encoding);
         VectorJson.requireStart(p, token, field, encoding);
@@ -121,6 +114,6 @@ final class EmbeddingEventJson {
                     Reason.WRONG_SHAPE,
                     "give either embedding or embeddingF32, not both. Got: both");
         }
-        return VectorJson.read(p, token, field, encoding, -1, data);
+        return VectorJson.read(p, token, field, encoding, -1);
     }
 }

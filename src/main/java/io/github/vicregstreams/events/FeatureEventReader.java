@@ -216,10 +216,10 @@ final class FeatureEventReader {
                     fields.view = readView(p, token);
                     break;
                 case FEATURES:
-                    readFeatures(p, token, fields, FeatureEncoding.JSON_ARRAY, value);
+                    readFeatures(p, token, fields, FeatureEncoding.JSON_ARRAY);
                     break;
                 case FEATURES_F32:
-                    readFeatures(p, token, fields, FeatureEncoding.FLOAT32_BASE64, value);
+                    readFeatures(p, token, fields, FeatureEncoding.FLOAT32_BASE64);
                     break;
                 case TIMESTAMP:
                     fields.timestamp = readTimestamp(p, token);
@@ -273,17 +273,13 @@ final class FeatureEventReader {
                         + " metadata)");
     }
 
-    /**
-     * {@code features} or {@code featuresF32}: one vector, or a pair event's two.
-     *
-     * @param value the record's value, which the parser reads from its first byte
-     */
+    /** {@code features} or {@code featuresF32}: one vector, or a pair event's two. */
     private void readFeatures(
-            JsonParser p, JsonToken token, Fields fields, FeatureEncoding encoding, byte[] value)
+            JsonParser p, JsonToken token, Fields fields, FeatureEncoding encoding)
             throws IOException {
         String field = VectorJson.fieldName("features", encoding);
         if (shape != Shape.PAIR) {
-            fields.features = VectorJson.read(p, token, field, encoding, inputDim, value);
+            fields.features = VectorJson.read(p, token, field, encoding, inputDim);
             return;
         }
         String what =
@@ -308,7 +304,7 @@ final class FeatureEventReader {
                         field + " must hold exactly two views (view 0, view 1). Got: " + view);
             }
             String element = field + "[" + view + "]";
-            views[view] = VectorJson.read(p, next, element, encoding, inputDim, value);
+            views[view] = VectorJson.read(p, next, element, encoding, inputDim);
         }
         if (p.nextToken() != JsonToken.END_ARRAY) {
             throw new Rejection(
