@@ -12,14 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +71,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
     private final long lingerMs;
     private final Nodes nodes;
     private final Serializer<SampleEvent> sampleSerializer;
-    private final ReplayOpener replays;
+    private final WaitingSamples.ReplayOpener replays;
     private final List<PendingSample> pending = new ArrayList<>();
 
     /** The store keys of waiting samples copied into the buffer by the release before. */
@@ -105,12 +102,6 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
             String deadLettersSink,
             String itemsSink) {}
 
-    /** Opens a replay of the samples topic from a batch start, after a restart. */
-    @FunctionalInterface
-    interface ReplayOpener {
-        SampleReplay open(Map<String, Object> appConfigs, BatchStart start);
-    }
-
     /**
      * @param parser parses a sample
      * @param settings the model's name, device and batching
@@ -139,7 +130,7 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
             InferenceSettings settings,
             ModelWeightsCache weights,
             Nodes nodes,
-            ReplayOpener replays) {
+            WaitingSamples.ReplayOpener replays) {
         this.parser = parser;
         this.replays = replays;
         this.modelName = settings.modelName();
@@ -300,88 +291,23 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
 
     /** Reads back the samples that waited when the task last stopped (or crashed). */
     private void readBuffer() {
+        WaitingSamples waiting =
+                WaitingSamples.read(buffer, parser, replays, context().appConfigs());
         pending.clear();
+        pending.addAll(waiting.samples());
         legacyKeys.clear();
-        batchStarted = false;
-        BatchStart start = null;
-        try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, byte[]> entry = it.next();
-                if (entry.key == BatchStart.KEY) {
-                    start = BatchStart.decode(entry.value);
-                    continue;
-                }
-                // A copy of a waiting sample, from the release before: keys 0, 1, 2, ... in order.
-                if (!legacyKeys.isEmpty()
-                        && entry.key != legacyKeys.get(legacyKeys.size() - 1) + 1) {
-                    throw new IllegalStateException(
-                            "The inference buffer is not contiguous: expected sequence "
-                                    + (legacyKeys.get(legacyKeys.size() - 1) + 1)
-                                    + ", found "
-                                    + entry.key);
-                }
-                legacyKeys.add(entry.key);
-                pending.add(PendingSample.decode(entry.value));
-            }
-        }
-        int legacy = pending.size();
-        int skipped = start == null ? 0 : replay(start);
-        if (!pending.isEmpty() || start != null) {
+        legacyKeys.addAll(waiting.legacyKeys());
+        batchStarted = waiting.start() != null;
+        if (!pending.isEmpty() || batchStarted) {
             log.info(
                     "Samples waiting for inference since the last run: task=[{}] copied=[{}]"
                             + " replayed=[{}] rejectedSkipped=[{}] from=[{}]",
                     context().taskId(),
-                    legacy,
-                    pending.size() - legacy,
-                    skipped,
-                    start);
+                    legacyKeys.size(),
+                    pending.size() - legacyKeys.size(),
+                    waiting.skipped(),
+                    waiting.start());
         }
-    }
-
-    /**
-     * Reads the samples of the batch that {@code start} opened back from the samples topic, up to
-     * the committed position, into {@link #pending}.
-     *
-     * @return how many records of that range it skipped as rejected
-     */
-    private int replay(BatchStart start) {
-        int skipped = 0;
-        try (SampleReplay replay = replays.open(context().appConfigs(), start)) {
-            long to = replay.committedPosition();
-            if (to < start.offset()) {
-                throw new IllegalStateException(
-                        "The inference buffer's batch starts at offset "
-                                + start.offset()
-                                + " of "
-                                + start.topic()
-                                + "-"
-                                + start.partition()
-                                + ", but the committed position is "
-                                + to
-                                + ": they were committed together, so the store or the group's"
-                                + " offsets were changed from outside");
-            }
-            // Kafka Streams gives a record with an invalid timestamp its partition's time; the
-            // replay gives it the last valid one before it, from the batch's first at the latest.
-            long timestamp = start.timestamp();
-            for (SampleReplay.SampleRecord record : replay.read(start.offset(), to)) {
-                timestamp = record.timestamp() >= 0 ? record.timestamp() : timestamp;
-                Parsed<SampleEvent> parsed = parser.parse(record.key(), record.value());
-                if (parsed instanceof Parsed.Rejected<SampleEvent>) {
-                    skipped++; // dead-lettered when it first came
-                    continue;
-                }
-                pending.add(
-                        new PendingSample(
-                                parsed.value(),
-                                timestamp,
-                                start.topic(),
-                                start.partition(),
-                                record.offset()));
-            }
-        }
-        batchStarted = true;
-        return skipped;
     }
 
     @Override
