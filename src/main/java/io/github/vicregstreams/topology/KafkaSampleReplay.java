@@ -60,6 +60,11 @@ final class KafkaSampleReplay implements SampleReplay {
     }
 
     @Override
+    public long startOffset() {
+        return consumer.beginningOffsets(List.of(partition)).get(partition);
+    }
+
+    @Override
     public List<SampleRecord> read(long from, long to) {
         List<SampleRecord> records = new ArrayList<>();
         if (from >= to) {

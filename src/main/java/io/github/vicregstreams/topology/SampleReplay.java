@@ -21,6 +21,13 @@ interface SampleReplay extends AutoCloseable {
     long committedPosition();
 
     /**
+     * The offset of the oldest record the partition still holds (retention deletes older ones).
+     *
+     * @return the log start offset
+     */
+    long startOffset();
+
+    /**
      * The committed records with offsets in {@code [from, to)}, in order.
      *
      * @param from the first offset

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The samples that waited for a forward pass when an inference task last stopped (or crashed), read
@@ -24,6 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 record WaitingSamples(
         List<PendingSample> samples, List<Long> legacyKeys, BatchStart start, int skipped) {
+
+    private static final Logger log = LoggerFactory.getLogger(WaitingSamples.class);
 
     /** Opens a replay of the samples topic from a batch start, after a restart. */
     @FunctionalInterface
@@ -99,11 +103,25 @@ record WaitingSamples(
                             + ": they were committed together, so the store or the group's"
                             + " offsets were changed from outside");
         }
+        // Retention may have deleted the oldest waiting samples while the learner was down: they
+        // are lost (said loudly), and the rest are still embedded rather than the task failing.
+        long from = Math.max(start.offset(), Math.min(replay.startOffset(), to));
+        if (from > start.offset()) {
+            log.error(
+                    "Samples waiting for inference were deleted from the samples topic by retention"
+                            + " before they could be read back: they get no embedding."
+                            + " partition=[{}-{}] lost=[offsets {} to {}] (raise the samples"
+                            + " topic's retention above the longest outage)",
+                    start.topic(),
+                    start.partition(),
+                    start.offset(),
+                    from - 1);
+        }
         // Kafka Streams gives a record with an invalid timestamp its partition's time; the replay
         // gives it the last valid one before it, from the batch's first at the latest.
         long timestamp = start.timestamp();
         int skipped = 0;
-        for (SampleReplay.SampleRecord record : replay.read(start.offset(), to)) {
+        for (SampleReplay.SampleRecord record : replay.read(from, to)) {
             timestamp = record.timestamp() >= 0 ? record.timestamp() : timestamp;
             Parsed<SampleEvent> parsed = parser.parse(record.key(), record.value());
             if (parsed instanceof Parsed.Rejected<SampleEvent>) {

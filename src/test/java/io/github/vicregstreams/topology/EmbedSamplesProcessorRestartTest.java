@@ -39,6 +39,9 @@ class EmbedSamplesProcessorRestartTest {
     /** The application's committed position on it, as the last committed transaction left it. */
     private long committed = -1;
 
+    /** Where retention has deleted the topic up to. */
+    private long deletedBefore;
+
     /** The batch starts replays were opened from. */
     private final List<BatchStart> replayedFrom = new ArrayList<>();
 
@@ -208,6 +211,23 @@ class EmbedSamplesProcessorRestartTest {
     }
 
     @Test
+    void shouldEmbedTheWaitingSamplesRetentionLeftWhenItDeletedTheFirst() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        EmbedSamplesProcessor crashed = start(first);
+        send(first, crashed, "w0");
+        send(first, crashed, "w1");
+        send(first, crashed, "w2");
+        deletedBefore = 2; // while the learner was down
+
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        running = start(second);
+        second.scheduledPunctuators().get(0).getPunctuator().punctuate(20);
+
+        assertThat(embedded(second)).containsExactly("w2");
+        assertThat(buffer.approximateNumEntries()).isZero();
+    }
+
+    @Test
     void shouldRefuseABatchStartAfterTheCommittedPosition() {
         restored();
         buffer.put(BatchStart.KEY, new BatchStart(TOPIC, 0, 7, 1000).encode());
@@ -238,6 +258,11 @@ class EmbedSamplesProcessorRestartTest {
         @Override
         public long committedPosition() {
             return committed;
+        }
+
+        @Override
+        public long startOffset() {
+            return deletedBefore;
         }
 
         @Override
