@@ -252,10 +252,15 @@ final class DataPathCosts {
 
     /** Prints the costs as two small tables. */
     static void print(Map<String, Object> costs) {
-        System.out.println("data path   CPU per pair, µs (all threads of this process):");
+        print(costs, "pair");
+    }
+
+    /** Prints the costs as two small tables, per {@code unit}: what {@link #perPair} divided by. */
+    static void print(Map<String, Object> costs, String unit) {
+        System.out.println("data path   CPU per " + unit + ", µs (all threads of this process):");
         ((Map<?, ?>) costs.get("cpuMicrosPerPair"))
                 .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
-        System.out.println("data path   bytes per pair on the broker, by topic:");
+        System.out.println("data path   bytes per " + unit + " on the broker, by topic:");
         ((Map<?, ?>) costs.get("bytesPerPair"))
                 .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
         if (costs.get("jitCompilingShare") instanceof Double share) {

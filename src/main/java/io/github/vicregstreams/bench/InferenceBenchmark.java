@@ -15,11 +15,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Inference speed: events/s of (a) the bare {@link InferenceModel#embed} at batch 1 and at
@@ -30,14 +33,30 @@ import java.util.Random;
  * the producer and the consumer share the machine with the stream thread, so it understates what
  * one core does for the learner alone.
  *
+ * <p>Phase (b) reports, beside events/s, the CPU per event over the timed span (first embedding
+ * read to the last) by thread group ({@link DataPathCosts}), the bytes written to the broker per
+ * event by topic, and events/s per core: a million over the µs of CPU per event, of the whole
+ * process and of the learner's own threads (the broker's left out). Each batch size runs {@code
+ * --topology-rounds} rounds, a fresh learner on fresh topics each, and reports the median round.
+ *
  * <p>Arguments (all optional): {@code --batches=1,8,32,128 --input-dim=784 --seconds=2 --repeats=5
- * --topology-events=20000 --topology-batches=1,32 --embedding-format=f32 --out=FILE}; {@code
- * --topology-events=0} skips (b). Phase (b) runs one unreported warm-up round (the largest batch
- * size) first.
+ * --topology-events=20000 --topology-batches=1,32 --topology-rounds=3 --warmup-rounds=10
+ * --embedding-format=f32 --out=FILE}; {@code --topology-events=0} skips (b). Phase (b) first runs
+ * unreported warm-up rounds (the largest batch size) until the JIT compiles for under a tenth of a
+ * round, at most {@code --warmup-rounds}.
  */
 public final class InferenceBenchmark {
 
     private static final Duration TOPOLOGY_TIMEOUT = Duration.ofMinutes(3);
+
+    private static final String STREAM_THREADS = DataPathCosts.group("-StreamThread-");
+
+    /** The groups of {@link DataPathCosts} that are the learner's own clients. */
+    private static final List<String> LEARNER_CLIENT_THREADS =
+            List.of(
+                    DataPathCosts.group("kafka-producer-network-thread"),
+                    DataPathCosts.group("kafka-coordinator-heartbeat-thread"),
+                    DataPathCosts.group("GlobalStreamThread"));
 
     private InferenceBenchmark() {}
 
@@ -56,6 +75,8 @@ public final class InferenceBenchmark {
         int topologyEvents = Integer.parseInt(options.getOrDefault("topology-events", "20000"));
         int[] topologyBatches = BenchArgs.ints(options.getOrDefault("topology-batches", "1,32"));
         String embeddingFormat = options.getOrDefault("embedding-format", "f32");
+        int topologyRounds = Integer.parseInt(options.getOrDefault("topology-rounds", "3"));
+        int warmupRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "10"));
         ModelSpec spec = ModelSpec.of(inputDim);
 
         Map<String, Object> report = BenchReport.start("inference");
@@ -64,7 +85,14 @@ public final class InferenceBenchmark {
         if (topologyEvents > 0) {
             report.put(
                     "topology",
-                    topology(inputDim, topologyEvents, topologyBatches, embeddingFormat));
+                    topology(
+                            new TopologyRuns(
+                                    inputDim,
+                                    topologyEvents,
+                                    topologyBatches,
+                                    embeddingFormat,
+                                    topologyRounds,
+                                    warmupRounds)));
         }
         String out = options.get("out");
         if (out != null) {
@@ -129,77 +157,183 @@ public final class InferenceBenchmark {
         return events / ((now - start) / 1e9);
     }
 
-    private static List<Map<String, Object>> topology(
-            int inputDim, int events, int[] batchSizes, String embeddingFormat)
-            throws IOException, InterruptedException {
+    /** What phase (b) runs: how many events, at which batch sizes, how often. */
+    private record TopologyRuns(
+            int inputDim,
+            int events,
+            int[] batchSizes,
+            String embeddingFormat,
+            int rounds,
+            int maxWarmupRounds) {}
+
+    /** One round through the topology: its rate, and its costs over the timed span. */
+    private record Round(SampleTraffic.Rate rate, Map<String, Object> costs) {}
+
+    private static List<Map<String, Object>> topology(TopologyRuns runs) throws Exception {
         System.out.printf(
                 Locale.ROOT,
                 "(b) samples topic -> embed-samples -> embeddings topic, embedded broker, exactly-once,"
-                        + " 1 partition, 1 stream thread, %d events (featuresF32)%n",
-                events);
-        System.out.printf(
-                Locale.ROOT, "%-16s %14s %10s%n", "inference.batch", "events/s", "seconds");
+                        + " 1 partition, 1 stream thread, %d events (featuresF32), %d rounds each%n",
+                runs.events(),
+                runs.rounds());
         List<Map<String, Object>> rows = new ArrayList<>();
         Path dir = Files.createTempDirectory("inference-bench");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
+                Admin admin =
+                        Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            int brokerId =
+                    admin.describeCluster()
+                            .nodes()
+                            .get(30, TimeUnit.SECONDS)
+                            .iterator()
+                            .next()
+                            .id();
             List<byte[]> values =
                     SampleTraffic.samples(
                             RandomMatrices.gaussian(
-                                    new Random(7), SampleTraffic.DISTINCT_SAMPLES, inputDim),
-                            events);
-            // One unreported round first: the broker, clients and Streams spend their first tens of
-            // seconds in the JIT compiler, which would be charged to whichever batch size ran
-            // first.
-            int[] rounds = new int[batchSizes.length + 1];
-            rounds[0] = Arrays.stream(batchSizes).max().orElse(1);
-            System.arraycopy(batchSizes, 0, rounds, 1, batchSizes.length);
-            for (int round = 0; round < rounds.length; round++) {
-                int batch = rounds[round];
-                String prefix = "bench-" + batch + "-" + System.nanoTime();
-                LearnerConfig config =
-                        SampleTraffic.config(
-                                dir,
-                                prefix,
-                                inputDim,
-                                Map.of(
-                                        LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG,
-                                        batch,
-                                        LearnerConfig.EMBEDDING_FORMAT_CONFIG,
-                                        embeddingFormat));
-                String bootstrap = broker.bootstrapServers();
-                new TopicSetup(config).apply(bootstrap, Duration.ofSeconds(30));
-                SampleTraffic.produce(bootstrap, config, config.topics().samples(), values);
-                SampleTraffic.Rate result = runTopology(config, bootstrap, events);
-                if (round == 0) {
-                    System.out.printf(
-                            Locale.ROOT,
-                            "%-16s %14.0f %10.2f%n",
-                            "warm-up " + batch,
-                            result.perSecond(),
-                            result.seconds());
-                    continue;
-                }
+                                    new Random(7), SampleTraffic.DISTINCT_SAMPLES, runs.inputDim()),
+                            runs.events());
+            // Unreported rounds first, until the JIT is quiet: the broker, clients and Streams
+            // spend their first minutes in the JIT compiler, which would be charged to whichever
+            // batch size ran first.
+            int warmupBatch = Arrays.stream(runs.batchSizes()).max().orElse(1);
+            for (int round = 0; round < runs.maxWarmupRounds(); round++) {
+                JitShare jit = JitShare.start();
+                Round warm = round(runs, warmupBatch, values, dir, broker, admin, brokerId);
+                double share = jit.sinceStart();
                 System.out.printf(
                         Locale.ROOT,
-                        "%-16d %14.0f %10.2f%n",
-                        batch,
-                        result.perSecond(),
-                        result.seconds());
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("inferenceBatchSize", batch);
-                row.put("events", events);
-                row.put("eventsPerSecond", Math.round(result.perSecond()));
-                row.put("seconds", Math.round(result.seconds() * 100) / 100.0);
-                rows.add(row);
+                        "warm-up batch %d: %.0f events/s, JIT compiling %.0f%% of the time (not"
+                                + " reported)%n",
+                        warmupBatch,
+                        warm.rate().perSecond(),
+                        share * 100);
+                if (share < JitShare.QUIET) {
+                    break;
+                }
+            }
+            for (int batch : runs.batchSizes()) {
+                JitShare jit = JitShare.start();
+                List<Round> measured = new ArrayList<>();
+                for (int r = 0; r < runs.rounds(); r++) {
+                    measured.add(round(runs, batch, values, dir, broker, admin, brokerId));
+                }
+                rows.add(summary(runs, batch, measured, jit.sinceStart()));
             }
         }
         return rows;
     }
 
-    /** Runs the learner until every sample is embedded; events/s from first to last embedding. */
-    private static SampleTraffic.Rate runTopology(
-            LearnerConfig config, String bootstrap, int events) throws InterruptedException {
-        return SampleTraffic.run(
-                bootstrap, config, streams -> {}, events, value -> true, TOPOLOGY_TIMEOUT);
+    /**
+     * A learner of its own on fresh topics embeds {@code values}, produced before it starts; its
+     * costs are measured from the first embedding read to the last.
+     */
+    private static Round round(
+            TopologyRuns runs,
+            int batch,
+            List<byte[]> values,
+            Path dir,
+            EmbeddedKafkaBroker broker,
+            Admin admin,
+            int brokerId)
+            throws IOException, InterruptedException {
+        String prefix = BenchLearner.randomPrefix();
+        LearnerConfig config =
+                SampleTraffic.config(
+                        dir,
+                        prefix,
+                        runs.inputDim(),
+                        Map.of(
+                                LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG,
+                                batch,
+                                LearnerConfig.EMBEDDING_FORMAT_CONFIG,
+                                runs.embeddingFormat()));
+        String bootstrap = broker.bootstrapServers();
+        new TopicSetup(config).apply(bootstrap, Duration.ofSeconds(30));
+        SampleTraffic.produce(bootstrap, config, config.topics().samples(), values);
+        DataPathCosts.Snapshot[] span = new DataPathCosts.Snapshot[2];
+        SampleTraffic.Rate rate =
+                SampleTraffic.run(
+                        bootstrap,
+                        config,
+                        streams -> {},
+                        runs.events(),
+                        value -> true,
+                        TOPOLOGY_TIMEOUT,
+                        new SampleTraffic.Span() {
+                            @Override
+                            public void opened() {
+                                span[0] = snapshot(admin, brokerId);
+                            }
+
+                            @Override
+                            public void closed() {
+                                span[1] = snapshot(admin, brokerId);
+                            }
+                        });
+        return new Round(rate, DataPathCosts.perPair(span[0], span[1], runs.events(), prefix));
+    }
+
+    private static DataPathCosts.Snapshot snapshot(Admin admin, int brokerId) {
+        try {
+            return DataPathCosts.snapshot(admin, brokerId);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot measure the run's costs", e);
+        }
+    }
+
+    /**
+     * The median round of a batch size by rate, its costs, and events/s per core: a million over
+     * the µs of CPU per event, of the whole process and of the learner's threads alone (stream
+     * thread, its clients' I/O, the global thread, libtorch's workers; not the broker's).
+     */
+    private static Map<String, Object> summary(
+            TopologyRuns runs, int batch, List<Round> rounds, double jitShare) {
+        List<Round> byRate = new ArrayList<>(rounds);
+        byRate.sort(Comparator.comparingDouble(r -> r.rate().perSecond()));
+        Round median = byRate.get(byRate.size() / 2);
+        Map<?, ?> cpu = (Map<?, ?>) median.costs().get("cpuMicrosPerPair");
+        double process = micros(cpu, "process total");
+        double stream = micros(cpu, STREAM_THREADS);
+        double learner = stream + micros(cpu, DataPathCosts.UNATTRIBUTED);
+        for (String group : LEARNER_CLIENT_THREADS) {
+            learner += micros(cpu, group);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "inference.batch.size=%d: %.0f events/s (rounds: %s), CPU per event %.1f µs"
+                        + " (stream thread %.1f, learner's threads %.1f): %.0f events/s per core of"
+                        + " the process, %.0f per core of the learner's threads; JIT %.0f%%%n",
+                batch,
+                median.rate().perSecond(),
+                rounds.stream().map(r -> String.valueOf(Math.round(r.rate().perSecond()))).toList(),
+                process,
+                stream,
+                learner,
+                1e6 / process,
+                1e6 / learner,
+                jitShare * 100);
+        DataPathCosts.print(median.costs(), "event");
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("inferenceBatchSize", batch);
+        row.put("events", runs.events());
+        row.put("eventsPerSecond", Math.round(median.rate().perSecond()));
+        row.put(
+                "roundEventsPerSecond",
+                rounds.stream().map(r -> Math.round(r.rate().perSecond())).toList());
+        row.put("seconds", Math.round(median.rate().seconds() * 100) / 100.0);
+        row.put("cpuMicrosPerEvent", Stats.thousandths(process));
+        row.put("streamThreadMicrosPerEvent", Stats.thousandths(stream));
+        row.put("learnerThreadsMicrosPerEvent", Stats.thousandths(learner));
+        row.put("eventsPerSecondPerCore", Math.round(1e6 / process));
+        row.put("eventsPerSecondPerLearnerCore", Math.round(1e6 / learner));
+        row.put("cpuMicrosPerEventByThreads", cpu);
+        row.put("bytesPerEvent", median.costs().get("bytesPerPair"));
+        row.put("jitCompilingShare", Stats.thousandths(jitShare));
+        return row;
+    }
+
+    private static double micros(Map<?, ?> cpu, String group) {
+        return cpu.get(group) instanceof Double micros ? micros : 0;
     }
 }

@@ -42,6 +42,26 @@ final class SampleTraffic {
     record Rate(double perSecond, double seconds) {}
 
     /**
+     * Told when the timed span opens (the first counted embedding read) and when it closes (the
+     * last), so that a benchmark can measure what the learner spent over exactly that span.
+     */
+    interface Span {
+        void opened();
+
+        void closed();
+    }
+
+    /** A span nobody watches. */
+    private static final Span UNWATCHED =
+            new Span() {
+                @Override
+                public void opened() {}
+
+                @Override
+                public void closed() {}
+            };
+
+    /**
      * A learner of {@code inputDim} features on the CPU, one partition, with topics, application id
      * and state directory of its own under {@code prefix}, and {@code more} settings.
      */
@@ -125,7 +145,8 @@ final class SampleTraffic {
             KafkaConsumer<byte[], byte[]> consumer,
             int expected,
             Predicate<byte[]> counted,
-            Duration timeout) {
+            Duration timeout,
+            Span span) {
         long first = -1;
         long last = -1;
         int seen = 0;
@@ -139,7 +160,10 @@ final class SampleTraffic {
             }
             if (n > 0) {
                 long now = System.nanoTime();
-                first = first < 0 ? now : first;
+                if (first < 0) {
+                    first = now;
+                    span.opened();
+                }
                 last = now;
                 seen += n;
             }
@@ -148,6 +172,7 @@ final class SampleTraffic {
             throw new IllegalStateException(
                     "Only " + seen + " of " + expected + " embeddings within " + timeout);
         }
+        span.closed();
         double seconds = (last - first) / 1e9;
         return new Rate(expected / seconds, seconds);
     }
@@ -170,6 +195,19 @@ final class SampleTraffic {
             Predicate<byte[]> counted,
             Duration timeout)
             throws InterruptedException {
+        return run(bootstrap, config, started, expected, counted, timeout, UNWATCHED);
+    }
+
+    /** {@link #run}, telling {@code span} when the timed span opens and closes. */
+    static Rate run(
+            String bootstrap,
+            LearnerConfig config,
+            Started started,
+            int expected,
+            Predicate<byte[]> counted,
+            Duration timeout,
+            Span span)
+            throws InterruptedException {
         KafkaStreams streams =
                 new KafkaStreams(
                         LearnerTopology.build(config), config.streamsProperties(bootstrap));
@@ -177,7 +215,7 @@ final class SampleTraffic {
                 BenchLearner.embeddingsReader(bootstrap, config, new ByteArrayDeserializer())) {
             streams.start();
             started.run(streams);
-            return rate(consumer, expected, counted, timeout);
+            return rate(consumer, expected, counted, timeout, span);
         } finally {
             close(streams);
         }

@@ -3,8 +3,6 @@ package io.github.vicregstreams.bench;
 import io.github.vicregstreams.topology.LearnerApp;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.ModelSpec;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,28 +20,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class TopologyThroughput {
 
-    /** Warm-up ends once the JIT compiles for less than this share of a round's wall time. */
-    private static final double QUIET_JIT_SHARE = 0.1;
-
     /** At most this many warm-up rounds, quiet JIT or not. */
     private static final int MAX_WARMUP_ROUNDS = 10;
 
     /** How long one round may wait for its embeddings. */
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(10);
-
-    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
-
-    /** The share of wall time the JIT spent compiling since a moment. */
-    private record JitShare(long compileMillis, long startNanos) {
-        static JitShare start() {
-            return new JitShare(JIT.getTotalCompilationTime(), System.nanoTime());
-        }
-
-        double sinceStart() {
-            return (JIT.getTotalCompilationTime() - compileMillis)
-                    / ((System.nanoTime() - startNanos) / 1e6);
-        }
-    }
 
     /** The measured run: its rate, and its costs besides the model ({@link DataPathCosts}). */
     record Measured(double pairsPerSecond, Map<String, Object> costs) {}
@@ -105,7 +86,7 @@ final class TopologyThroughput {
         }
     }
 
-    /** Unreported rounds until the JIT compiles for under {@value #QUIET_JIT_SHARE} of one. */
+    /** Unreported rounds until the JIT compiles for under {@value JitShare#QUIET} of one. */
     private static void warmUp(
             PairTraffic traffic, KafkaConsumer<String, byte[]> consumer, int warmupPairs)
             throws InterruptedException {
@@ -119,7 +100,7 @@ final class TopologyThroughput {
                     warmupPairs,
                     warm,
                     jitShare * 100);
-            if (jitShare < QUIET_JIT_SHARE) {
+            if (jitShare < JitShare.QUIET) {
                 break;
             }
         }

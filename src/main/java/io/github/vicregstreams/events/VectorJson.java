@@ -198,10 +198,17 @@ final class VectorJson {
         g.writeEndArray();
     }
 
-    /** Writes values as padded standard base64 of little-endian float32. */
+    /**
+     * Writes values as padded standard base64 of little-endian float32. Base64's alphabet needs no
+     * JSON escaping, so its bytes go out as the string's UTF-8 as they are: {@code writeString}
+     * checks every character for escapes on the way (JFR put that at a sixth of the stream thread's
+     * time in the inference path; {@code SerdeBenchmark}'s 784-dim serialize went from about 52,000
+     * to 192,000 events/s).
+     */
     private static void writeFloat32(JsonGenerator g, float[] values) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * BYTES_PER_FLOAT);
         buffer.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
-        g.writeString(Base64.getEncoder().encodeToString(buffer.array()));
+        byte[] base64 = Base64.getEncoder().encode(buffer.array());
+        g.writeRawUTF8String(base64, 0, base64.length);
     }
 }

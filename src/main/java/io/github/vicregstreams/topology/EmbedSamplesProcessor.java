@@ -13,12 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +37,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Exactly once.</b> Kafka Streams commits the offsets of every record already passed to
  * {@code process}, and offers no hook to run before a commit. A sample held only in memory across a
- * commit would be lost by a crash. So a waiting sample is written to the changelogged {@code
- * inference-buffer} store in the same transaction as its offset, and deleted in the transaction
- * that publishes its embedding; after a crash or a move to another instance the buffer is read back
- * and embedded. With {@code inference.batch.size=1} there is no buffer: each sample is embedded as
- * it arrives.
+ * commit would be lost by a crash. So when a batch starts, where it starts on the samples topic
+ * ({@link BatchStart}: topic, partition, offset) is written to the changelogged {@code
+ * inference-buffer} store in the same transaction as that first offset, and deleted in the
+ * transaction that publishes the batch's embeddings: one small record and one tombstone per batch.
+ * After a crash or a move to another instance, the samples from that offset up to the committed
+ * position are read back from the samples topic itself ({@link SampleReplay}, read_committed) and
+ * embedded; records among them that were rejected are skipped (they were dead-lettered when they
+ * first came). A store written by the release before, which held a copy of each waiting sample, is
+ * still read and embedded. With {@code inference.batch.size=1} there is no buffer: each sample is
+ * embedded as it arrives.
  *
  * <p>A batch is released when {@code inference.batch.size} samples wait, and by a wall-clock
  * punctuator every {@code inference.batch.linger.ms}. Invalid samples go to the dead-letter topic
@@ -68,9 +71,16 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
     private final long lingerMs;
     private final Nodes nodes;
     private final Serializer<SampleEvent> sampleSerializer;
+    private final WaitingSamples.ReplayOpener replays;
     private final List<PendingSample> pending = new ArrayList<>();
-    private long firstSeq;
-    private KeyValueStore<Long, PendingSample> buffer;
+
+    /** The store keys of waiting samples copied into the buffer by the release before. */
+    private final List<Long> legacyKeys = new ArrayList<>();
+
+    /** Whether the store holds the {@link BatchStart} of the waiting samples. */
+    private boolean batchStarted;
+
+    private KeyValueStore<Long, byte[]> buffer;
     private ServedModels models;
     private DeadLetters deadLetters;
 
@@ -119,7 +129,26 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
             InferenceSettings settings,
             ModelWeightsCache weights,
             Nodes nodes) {
+        this(
+                parser,
+                settings,
+                weights,
+                nodes,
+                (appConfigs, start) ->
+                        new KafkaSampleReplay(appConfigs, start.topic(), start.partition()));
+    }
+
+    /**
+     * @param replays opens the replay of the samples topic after a restart
+     */
+    EmbedSamplesProcessor(
+            FeatureEventParser<SampleEvent> parser,
+            InferenceSettings settings,
+            ModelWeightsCache weights,
+            Nodes nodes,
+            WaitingSamples.ReplayOpener replays) {
         this.parser = parser;
+        this.replays = replays;
         this.modelName = settings.modelName();
         this.weights = weights;
         this.device = settings.device();
@@ -175,25 +204,58 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
             embed(List.of(sample));
             return;
         }
-        buffer.put(firstSeq + pending.size(), sample);
+        if (!batchStarted) {
+            startBatch(sample);
+        }
         pending.add(sample);
         if (pending.size() >= batchSize) {
             flush();
         }
     }
 
+    /**
+     * Writes where the batch that {@code first} opens starts, in the transaction of its offset.
+     *
+     * @throws IllegalStateException if the record's topic or offset is unknown (never from a source
+     *     topic)
+     */
+    private void startBatch(PendingSample first) {
+        if (first.topic() == null || first.partition() < 0 || first.offset() < 0) {
+            throw new IllegalStateException(
+                    "A buffered sample needs its record's topic, partition and offset (the samples"
+                            + " topic is its journal). Got: "
+                            + first.topic()
+                            + "-"
+                            + first.partition()
+                            + "@"
+                            + first.offset());
+        }
+        BatchStart start =
+                new BatchStart(
+                        first.topic(), first.partition(), first.offset(), first.recordTimestamp());
+        buffer.put(BatchStart.KEY, start.encode());
+        batchStarted = true;
+    }
+
     /** Embeds every waiting sample, in batches of at most {@code inference.batch.size}. */
     private void flush() {
+        if (pending.isEmpty() && !batchStarted && legacyKeys.isEmpty()) {
+            return;
+        }
         int from = 0;
         while (from < pending.size()) {
             int to = Math.min(from + batchSize, pending.size());
             embed(pending.subList(from, to));
             from = to;
         }
-        for (int i = 0; i < pending.size(); i++) {
-            buffer.delete(firstSeq + i);
+        for (long key : legacyKeys) {
+            buffer.delete(key);
         }
-        firstSeq += pending.size();
+        legacyKeys.clear();
+        if (batchStarted) {
+            buffer.delete(BatchStart.KEY);
+            batchStarted = false;
+        }
         pending.clear();
     }
 
@@ -259,34 +321,29 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
 
     /** Reads back the samples that waited when the task last stopped (or crashed). */
     private void readBuffer() {
+        WaitingSamples waiting =
+                WaitingSamples.read(buffer, parser, replays, context().appConfigs());
         pending.clear();
-        firstSeq = 0;
-        try (KeyValueIterator<Long, PendingSample> it = buffer.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, PendingSample> entry = it.next();
-                if (pending.isEmpty()) {
-                    firstSeq = entry.key;
-                } else if (entry.key != firstSeq + pending.size()) {
-                    throw new IllegalStateException(
-                            "The inference buffer is not contiguous: expected sequence "
-                                    + (firstSeq + pending.size())
-                                    + ", found "
-                                    + entry.key);
-                }
-                pending.add(entry.value);
-            }
-        }
-        if (!pending.isEmpty()) {
+        pending.addAll(waiting.samples());
+        legacyKeys.clear();
+        legacyKeys.addAll(waiting.legacyKeys());
+        batchStarted = waiting.start() != null;
+        if (!pending.isEmpty() || batchStarted) {
             log.info(
-                    "Samples waiting in the inference buffer since the last run: task=[{}] count=[{}]",
+                    "Samples waiting for inference since the last run: task=[{}] copied=[{}]"
+                            + " replayed=[{}] rejectedSkipped=[{}] from=[{}]",
                     context().taskId(),
-                    pending.size());
+                    legacyKeys.size(),
+                    pending.size() - legacyKeys.size(),
+                    waiting.skipped(),
+                    waiting.start());
         }
     }
 
     @Override
     public void close() {
-        // Waiting samples stay in the changelogged buffer; the next owner of the task embeds them.
+        // The batch start stays in the changelogged buffer; the next owner of the task reads the
+        // waiting samples back from the samples topic and embeds them.
         if (models != null) {
             models.close();
             models = null;

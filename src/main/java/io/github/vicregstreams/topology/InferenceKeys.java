@@ -15,9 +15,11 @@ final class InferenceKeys {
     private static final String EMBEDDING_SOURCE_DOC =
             "Embedding published for a trained pair: mean (of the two views' encoder outputs) or view0.";
     private static final String INFERENCE_BATCH_SIZE_DOC =
-            "Most samples embedded in one forward pass. Above 1, samples wait in a changelogged buffer"
-                    + " (safe under exactly-once) until this many are there or inference.batch.linger.ms"
-                    + " passes; 1 embeds each sample as it arrives, with no buffer.";
+            "Most samples embedded in one forward pass. Above 1, samples wait in memory until this"
+                    + " many are there or inference.batch.linger.ms passes, where their batch starts on"
+                    + " the samples topic kept in a changelogged store (safe under exactly-once: after a"
+                    + " crash they are read back from the topic); 1 embeds each sample as it arrives,"
+                    + " with no buffer.";
     private static final String INFERENCE_BATCH_LINGER_MS_DOC =
             "Wall-clock interval at which samples waiting for a full inference batch are embedded"
                     + " anyway: about the most a sample waits when its partition is quiet.";

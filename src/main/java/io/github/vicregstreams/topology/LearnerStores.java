@@ -41,12 +41,16 @@ final class LearnerStores {
                 .withLoggingDisabled();
     }
 
-    /** In memory: it holds at most one batch per task, and is rebuilt from its changelog. */
+    /**
+     * In memory: it holds one {@link BatchStart} per task (and, from a store of the release before,
+     * copies of the samples of one batch), and is rebuilt from its changelog. Values are bytes: the
+     * processor tells the two kinds apart by key and version byte.
+     */
     static StoreBuilder<?> inferenceBufferStore() {
         return Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(LearnerTopology.INFERENCE_BUFFER_STORE),
                         Serdes.Long(),
-                        PendingSample.serde())
+                        Serdes.ByteArray())
                 .withCachingDisabled()
                 .withLoggingEnabled(
                         Map.of("max.message.bytes", String.valueOf(WHOLE_RECORD_MAX_BYTES)));

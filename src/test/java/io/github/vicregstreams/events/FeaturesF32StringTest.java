@@ -56,4 +56,63 @@ class FeaturesF32StringTest {
 
         assertThat(((Parsed.Rejected<ViewEvent>) parsed).reason()).isEqualTo(Reason.NOT_JSON);
     }
+
+    @Test
+    void shouldRejectWhitespaceInsideTheStringWithTheRulesMessage() {
+        // Jackson's own base64 decoder skips the space; the rule (the JDK's decoder) does not.
+        Parsed<ViewEvent> parsed =
+                parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAA AEA=\"}");
+
+        Parsed.Rejected<ViewEvent> rejected = (Parsed.Rejected<ViewEvent>) parsed;
+        assertThat(rejected.reason()).isEqualTo(Reason.BAD_FEATURES_F32);
+        assertThat(rejected.detail())
+                .isEqualTo(
+                        "featuresF32 must be padded standard base64 (length a multiple of 4). Got:"
+                                + " 13 characters");
+    }
+
+    @Test
+    void shouldRejectPaddingInsideTheStringThoughItDecodesToWholeFloats() {
+        // Jackson's decoder reads "AACAPw==" and "AAAAAA==" as 4 + 4 bytes: two float32 values.
+        Parsed<ViewEvent> parsed =
+                parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPw==AAAAAA==\"}");
+
+        Parsed.Rejected<ViewEvent> rejected = (Parsed.Rejected<ViewEvent>) parsed;
+        assertThat(rejected.reason()).isEqualTo(Reason.BAD_FEATURES_F32);
+        assertThat(rejected.detail()).startsWith("featuresF32 must be standard base64");
+    }
+
+    @Test
+    void shouldRejectACharacterOutsideTheAlphabetWithTheRulesMessage() {
+        Parsed<ViewEvent> parsed =
+                parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPw-AAEA=\"}");
+
+        Parsed.Rejected<ViewEvent> rejected = (Parsed.Rejected<ViewEvent>) parsed;
+        assertThat(rejected.reason()).isEqualTo(Reason.BAD_FEATURES_F32);
+        assertThat(rejected.detail())
+                .isEqualTo(
+                        "featuresF32 must be standard base64 (A-Z a-z 0-9 + / and = padding): Illegal"
+                                + " base64 character 2d");
+    }
+
+    @Test
+    void shouldRejectAnUnterminatedStringAsNotJson() {
+        Parsed<ViewEvent> parsed = parse("{\"id\":\"s1\",\"view\":0,\"featuresF32\":\"AACAPwAA");
+
+        assertThat(((Parsed.Rejected<ViewEvent>) parsed).reason()).isEqualTo(Reason.NOT_JSON);
+    }
+
+    @Test
+    void shouldReadBothViewsOfAPairEventFromTheRecordBytes() {
+        Parsed<PairEvent> parsed =
+                FeatureEventParser.pairs(2)
+                        .parse(
+                                "p1".getBytes(StandardCharsets.UTF_8),
+                                ("{\"id\":\"p1\",\"featuresF32\":[\"AACAPwAAAEA=\","
+                                                + " \"AABAQAAAgEA=\"]}")
+                                        .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(parsed.value().view0()).containsExactly(1f, 2f);
+        assertThat(parsed.value().view1()).containsExactly(3f, 4f);
+    }
 }

@@ -149,7 +149,117 @@ class InferenceIT {
         }
     }
 
+    @Test
+    void shouldEmbedTheSamplesThatWaitedInABatchAcrossAMoveToAnotherInstanceExactlyOnce()
+            throws Exception {
+        broker = EmbeddedKafkaBroker.builder().optDataDir(dir.resolve("broker")).build().start();
+        String bootstrap = broker.bootstrapServers();
+        String prefix = "inference-it-" + UUID.randomUUID();
+        // Batches that never fill and never linger out in the first instance: its samples wait.
+        Map<String, Object> waiting =
+                Map.of(
+                        LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG,
+                        1000,
+                        LearnerConfig.INFERENCE_BATCH_LINGER_MS_CONFIG,
+                        3_600_000L);
+        LearnerConfig first = config(prefix, waiting);
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(adminProps)) {
+            new TopicSetup(first).apply(admin, TIMEOUT);
+            KafkaStreams a = start(first, bootstrap, "a");
+            String samplesTopic = first.topics().samples();
+            List<String> ids = new ArrayList<>();
+            try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+                for (int partition = 0; partition < 2; partition++) {
+                    for (int i = 0; i < SAMPLES_PER_PARTITION; i++) {
+                        String id = "w" + partition + "-" + i;
+                        ids.add(id);
+                        String json =
+                                LearnerDriver.sampleJson(id, LearnerDriver.features(id, 0), null);
+                        producer.send(
+                                new ProducerRecord<>(
+                                        samplesTopic,
+                                        partition,
+                                        id,
+                                        json.getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+            }
+            // Once their offsets are committed, only the batch starts in the store keep them.
+            await().atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(
+                            () ->
+                                    assertThat(
+                                                    admin
+                                                            .listConsumerGroupOffsets(prefix)
+                                                            .partitionsToOffsetAndMetadata()
+                                                            .get()
+                                                            .entrySet()
+                                                            .stream()
+                                                            .filter(
+                                                                    e ->
+                                                                            e.getKey()
+                                                                                    .topic()
+                                                                                    .equals(
+                                                                                            samplesTopic))
+                                                            .map(e -> e.getValue().offset())
+                                                            .toList())
+                                            .containsExactly(
+                                                    (long) SAMPLES_PER_PARTITION,
+                                                    (long) SAMPLES_PER_PARTITION));
+            a.close(
+                    CloseOptions.timeout(Duration.ofSeconds(20))
+                            .withGroupMembershipOperation(
+                                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            instances.remove(a);
+            assertThat(endOffsets(bootstrap, first.topics().embeddings())).isZero();
+
+            // When another instance, with a fresh state directory, takes the tasks over
+            start(config(prefix, Map.of()), bootstrap, "b");
+
+            // Then it reads the waiting samples back from the samples topic and embeds each once
+            assertThat(consume(bootstrap, first.topics().embeddings(), ids.size()))
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
+
+    private KafkaStreams start(LearnerConfig config, String bootstrap, String name) {
+        Properties props = config.streamsProperties(bootstrap);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name).toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        KafkaStreams streams = new KafkaStreams(LearnerTopology.build(config), props);
+        instances.add(streams);
+        streams.start();
+        return streams;
+    }
+
+    /** The records (and transaction markers) a topic's partitions hold, summed. */
+    private static long endOffsets(String bootstrap, String topic) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(
+                        props,
+                        new StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
+    }
+
     private static LearnerConfig config(String prefix) {
+        return config(prefix, Map.of());
+    }
+
+    private static LearnerConfig config(String prefix, Map<String, Object> overrides) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(LearnerConfig.APPLICATION_ID_CONFIG, prefix);
         settings.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM);
@@ -169,6 +279,7 @@ class InferenceIT {
                         LearnerConfig.TOPIC_PAIRS_CONFIG)) {
             settings.put(key, prefix + "." + key.substring("topic.".length()));
         }
+        settings.putAll(overrides);
         return LearnerConfig.of(settings);
     }
 
