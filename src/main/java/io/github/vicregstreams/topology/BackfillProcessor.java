@@ -216,6 +216,12 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
             embed(batch, state.running());
             save(state.advanced(batch.get(batch.size() - 1).event().id(), batch.size()));
             sensors.embedded(batch.size());
+            if (batch.size() < BATCH) {
+                // A short batch is the end of the walk: complete now, not a punctuation later
+                // (when the budget ran out on this batch, a slow machine would wait for nothing).
+                complete();
+                return;
+            }
             if (System.nanoTime() - deadline >= 0) {
                 return;
             }

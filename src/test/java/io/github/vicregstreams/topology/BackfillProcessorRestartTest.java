@@ -115,7 +115,12 @@ class BackfillProcessorRestartTest {
     }
 
     private static void sendItems(BackfillProcessor processor, MockProcessorContext<?, ?> context) {
-        for (int i = 0; i < ITEMS; i++) {
+        sendItems(processor, context, ITEMS);
+    }
+
+    private static void sendItems(
+            BackfillProcessor processor, MockProcessorContext<?, ?> context, int count) {
+        for (int i = 0; i < count; i++) {
             String id = "item-" + i;
             context.setRecordMetadata("vicreg.items", 0, i);
             String json = LearnerDriver.sampleJson(id, LearnerDriver.features(id, 0), null);
@@ -142,6 +147,21 @@ class BackfillProcessorRestartTest {
         return context.forwarded(VersionTopology.BACKFILL_VERSIONS_SINK).stream()
                 .map(f -> (ModelVersionEvent) f.record().value())
                 .toList();
+    }
+
+    @Test
+    void shouldCompleteInThePunctuationThatEmbedsTheLastShortBatchEvenWithNoBudgetLeft() {
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        running = start(context); // a budget of zero: out of time after every batch
+        sendItems(running, context, 3);
+        promote(1, 42);
+
+        punctuate(context);
+
+        assertThat(embeddings(context)).hasSize(3);
+        assertThat(versionEvents(context))
+                .singleElement()
+                .satisfies(e -> assertThat(e.items()).isEqualTo(3));
     }
 
     @Test
