@@ -113,11 +113,12 @@ public final class LearnerConfig extends AbstractConfig {
             OperationsKeys.define(
                     VersionKeys.define(
                             InferenceKeys.define(
-                                    TrainingKeys.define(
-                                            ModelKeys.define(
-                                                    TopicKeys.define(
-                                                            EssentialKeys.define(
-                                                                    new ConfigDef())))))));
+                                    ReplayKeys.define(
+                                            TrainingKeys.define(
+                                                    ModelKeys.define(
+                                                            TopicKeys.define(
+                                                                    EssentialKeys.define(
+                                                                            new ConfigDef()))))))));
 
     private final Map<String, Object> passThrough;
 
@@ -388,6 +389,7 @@ public final class LearnerConfig extends AbstractConfig {
                     "Invalid model, loss or optimizer settings: " + e.getMessage());
         }
         TopicKeys.requireDistinct(topics());
+        ReplayKeys.settings(this);
     }
 
     private static Object trimmed(Object value) {

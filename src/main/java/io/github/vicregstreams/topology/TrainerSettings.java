@@ -22,6 +22,7 @@ import io.github.vicregstreams.vicreg.TrainerConfig;
  * @param pairsTopic the pairs topic, the source a dead-lettered pair names
  * @param inputDim the width of a view, to write a dead-lettered pair's views back
  * @param versions when checkpoints become model versions
+ * @param replay the replay buffer, or {@link ReplaySettings#OFF}
  */
 record TrainerSettings(
         String modelName,
@@ -36,7 +37,8 @@ record TrainerSettings(
         CollapseDetector.Thresholds collapseThresholds,
         String pairsTopic,
         int inputDim,
-        VersionSettings versions) {
+        VersionSettings versions,
+        ReplaySettings replay) {
 
     static TrainerSettings from(LearnerConfig config) {
         return new TrainerSettings(
@@ -52,6 +54,7 @@ record TrainerSettings(
                 config.collapseThresholds(),
                 config.topics().pairs(),
                 config.modelSpec().encoderDim(),
-                config.versions());
+                config.versions(),
+                ReplayKeys.settings(config));
     }
 }
