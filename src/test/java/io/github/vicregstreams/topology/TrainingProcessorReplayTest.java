@@ -3,10 +3,12 @@ package io.github.vicregstreams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.vicreg.EnumNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -47,7 +49,7 @@ class TrainingProcessorReplayTest {
                 values.put(ReplayKeys.CAPACITY_CONFIG, 10);
                 values.put(ReplayKeys.UPDATES_CONFIG, 2);
                 values.put(ReplayKeys.BATCH_SIZE_CONFIG, 6);
-                values.put(ReplayKeys.EVICTION_CONFIG, EnumNamesOf.of(eviction));
+                values.put(ReplayKeys.EVICTION_CONFIG, EnumNames.of(eviction));
             }
             config = LearnerConfig.of(values);
         }
@@ -115,14 +117,7 @@ class TrainingProcessorReplayTest {
         }
     }
 
-    /** The names of evictions, as the configuration takes them. */
-    private static final class EnumNamesOf {
-        static String of(ReplayEviction eviction) {
-            return io.github.vicregstreams.vicreg.EnumNames.of(eviction);
-        }
-    }
-
-    private static final int PAIRS = 64;
+    private static final int PAIRS = 49;
 
     /** The weights after all {@link #PAIRS} pairs, in transactions of 7, without a stop. */
     private static byte[] uninterrupted(ReplayEviction eviction) {
@@ -135,6 +130,11 @@ class TrainingProcessorReplayTest {
         byte[] weights = processor.trainer().checkpoint();
         processor.close();
         return weights;
+    }
+
+    /** The batches trained since the stored checkpoint, which a restart trains again. */
+    private static int unsavedBatches(Learner learner) {
+        return TrainerCursor.decode(learner.state.get(TrainerJournal.CURSOR_KEY)).batches().size();
     }
 
     private static List<MetricsEvent> metrics(MockProcessorContext<Object, Object> context) {
@@ -150,8 +150,9 @@ class TrainingProcessorReplayTest {
     }
 
     /**
-     * Crashes (no close) after 35 pairs: 8 batches of 3 steps each, a checkpoint at step 15 and
-     * batches after it; the stores hold what was committed.
+     * Crashes (no close) after 35 pairs: 8 batches of 3 steps each (the incoming one and 2 replay
+     * steps), a checkpoint at step 21 (the first past 20), the 8th batch after it and 3 pairs
+     * waiting; the stores hold what was committed.
      *
      * @param forgetBuffer whether the restart finds no buffer in the store, as if it had not been
      *     saved with the checkpoint
@@ -164,6 +165,7 @@ class TrainingProcessorReplayTest {
             learner.send(first, crashed, from, 7);
         }
         long stepAtCrash = crashed.trainer().step();
+        assertThat(unsavedBatches(learner)).isEqualTo(1);
         byte[] weightsAtCrash = crashed.trainer().checkpoint();
         crashed.trainer().close();
         if (forgetBuffer) {
@@ -205,14 +207,16 @@ class TrainingProcessorReplayTest {
         Learner learner = new Learner(eviction);
         MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
         TrainingProcessor closed = learner.start(first);
-        for (int from = 0; from < 28; from += 7) {
+        for (int from = 0; from < 35; from += 7) {
             learner.send(first, closed, from, 7);
         }
-        closed.close(); // checkpoints the steps since step 15, and the buffer with them
+        assertThat(unsavedBatches(learner)).isEqualTo(1);
+        closed.close(); // checkpoints the steps since step 21, and the buffer with them
+        assertThat(unsavedBatches(learner)).isZero();
 
         MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
         TrainingProcessor restarted = learner.start(second);
-        for (int from = 28; from < PAIRS; from += 7) {
+        for (int from = 35; from < PAIRS; from += 7) {
             learner.send(second, restarted, from, Math.min(7, PAIRS - from));
         }
         byte[] weights = restarted.trainer().checkpoint();
@@ -230,8 +234,7 @@ class TrainingProcessorReplayTest {
         learner.send(context, processor, 0, 16); // 4 incoming batches
 
         assertThat(embedded(context))
-                .containsExactlyElementsOf(
-                        java.util.stream.IntStream.range(0, 16).mapToObj(i -> "p" + i).toList());
+                .containsExactlyElementsOf(IntStream.range(0, 16).mapToObj(i -> "p" + i).toList());
         // One metrics event per incoming batch; its step is the incoming step's, and the two
         // replay steps after each batch (the first has a buffer of 4 pairs) count in the next.
         assertThat(metrics(context))
