@@ -14,8 +14,9 @@ import java.util.Set;
  * trainer seeds from its step: the same pairs added and drawn in the same order from the same
  * contents give the same buffer, in every run.
  *
- * <p>It remembers which slots changed since {@link #markSaved()}, for {@link ReplayBufferStore}.
- * Not thread-safe: the trainer's stream thread owns it.
+ * <p>It remembers which slots took a new pair, and which only a refreshed representation, since
+ * {@link #markSaved()}, for {@link ReplayBufferStore}. Not thread-safe: the trainer's stream thread
+ * owns it.
  */
 final class ReplayBuffer {
 
@@ -33,6 +34,7 @@ final class ReplayBuffer {
     private final List<TrainingPair> pairs = new ArrayList<>();
     private final List<float[]> representations = new ArrayList<>();
     private final BitSet changed = new BitSet();
+    private final BitSet refreshed = new BitSet();
     private long seen;
     private int next;
 
@@ -177,19 +179,30 @@ final class ReplayBuffer {
         for (int i = 0; i < slots.length; i++) {
             if (Finite.all(reps[i])) {
                 representations.set(slots[i], reps[i]);
-                changed.set(slots[i]);
+                refreshed.set(slots[i]);
             }
         }
     }
 
-    /** The slots changed since the last {@link #markSaved()}, in order. */
+    /** The slots that took a new pair since the last {@link #markSaved()}, in order. */
     BitSet changed() {
         return (BitSet) changed.clone();
+    }
+
+    /**
+     * The slots whose pair stayed and whose representation was refreshed since the last {@link
+     * #markSaved()}, in order.
+     */
+    BitSet refreshed() {
+        BitSet only = (BitSet) refreshed.clone();
+        only.andNot(changed);
+        return only;
     }
 
     /** The changed slots are in the store now. */
     void markSaved() {
         changed.clear();
+        refreshed.clear();
     }
 
     /** Puts back a saved slot; slots are restored in order, from 0. */

@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
  * so that a restart restores the buffer of the checkpoint it restores, and the journal's batches,
  * trained again, add and draw exactly what they did.
  *
- * <p>Keys: {@value #SUMMARY_KEY} (capacity, eviction, size, counters and the step it was saved at)
- * and {@value #SLOT_PREFIX}{@code <slot>} (the pair, and its representation for min-redundancy). A
- * summary of another step than the checkpoint's (saved by a run with replay on, then a run with
- * replay off checkpointed on) is stale: the buffer starts empty.
+ * <p>Keys: {@value #SUMMARY_KEY} (capacity, eviction, size, counters and the step it was saved at),
+ * {@value #SLOT_PREFIX}{@code <slot>} (the pair) and, for min-redundancy, {@value
+ * #REPRESENTATION_PREFIX}{@code <slot>} (its representation, refreshed at each replay: apart, so
+ * that a refresh does not write the pair again). A summary of another step than the checkpoint's
+ * (saved by a run with replay on, then a run with replay off checkpointed on) is stale: the buffer
+ * starts empty.
  */
 final class ReplayBufferStore {
 
@@ -26,6 +28,7 @@ final class ReplayBufferStore {
 
     static final String SUMMARY_KEY = "replay-buffer";
     static final String SLOT_PREFIX = "replay-slot/";
+    static final String REPRESENTATION_PREFIX = "replay-representation/";
 
     private static final byte VERSION = 1;
 
@@ -112,9 +115,13 @@ final class ReplayBufferStore {
         long bytes = 0;
         BitSet changed = buffer.changed();
         for (int slot = changed.nextSetBit(0); slot >= 0; slot = changed.nextSetBit(slot + 1)) {
-            byte[] value = encodeSlot(buffer.pair(slot), buffer.representation(slot));
+            byte[] value = encodeSlot(buffer.pair(slot));
             state.put(slotKey(slot), value);
-            bytes += value.length;
+            bytes += value.length + saveRepresentation(buffer, slot);
+        }
+        BitSet refreshed = buffer.refreshed();
+        for (int slot = refreshed.nextSetBit(0); slot >= 0; slot = refreshed.nextSetBit(slot + 1)) {
+            bytes += saveRepresentation(buffer, slot);
         }
         deleteSlots(buffer.size());
         storedSlots = buffer.size();
@@ -132,9 +139,23 @@ final class ReplayBufferStore {
         return bytes + summary.length;
     }
 
+    /** Writes a min-redundancy slot's representation; returns the bytes written. */
+    private long saveRepresentation(ReplayBuffer buffer, int slot) {
+        float[] representation = buffer.representation(slot);
+        if (representation == null) {
+            return 0;
+        }
+        ByteBuffer out =
+                RecordCodec.allocate(1 + RecordCodec.floatsSize(representation)).put(VERSION);
+        RecordCodec.putFloats(out, representation);
+        state.put(representationKey(slot), out.array());
+        return out.capacity();
+    }
+
     private void deleteSlots(int from) {
         for (int slot = from; slot < storedSlots; slot++) {
             state.delete(slotKey(slot));
+            state.delete(representationKey(slot));
         }
     }
 
@@ -147,10 +168,18 @@ final class ReplayBufferStore {
         ByteBuffer in = RecordCodec.wrap(value, "replay buffer slot", VERSION);
         try {
             TrainingPair pair = TrainingPair.decode(RecordCodec.getBytes(in));
-            float[] representation = in.get() == 1 ? RecordCodec.getFloats(in) : null;
-            if (buffer.eviction() == ReplayEviction.MIN_REDUNDANCY && representation == null) {
-                throw new SerializationException(
-                        "Replay buffer slot " + slot + " has no representation");
+            float[] representation = null;
+            if (buffer.eviction() == ReplayEviction.MIN_REDUNDANCY) {
+                byte[] stored = state.get(representationKey(slot));
+                if (stored == null) {
+                    throw new SerializationException(
+                            "The trainer-state store misses the representation of replay buffer"
+                                    + " slot "
+                                    + slot);
+                }
+                representation =
+                        RecordCodec.getFloats(
+                                RecordCodec.wrap(stored, "replay buffer representation", VERSION));
             }
             buffer.restore(slot, pair, representation);
         } catch (BufferUnderflowException | NullPointerException e) {
@@ -162,19 +191,14 @@ final class ReplayBufferStore {
         return SLOT_PREFIX + String.format(Locale.ROOT, "%010d", slot);
     }
 
-    private static byte[] encodeSlot(TrainingPair pair, float[] representation) {
+    static String representationKey(int slot) {
+        return REPRESENTATION_PREFIX + String.format(Locale.ROOT, "%010d", slot);
+    }
+
+    private static byte[] encodeSlot(TrainingPair pair) {
         byte[] encoded = pair.encode();
-        int size =
-                1
-                        + RecordCodec.bytesSize(encoded)
-                        + 1
-                        + (representation == null ? 0 : RecordCodec.floatsSize(representation));
-        ByteBuffer out = RecordCodec.allocate(size).put(VERSION);
+        ByteBuffer out = RecordCodec.allocate(1 + RecordCodec.bytesSize(encoded)).put(VERSION);
         RecordCodec.putBytes(out, encoded);
-        out.put((byte) (representation == null ? 0 : 1));
-        if (representation != null) {
-            RecordCodec.putFloats(out, representation);
-        }
         return out.array();
     }
 

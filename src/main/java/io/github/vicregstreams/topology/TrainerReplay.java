@@ -117,8 +117,17 @@ final class TrainerReplay {
         if (buffer == null) {
             return 0;
         }
+        int changed = buffer.changed().cardinality();
+        int refreshed = buffer.refreshed().cardinality();
         long bytes = store.save(buffer, checkpointStep);
-        log.debug("Saved the replay buffer: pairs=[{}] bytes=[{}]", buffer.size(), bytes);
+        log.info(
+                "Saved the replay buffer with the checkpoint: step=[{}] pairs=[{}] new pairs=[{}]"
+                        + " refreshed representations=[{}] bytes=[{}]",
+                checkpointStep,
+                buffer.size(),
+                changed,
+                refreshed,
+                bytes);
         return bytes;
     }
 

@@ -80,6 +80,23 @@ class ReplayBufferStoreTest {
     }
 
     @Test
+    void shouldWriteOnlyTheRefreshedRepresentationOfAReplayedPair() {
+        ReplaySettings settings = settings(6, ReplayEviction.MIN_REDUNDANCY);
+        ReplayBufferStore store = new ReplayBufferStore(state);
+        ReplayBuffer buffer = store.load(settings, 0);
+        buffer.add(pairs(0, 6), reps(0, 6), new Random(1));
+        long first = store.save(buffer, 1);
+
+        buffer.refresh(new int[] {4}, new float[][] {{7, 7, 7}});
+        long second = store.save(buffer, 2);
+
+        assertThat(second).isLessThan(first / 4);
+        ReplayBuffer restored = new ReplayBufferStore(state).load(settings, 2);
+        assertThat(restored.representation(4)).containsExactly(7, 7, 7);
+        assertThat(restored.pair(4).id()).isEqualTo("p4");
+    }
+
+    @Test
     void shouldWriteOnlyTheSlotsChangedSinceTheLastSave() {
         ReplayBufferStore store = new ReplayBufferStore(state);
         ReplayBuffer buffer = store.load(settings(8, ReplayEviction.FIFO), 0);
@@ -116,13 +133,14 @@ class ReplayBufferStoreTest {
     @Test
     void shouldDeleteTheStoredBufferWhenReplayIsOff() {
         ReplayBufferStore store = new ReplayBufferStore(state);
-        ReplayBuffer buffer = store.load(settings(8, ReplayEviction.FIFO), 0);
+        ReplayBuffer buffer = store.load(settings(8, ReplayEviction.MIN_REDUNDANCY), 0);
         buffer.add(pairs(0, 5), reps(0, 5), new Random(1));
         store.save(buffer, 3);
 
         assertThat(new ReplayBufferStore(state).load(ReplaySettings.OFF, 3)).isNull();
 
         assertThat(slotsInStore()).isZero();
+        assertThat(state.get(ReplayBufferStore.representationKey(0))).isNull();
         assertThat(state.get(ReplayBufferStore.SUMMARY_KEY)).isNull();
     }
 
