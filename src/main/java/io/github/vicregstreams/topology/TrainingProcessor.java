@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * streams); never with fewer than 2 pairs. While pairs keep arriving, as from a backlog, the wall
  * clock releases nothing: a batch cut short by slow commits would train on fewer pairs, and the
  * variance and covariance terms are estimated from the batch.
+ *
+ * <p>With {@code train.replay.capacity} set, each batch is followed by replay steps on pairs drawn
+ * from a bounded buffer ({@link TrainerReplay}), saved with every checkpoint so that the journal's
+ * batches trained again after a restart take the same replay steps. They publish nothing.
  */
 final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, Object, Object> {
 
