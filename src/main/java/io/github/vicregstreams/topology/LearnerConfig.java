@@ -117,11 +117,12 @@ public final class LearnerConfig extends AbstractConfig {
                     VersionKeys.define(
                             InferenceKeys.define(
                                     TrainingSourceKeys.define(
-                                            TrainingKeys.define(
-                                                    ModelKeys.define(
-                                                            TopicKeys.define(
-                                                                    EssentialKeys.define(
-                                                                            new ConfigDef()))))))));
+                                            ReplayKeys.define(
+                                                    TrainingKeys.define(
+                                                            ModelKeys.define(
+                                                                    TopicKeys.define(
+                                                                            EssentialKeys.define(
+                                                                                    new ConfigDef())))))))));
 
     private final Map<String, Object> passThrough;
 
@@ -382,5 +383,6 @@ public final class LearnerConfig extends AbstractConfig {
         }
         TopicKeys.requireDistinct(topics());
         TrainingSourceKeys.settings(this); // an augmentation that does not fit the input fails here
+        ReplayKeys.settings(this);
     }
 }

@@ -3,7 +3,7 @@ package io.github.vicregstreams.topology;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -60,7 +60,7 @@ final class TrainerJournal {
      */
     void replay(
             Supplier<PairsTopicReader> readers,
-            Consumer<List<TrainingPair>> step,
+            Function<List<TrainingPair>, ?> step,
             LongSupplier trainerStep) {
         if (savedByAnOlderRelease) {
             log.warn(
@@ -78,7 +78,9 @@ final class TrainerJournal {
     }
 
     private void replay(
-            PairsTopicReader reader, Consumer<List<TrainingPair>> step, LongSupplier trainerStep) {
+            PairsTopicReader reader,
+            Function<List<TrainingPair>, ?> step,
+            LongSupplier trainerStep) {
         long from = cursor.checkpointedUpTo();
         long committed = Math.max(reader.committedPosition(), cursor.trainedUpTo());
         long start = reader.startOffset();
@@ -109,7 +111,7 @@ final class TrainerJournal {
                 read.removeIf(p -> p.offset() < cursor.trainedUpTo());
                 break;
             }
-            step.accept(pairs);
+            step.apply(pairs);
             replayed++;
         }
         waiting.addAll(read);

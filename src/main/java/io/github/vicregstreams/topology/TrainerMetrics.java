@@ -31,6 +31,8 @@ final class TrainerMetrics implements AutoCloseable {
     private final TrainingSensors sensors;
     private final CollapseDetector detector;
     private long steps;
+    private long incomingPairs;
+    private long trainedPairs;
 
     TrainerMetrics(ProcessorContext<?, ?> context, CollapseDetector.Thresholds thresholds) {
         this.sensors = TrainingSensors.register(context.metrics(), context.taskId().toString());
@@ -70,6 +72,22 @@ final class TrainerMetrics implements AutoCloseable {
             return Double.NaN;
         }
         return EffectiveRank.of(finite.toArray(new float[0][]));
+    }
+
+    /**
+     * Records an incoming batch's replay.
+     *
+     * @param bufferSize pairs in the buffer after it
+     * @param replaySteps the replay steps it took
+     * @param incoming the incoming batch's pairs
+     * @param replayed the pairs of its replay steps
+     */
+    void recordReplay(int bufferSize, int replaySteps, int incoming, int replayed) {
+        incomingPairs += incoming;
+        trainedPairs += incoming + replayed;
+        double updatesPerPair =
+                incomingPairs == 0 ? Double.NaN : (double) trainedPairs / incomingPairs;
+        sensors.recordReplay(bufferSize, replaySteps, updatesPerPair);
     }
 
     void recordCheckpoint(long step, long timestampMs) {

@@ -23,6 +23,7 @@ import io.github.vicregstreams.vicreg.TrainerConfig;
  * @param inputDim the width of a view, to write a dead-lettered pair's views back
  * @param versions when checkpoints become model versions
  * @param source what the trainer trains on besides pairs, and how it draws a raw sample's views
+ * @param replay the replay buffer, or {@link ReplaySettings#OFF}
  */
 record TrainerSettings(
         String modelName,
@@ -38,7 +39,8 @@ record TrainerSettings(
         String pairsTopic,
         int inputDim,
         VersionSettings versions,
-        TrainingSource source) {
+        TrainingSource source,
+        ReplaySettings replay) {
 
     static TrainerSettings from(LearnerConfig config) {
         return new TrainerSettings(
@@ -55,6 +57,7 @@ record TrainerSettings(
                 config.topics().pairs(),
                 config.modelSpec().encoderDim(),
                 config.versions(),
-                TrainingSourceKeys.settings(config));
+                TrainingSourceKeys.settings(config),
+                ReplayKeys.settings(config));
     }
 }

@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * streams); never with fewer than 2 pairs. While pairs keep arriving, as from a backlog, the wall
  * clock releases nothing: a batch cut short by slow commits would train on fewer pairs, and the
  * variance and covariance terms are estimated from the batch.
+ *
+ * <p>With {@code train.replay.capacity} set, each batch is followed by replay steps on pairs drawn
+ * from a bounded buffer ({@link TrainerReplay}), saved with every checkpoint so that the journal's
+ * batches trained again after a restart take the same replay steps. They publish nothing.
  */
 final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, Object, Object> {
 
@@ -65,6 +69,13 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     private TrainerJournal journal;
     private TrainerCheckpoints checkpoints;
     private TrainerVersions versions;
+    private TrainerReplay replay;
+
+    /**
+     * Whether init() finished: a trainer whose journal replay failed holds only part of the listed
+     * batches, and close() must not checkpoint it as if it held them all.
+     */
+    private boolean initialised;
 
     private long lastStepEndNanos = -1;
     private long lastArrivalWallClock;
@@ -113,7 +124,16 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         trainer = checkpoints.restoreOrCreate();
         // Counted as soon as it exists: close() uncounts it even when replay below fails.
         flush.trainerStarted();
-        journal.replay(() -> readers.apply(context.appConfigs()), this::step, trainer::step);
+        replay =
+                new TrainerReplay(
+                        settings.replay(),
+                        new ReplayBufferStore(state),
+                        trainer.config().seed(),
+                        trainer::step,
+                        this::step,
+                        trainerMetrics);
+        journal.replay(() -> readers.apply(context.appConfigs()), this::trainBatch, trainer::step);
+        initialised = true;
         lastArrivalWallClock = context.currentSystemTimeMs();
         long interval = Math.max(1, Math.min(settings.batchWindowMs(), MAX_WALL_CLOCK_CHECK_MS));
         context.schedule(
@@ -161,15 +181,31 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
      */
     private void train(int count) {
         TrainerJournal.Batch batch = journal.take(count);
-        StepResult result = step(batch.pairs());
+        long stepBefore = trainer.step();
+        StepResult result = trainBatch(batch.pairs());
         publishEmbeddings(batch.pairs(), result);
         publishMetrics(result, batch.time());
         journal.trained(batch);
-        if (result.applied()
-                && (result.step() % settings.checkpointIntervalSteps() == 0 || flush.requested())) {
+        // Replay steps can carry the step over a multiple of the interval without landing on it.
+        long interval = settings.checkpointIntervalSteps();
+        long stepAfter = trainer.step();
+        if (stepAfter > stepBefore
+                && (stepAfter / interval > stepBefore / interval || flush.requested())) {
             publishCheckpoint(checkpoint());
         }
         journal.save();
+    }
+
+    /**
+     * Trains an incoming batch, then its replay steps: what the journal's replay after a restart
+     * runs again for each batch it lists.
+     *
+     * @return the incoming batch's step
+     */
+    private StepResult trainBatch(List<TrainingPair> batch) {
+        StepResult result = step(batch);
+        replay.afterBatch(batch, result);
+        return result;
     }
 
     private StepResult step(List<TrainingPair> batch) {
@@ -276,6 +312,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
      */
     private byte[] checkpoint() {
         byte[] checkpoint = checkpoints.save(trainer);
+        replay.save(trainer.step());
         trainerMetrics.recordCheckpoint(trainer.step(), context().currentSystemTimeMs());
         journal.checkpointed(trainer.step());
         return checkpoint;
@@ -319,7 +356,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
             return;
         }
         try {
-            if (journal.hasUnsavedSteps()) {
+            if (initialised && journal.hasUnsavedSteps()) {
                 checkpoint();
                 journal.save();
                 // In the store only (a closing processor cannot forward): the model topic gets it
@@ -334,6 +371,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         } finally {
             trainer.close();
             trainer = null;
+            initialised = false;
             deadLetters.close();
             trainerMetrics.close();
             flush.trainerClosed();

@@ -12,6 +12,7 @@ import org.apache.kafka.common.metrics.MeasurableStat;
 import org.apache.kafka.common.metrics.MetricConfig;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Value;
 import org.apache.kafka.streams.StreamsMetrics;
 
@@ -79,6 +80,15 @@ final class TrainingSensors implements AutoCloseable {
     /** Seconds since the latest checkpoint (measured when read). */
     public static final String CHECKPOINT_AGE_SECONDS = "vicreg-checkpoint-age-seconds";
 
+    /** Pairs in the replay buffer. */
+    public static final String REPLAY_BUFFER_SIZE = "vicreg-replay-buffer-size";
+
+    /** Replay steps done. */
+    public static final String REPLAY_STEPS_TOTAL = "vicreg-replay-steps-total";
+
+    /** Pairs trained (incoming and replayed) per incoming pair, since the trainer started. */
+    public static final String REPLAY_UPDATES_PER_PAIR = "vicreg-replay-updates-per-pair";
+
     private final StreamsMetrics metrics;
     private final String prefix;
     private final Map<String, String> tags;
@@ -97,6 +107,9 @@ final class TrainingSensors implements AutoCloseable {
     private final Sensor collapse;
     private final Sensor checkpointStep;
     private final Sensor checkpointAge;
+    private final Sensor replayBufferSize;
+    private final Sensor replaySteps;
+    private final Sensor replayUpdatesPerPair;
 
     private TrainingSensors(StreamsMetrics metrics, String taskId) {
         this.metrics = metrics;
@@ -121,6 +134,12 @@ final class TrainingSensors implements AutoCloseable {
         checkpointStep = value(CHECKPOINT_STEP, "Step of the latest checkpoint");
         checkpointAge =
                 sensor(CHECKPOINT_AGE_SECONDS, "Seconds since the latest checkpoint", new Age());
+        replayBufferSize = value(REPLAY_BUFFER_SIZE, "Pairs in the replay buffer");
+        replaySteps = sensor(REPLAY_STEPS_TOTAL, "Replay steps done", new CumulativeSum());
+        replayUpdatesPerPair =
+                value(
+                        REPLAY_UPDATES_PER_PAIR,
+                        "Pairs trained, incoming and replayed, per incoming pair");
     }
 
     /**
@@ -184,6 +203,19 @@ final class TrainingSensors implements AutoCloseable {
     public void recordCheckpoint(long checkpointStep, long timestampMs) {
         this.checkpointStep.record(checkpointStep, timestampMs);
         checkpointAge.record(timestampMs, timestampMs);
+    }
+
+    /**
+     * Records an incoming batch's replay.
+     *
+     * @param bufferSize pairs in the buffer after it
+     * @param steps the replay steps it took
+     * @param updatesPerPair pairs trained per incoming pair since the trainer started
+     */
+    public void recordReplay(int bufferSize, int steps, double updatesPerPair) {
+        replayBufferSize.record(bufferSize);
+        replaySteps.record(steps);
+        replayUpdatesPerPair.record(updatesPerPair);
     }
 
     /** Removes the sensors from the metrics registry. */

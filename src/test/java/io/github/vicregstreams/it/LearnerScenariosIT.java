@@ -30,12 +30,22 @@ class LearnerScenariosIT extends OnRealBroker {
      * step skipped for a non-finite gradient keeps the counter, as designed).
      */
     private static void assertTrainedExactlyOnce(Scenario s, int pairs) {
+        assertTrainedExactlyOnce(s, pairs, 0);
+    }
+
+    /**
+     * As {@link #assertTrainedExactlyOnce(Scenario, int)}, with {@code replaySteps} replay steps
+     * after every incoming batch: they publish no metrics event, and the next event's step counts
+     * them (a buffer of 16 pairs or more replays from the first batch on).
+     */
+    private static void assertTrainedExactlyOnce(Scenario s, int pairs, int replaySteps) {
         List<MetricsEvent> steps = s.metrics;
         assertThat(steps.stream().mapToInt(MetricsEvent::batchSize).sum()).isEqualTo(pairs);
         long expected = 0;
         for (MetricsEvent m : steps) {
             expected += m.applied() ? 1 : 0;
             assertThat(m.step()).as("step counter after %s", m).isEqualTo(expected);
+            expected += replaySteps;
         }
     }
 
@@ -76,7 +86,27 @@ class LearnerScenariosIT extends OnRealBroker {
 
     @Test
     void shouldResumeFromTheLastCheckpointAfterSigkillLosingAndRepeatingNothing() throws Exception {
-        try (Scenario s = new Scenario(kafka, dir, 1, Map.of())) {
+        resumeAfterSigkill(Map.of(), 0);
+    }
+
+    /**
+     * The same with replay on: the restart restores the buffer saved with the checkpoint and trains
+     * the journal's batches and their replay steps again, so the step counter goes on without a gap
+     * or a repeat (weights bit for bit: {@code TrainingProcessorReplayTest}).
+     */
+    @Test
+    void shouldResumeWithReplayAfterSigkillLosingAndRepeatingNothing() throws Exception {
+        resumeAfterSigkill(
+                Map.of(
+                        "train.replay.capacity", "64",
+                        "train.replay.updates", "2",
+                        "train.replay.eviction", "reservoir"),
+                2);
+    }
+
+    private void resumeAfterSigkill(Map<String, String> overrides, int replaySteps)
+            throws Exception {
+        try (Scenario s = new Scenario(kafka, dir, 1, overrides)) {
             LearnerProcess first = s.startLearner("a");
             int sent = 0;
             // Feed slowly, so that the kill lands in the middle of training.
@@ -100,9 +130,12 @@ class LearnerScenariosIT extends OnRealBroker {
                 awaitEmbeddings(s, total);
 
                 assertEmbeddedExactlyOnce(s, total);
-                assertTrainedExactlyOnce(s, total);
+                assertTrainedExactlyOnce(s, total, replaySteps);
                 assertThat(s.metrics.size()).isGreaterThan((int) stepsBeforeKill);
                 assertThat(second.log()).contains("Restored the model from its checkpoint");
+                if (replaySteps > 0) {
+                    assertThat(second.log()).contains("Restored the replay buffer");
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.github.vicregstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.MetricsEvent;
@@ -29,6 +30,10 @@ class TrainingProcessorRestartTest {
     private long committedPosition = -1;
 
     private long nextOffset;
+
+    /** Whether reading the pairs topic fails, as when the broker is unreachable at start-up. */
+    private boolean readsFail;
+
     private KeyValueStore<String, byte[]> state;
     private KeyValueStore<String, byte[]> latestModel;
 
@@ -88,6 +93,9 @@ class TrainingProcessorRestartTest {
 
         @Override
         public List<OffsetPair> read(long from, long to) {
+            if (readsFail) {
+                throw new IllegalStateException("the pairs topic cannot be read");
+            }
             return pairsTopic.subMap(from, to).entrySet().stream()
                     .map(e -> new OffsetPair(e.getKey(), e.getValue()))
                     .toList();
@@ -200,6 +208,35 @@ class TrainingProcessorRestartTest {
         assertThat(embedded).containsExactly("a0", "a1", "a2", "b0");
         restarted.close();
         crashed.trainer().close();
+    }
+
+    @Test
+    void shouldNotCheckpointOnCloseATrainerWhoseReplayFailed() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor crashed = start(first);
+        sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2; step 3 to replay
+        byte[] weightsAtCrash = crashed.trainer().checkpoint();
+        crashed.trainer().close();
+
+        readsFail = true;
+        TrainingProcessor failed =
+                new TrainingProcessor(
+                        TrainerSettings.from(config),
+                        LearnerTopology.TRAINER_NODES,
+                        new TrainerFlush(),
+                        configs -> new TopicReader());
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        assertThatThrownBy(() -> initialise(failed, second))
+                .isInstanceOf(IllegalStateException.class);
+        failed.close(); // Kafka Streams closes a task whose init failed
+
+        // The store still lists step 3 as trained after the checkpoint: a later start replays it.
+        readsFail = false;
+        MockProcessorContext<Object, Object> third = new MockProcessorContext<>();
+        TrainingProcessor restarted = start(third);
+        assertThat(restarted.trainer().step()).isEqualTo(3);
+        assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
+        restarted.close();
     }
 
     @Test
