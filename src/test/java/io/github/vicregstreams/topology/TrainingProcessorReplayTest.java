@@ -37,8 +37,19 @@ class TrainingProcessorReplayTest {
                 TestStores.inMemory(
                         LearnerTopology.LATEST_MODEL_STORE, Serdes.String(), Serdes.ByteArray());
 
+        /** Whether the pairs are raw samples, whose views the trainer draws (train.source). */
+        final boolean samples;
+
         Learner(ReplayEviction eviction) {
+            this(eviction, false);
+        }
+
+        Learner(ReplayEviction eviction, boolean samples) {
+            this.samples = samples;
             Map<String, Object> values = new HashMap<>();
+            if (samples) {
+                values.put(LearnerConfig.TRAIN_SOURCE_CONFIG, "samples");
+            }
             values.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM);
             values.put(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16);
             values.put(LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8);
@@ -79,12 +90,14 @@ class TrainingProcessorReplayTest {
             for (int i = from; i < from + n; i++) {
                 String id = "p" + i;
                 TrainingPair pair =
-                        new TrainingPair(
-                                id,
-                                10,
-                                null,
-                                LearnerDriver.features(id, 0),
-                                LearnerDriver.features(id, 1));
+                        samples
+                                ? TrainingPair.sample(id, 10, null, LearnerDriver.features(id, 0))
+                                : new TrainingPair(
+                                        id,
+                                        10,
+                                        null,
+                                        LearnerDriver.features(id, 0),
+                                        LearnerDriver.features(id, 1));
                 long offset = nextOffset++;
                 pairsTopic.put(offset, pair);
                 context.setRecordMetadata("pairs", 0, offset);
@@ -121,7 +134,10 @@ class TrainingProcessorReplayTest {
 
     /** The weights after all {@link #PAIRS} pairs, in transactions of 7, without a stop. */
     private static byte[] uninterrupted(ReplayEviction eviction) {
-        Learner learner = new Learner(eviction);
+        return uninterrupted(new Learner(eviction));
+    }
+
+    private static byte[] uninterrupted(Learner learner) {
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         TrainingProcessor processor = learner.start(context);
         for (int from = 0; from < PAIRS; from += 7) {
@@ -158,7 +174,10 @@ class TrainingProcessorReplayTest {
      *     saved with the checkpoint
      */
     private static byte[] crashedAndRestarted(ReplayEviction eviction, boolean forgetBuffer) {
-        Learner learner = new Learner(eviction);
+        return crashedAndRestarted(new Learner(eviction), forgetBuffer);
+    }
+
+    private static byte[] crashedAndRestarted(Learner learner, boolean forgetBuffer) {
         MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
         TrainingProcessor crashed = learner.start(first);
         for (int from = 0; from < 35; from += 7) {
@@ -191,6 +210,15 @@ class TrainingProcessorReplayTest {
     @EnumSource(ReplayEviction.class)
     void shouldReachTheWeightsOfAnUninterruptedRunAfterACrash(ReplayEviction eviction) {
         assertThat(crashedAndRestarted(eviction, false)).isEqualTo(uninterrupted(eviction));
+    }
+
+    @Test
+    void shouldReachThemAfterACrashWhenTheTrainerDrawsTheViewsOfRawSamples() {
+        // Replayed samples get new views at each step: the draws must follow the step too.
+        byte[] restarted = crashedAndRestarted(new Learner(ReplayEviction.RESERVOIR, true), false);
+        assertThat(restarted)
+                .isEqualTo(uninterrupted(new Learner(ReplayEviction.RESERVOIR, true)))
+                .isNotEqualTo(uninterrupted(ReplayEviction.RESERVOIR));
     }
 
     @Test
