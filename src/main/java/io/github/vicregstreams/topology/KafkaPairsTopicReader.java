@@ -1,33 +1,15 @@
 package io.github.vicregstreams.topology;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * {@link PairsTopicReader} on a plain consumer of partition 0 of the pairs topic, configured as
- * Kafka Streams configures its restore consumer (the same brokers, security and client settings),
- * reading committed records only. It never joins the application's group: it only asks for the
- * group's committed offset, which Kafka Streams has already fetched, stable, before the trainer's
- * {@code init} runs.
+ * {@link PairsTopicReader} over a {@link CommittedRangeReader} of partition 0 of the pairs topic.
  */
 final class KafkaPairsTopicReader implements PairsTopicReader {
 
-    /** How long a replay may wait for the cluster between two records. */
-    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(60);
-
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final TopicPartition partition;
+    private final CommittedRangeReader reader;
 
     /**
      * A reader for the trainer's task.
@@ -37,65 +19,30 @@ final class KafkaPairsTopicReader implements PairsTopicReader {
      * @param topic the pairs topic
      */
     KafkaPairsTopicReader(Map<String, Object> appConfigs, String topic) {
-        StreamsConfig streams = new StreamsConfig(appConfigs);
-        String applicationId = streams.getString(StreamsConfig.APPLICATION_ID_CONFIG);
-        Map<String, Object> configs =
-                streams.getRestoreConsumerConfigs(applicationId + "-pairs-replay");
-        configs.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId);
-        configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        this.consumer =
-                new KafkaConsumer<>(
-                        configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.partition = new TopicPartition(topic, 0);
-        consumer.assign(List.of(partition));
+        this.reader =
+                new CommittedRangeReader(
+                        appConfigs, new TopicPartition(topic, 0), "pairs-replay", "pairs topic");
     }
 
     @Override
     public long committedPosition() {
-        OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
-        return committed == null ? -1 : committed.offset();
+        return reader.committedPosition();
     }
 
     @Override
     public long startOffset() {
-        return consumer.beginningOffsets(List.of(partition)).get(partition);
+        return reader.startOffset();
     }
 
     @Override
     public List<OffsetPair> read(long from, long to) {
-        List<OffsetPair> pairs = new ArrayList<>();
-        if (from >= to) {
-            return pairs;
-        }
-        consumer.seek(partition, from);
-        // The position passes commit markers and aborted records too, so it, not the last record's
-        // offset, says when the range is done.
-        while (consumer.position(partition) < to) {
-            var records = consumer.poll(POLL_TIMEOUT);
-            if (records.isEmpty() && consumer.position(partition) < to) {
-                throw new TimeoutException(
-                        "Replaying the pairs topic "
-                                + partition
-                                + ": no record for "
-                                + POLL_TIMEOUT.toSeconds()
-                                + " s at offset "
-                                + consumer.position(partition)
-                                + ", before "
-                                + to);
-            }
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                if (record.offset() < to) {
-                    pairs.add(new OffsetPair(record.offset(), TrainingPair.decode(record.value())));
-                }
-            }
-        }
-        return pairs;
+        return reader.read(from, to).stream()
+                .map(r -> new OffsetPair(r.offset(), TrainingPair.decode(r.value())))
+                .toList();
     }
 
     @Override
     public void close() {
-        consumer.close();
+        reader.close();
     }
 }
