@@ -142,6 +142,16 @@ final class DataPathCosts {
     }
 
     /**
+     * The node id of the single broker an admin client talks to, for {@link #snapshot}.
+     *
+     * @param admin an admin client of the broker
+     * @return the broker's node id
+     */
+    static int brokerId(Admin admin) throws Exception {
+        return admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id();
+    }
+
+    /**
      * CPU by thread group and bytes by topic now.
      *
      * @param admin an admin client of the broker

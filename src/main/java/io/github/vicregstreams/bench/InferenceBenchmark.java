@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -181,13 +180,7 @@ public final class InferenceBenchmark {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
                 Admin admin =
                         Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            int brokerId =
-                    admin.describeCluster()
-                            .nodes()
-                            .get(30, TimeUnit.SECONDS)
-                            .iterator()
-                            .next()
-                            .id();
+            int brokerId = DataPathCosts.brokerId(admin);
             List<byte[]> values =
                     SampleTraffic.samples(
                             RandomMatrices.gaussian(

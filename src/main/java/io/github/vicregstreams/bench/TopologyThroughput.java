@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,13 +55,7 @@ final class TopologyThroughput {
             PairTraffic traffic =
                     new PairTraffic(bootstrap, config, spec.encoderDim(), options.pairEvents());
             warmUp(traffic, consumer, options.warmupPairs());
-            int brokerId =
-                    admin.describeCluster()
-                            .nodes()
-                            .get(30, TimeUnit.SECONDS)
-                            .iterator()
-                            .next()
-                            .id();
+            int brokerId = DataPathCosts.brokerId(admin);
             DataPathCosts.Snapshot before = DataPathCosts.snapshot(admin, brokerId);
             JitShare jit = JitShare.start();
             double[] rates = new double[rounds];
