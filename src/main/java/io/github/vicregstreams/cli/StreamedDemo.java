@@ -85,20 +85,21 @@ final class StreamedDemo {
         }
         double trainSeconds = (System.nanoTime() - trainStarted) / 1e9;
         stopLearner(monitor, app);
+        // The checkpoint's step, not the last metrics event's: replay steps follow a batch's step.
+        ModelTopic.Checkpoint checkpoint = publishedCheckpoint(bootstrap, lastStep);
+        long steps = checkpoint.step();
         out.printf(
                 Locale.ROOT,
                 "Trained %,d pairs in %,d steps of batch %d in %.1f s (%,.0f pairs/s end to end);"
                         + " learner stopped with a checkpoint.%n",
                 trainedPairs,
-                lastStep,
+                steps,
                 config.batchSize(),
                 trainSeconds,
                 trainedPairs / Math.max(trainSeconds, 1e-9));
         out.flush();
-
-        ModelTopic.Checkpoint checkpoint = publishedCheckpoint(bootstrap, lastStep);
         return DemoReport.finish(
-                plan, "Run", checkpoint.bytes(), trainedPairs, lastStep, trainSeconds, runStarted);
+                plan, "Run", checkpoint.bytes(), trainedPairs, steps, trainSeconds, runStarted);
     }
 
     /** Stops the learner (it checkpoints) and its monitor ahead of the broker. */
