@@ -29,6 +29,8 @@ public record EvaluationReport(
         List<Row> rows,
         long elapsedMillis) {
 
+    private static final String GAIN_LABEL = "learned minus untrained (points)";
+
     /**
      * Copies the rows.
      *
@@ -122,6 +124,7 @@ public record EvaluationReport(
         for (Row row : rows) {
             nameWidth = Math.max(nameWidth, row.name().length());
         }
+        nameWidth = Math.max(nameWidth, GAIN_LABEL.length());
         String format = "%-" + nameWidth + "s  %5s  %17s  %" + subsetHeader.length() + "s  %9s%n";
         out.append(
                 String.format(
@@ -150,7 +153,7 @@ public record EvaluationReport(
                                         String.format(
                                                 Locale.ROOT,
                                                 format,
-                                                "learned minus untrained (points)",
+                                                GAIN_LABEL,
                                                 "",
                                                 points(gain.probeAllLabels()),
                                                 points(gain.probeSubsetLabels()),
