@@ -89,6 +89,12 @@ public final class LearnerConfig extends AbstractConfig {
     public static final String TRAIN_AUGMENTATION_CONFIG = "train.augmentation";
     public static final String TRAIN_AUGMENTATION_IMAGE_CONFIG = "train.augmentation.image";
 
+    // The replay buffer (ReplayKeys).
+    public static final String TRAIN_REPLAY_CAPACITY_CONFIG = "train.replay.capacity";
+    public static final String TRAIN_REPLAY_UPDATES_CONFIG = "train.replay.updates";
+    public static final String TRAIN_REPLAY_EVICTION_CONFIG = "train.replay.eviction";
+    public static final String TRAIN_REPLAY_BATCH_SIZE_CONFIG = "train.replay.batch.size";
+
     // Inference and embeddings (InferenceKeys).
     public static final String EMBEDDING_SOURCE_CONFIG = "embedding.source";
     public static final String INFERENCE_BATCH_SIZE_CONFIG = "inference.batch.size";

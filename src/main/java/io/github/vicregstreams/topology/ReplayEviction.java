@@ -15,6 +15,7 @@ enum ReplayEviction {
     MIN_REDUNDANCY;
 
     static ReplayEviction parse(String name) {
-        return EnumNames.parse(ReplayEviction.class, ReplayKeys.EVICTION_CONFIG, name);
+        return EnumNames.parse(
+                ReplayEviction.class, LearnerConfig.TRAIN_REPLAY_EVICTION_CONFIG, name);
     }
 }

@@ -17,11 +17,6 @@ import org.apache.kafka.common.config.ConfigException;
  */
 final class ReplayKeys {
 
-    static final String CAPACITY_CONFIG = "train.replay.capacity";
-    static final String UPDATES_CONFIG = "train.replay.updates";
-    static final String EVICTION_CONFIG = "train.replay.eviction";
-    static final String BATCH_SIZE_CONFIG = "train.replay.batch.size";
-
     private static final String CAPACITY_DOC =
             "Pairs the replay buffer holds (0: no replay). After each incoming batch the trainer takes"
                     + " train.replay.updates more steps on batches drawn from the buffer, seeded from the"
@@ -69,28 +64,28 @@ final class ReplayKeys {
      */
     static ConfigDef define(ConfigDef def) {
         return def.define(
-                        CAPACITY_CONFIG,
+                        LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG,
                         Type.INT,
                         0,
                         ConfigDef.Range.atLeast(0),
                         Importance.MEDIUM,
                         CAPACITY_DOC)
                 .define(
-                        UPDATES_CONFIG,
+                        LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG,
                         Type.INT,
                         1,
                         ConfigDef.Range.atLeast(0),
                         Importance.MEDIUM,
                         UPDATES_DOC)
                 .define(
-                        EVICTION_CONFIG,
+                        LearnerConfig.TRAIN_REPLAY_EVICTION_CONFIG,
                         Type.STRING,
                         "fifo",
                         new EvictionValidator(),
                         Importance.MEDIUM,
                         EVICTION_DOC)
                 .define(
-                        BATCH_SIZE_CONFIG,
+                        LearnerConfig.TRAIN_REPLAY_BATCH_SIZE_CONFIG,
                         Type.INT,
                         0,
                         ConfigDef.Range.atLeast(0),
@@ -105,26 +100,31 @@ final class ReplayKeys {
      *     or replays batches of 1 pair
      */
     static ReplaySettings settings(LearnerConfig config) {
-        int capacity = config.getInt(CAPACITY_CONFIG);
-        int updates = config.getInt(UPDATES_CONFIG);
-        int batchSize = config.getInt(BATCH_SIZE_CONFIG);
-        ReplayEviction eviction = ReplayEviction.parse(config.getString(EVICTION_CONFIG));
+        int capacity = config.getInt(LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG);
+        int updates = config.getInt(LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG);
+        int batchSize = config.getInt(LearnerConfig.TRAIN_REPLAY_BATCH_SIZE_CONFIG);
+        ReplayEviction eviction =
+                ReplayEviction.parse(config.getString(LearnerConfig.TRAIN_REPLAY_EVICTION_CONFIG));
         if (capacity == 0) {
             return ReplaySettings.OFF;
         }
         if (capacity < 2) {
             throw new ConfigException(
-                    CAPACITY_CONFIG, capacity, "A replay buffer holds at least 2 pairs (0: off)");
+                    LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG,
+                    capacity,
+                    "A replay buffer holds at least 2 pairs (0: off)");
         }
         if (updates < 1) {
             throw new ConfigException(
-                    UPDATES_CONFIG,
+                    LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG,
                     updates,
-                    "At least 1 replay step per batch when " + CAPACITY_CONFIG + " is set");
+                    "At least 1 replay step per batch when "
+                            + LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG
+                            + " is set");
         }
         if (batchSize == 1) {
             throw new ConfigException(
-                    BATCH_SIZE_CONFIG,
+                    LearnerConfig.TRAIN_REPLAY_BATCH_SIZE_CONFIG,
                     batchSize,
                     "A replay step takes at least 2 pairs (0: "
                             + LearnerConfig.TRAIN_BATCH_SIZE_CONFIG

@@ -31,9 +31,10 @@ class ReplayKeysTest {
                 ReplayKeys.settings(
                         config(
                                 Map.of(
-                                        ReplayKeys.CAPACITY_CONFIG, 1000,
-                                        ReplayKeys.UPDATES_CONFIG, 3,
-                                        ReplayKeys.EVICTION_CONFIG, " Min-Redundancy ")));
+                                        LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, 1000,
+                                        LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG, 3,
+                                        LearnerConfig.TRAIN_REPLAY_EVICTION_CONFIG,
+                                                " Min-Redundancy ")));
 
         assertThat(settings)
                 .isEqualTo(new ReplaySettings(1000, 3, ReplayEviction.MIN_REDUNDANCY, 16));
@@ -41,15 +42,18 @@ class ReplayKeysTest {
                         ReplayKeys.settings(
                                         config(
                                                 Map.of(
-                                                        ReplayKeys.CAPACITY_CONFIG, 1000,
-                                                        ReplayKeys.BATCH_SIZE_CONFIG, 64)))
+                                                        LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG,
+                                                                1000,
+                                                        LearnerConfig
+                                                                        .TRAIN_REPLAY_BATCH_SIZE_CONFIG,
+                                                                64)))
                                 .batchSize())
                 .isEqualTo(64);
     }
 
     @Test
     void shouldNameTheEvictionsAnUnknownOneCouldHaveBeen() {
-        assertThatThrownBy(() -> config(Map.of(ReplayKeys.EVICTION_CONFIG, "lru")))
+        assertThatThrownBy(() -> config(Map.of(LearnerConfig.TRAIN_REPLAY_EVICTION_CONFIG, "lru")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(
                         "train.replay.eviction must be one of fifo, reservoir, min-redundancy. Got:"
@@ -58,16 +62,16 @@ class ReplayKeysTest {
 
     @Test
     void shouldRefuseNegativeAndUselessValues() {
-        assertThatThrownBy(() -> config(Map.of(ReplayKeys.CAPACITY_CONFIG, -1)))
+        assertThatThrownBy(() -> config(Map.of(LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, -1)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("train.replay.capacity");
-        assertThatThrownBy(() -> config(Map.of(ReplayKeys.UPDATES_CONFIG, -2)))
+        assertThatThrownBy(() -> config(Map.of(LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG, -2)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("train.replay.updates");
-        assertThatThrownBy(() -> config(Map.of(ReplayKeys.BATCH_SIZE_CONFIG, -3)))
+        assertThatThrownBy(() -> config(Map.of(LearnerConfig.TRAIN_REPLAY_BATCH_SIZE_CONFIG, -3)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("train.replay.batch.size");
-        assertThatThrownBy(() -> config(Map.of(ReplayKeys.CAPACITY_CONFIG, 1)))
+        assertThatThrownBy(() -> config(Map.of(LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, 1)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("train.replay.capacity")
                 .hasMessageContaining("at least 2 pairs");
@@ -75,8 +79,8 @@ class ReplayKeysTest {
                         () ->
                                 config(
                                         Map.of(
-                                                ReplayKeys.CAPACITY_CONFIG, 100,
-                                                ReplayKeys.UPDATES_CONFIG, 0)))
+                                                LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, 100,
+                                                LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG, 0)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("train.replay.updates")
                 .hasMessageContaining("At least 1 replay step");
@@ -84,8 +88,8 @@ class ReplayKeysTest {
                         () ->
                                 config(
                                         Map.of(
-                                                ReplayKeys.CAPACITY_CONFIG, 100,
-                                                ReplayKeys.BATCH_SIZE_CONFIG, 1)))
+                                                LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, 100,
+                                                LearnerConfig.TRAIN_REPLAY_BATCH_SIZE_CONFIG, 1)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("train.replay.batch.size")
                 .hasMessageContaining("at least 2 pairs");

@@ -57,10 +57,10 @@ class TrainingProcessorReplayTest {
             values.put(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 5);
             values.put(LearnerConfig.DEVICE_CONFIG, "cpu");
             if (eviction != null) {
-                values.put(ReplayKeys.CAPACITY_CONFIG, 10);
-                values.put(ReplayKeys.UPDATES_CONFIG, 2);
-                values.put(ReplayKeys.BATCH_SIZE_CONFIG, 6);
-                values.put(ReplayKeys.EVICTION_CONFIG, EnumNames.of(eviction));
+                values.put(LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, 10);
+                values.put(LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG, 2);
+                values.put(LearnerConfig.TRAIN_REPLAY_BATCH_SIZE_CONFIG, 6);
+                values.put(LearnerConfig.TRAIN_REPLAY_EVICTION_CONFIG, EnumNames.of(eviction));
             }
             config = LearnerConfig.of(values);
         }
