@@ -50,6 +50,19 @@ final class DemoCommand implements Callable<Integer> {
             // batches of ~150 pairs for the first steps of a multi-pass demo.
             Map.of(LearnerConfig.APPLICATION_ID_CONFIG, "vicreg-demo");
 
+    /**
+     * What the demo trains image data with unless the user says otherwise: the setting that
+     * measured best in one pass (docs/quality.md): the learner draws each image's views itself and
+     * replays a reservoir of 16,384 images twice after each batch, so a replayed image gets new
+     * views at each step.
+     */
+    static final Map<String, String> IMAGE_DEFAULTS =
+            Map.of(
+                    LearnerConfig.TRAIN_SOURCE_CONFIG, "samples",
+                    LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, "16384",
+                    LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG, "2",
+                    LearnerConfig.TRAIN_REPLAY_EVICTION_CONFIG, "reservoir");
+
     @Spec private CommandSpec spec;
 
     @Mixin private LearnerOptions learner;
@@ -148,9 +161,7 @@ final class DemoCommand implements Callable<Integer> {
         Dataset test = skipEvaluation ? null : source.load(Split.TEST);
         ViewGenerator views = augmentation.viewGenerator(train);
 
-        Map<String, String> defaults = new LinkedHashMap<>(DEMO_DEFAULTS);
-        defaults.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, Integer.toString(train.featureDim()));
-        defaults.put(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, Integer.toString(batchSize));
+        Map<String, String> defaults = learnerDefaults(train, augmentation.augment, batchSize);
         // The bare loop writes nothing to disk: no broker or learner directory for it.
         boolean temporary = dataDir == null;
         Path dir = bare ? null : temporary ? Files.createTempDirectory("vicreg-demo-") : dataDir;
@@ -192,6 +203,27 @@ final class DemoCommand implements Callable<Integer> {
             }
             return new StreamedDemo(plan, lifecycle).run(dir);
         }
+    }
+
+    /**
+     * The learner settings of a demo on {@code train}, before the user's: {@link #IMAGE_DEFAULTS}
+     * for images, whose layout and {@code --augment} the learner's own views then take.
+     */
+    static Map<String, String> learnerDefaults(Dataset train, String augment, int batchSize) {
+        Map<String, String> defaults = new LinkedHashMap<>(DEMO_DEFAULTS);
+        defaults.put(LearnerConfig.MODEL_INPUT_DIM_CONFIG, Integer.toString(train.featureDim()));
+        defaults.put(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, Integer.toString(batchSize));
+        defaults.put(LearnerConfig.TRAIN_AUGMENTATION_CONFIG, augment);
+        train.imageShape()
+                .ifPresentOrElse(
+                        shape -> {
+                            defaults.putAll(IMAGE_DEFAULTS);
+                            defaults.put(
+                                    LearnerConfig.TRAIN_AUGMENTATION_IMAGE_CONFIG,
+                                    shape.toString());
+                        },
+                        () -> defaults.put(LearnerConfig.TRAIN_AUGMENTATION_IMAGE_CONFIG, "none"));
+        return defaults;
     }
 
     private DatasetSource chooseDataset(PrintWriter out) {
