@@ -16,7 +16,7 @@ final class MinRedundancy {
      *
      * @param reps the candidates, all of one width, finite
      * @param count how many to evict, at most {@code reps.length}
-     * @return the indices evicted; ties go to the lower index
+     * @return the indices evicted; of tied candidates, the lower index is evicted
      */
     static BitSet mostRedundant(float[][] reps, int count) {
         int n = reps.length;

@@ -117,12 +117,15 @@ record WaitingSamples(
                     start.offset(),
                     from - 1);
         }
-        // Kafka Streams gives a record with an invalid timestamp its partition's time; the replay
-        // gives it the last valid one before it, from the batch's first at the latest.
-        long timestamp = start.timestamp();
+        // Kafka Streams (UsePartitionTimeOnInvalidTimestamp) gives a record with an invalid
+        // timestamp its partition's time, the highest timestamp so far; the replay gives it the
+        // highest since the batch's first, whose own time Streams had given (records before the
+        // batch start are not read back: one with a higher timestamp still makes them differ).
+        long partitionTime = start.timestamp();
         int skipped = 0;
         for (SampleReplay.SampleRecord record : replay.read(from, to)) {
-            timestamp = record.timestamp() >= 0 ? record.timestamp() : timestamp;
+            long timestamp = record.timestamp() >= 0 ? record.timestamp() : partitionTime;
+            partitionTime = Math.max(partitionTime, timestamp);
             Parsed<SampleEvent> parsed = parser.parse(record.key(), record.value());
             if (parsed instanceof Parsed.Rejected<SampleEvent>) {
                 skipped++; // dead-lettered when it first came

@@ -254,6 +254,34 @@ class EmbedSamplesProcessorRestartTest {
     }
 
     /** The samples topic of the test, from the committed records it holds. */
+    @Test
+    void shouldGiveAReplayedRecordWithAnInvalidTimestampThePartitionTimeStreamsGaveIt() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        EmbedSamplesProcessor crashed = start(first);
+        // Out of order, then invalid: UsePartitionTimeOnInvalidTimestamp gives w2 the partition's
+        // time, the highest timestamp so far (2000), not the last one (1500).
+        long[] topicTimestamps = {2000, 1500, -1};
+        long[] streamsTimestamps = {2000, 1500, 2000};
+        for (int i = 0; i < 3; i++) {
+            String id = "w" + i;
+            byte[] key = id.getBytes(StandardCharsets.UTF_8);
+            byte[] value =
+                    LearnerDriver.sampleJson(id, LearnerDriver.features(id, 0), null)
+                            .getBytes(StandardCharsets.UTF_8);
+            topic.add(new SampleReplay.SampleRecord(i, topicTimestamps[i], key, value));
+            first.setRecordMetadata(TOPIC, 0, i);
+            crashed.process(new Record<>(key, value, streamsTimestamps[i]));
+            committed = i + 1;
+        }
+
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        running = start(second);
+        second.scheduledPunctuators().get(0).getPunctuator().punctuate(20);
+
+        assertThat(embeddings(second).stream().map(EmbeddingEvent::timestamp).toList())
+                .containsExactly(2000L, 1500L, 2000L);
+    }
+
     private final class ListReplay implements SampleReplay {
         @Override
         public long committedPosition() {
