@@ -3,6 +3,7 @@ package io.github.vicregstreams.eval;
 import io.github.vicregstreams.vicreg.CheckpointInfo;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The accuracies of an {@link Evaluation}: one row per representation, in the order raw features,
@@ -74,18 +75,18 @@ public record EvaluationReport(
      * What learning gained over the untrained encoder of the same spec and seed, in points of
      * accuracy (learned minus untrained, times 100), when both rows are there.
      *
-     * @return the gains, as a row named {@code gain over the untrained encoder}; empty for a report
-     *     of fewer than the three rows an {@link Evaluation} makes
+     * @return the gains, as a row named {@value #GAIN_LABEL}; empty for a report of fewer than the
+     *     three rows an {@link Evaluation} makes
      */
-    public java.util.Optional<Row> gainOverUntrained() {
+    public Optional<Row> gainOverUntrained() {
         if (rows.size() < 3) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Row untrained = rows.get(rows.size() - 2);
         Row learned = learned();
-        return java.util.Optional.of(
+        return Optional.of(
                 new Row(
-                        "gain over the untrained encoder",
+                        GAIN_LABEL,
                         learned.dim(),
                         100 * (learned.probeAllLabels() - untrained.probeAllLabels()),
                         100 * (learned.probeSubsetLabels() - untrained.probeSubsetLabels()),

@@ -135,7 +135,11 @@ final class TrainingSensors implements AutoCloseable {
         checkpointAge =
                 sensor(CHECKPOINT_AGE_SECONDS, "Seconds since the latest checkpoint", new Age());
         replayBufferSize = value(REPLAY_BUFFER_SIZE, "Pairs in the replay buffer");
-        replaySteps = sensor(REPLAY_STEPS_TOTAL, "Replay steps done", new CumulativeSum());
+        replaySteps =
+                sensor(
+                        REPLAY_STEPS_TOTAL,
+                        "Replay steps taken, skipped ones (non-finite, model unchanged) too",
+                        new CumulativeSum());
         replayUpdatesPerPair =
                 value(
                         REPLAY_UPDATES_PER_PAIR,
