@@ -53,14 +53,14 @@ final class DemoCommand implements Callable<Integer> {
     /**
      * What the demo trains image data with unless the user says otherwise: the setting that
      * measured best in one pass (docs/quality.md): the learner draws each image's views itself and
-     * replays a reservoir of 16,384 images twice after each batch, so a replayed image gets new
-     * views at each step.
+     * replays a reservoir of 16,384 images four times after each batch, so a replayed image gets
+     * new views at each step.
      */
     static final Map<String, String> IMAGE_DEFAULTS =
             Map.of(
                     LearnerConfig.TRAIN_SOURCE_CONFIG, "samples",
                     LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, "16384",
-                    LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG, "2",
+                    LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG, "4",
                     LearnerConfig.TRAIN_REPLAY_EVICTION_CONFIG, "reservoir");
 
     @Spec private CommandSpec spec;
