@@ -7,7 +7,6 @@ import io.github.vicregstreams.vicreg.EnumNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -27,9 +26,7 @@ class TrainingProcessorReplayTest {
     /** One learner's stores and pairs topic, shared by the processors of its restarts. */
     private static final class Learner {
         final LearnerConfig config;
-        final TreeMap<Long, TrainingPair> pairsTopic = new TreeMap<>();
-        long committedPosition = -1;
-        long nextOffset;
+        final InMemoryPairsTopic pairsTopic = new InMemoryPairsTopic();
         final KeyValueStore<String, byte[]> state =
                 TestStores.inMemory(
                         LearnerTopology.TRAINER_STATE_STORE, Serdes.String(), Serdes.ByteArray());
@@ -71,7 +68,7 @@ class TrainingProcessorReplayTest {
                             TrainerSettings.from(config),
                             LearnerTopology.TRAINER_NODES,
                             new TrainerFlush(),
-                            configs -> new TopicReader());
+                            configs -> pairsTopic.reader());
             context.setCurrentSystemTimeMs(0);
             state.init(context.getStateStoreContext(), state);
             context.addStateStore(state);
@@ -98,35 +95,11 @@ class TrainingProcessorReplayTest {
                                         null,
                                         LearnerDriver.features(id, 0),
                                         LearnerDriver.features(id, 1));
-                long offset = nextOffset++;
-                pairsTopic.put(offset, pair);
+                long offset = pairsTopic.append(pair);
                 context.setRecordMetadata("pairs", 0, offset);
                 p.process(new Record<>(id, pair, 10));
             }
-            nextOffset++; // the commit marker
-            committedPosition = nextOffset - 1;
-        }
-
-        private final class TopicReader implements PairsTopicReader {
-            @Override
-            public long committedPosition() {
-                return committedPosition;
-            }
-
-            @Override
-            public long startOffset() {
-                return pairsTopic.isEmpty() ? 0 : pairsTopic.firstKey();
-            }
-
-            @Override
-            public List<OffsetPair> read(long from, long to) {
-                return pairsTopic.subMap(from, to).entrySet().stream()
-                        .map(e -> new OffsetPair(e.getKey(), e.getValue()))
-                        .toList();
-            }
-
-            @Override
-            public void close() {}
+            pairsTopic.commit();
         }
     }
 

@@ -7,7 +7,6 @@ import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.MetricsEvent;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,18 +22,11 @@ class TrainingProcessorRestartTest {
 
     private LearnerConfig config;
 
-    /** The pairs topic: every pair sent, at its offset (gaps as a transactional topic has). */
-    private final TreeMap<Long, TrainingPair> pairsTopic = new TreeMap<>();
-
-    /** The application's committed position on the pairs topic. */
-    private long committedPosition = -1;
-
-    private long nextOffset;
+    private final InMemoryPairsTopic pairsTopic = new InMemoryPairsTopic();
 
     /** Whether reading the pairs topic fails, as when the broker is unreachable at start-up. */
-    private boolean readsFail;
-
     private KeyValueStore<String, byte[]> state;
+
     private KeyValueStore<String, byte[]> latestModel;
 
     @BeforeEach
@@ -63,7 +55,7 @@ class TrainingProcessorRestartTest {
                         TrainerSettings.from(config),
                         LearnerTopology.TRAINER_NODES,
                         new TrainerFlush(),
-                        configs -> new TopicReader());
+                        configs -> pairsTopic.reader());
         initialise(processor, context);
         return processor;
     }
@@ -77,32 +69,6 @@ class TrainingProcessorRestartTest {
         latestModel.init(context.getStateStoreContext(), latestModel);
         context.addStateStore(latestModel);
         processor.init(context);
-    }
-
-    /** Reads {@link #pairsTopic}, as the Kafka reader reads the real one. */
-    private final class TopicReader implements PairsTopicReader {
-        @Override
-        public long committedPosition() {
-            return committedPosition;
-        }
-
-        @Override
-        public long startOffset() {
-            return pairsTopic.isEmpty() ? 0 : pairsTopic.firstKey();
-        }
-
-        @Override
-        public List<OffsetPair> read(long from, long to) {
-            if (readsFail) {
-                throw new IllegalStateException("the pairs topic cannot be read");
-            }
-            return pairsTopic.subMap(from, to).entrySet().stream()
-                    .map(e -> new OffsetPair(e.getKey(), e.getValue()))
-                    .toList();
-        }
-
-        @Override
-        public void close() {}
     }
 
     /**
@@ -123,13 +89,11 @@ class TrainingProcessorRestartTest {
                             null,
                             LearnerDriver.features(id, 0),
                             LearnerDriver.features(id, 1));
-            long offset = nextOffset++;
-            pairsTopic.put(offset, pair);
+            long offset = pairsTopic.append(pair);
             context.setRecordMetadata("pairs", 0, offset);
             processor.process(new Record<>(id, pair, 10));
         }
-        nextOffset++; // the commit marker
-        committedPosition = nextOffset - 1;
+        pairsTopic.commit();
     }
 
     private static List<Long> steps(MockProcessorContext<Object, Object> context) {
@@ -218,20 +182,20 @@ class TrainingProcessorRestartTest {
         byte[] weightsAtCrash = crashed.trainer().checkpoint();
         crashed.trainer().close();
 
-        readsFail = true;
+        pairsTopic.failReads(true);
         TrainingProcessor failed =
                 new TrainingProcessor(
                         TrainerSettings.from(config),
                         LearnerTopology.TRAINER_NODES,
                         new TrainerFlush(),
-                        configs -> new TopicReader());
+                        configs -> pairsTopic.reader());
         MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
         assertThatThrownBy(() -> initialise(failed, second))
                 .isInstanceOf(IllegalStateException.class);
         failed.close(); // Kafka Streams closes a task whose init failed
 
         // The store still lists step 3 as trained after the checkpoint: a later start replays it.
-        readsFail = false;
+        pairsTopic.failReads(false);
         MockProcessorContext<Object, Object> third = new MockProcessorContext<>();
         TrainingProcessor restarted = start(third);
         assertThat(restarted.trainer().step()).isEqualTo(3);
@@ -244,7 +208,7 @@ class TrainingProcessorRestartTest {
         MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
         TrainingProcessor crashed = start(first);
         sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2
-        pairsTopic.headMap(pairsTopic.lastKey() - 1).clear(); // retention: step 3's pairs are gone
+        pairsTopic.deleteBefore(pairsTopic.lastOffset() - 1); // retention: step 3's pairs are gone
 
         MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
         TrainingProcessor restarted = start(second);
