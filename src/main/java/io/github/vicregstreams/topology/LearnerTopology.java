@@ -5,7 +5,9 @@ import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
 import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.events.ViewEvent;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,6 +33,14 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  *                                 ├→ sample-dead-letters-sink
  *                                 └→ sample-pairs-sink → (topic.pairs), with train.source=samples
  * model-source → store-checkpoint → latest-model (global store, read by embed-samples)
+ * </pre>
+ *
+ * <p>With {@code train.source=pair-events} the trainer's task reads the pair-events topic (one
+ * partition) itself: no views sub-topology, no pairs topic between.
+ *
+ * <pre>
+ * pair-events-source → validate-pair-events ─┬→ train ─┬→ (the trainer's sinks, as above)
+ *                                            └→ pair-events-dead-letters-sink
  * </pre>
  *
  * With model versions on, {@link VersionTopology} adds the backfill and its sinks.
@@ -180,11 +190,78 @@ public final class LearnerTopology {
     static Topology build(LearnerConfig config, TrainerFlush flush) {
         Objects.requireNonNull(config, "config must not be null");
         Topics topics = config.topics();
+        Topology topology = new Topology();
+        TrainerSettings trainerSettings = TrainerSettings.from(config);
+        Function<Map<String, Object>, PairsTopicReader> journalReaders;
+        String trainerInput;
+        if (trainerSettings.source().pairEventsDirect()) {
+            FeatureEventParser<PairEvent> parser = pairEventParser(config);
+            addPairEvents(topology, config, parser, TRAIN);
+            trainerInput = VALIDATE_PAIR_EVENTS;
+            journalReaders =
+                    appConfigs ->
+                            new KafkaPairEventsReader(appConfigs, topics.pairEvents(), parser);
+        } else {
+            addViews(topology, config);
+            addPairEvents(topology, config, pairEventParser(config), PAIR_EVENTS_PAIRS_SINK);
+            topology.addSink(
+                    PAIR_EVENTS_PAIRS_SINK,
+                    topics.pairs(),
+                    new StringSerializer(),
+                    TrainingPair.serde().serializer(),
+                    toTheTrainerPartition(),
+                    VALIDATE_PAIR_EVENTS);
+            topology.addSource(
+                    PAIRS_SOURCE,
+                    new StringDeserializer(),
+                    TrainingPair.serde().deserializer(),
+                    topics.pairs());
+            trainerInput = PAIRS_SOURCE;
+            journalReaders = appConfigs -> new KafkaPairsTopicReader(appConfigs, topics.pairs());
+        }
+        topology.addProcessor(
+                TRAIN,
+                () -> new TrainingProcessor(trainerSettings, TRAINER_NODES, flush, journalReaders),
+                trainerInput);
+        topology.addStateStore(LearnerStores.trainerStateStore(), TRAIN);
+        topology.addSink(
+                EMBEDDINGS_SINK,
+                topics.embeddings(),
+                new StringSerializer(),
+                EventSerdes.embeddingEvents(config.embeddingFormat()).serializer(),
+                TRAIN);
+        topology.addSink(
+                METRICS_SINK,
+                topics.metrics(),
+                new StringSerializer(),
+                EventSerdes.metricsEvents().serializer(),
+                TRAIN);
+        topology.addSink(
+                MODEL_SINK,
+                topics.model(),
+                new StringSerializer(),
+                new ByteArraySerializer(),
+                TRAIN);
+        topology.addSink(
+                TRAIN_DEAD_LETTERS_SINK,
+                topics.deadLetters(),
+                new ByteArraySerializer(),
+                EventSerdes.deadLetters().serializer(),
+                TRAIN);
+        ModelWeightsCache weights = new ModelWeightsCache(config.trainerConfig(), config.device());
+        addInference(topology, config, weights);
+        if (config.versions().enabled()) {
+            VersionTopology.add(topology, config, weights);
+        }
+        return topology;
+    }
+
+    /** The views sub-topology: validation, then pairing, then the pairs topic. */
+    private static void addViews(Topology topology, LearnerConfig config) {
+        Topics topics = config.topics();
         FeatureEventParser<ViewEvent> parser =
                 FeatureEventParser.views(config.modelSpec().encoderDim(), config.maxRecordBytes());
         long pairingWindow = config.pairingWindowMs();
-
-        Topology topology = new Topology();
         topology.addSource(
                 VIEWS_SOURCE,
                 new ByteArrayDeserializer(),
@@ -208,44 +285,6 @@ public final class LearnerTopology {
                 TrainingPair.serde().serializer(),
                 toTheTrainerPartition(),
                 PAIR_VIEWS);
-
-        addPairEvents(topology, config);
-
-        topology.addSource(
-                PAIRS_SOURCE,
-                new StringDeserializer(),
-                TrainingPair.serde().deserializer(),
-                topics.pairs());
-        TrainerSettings trainerSettings = TrainerSettings.from(config);
-        topology.addProcessor(
-                TRAIN,
-                () ->
-                        new TrainingProcessor(
-                                trainerSettings,
-                                TRAINER_NODES,
-                                flush,
-                                appConfigs ->
-                                        new KafkaPairsTopicReader(appConfigs, topics.pairs())),
-                PAIRS_SOURCE);
-        topology.addStateStore(LearnerStores.trainerStateStore(), TRAIN);
-        topology.addSink(
-                EMBEDDINGS_SINK,
-                topics.embeddings(),
-                new StringSerializer(),
-                EventSerdes.embeddingEvents(config.embeddingFormat()).serializer(),
-                TRAIN);
-        topology.addSink(
-                METRICS_SINK,
-                topics.metrics(),
-                new StringSerializer(),
-                EventSerdes.metricsEvents().serializer(),
-                TRAIN);
-        topology.addSink(
-                MODEL_SINK,
-                topics.model(),
-                new StringSerializer(),
-                new ByteArraySerializer(),
-                TRAIN);
         topology.addSink(
                 DEAD_LETTERS_SINK,
                 topics.deadLetters(),
@@ -253,53 +292,37 @@ public final class LearnerTopology {
                 EventSerdes.deadLetters().serializer(),
                 VALIDATE_VIEWS,
                 PAIR_VIEWS);
-        topology.addSink(
-                TRAIN_DEAD_LETTERS_SINK,
-                topics.deadLetters(),
-                new ByteArraySerializer(),
-                EventSerdes.deadLetters().serializer(),
-                TRAIN);
-        ModelWeightsCache weights = new ModelWeightsCache(config.trainerConfig(), config.device());
-        addInference(topology, config, weights);
-        if (config.versions().enabled()) {
-            VersionTopology.add(topology, config, weights);
-        }
-        return topology;
+    }
+
+    private static FeatureEventParser<PairEvent> pairEventParser(LearnerConfig config) {
+        return FeatureEventParser.pairs(config.modelSpec().encoderDim(), config.maxRecordBytes());
     }
 
     /**
-     * The pair-events sub-topology: validation only, then the pairs topic. A producer that makes
-     * both views of a sample at once sends one record instead of two, and the learner keeps no
-     * waiting view for it.
+     * The pair-events input: validation, then {@code next}. A producer that makes both views of a
+     * sample at once sends one record instead of two, and the learner keeps no waiting view for it.
+     * {@code next} is the pairs topic's sink (added by the caller), or with {@code
+     * train.source=pair-events} the trainer itself, whose task then reads the pair-events topic.
      */
-    private static void addPairEvents(Topology topology, LearnerConfig config) {
-        Topics topics = config.topics();
-        FeatureEventParser<PairEvent> parser =
-                FeatureEventParser.pairs(config.modelSpec().encoderDim(), config.maxRecordBytes());
+    private static void addPairEvents(
+            Topology topology,
+            LearnerConfig config,
+            FeatureEventParser<PairEvent> parser,
+            String next) {
         topology.addSource(
                 PAIR_EVENTS_SOURCE,
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer(),
-                topics.pairEvents());
+                config.topics().pairEvents());
         topology.addProcessor(
                 VALIDATE_PAIR_EVENTS,
                 () ->
                         new ValidatePairEventsProcessor(
-                                parser,
-                                VALIDATE_PAIR_EVENTS,
-                                PAIR_EVENTS_DEAD_LETTERS_SINK,
-                                PAIR_EVENTS_PAIRS_SINK),
+                                parser, VALIDATE_PAIR_EVENTS, PAIR_EVENTS_DEAD_LETTERS_SINK, next),
                 PAIR_EVENTS_SOURCE);
         topology.addSink(
-                PAIR_EVENTS_PAIRS_SINK,
-                topics.pairs(),
-                new StringSerializer(),
-                TrainingPair.serde().serializer(),
-                toTheTrainerPartition(),
-                VALIDATE_PAIR_EVENTS);
-        topology.addSink(
                 PAIR_EVENTS_DEAD_LETTERS_SINK,
-                topics.deadLetters(),
+                config.topics().deadLetters(),
                 new ByteArraySerializer(),
                 EventSerdes.deadLetters().serializer(),
                 VALIDATE_PAIR_EVENTS);

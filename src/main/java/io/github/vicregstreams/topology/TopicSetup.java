@@ -67,8 +67,11 @@ public final class TopicSetup {
                         : Optional.of(config.replicationFactor());
         Map<String, NewTopic> wanted = new LinkedHashMap<>();
         wanted.put(topics.views(), topic(topics.views(), partitions, replication, Map.of()));
+        // With train.source=pair-events the trainer's one task reads the pair-events topic itself.
+        int pairEventPartitions = pairEventsDirect() ? 1 : partitions;
         wanted.put(
-                topics.pairEvents(), topic(topics.pairEvents(), partitions, replication, Map.of()));
+                topics.pairEvents(),
+                topic(topics.pairEvents(), pairEventPartitions, replication, Map.of()));
         wanted.put(topics.samples(), topic(topics.samples(), partitions, replication, Map.of()));
         wanted.put(
                 topics.embeddings(), topic(topics.embeddings(), partitions, replication, Map.of()));
@@ -176,14 +179,29 @@ public final class TopicSetup {
     private void check(Admin admin, Duration timeout) {
         Topics topics = config.topics();
         requireOnePartition(
-                admin, timeout, topics.pairs(), LearnerConfig.TOPIC_PAIRS_CONFIG, "the trainer");
+                admin,
+                timeout,
+                topics.pairs(),
+                "the trainer needs exactly 1. "
+                        + recreateOrRename(LearnerConfig.TOPIC_PAIRS_CONFIG));
+        if (pairEventsDirect()) {
+            // An input: its records are the user's, so no advice to delete it.
+            requireOnePartition(
+                    admin,
+                    timeout,
+                    topics.pairEvents(),
+                    "the trainer reads it itself with train.source=pair-events, and needs exactly 1."
+                            + " Name a topic of one partition with "
+                            + LearnerConfig.TOPIC_PAIR_EVENTS_CONFIG
+                            + ", or use train.source=views (the pairs topic between).");
+        }
         if (config.versions().enabled()) {
             requireOnePartition(
                     admin,
                     timeout,
                     topics.items(),
-                    LearnerConfig.TOPIC_ITEMS_CONFIG,
-                    "the backfill");
+                    "the backfill needs exactly 1. "
+                            + recreateOrRename(LearnerConfig.TOPIC_ITEMS_CONFIG));
         }
         Config modelConfig = TopicCreator.describeConfig(admin, topics.model(), timeout);
         ConfigEntry maxBytes = modelConfig.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
@@ -209,8 +227,17 @@ public final class TopicSetup {
         }
     }
 
+    private boolean pairEventsDirect() {
+        return TrainingSourceKeys.settings(config).pairEventsDirect();
+    }
+
+    private static String recreateOrRename(String key) {
+        return "Delete it (the learner creates it) or name another with " + key + ".";
+    }
+
+    /** Fails with {@code why} (who needs one partition, and the fix) unless it has one. */
     private static void requireOnePartition(
-            Admin admin, Duration timeout, String topic, String key, String user) {
+            Admin admin, Duration timeout, String topic, String why) {
         int partitions =
                 TopicCreator.describe(admin, List.of(topic), timeout)
                         .get(topic)
@@ -218,18 +245,7 @@ public final class TopicSetup {
                         .size();
         if (partitions != 1) {
             throw new IllegalStateException(
-                    "Topic '"
-                            + topic
-                            + "' ("
-                            + key
-                            + ") has "
-                            + partitions
-                            + " partitions; "
-                            + user
-                            + " needs exactly 1. Delete it (the learner creates it) or"
-                            + " name another with "
-                            + key
-                            + ".");
+                    "Topic '" + topic + "' has " + partitions + " partitions; " + why);
         }
     }
 

@@ -60,6 +60,14 @@ record TrainerCursor(
         return new TrainerCursor(offset, List.of(), checkpointStep, publishedStep);
     }
 
+    /**
+     * The cursor of a journal on another topic: the checkpoint steps stay, the offsets and the
+     * batches trained after the checkpoint go (the next pair delivered sets the offsets again).
+     */
+    TrainerCursor forgettingOffsets() {
+        return new TrainerCursor(UNKNOWN, List.of(), checkpointStep, publishedStep);
+    }
+
     /** After a batch of {@code size} pairs, the last at {@code lastOffset}. */
     TrainerCursor withBatchTrained(long lastOffset, int size) {
         List<Batch> trained = new ArrayList<>(batches);

@@ -1,5 +1,6 @@
 package io.github.vicregstreams.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The trainer's bookkeeping of the pairs topic, its journal: the {@link TrainerCursor} saved in the
+ * The trainer's bookkeeping of the topic it reads, its journal (the pairs topic, or the pair-events
+ * topic with {@code train.source=pair-events}): the {@link TrainerCursor} saved in the
  * trainer-state store (which offsets the checkpoint covers, which batches were trained since), the
  * pairs delivered and not yet trained, and the replay of the topic after a restart.
  *
@@ -25,7 +27,11 @@ final class TrainerJournal {
 
     static final String CURSOR_KEY = "cursor";
 
+    /** The name of the topic whose offsets the cursor counts; absent in older stores. */
+    static final String TOPIC_KEY = "journal-topic";
+
     private final KeyValueStore<String, byte[]> state;
+    private final String topic;
     private final boolean savedByAnOlderRelease;
     private TrainerCursor cursor;
 
@@ -40,21 +46,46 @@ final class TrainerJournal {
     /** A batch: its pairs, the offset of its last pair, and its time (its latest pair's). */
     record Batch(List<TrainingPair> pairs, long lastOffset, long time) {}
 
-    /** Reads the cursor saved in the trainer-state store, if any. */
-    TrainerJournal(KeyValueStore<String, byte[]> state) {
+    /**
+     * Reads the cursor saved in the trainer-state store, if any.
+     *
+     * @param state the trainer-state store
+     * @param topic the topic the trainer reads now
+     * @param pairsTopic the pairs topic: the one a store that names no topic counted offsets of
+     */
+    TrainerJournal(KeyValueStore<String, byte[]> state, String topic, String pairsTopic) {
         this.state = state;
+        this.topic = topic;
         byte[] saved = state.get(CURSOR_KEY);
-        this.cursor = saved == null ? TrainerCursor.EMPTY : TrainerCursor.decode(saved);
-        this.savedByAnOlderRelease = saved != null && !cursor.knowsOffsets();
+        TrainerCursor stored = saved == null ? TrainerCursor.EMPTY : TrainerCursor.decode(saved);
+        this.savedByAnOlderRelease = saved != null && !stored.knowsOffsets();
+        byte[] savedTopic = state.get(TOPIC_KEY);
+        String storedTopic =
+                savedTopic == null ? pairsTopic : new String(savedTopic, StandardCharsets.UTF_8);
+        if (stored.knowsOffsets() && !storedTopic.equals(topic)) {
+            // Offsets of one topic mean nothing on another (train.source changed between runs):
+            // the new topic's journal starts with the next pair; the checkpoint stays.
+            log.warn(
+                    "The trainer's journal counted offsets of topic [{}], but it now reads [{}]: the"
+                            + " [{}] batches trained after its checkpoint (step [{}]) are not replayed;"
+                            + " training continues from the checkpoint with the next pair of [{}]",
+                    storedTopic,
+                    topic,
+                    stored.batches().size(),
+                    stored.checkpointStep(),
+                    topic);
+            stored = stored.forgettingOffsets();
+        }
+        this.cursor = stored;
     }
 
     /**
-     * Reads the pairs since the checkpoint back from the pairs topic, trains again the batches the
-     * cursor lists (with {@code step}, which publishes nothing), and takes the rest, up to the
+     * Reads the pairs since the checkpoint back from the journal topic, trains again the batches
+     * the cursor lists (with {@code step}, which publishes nothing), and takes the rest, up to the
      * committed position, as waiting. Pairs that retention has deleted cannot be trained again: the
      * batches from the first incomplete one on are skipped with an error, and training goes on.
      *
-     * @param readers opens a reader of the pairs topic, when there is something to replay
+     * @param readers opens a reader of the journal topic, when there is something to replay
      * @param step trains one batch again
      * @param trainerStep the trainer's step, for the log
      */
@@ -86,8 +117,9 @@ final class TrainerJournal {
         long start = reader.startOffset();
         if (start > from) {
             log.error(
-                    "The pairs topic no longer holds the pairs after the checkpoint (retention deleted"
+                    "Topic [{}] no longer holds the pairs after the checkpoint (retention deleted"
                             + " offsets [{}, {})): the batches trained from them after step [{}] are lost",
+                    topic,
                     from,
                     start,
                     trainerStep.getAsLong());
@@ -102,8 +134,9 @@ final class TrainerJournal {
             }
             if (pairs.size() != batch.size()) {
                 log.error(
-                        "The pairs topic misses pairs of a trained batch: expected [{}] before offset [{}],"
+                        "Topic [{}] misses pairs of a trained batch: expected [{}] before offset [{}],"
                                 + " found [{}]; training goes on from step [{}] without replaying the rest",
+                        topic,
                         batch.size(),
                         batch.end(),
                         pairs.size(),
@@ -118,7 +151,8 @@ final class TrainerJournal {
         deliveredUpTo = committed;
         if (replayed > 0 || !waiting.isEmpty()) {
             log.info(
-                    "Replayed the pairs topic from offset [{}]: batches=[{}] step=[{}] waiting=[{}]",
+                    "Replayed topic [{}] from offset [{}]: batches=[{}] step=[{}] waiting=[{}]",
+                    topic,
                     from,
                     replayed,
                     trainerStep.getAsLong(),
@@ -139,6 +173,7 @@ final class TrainerJournal {
         if (!cursor.knowsOffsets()) {
             // The first pair of a new trainer: from here on the topic is its journal.
             cursor = cursor.startingAt(offset);
+            state.put(TOPIC_KEY, topic.getBytes(StandardCharsets.UTF_8));
             save();
         }
         waiting.addLast(new PairsTopicReader.OffsetPair(offset, pair));

@@ -19,7 +19,10 @@ import io.github.vicregstreams.vicreg.TrainerConfig;
  * @param embeddingSource which representation of a pair is published as its embedding
  * @param signature signs published checkpoints (or signs nothing)
  * @param collapseThresholds when the log warns of collapse
- * @param pairsTopic the pairs topic, the source a dead-lettered pair names
+ * @param journalTopic the topic the trainer reads, its journal: the pairs topic, or the pair-events
+ *     topic with {@code train.source=pair-events}
+ * @param pairsTopic the pairs topic, whose offsets a trainer state without its journal's name
+ *     counts
  * @param inputDim the width of a view, to write a dead-lettered pair's views back
  * @param versions when checkpoints become model versions
  * @param source what the trainer trains on besides pairs, and how it draws a raw sample's views
@@ -36,6 +39,7 @@ record TrainerSettings(
         EmbeddingSource embeddingSource,
         CheckpointSignature signature,
         CollapseDetector.Thresholds collapseThresholds,
+        String journalTopic,
         String pairsTopic,
         int inputDim,
         VersionSettings versions,
@@ -43,6 +47,7 @@ record TrainerSettings(
         ReplaySettings replay) {
 
     static TrainerSettings from(LearnerConfig config) {
+        TrainingSource source = TrainingSourceKeys.settings(config);
         return new TrainerSettings(
                 config.modelName(),
                 config.trainerConfig(),
@@ -54,10 +59,11 @@ record TrainerSettings(
                 config.embeddingSource(),
                 config.checkpointSignature(),
                 config.collapseThresholds(),
+                source.pairEventsDirect() ? config.topics().pairEvents() : config.topics().pairs(),
                 config.topics().pairs(),
                 config.modelSpec().encoderDim(),
                 config.versions(),
-                TrainingSourceKeys.settings(config),
+                source,
                 ReplayKeys.settings(config));
     }
 }

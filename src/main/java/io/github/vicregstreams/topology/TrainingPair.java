@@ -1,6 +1,7 @@
 package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.Metadata;
+import io.github.vicregstreams.events.PairEvent;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -33,6 +34,19 @@ record TrainingPair(String id, long timestamp, Metadata metadata, float[] view0,
         Objects.requireNonNull(id, "id must not be null");
         Objects.requireNonNull(view0, "view0 must not be null");
         Objects.requireNonNull(view1, "view1 must not be null");
+    }
+
+    /**
+     * The pair of a pair event: its two views, stamped with its record's timestamp (as a pair of
+     * views is with the later of its two records').
+     *
+     * @param event a valid pair event
+     * @param timestamp its record's timestamp
+     * @return the pair
+     */
+    static TrainingPair of(PairEvent event, long timestamp) {
+        return new TrainingPair(
+                event.id(), timestamp, event.metadata(), event.view0(), event.view1());
     }
 
     /**

@@ -31,16 +31,17 @@ import org.slf4j.LoggerFactory;
  * The single trainer: gathers pairs into mini-batches, runs one VICReg step per batch, publishes an
  * embedding per pair and a metrics event per step, and checkpoints.
  *
- * <p>The pairs topic is the trainer's journal ({@link TrainerJournal}): a {@link TrainerCursor} in
- * the trainer-state store says which of its offsets the checkpoint covers and which batches were
- * trained since, and is saved in the same transaction as those batches' outputs and the consumer
- * offsets. The checkpoint therefore never has to be written at every commit, and no copy of a pair
- * is kept: after a crash, the trainer restores the last checkpoint, reads the pairs since then back
- * from the pairs topic (committed records only, in offset order), trains the same batches again —
- * reaching the weights it had when the last transaction committed, without publishing their
- * embeddings a second time — and takes the pairs after them, up to the committed position, as
- * waiting. Nothing is lost or trained twice. Waiting pairs live in memory: the committed position
- * is past them, and the topic holds them.
+ * <p>The pairs topic (or, with {@code train.source=pair-events}, the pair-events topic) is the
+ * trainer's journal ({@link TrainerJournal}): a {@link TrainerCursor} in the trainer-state store
+ * says which of its offsets the checkpoint covers and which batches were trained since, and is
+ * saved in the same transaction as those batches' outputs and the consumer offsets. The checkpoint
+ * therefore never has to be written at every commit, and no copy of a pair is kept: after a crash,
+ * the trainer restores the last checkpoint, reads the pairs since then back from the pairs topic
+ * (committed records only, in offset order), trains the same batches again — reaching the weights
+ * it had when the last transaction committed, without publishing their embeddings a second time —
+ * and takes the pairs after them, up to the committed position, as waiting. Nothing is lost or
+ * trained twice. Waiting pairs live in memory: the committed position is past them, and the topic
+ * holds them.
  *
  * <p>A batch is released when {@code train.batch.size} pairs wait, when the first waiting pair is
  * {@code train.batch.window.ms} old in stream time (checked as pairs arrive), or when no pair has
@@ -119,7 +120,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         trainerMetrics = new TrainerMetrics(context, settings.collapseThresholds());
         KeyValueStore<String, byte[]> state = context.getStateStore(nodes.stateStore());
         checkpoints = new TrainerCheckpoints(context, settings, nodes, state);
-        journal = new TrainerJournal(state);
+        journal = new TrainerJournal(state, settings.journalTopic(), settings.pairsTopic());
         versions = new TrainerVersions(context, settings, nodes, state);
         trainer = checkpoints.restoreOrCreate();
         // Counted as soon as it exists: close() uncounts it even when replay below fails.
@@ -266,7 +267,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
             views.write('\n');
         }
         return new SourceRecord(
-                settings.pairsTopic(),
+                settings.journalTopic(),
                 DeadLetter.UNKNOWN,
                 DeadLetter.UNKNOWN,
                 pair.timestamp(),

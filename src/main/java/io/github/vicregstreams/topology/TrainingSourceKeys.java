@@ -10,8 +10,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * What the trainer trains on besides the pairs producers send: the raw samples of {@code
- * topic.samples}, with views it draws itself.
+ * What the trainer trains on: the pairs producers send through the pairs topic, with the raw
+ * samples of {@code topic.samples} too (views it draws itself), or the pair events only, read
+ * straight from their topic.
  *
  * <p>One group of {@link LearnerConfig}'s keys: their types, defaults, valid values and
  * documentation, in the order {@code topology/learner.properties} lists them.
@@ -20,11 +21,16 @@ final class TrainingSourceKeys {
 
     private static final String SOURCE_DOC =
             "What the trainer trains on. views: the pairs made from topic.views and"
-                    + " topic.pair-events. samples: those, and every valid sample of topic.samples too;"
-                    + " the trainer draws the two views of a sample itself (train.augmentation), afresh"
-                    + " at each step that trains on it, so producers send each event once. Those samples"
-                    + " get their embeddings from inference, as any sample does; the trainer publishes"
-                    + " none for them.";
+                    + " topic.pair-events, through the pairs topic. samples: those, and every valid"
+                    + " sample of topic.samples too; the trainer draws the two views of a sample itself"
+                    + " (train.augmentation), afresh at each step that trains on it, so producers send"
+                    + " each event once. Those samples get their embeddings from inference, as any"
+                    + " sample does; the trainer publishes none for them. pair-events: only"
+                    + " topic.pair-events, which the trainer's own task reads (it must have one"
+                    + " partition; the learner creates it so), with no pairs topic between: one"
+                    + " produce and one fetch of each pair fewer, and topic.pair-events is the"
+                    + " trainer's journal, so its retention must outlast the longest outage."
+                    + " topic.views is not read.";
     private static final String AUGMENTATION_DOC =
             "The augmentation the trainer draws a sample's views with, with train.source=samples:"
                     + " 'default', 'none', or steps separated by commas: shift:PIXELS, flip:P, erase:P,"
@@ -49,7 +55,7 @@ final class TrainingSourceKeys {
                         LearnerConfig.TRAIN_SOURCE_CONFIG,
                         Type.STRING,
                         "views",
-                        ConfigDef.ValidString.in("views", "samples"),
+                        ConfigDef.ValidString.in("views", "samples", "pair-events"),
                         Importance.MEDIUM,
                         SOURCE_DOC)
                 .define(
@@ -86,9 +92,15 @@ final class TrainingSourceKeys {
                     LearnerConfig.TRAIN_AUGMENTATION_CONFIG, spec, e.getMessage());
         }
         return new TrainingSource(
-                config.trainsOnSamples(),
-                augmentation,
-                config.getLong(LearnerConfig.MODEL_SEED_CONFIG));
+                input(config), augmentation, config.getLong(LearnerConfig.MODEL_SEED_CONFIG));
+    }
+
+    private static TrainingSource.Input input(LearnerConfig config) {
+        return switch (config.getString(LearnerConfig.TRAIN_SOURCE_CONFIG)) {
+            case "samples" -> TrainingSource.Input.SAMPLES;
+            case "pair-events" -> TrainingSource.Input.PAIR_EVENTS;
+            default -> TrainingSource.Input.VIEWS;
+        };
     }
 
     private static Optional<ImageShape> imageShape(LearnerConfig config, int inputDim) {

@@ -104,6 +104,16 @@ class LearnerScenariosIT extends OnRealBroker {
                 2);
     }
 
+    /**
+     * The same with the trainer reading pair events itself: the pair-events topic is its journal,
+     * read back and parsed again after the kill.
+     */
+    @Test
+    void shouldResumeReadingPairEventsItselfAfterSigkillLosingAndRepeatingNothing()
+            throws Exception {
+        resumeAfterSigkill(Map.of("train.source", "pair-events"), 0);
+    }
+
     private void resumeAfterSigkill(Map<String, String> overrides, int replaySteps)
             throws Exception {
         try (Scenario s = new Scenario(kafka, dir, 1, overrides)) {

@@ -11,6 +11,7 @@ import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.events.PairEvent;
 import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.kafka.TopicCreator;
@@ -69,6 +70,7 @@ final class Scenario implements AutoCloseable {
     final LearnerConfig config;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Serializer<ViewEvent> views;
+    private final Serializer<PairEvent> pairEvents;
     private final KafkaConsumer<byte[], byte[]> outputs;
     private final Deserializer<EmbeddingEvent> embeddingReader =
             EventSerdes.embeddingEvents().deserializer();
@@ -147,6 +149,10 @@ final class Scenario implements AutoCloseable {
                 EventSerdes.viewEvents(
                                 FeatureEventParser.views(INPUT_DIM), FeatureEncoding.FLOAT32_BASE64)
                         .serializer();
+        pairEvents =
+                EventSerdes.pairEvents(
+                                FeatureEventParser.pairs(INPUT_DIM), FeatureEncoding.FLOAT32_BASE64)
+                        .serializer();
 
         Properties consumerProps = new Properties();
         consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -171,11 +177,24 @@ final class Scenario implements AutoCloseable {
                         topics.model()));
     }
 
-    /** Both views of pairs {@code from … to-1}, ids {@code p<i>}, metadata {@code {"index":i}}. */
+    /**
+     * Both views of pairs {@code from … to-1}, ids {@code p<i>}, metadata {@code {"index":i}}: as
+     * two view events, or as one pair event when the trainer reads pair events ({@code
+     * train.source=pair-events}).
+     */
     void sendPairs(int from, int to) {
+        boolean asPairEvents = "pair-events".equals(settings.get("train.source"));
         for (int i = from; i < to; i++) {
             String id = "p" + i;
             Metadata metadata = Metadata.of("{\"index\":" + i + "}");
+            if (asPairEvents) {
+                PairEvent event = new PairEvent(id, features(i, 0), features(i, 1), null, metadata);
+                send(
+                        config.topics().pairEvents(),
+                        id.getBytes(StandardCharsets.UTF_8),
+                        pairEvents.serialize(null, event));
+                continue;
+            }
             for (int view = 0; view < 2; view++) {
                 ViewEvent event = new ViewEvent(id, view, features(i, view), null, metadata);
                 send(id.getBytes(StandardCharsets.UTF_8), views.serialize(null, event));

@@ -15,9 +15,11 @@ import io.github.vicregstreams.vicreg.VicregTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -218,6 +220,67 @@ class LearnerTopologyTest {
             assertThat(letter.topic()).isEqualTo("vicreg.pair-events");
             assertThat(d.embeddings.readValuesToList()).hasSize(4);
         }
+    }
+
+    @Test
+    void shouldTrainOnPairEventsInTheTrainersOwnTaskAsThroughThePairsTopicAndDeadLetterBadOnes() {
+        List<EmbeddingEvent> throughPairsTopic;
+        try (LearnerDriver d = driver()) {
+            for (int i = 0; i < 4; i++) {
+                d.sendPairEvent("s" + i, 10);
+            }
+            throughPairsTopic = d.embeddings.readValuesToList();
+        }
+        try (LearnerDriver d =
+                new LearnerDriver(
+                        stateDir.resolve("direct"),
+                        Map.of(LearnerConfig.TRAIN_SOURCE_CONFIG, "pair-events"))) {
+            String oneView = "{\"id\": \"bad\", \"features\": [[1, 2, 3, 4, 5, 6, 7, 8]]}";
+            d.sendPairEventRaw("bad", oneView, 10);
+            for (int i = 0; i < 4; i++) {
+                d.sendPairEvent("s" + i, 10);
+            }
+
+            List<EmbeddingEvent> direct = d.embeddings.readValuesToList();
+            assertThat(direct)
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactly("s0", "s1", "s2", "s3");
+            for (int i = 0; i < 4; i++) {
+                assertThat(direct.get(i).embedding())
+                        .containsExactly(throughPairsTopic.get(i).embedding());
+            }
+            DeadLetter letter = d.deadLetters.readValue();
+            assertThat(letter.reason()).isEqualTo("wrong_shape");
+            assertThat(letter.topic()).isEqualTo("vicreg.pair-events");
+            assertThat(d.metrics.readValuesToList()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldReadNeitherTheViewsNorThePairsTopicWhenTheTrainerReadsPairEvents() {
+        LearnerConfig config =
+                LearnerConfig.of(
+                        Map.of(
+                                LearnerConfig.MODEL_INPUT_DIM_CONFIG,
+                                LearnerDriver.INPUT_DIM,
+                                LearnerConfig.TRAIN_SOURCE_CONFIG,
+                                "pair-events"));
+
+        TopologyDescription description = LearnerTopology.build(config).describe();
+
+        List<String> trainerTopics = new ArrayList<>();
+        List<String> otherTopics = new ArrayList<>();
+        for (TopologyDescription.Subtopology sub : description.subtopologies()) {
+            boolean trains =
+                    sub.nodes().stream().anyMatch(n -> n.name().equals(LearnerTopology.TRAIN));
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Source source) {
+                    (trains ? trainerTopics : otherTopics).addAll(source.topicSet());
+                }
+            }
+        }
+        assertThat(trainerTopics).containsExactly("vicreg.pair-events");
+        assertThat(otherTopics).doesNotContain("vicreg.views", "vicreg.pairs");
     }
 
     @Test

@@ -79,6 +79,45 @@ class TopicSetupTest {
     }
 
     @Test
+    void shouldCreateThePairEventsTopicWithOnePartitionWhenTheTrainerReadsIt() throws Exception {
+        LearnerConfig config =
+                config(
+                        Map.of(
+                                LearnerConfig.TRAIN_SOURCE_CONFIG,
+                                "pair-events",
+                                LearnerConfig.TOPIC_PARTITIONS_CONFIG,
+                                3));
+
+        new TopicSetup(config).apply(broker.get().bootstrapServers(), TIMEOUT);
+
+        try (Admin admin = admin()) {
+            Map<String, Integer> partitions = new HashMap<>();
+            admin.describeTopics(List.of(config.topics().pairEvents(), config.topics().views()))
+                    .allTopicNames()
+                    .get()
+                    .forEach((name, d) -> partitions.put(name, d.partitions().size()));
+            assertThat(partitions)
+                    .containsEntry(config.topics().pairEvents(), 1)
+                    .containsEntry(config.topics().views(), 3);
+        }
+    }
+
+    @Test
+    void shouldRefuseAPartitionedPairEventsTopicWhenTheTrainerReadsItWithoutAdviceToDeleteIt() {
+        LearnerConfig config = config(Map.of(LearnerConfig.TRAIN_SOURCE_CONFIG, "pair-events"));
+        broker.get().createTopic(config.topics().pairEvents(), 2, Map.of(), TIMEOUT);
+
+        assertThatThrownBy(
+                        () ->
+                                new TopicSetup(config)
+                                        .apply(broker.get().bootstrapServers(), TIMEOUT))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(config.topics().pairEvents() + "' has 2 partitions")
+                .hasMessageContaining("train.source=pair-events")
+                .hasMessageNotContaining("Delete");
+    }
+
+    @Test
     void shouldRefuseAnExistingModelTopicTooSmallForACheckpointChunk() {
         LearnerConfig config = config(Map.of());
         broker.get()

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class TrainerViewsTest {
 
     private final TrainerViews views =
-            new TrainerViews(new TrainingSource(true, new GaussianNoise(0.1), 42));
+            new TrainerViews(
+                    new TrainingSource(TrainingSource.Input.SAMPLES, new GaussianNoise(0.1), 42));
 
     private static TrainingPair sample(String id) {
         return TrainingPair.sample(id, 1, null, LearnerDriver.features(id, 0));
@@ -49,7 +50,9 @@ class TrainerViewsTest {
         TrainerViews otherSeed =
                 new TrainerViews(
                         new TrainingSource(
-                                true, Augmentations.compose(new GaussianNoise(0.1)), 43));
+                                TrainingSource.Input.SAMPLES,
+                                Augmentations.compose(new GaussianNoise(0.1)),
+                                43));
         assertThat(otherSeed.of(List.of(sample("a")), 7)[0][0])
                 .isNotEqualTo(views.of(List.of(sample("a")), 7)[0][0]);
     }

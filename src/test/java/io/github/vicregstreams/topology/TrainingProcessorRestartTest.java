@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.MetricsEvent;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,8 +32,18 @@ class TrainingProcessorRestartTest {
 
     @BeforeEach
     void stores() {
-        config =
-                LearnerConfig.of(
+        config = withSettings(Map.of());
+        state =
+                TestStores.inMemory(
+                        LearnerTopology.TRAINER_STATE_STORE, Serdes.String(), Serdes.ByteArray());
+        latestModel =
+                TestStores.inMemory(
+                        LearnerTopology.LATEST_MODEL_STORE, Serdes.String(), Serdes.ByteArray());
+    }
+
+    private static LearnerConfig withSettings(Map<String, Object> more) {
+        Map<String, Object> settings =
+                new HashMap<>(
                         Map.of(
                                 LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM,
                                 LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16,
@@ -40,12 +51,8 @@ class TrainingProcessorRestartTest {
                                 LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4,
                                 LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2,
                                 LearnerConfig.DEVICE_CONFIG, "cpu"));
-        state =
-                TestStores.inMemory(
-                        LearnerTopology.TRAINER_STATE_STORE, Serdes.String(), Serdes.ByteArray());
-        latestModel =
-                TestStores.inMemory(
-                        LearnerTopology.LATEST_MODEL_STORE, Serdes.String(), Serdes.ByteArray());
+        settings.putAll(more);
+        return LearnerConfig.of(settings);
     }
 
     /** A processor on the shared stores, as a new task instance would be after a restart. */
@@ -151,6 +158,42 @@ class TrainingProcessorRestartTest {
         assertThat(second.forwarded(LearnerTopology.EMBEDDINGS_SINK)).hasSize(4);
         restarted.close();
         crashed.trainer().close();
+    }
+
+    @Test
+    void shouldReplayAStoreThatNamesNoJournalTopicAsOneOfThePairsTopic() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor crashed = start(first);
+        sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2; step 3 to replay
+        byte[] weightsAtCrash = crashed.trainer().checkpoint();
+        assertThat(state.get(TrainerJournal.TOPIC_KEY)).asString().isEqualTo("vicreg.pairs");
+        state.delete(TrainerJournal.TOPIC_KEY); // as an older release left it
+
+        TrainingProcessor restarted = start(new MockProcessorContext<>());
+
+        assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
+        restarted.close();
+        crashed.trainer().close();
+    }
+
+    @Test
+    void shouldStartTheJournalAfreshFromTheCheckpointWhenTheTrainerReadsAnotherTopicNow() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor crashed = start(first);
+        sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2; step 3 to replay
+        crashed.trainer().close();
+
+        // Restarted on the pair-events topic: the pairs topic's offsets mean nothing there.
+        config = withSettings(Map.of(LearnerConfig.TRAIN_SOURCE_CONFIG, "pair-events"));
+        pairsTopic.failReads(true); // no replay may read it
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        TrainingProcessor restarted = start(second);
+
+        assertThat(restarted.trainer().step()).isEqualTo(2);
+        sendPairs(second, restarted, "b", 4);
+        assertThat(steps(second)).containsExactly(3L);
+        assertThat(state.get(TrainerJournal.TOPIC_KEY)).asString().isEqualTo("vicreg.pair-events");
+        restarted.close();
     }
 
     @Test
