@@ -21,7 +21,9 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The input {@link SystemBenchmark} sends the learner: pre-encoded pairs with a placeholder id, so
  * that producing costs no JSON work per event — two view events each for the views topic, or one
- * pair event for the pair-events topic with {@code --input=pair-events}.
+ * pair event for the pair-events topic with {@code --input=pair-events}, or one pair event in the
+ * binary form with {@code --input=pair-events-binary} (encoded as it is sent: the form has no
+ * placeholder to replace, and writing it is a copy).
  */
 final class PairTraffic {
 
@@ -35,17 +37,30 @@ final class PairTraffic {
     private final String topic;
     private final List<byte[][]> encoded;
 
+    /** The pairs' features for the binary form, which is written per send; null otherwise. */
+    private final List<float[][]> binaryFeatures;
+
+    private final Serializer<PairEvent> binary;
+
     /**
      * Encodes the pairs for the learner of {@code config}.
      *
      * @param dim the features of each view
      * @param pairEvents one pair event a pair instead of two view events
+     * @param binaryForm with {@code pairEvents}, in the binary form rather than JSON
      */
-    PairTraffic(String bootstrap, LearnerConfig config, int dim, boolean pairEvents) {
+    PairTraffic(
+            String bootstrap,
+            LearnerConfig config,
+            int dim,
+            boolean pairEvents,
+            boolean binaryForm) {
         this.bootstrap = bootstrap;
         this.producerConfigs = config.producerConfigs();
         this.topic = pairEvents ? config.topics().pairEvents() : config.topics().views();
         this.encoded = encode(dim, DISTINCT_PAIRS, pairEvents);
+        this.binary = EventSerdes.binaryPairEvents(FeatureEventParser.pairs(dim)).serializer();
+        this.binaryFeatures = binaryForm ? features(dim, DISTINCT_PAIRS) : null;
     }
 
     /** Sends pairs {@code idPrefix0 …} through a producer of its own, waiting for their acks. */
@@ -60,6 +75,12 @@ final class PairTraffic {
     /** One pair's records, the {@code i}th of the encoded ones with the id {@code id}. */
     void send(KafkaProducer<byte[], byte[]> producer, int i, String id) {
         byte[] key = id.getBytes(StandardCharsets.UTF_8);
+        if (binaryFeatures != null) {
+            float[][] pair = binaryFeatures.get(i % binaryFeatures.size());
+            PairEvent event = new PairEvent(id, pair[0], pair[1], null, null);
+            producer.send(new ProducerRecord<>(topic, key, binary.serialize(topic, event)));
+            return;
+        }
         for (byte[] record : encoded.get(i % encoded.size())) {
             producer.send(new ProducerRecord<>(topic, key, withId(record, id)));
         }
@@ -84,10 +105,8 @@ final class PairTraffic {
                 EventSerdes.pairEvents(
                                 FeatureEventParser.pairs(dim), FeatureEncoding.FLOAT32_BASE64)
                         .serializer();
-        Random random = new Random(3);
         List<byte[][]> encoded = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            float[][] features = RandomMatrices.uniform(random, 2, dim);
+        for (float[][] features : features(dim, count)) {
             encoded.add(
                     pairEvents
                             ? new byte[][] {
@@ -110,6 +129,16 @@ final class PairTraffic {
                             });
         }
         return encoded;
+    }
+
+    /** The same pairs of features in every form: uniform views, from one seed. */
+    private static List<float[][]> features(int dim, int count) {
+        Random random = new Random(3);
+        List<float[][]> features = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            features.add(RandomMatrices.uniform(random, 2, dim));
+        }
+        return features;
     }
 
     private static byte[] withId(byte[] encoded, String id) {

@@ -48,9 +48,9 @@ record SystemBenchOptions(
             }
         }
         String input = options.getOrDefault("input", "views");
-        if (!input.equals("views") && !input.equals("pair-events")) {
+        if (!List.of("views", "pair-events", "pair-events-binary").contains(input)) {
             throw new IllegalArgumentException(
-                    "--input must be views or pair-events. Got: " + input);
+                    "--input must be views, pair-events or pair-events-binary. Got: " + input);
         }
         int batch = Integer.parseInt(options.getOrDefault("batch", "256"));
         int pairs = Integer.parseInt(options.getOrDefault("pairs", String.valueOf(batch * 60)));
@@ -79,7 +79,12 @@ record SystemBenchOptions(
 
     /** Whether each pair goes as one pair event instead of two view events. */
     boolean pairEvents() {
-        return input.equals("pair-events");
+        return input.startsWith("pair-events");
+    }
+
+    /** Whether pair events go in their binary form rather than JSON. */
+    boolean binaryPairEvents() {
+        return input.equals("pair-events-binary");
     }
 
     /**

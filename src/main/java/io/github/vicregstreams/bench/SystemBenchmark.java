@@ -22,8 +22,9 @@ import org.apache.kafka.common.utils.Utils;
  * <p>Arguments (all optional): {@code --phases=bare,topology,latency,serde,rss
  * --learner=key=value;key=value --batch=256 --input-dim=784 --pairs=15360 --warmup-pairs=15360
  * --rounds=3 --latency-seconds=20 --rss-steps=10000 --rss-batch=64 --out=bench-results/system.json
- * --input=views}, {@code --input=pair-events} to send each pair as one pair event, and {@code
- * --bootstrap=host:port} for a broker in another process instead of the embedded one.
+ * --input=views}, {@code --input=pair-events} to send each pair as one pair event ({@code
+ * --input=pair-events-binary} in its binary form), and {@code --bootstrap=host:port} for a broker
+ * in another process instead of the embedded one.
  *
  * <p>This class runs the phases in order and writes the report; each phase is a class of its own:
  * {@link BareLoop}, {@link TopologyThroughput}, {@link TopologyLatency}, {@link SerdeBenchmark} and

@@ -51,7 +51,12 @@ final class TopologyLatency {
                                 bootstrap, config, new StringDeserializer())) {
             BenchLearner.awaitRunning(app);
             PairTraffic traffic =
-                    new PairTraffic(bootstrap, config, spec.encoderDim(), options.pairEvents());
+                    new PairTraffic(
+                            bootstrap,
+                            config,
+                            spec.encoderDim(),
+                            options.pairEvents(),
+                            options.binaryPairEvents());
             Thread producer =
                     new Thread(
                             () -> {

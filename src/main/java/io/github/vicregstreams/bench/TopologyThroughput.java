@@ -53,7 +53,12 @@ final class TopologyThroughput {
                 Admin admin = Admin.create(adminConfigs(config, bootstrap))) {
             BenchLearner.awaitRunning(app);
             PairTraffic traffic =
-                    new PairTraffic(bootstrap, config, spec.encoderDim(), options.pairEvents());
+                    new PairTraffic(
+                            bootstrap,
+                            config,
+                            spec.encoderDim(),
+                            options.pairEvents(),
+                            options.binaryPairEvents());
             warmUp(traffic, consumer, options.warmupPairs());
             int brokerId = DataPathCosts.brokerId(admin);
             DataPathCosts.Snapshot before = DataPathCosts.snapshot(admin, brokerId);

@@ -1,10 +1,15 @@
 package io.github.vicregstreams.cli;
 
+import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
+import io.github.vicregstreams.events.FeatureEventParser;
+import io.github.vicregstreams.events.PairEvent;
+import io.github.vicregstreams.topology.LearnerConfig;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The demo's producer: streams the plan's pairs to the views topic (or, with {@code
@@ -31,7 +36,7 @@ final class DemoProducer {
                                             plan.train().featureDim(),
                                             FeatureEncoding.FLOAT32_BASE64,
                                             plan.config().producerConfigs(),
-                                            false)) {
+                                            pairEventWriter(plan))) {
                                 producer.send(
                                         plan.train(),
                                         "train",
@@ -43,7 +48,7 @@ final class DemoProducer {
                                         // samples alone.
                                         plan.config().trainsOnSamples()
                                                 ? null
-                                                : plan.config().topics().views(),
+                                                : pairsTopic(plan.config()),
                                         plan.config().trainsOnSamples()
                                                 ? plan.config().topics().samples()
                                                 : null,
@@ -56,6 +61,24 @@ final class DemoProducer {
                             }
                         },
                         "vicreg-demo-producer");
+    }
+
+    /**
+     * Where the demo sends its pairs: the pair-events topic for a trainer that reads it itself,
+     * else the views topic.
+     */
+    static String pairsTopic(LearnerConfig config) {
+        return config.trainsOnPairEventsOnly()
+                ? config.topics().pairEvents()
+                : config.topics().views();
+    }
+
+    /** Pair events in their binary form for a trainer that reads them itself, else views. */
+    private static Serializer<PairEvent> pairEventWriter(DemoPlan plan) {
+        return plan.config().trainsOnPairEventsOnly()
+                ? EventSerdes.binaryPairEvents(FeatureEventParser.pairs(plan.train().featureDim()))
+                        .serializer()
+                : null;
     }
 
     void start() {

@@ -69,14 +69,14 @@ final class PairProducer implements AutoCloseable {
      * @param inputDim the feature count (for the serializers' parsers)
      * @param encoding how features are written
      * @param clientSettings extra producer settings (security and the like)
-     * @param asPairEvents whether each pair is one pair event rather than two view events
+     * @param pairEvents writes each pair as one pair event, or null to send two view events
      */
     PairProducer(
             String bootstrapServers,
             int inputDim,
             FeatureEncoding encoding,
             Map<String, Object> clientSettings,
-            boolean asPairEvents) {
+            Serializer<PairEvent> pairEvents) {
         Map<String, Object> config = new HashMap<>(clientSettings);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -96,11 +96,7 @@ final class PairProducer implements AutoCloseable {
         producer.initTransactions();
         this.views =
                 EventSerdes.viewEvents(FeatureEventParser.views(inputDim), encoding).serializer();
-        this.pairEvents =
-                asPairEvents
-                        ? EventSerdes.pairEvents(FeatureEventParser.pairs(inputDim), encoding)
-                                .serializer()
-                        : null;
+        this.pairEvents = pairEvents;
         this.samples =
                 EventSerdes.sampleEvents(FeatureEventParser.samples(inputDim), encoding)
                         .serializer();

@@ -62,7 +62,9 @@ final class StreamedDemo {
                 config.trainsOnSamples() ? "samples (the learner draws their views)" : "pairs",
                 plan.train().name(),
                 plan.passesText(),
-                config.trainsOnSamples() ? config.topics().samples() : config.topics().views());
+                config.trainsOnSamples()
+                        ? config.topics().samples()
+                        : DemoProducer.pairsTopic(config));
         out.flush();
 
         DemoProducer producer = new DemoProducer(plan, bootstrap, lifecycle::interrupted);

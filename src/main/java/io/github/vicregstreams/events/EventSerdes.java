@@ -57,6 +57,21 @@ public final class EventSerdes {
         return featureEvents(parser, encoding, FeatureEventWriter::write);
     }
 
+    /**
+     * Returns a serde for pair events that writes their binary form (no JSON: the cheapest input
+     * for the learner to read; layout in {@code docs/events.md}).
+     *
+     * @param parser validates what the deserializer reads, in either form
+     * @return the serde
+     */
+    public static Serde<PairEvent> binaryPairEvents(FeatureEventParser<PairEvent> parser) {
+        Objects.requireNonNull(parser, "parser must not be null");
+        return serde(
+                parser.eventName(),
+                PairEventBinary::write,
+                data -> unwrap(parser.parseValue(data)));
+    }
+
     /** Writes one input event in an encoding; may fail with an I/O error of the generator. */
     @FunctionalInterface
     private interface EncodingWriter<T> {

@@ -160,6 +160,9 @@ final class FeatureEventReader {
     }
 
     private Fields parse(byte[] value) {
+        if (shape == Shape.PAIR && PairEventBinary.isBinary(value)) {
+            return PairEventBinary.read(value, inputDim);
+        }
         try (JsonParser p = Json.createParser(value)) {
             JsonToken token = p.nextToken();
             if (token != JsonToken.START_OBJECT) {

@@ -321,6 +321,11 @@ public final class LearnerConfig extends AbstractConfig {
         return getString(TRAIN_SOURCE_CONFIG).equals("samples");
     }
 
+    /** Whether {@code train.source=pair-events}: the trainer reads that topic itself. */
+    public boolean trainsOnPairEventsOnly() {
+        return getString(TRAIN_SOURCE_CONFIG).equals("pair-events");
+    }
+
     /** When checkpoints become model versions, and how versions are aligned. */
     public VersionSettings versions() {
         return VersionKeys.settings(this);

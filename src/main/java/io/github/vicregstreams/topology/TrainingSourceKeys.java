@@ -96,11 +96,12 @@ final class TrainingSourceKeys {
     }
 
     private static TrainingSource.Input input(LearnerConfig config) {
-        return switch (config.getString(LearnerConfig.TRAIN_SOURCE_CONFIG)) {
-            case "samples" -> TrainingSource.Input.SAMPLES;
-            case "pair-events" -> TrainingSource.Input.PAIR_EVENTS;
-            default -> TrainingSource.Input.VIEWS;
-        };
+        if (config.trainsOnSamples()) {
+            return TrainingSource.Input.SAMPLES;
+        }
+        return config.trainsOnPairEventsOnly()
+                ? TrainingSource.Input.PAIR_EVENTS
+                : TrainingSource.Input.VIEWS;
     }
 
     private static Optional<ImageShape> imageShape(LearnerConfig config, int inputDim) {

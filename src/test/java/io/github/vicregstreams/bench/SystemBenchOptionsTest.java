@@ -40,7 +40,7 @@ class SystemBenchOptionsTest {
     void shouldRefuseAnUnknownInputWhenParsing() {
         assertThatThrownBy(() -> SystemBenchOptions.parse(new String[] {"--input=pairs"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--input must be views or pair-events. Got: pairs");
+                .hasMessage("--input must be views, pair-events or pair-events-binary. Got: pairs");
     }
 
     @Test

@@ -82,6 +82,38 @@ class ProduceCommandTest {
     }
 
     @Test
+    void shouldSendPairEventsInTheBinaryFormThatTheLearnerReadsAsTheJsonOne() {
+        String pairEvents = "pair-events-" + UUID.randomUUID();
+        CliRun run =
+                produceSynthetic(
+                        "--count",
+                        "3",
+                        "--pair-events",
+                        "--format",
+                        "binary",
+                        "topic.pair-events=" + pairEvents);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<ConsumerRecord<String, byte[]>> records = consume(pairEvents, 3);
+        var parser = FeatureEventParser.pairs(64);
+        for (ConsumerRecord<String, byte[]> record : records) {
+            assertThat(record.value()[0]).as("the binary form's first byte").isZero();
+            Parsed<PairEvent> parsed =
+                    parser.parse(record.key().getBytes(StandardCharsets.UTF_8), record.value());
+            assertThat(parsed).isInstanceOf(Parsed.Accepted.class);
+            assertThat(parsed.value().metadata().json()).contains("\"label\"");
+        }
+    }
+
+    @Test
+    void shouldRefuseTheBinaryFormForViewsNamingTheFix() {
+        CliRun run = produceSynthetic("--format", "binary");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--format binary is a form of pair events only");
+    }
+
+    @Test
     void shouldSendTheSamplesClassByClassWhenTheOrderIsSorted() {
         String views = "views-" + UUID.randomUUID();
         CliRun run = produceSynthetic("--count", "30", "--order", "sorted", "topic.views=" + views);
@@ -131,7 +163,7 @@ class ProduceCommandTest {
                         data.featureDim(),
                         FeatureEncoding.FLOAT32_BASE64,
                         Map.of(),
-                        false)) {
+                        null)) {
             long sent =
                     producer.send(
                             data, "train", null, 3, 2, 0, null, samples, n -> {}, () -> false);

@@ -4,8 +4,10 @@ import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
+import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.MetricsEvent;
 import io.github.vicregstreams.events.ModelVersionEvent;
+import io.github.vicregstreams.events.PairEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,6 +195,17 @@ final class LearnerDriver implements AutoCloseable {
                         + ", "
                         + floats(features(id, 1))
                         + "]}",
+                timestampMs);
+    }
+
+    /** As {@link #sendPairEvent}, in the binary form of a pair event. */
+    void sendBinaryPairEvent(String id, long timestampMs) {
+        PairEvent event = new PairEvent(id, features(id, 0), features(id, 1), null, null);
+        pairEvents.pipeInput(
+                id.getBytes(StandardCharsets.UTF_8),
+                EventSerdes.binaryPairEvents(FeatureEventParser.pairs(INPUT_DIM))
+                        .serializer()
+                        .serialize(null, event),
                 timestampMs);
     }
 

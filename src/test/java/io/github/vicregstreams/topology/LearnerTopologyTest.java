@@ -223,12 +223,13 @@ class LearnerTopologyTest {
     }
 
     @Test
-    void shouldTrainOnPairEventsInTheTrainersOwnTaskAsThroughThePairsTopicAndDeadLetterBadOnes() {
+    void shouldTrainOnPairEventsInTheTrainersOwnTaskAsThroughThePairsTopicInEitherForm() {
         List<EmbeddingEvent> throughPairsTopic;
         try (LearnerDriver d = driver()) {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 3; i++) {
                 d.sendPairEvent("s" + i, 10);
             }
+            d.sendBinaryPairEvent("s3", 10);
             throughPairsTopic = d.embeddings.readValuesToList();
         }
         try (LearnerDriver d =
@@ -237,9 +238,10 @@ class LearnerTopologyTest {
                         Map.of(LearnerConfig.TRAIN_SOURCE_CONFIG, "pair-events"))) {
             String oneView = "{\"id\": \"bad\", \"features\": [[1, 2, 3, 4, 5, 6, 7, 8]]}";
             d.sendPairEventRaw("bad", oneView, 10);
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 3; i++) {
                 d.sendPairEvent("s" + i, 10);
             }
+            d.sendBinaryPairEvent("s3", 10);
 
             List<EmbeddingEvent> direct = d.embeddings.readValuesToList();
             assertThat(direct)
