@@ -13,7 +13,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
  * Builds the learner's topology. Every node and store is named from a constant here, so that
@@ -200,7 +199,8 @@ public final class LearnerTopology {
             trainerInput = VALIDATE_PAIR_EVENTS;
             journalReaders =
                     appConfigs ->
-                            new KafkaPairEventsReader(appConfigs, topics.pairEvents(), parser);
+                            new KafkaPairEventsReader(
+                                    appConfigs, trainerSettings.journalTopic(), parser);
         } else {
             addViews(topology, config);
             addPairEvents(topology, config, pairEventParser(config), PAIR_EVENTS_PAIRS_SINK);
@@ -209,7 +209,7 @@ public final class LearnerTopology {
                     topics.pairs(),
                     new StringSerializer(),
                     TrainingPair.serde().serializer(),
-                    toTheTrainerPartition(),
+                    new ToTheTrainerPartition(),
                     VALIDATE_PAIR_EVENTS);
             topology.addSource(
                     PAIRS_SOURCE,
@@ -217,7 +217,9 @@ public final class LearnerTopology {
                     TrainingPair.serde().deserializer(),
                     topics.pairs());
             trainerInput = PAIRS_SOURCE;
-            journalReaders = appConfigs -> new KafkaPairsTopicReader(appConfigs, topics.pairs());
+            journalReaders =
+                    appConfigs ->
+                            new KafkaPairsTopicReader(appConfigs, trainerSettings.journalTopic());
         }
         topology.addProcessor(
                 TRAIN,
@@ -283,7 +285,7 @@ public final class LearnerTopology {
                 topics.pairs(),
                 new StringSerializer(),
                 TrainingPair.serde().serializer(),
-                toTheTrainerPartition(),
+                new ToTheTrainerPartition(),
                 PAIR_VIEWS);
         topology.addSink(
                 DEAD_LETTERS_SINK,
@@ -373,7 +375,7 @@ public final class LearnerTopology {
                     topics.pairs(),
                     new StringSerializer(),
                     TrainingPair.serde().serializer(),
-                    toTheTrainerPartition(),
+                    new ToTheTrainerPartition(),
                     EMBED_SAMPLES);
         }
         if (settings.batchSize() > 1) {
@@ -391,10 +393,5 @@ public final class LearnerTopology {
                 new ByteArraySerializer(),
                 EventSerdes.deadLetters().serializer(),
                 EMBED_SAMPLES);
-    }
-
-    /** One model, one optimizer: every pair goes to partition 0, whatever its key. */
-    private static StreamPartitioner<String, TrainingPair> toTheTrainerPartition() {
-        return new ToTheTrainerPartition();
     }
 }

@@ -3,17 +3,19 @@ package io.github.vicregstreams.topology;
 import java.util.List;
 
 /**
- * Reads committed pairs back from the pairs topic, for the trainer's replay after a restart: the
- * pairs topic is the trainer's journal. Only committed records are read (read_committed), in offset
- * order, so the pairs come back exactly as the trainer's stream thread received them.
+ * Reads committed pairs back from the trainer's journal topic, for its replay after a restart: the
+ * pairs topic ({@link KafkaPairsTopicReader}), or the pair-events topic with {@code
+ * train.source=pair-events} ({@link KafkaPairEventsReader}). Only committed records are read
+ * (read_committed), in offset order, so the pairs come back exactly as the trainer's stream thread
+ * received them.
  */
 interface PairsTopicReader extends AutoCloseable {
 
-    /** A pair with its offset on the pairs topic. */
+    /** A pair with its offset on the journal topic. */
     record OffsetPair(long offset, TrainingPair pair) {}
 
     /**
-     * The application's committed position on the pairs topic: the offset of the first pair the
+     * The application's committed position on the journal topic: the offset of the first pair the
      * trainer has not yet been handed, or -1 when the application has committed none.
      *
      * @return the committed position

@@ -228,7 +228,7 @@ public final class TopicSetup {
     }
 
     private boolean pairEventsDirect() {
-        return TrainingSourceKeys.settings(config).pairEventsDirect();
+        return config.trainsOnPairEventsOnly();
     }
 
     private static String recreateOrRename(String key) {

@@ -7,16 +7,17 @@ import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Where the trainer stands on the pairs topic, saved in the trainer-state store whenever it changes
- * (a batch trained, a checkpoint saved or published, the first pair seen), in the same transaction
- * as the outputs and the consumer offsets it accompanies.
+ * Where the trainer stands on its journal topic (the pairs topic, or the pair-events topic with
+ * {@code train.source=pair-events}), saved in the trainer-state store whenever it changes (a batch
+ * trained, a checkpoint saved or published, the first pair seen), in the same transaction as the
+ * outputs and the consumer offsets it accompanies.
  *
- * <p>Offsets of the pairs topic: the checkpoint holds every pair before {@code checkpointedUpTo};
+ * <p>Offsets of the journal topic: the checkpoint holds every pair before {@code checkpointedUpTo};
  * the pairs from there were trained in the batches listed in {@code batches}, in order, each ending
  * (exclusively) at an offset and holding a number of pairs (offsets of a transactional topic have
  * gaps: commit markers). The pairs from {@link #trainedUpTo()} to the application's committed
  * position wait for a batch. After a crash, the trainer restores the checkpoint, reads those pairs
- * back from the pairs topic and trains the batches again, so its weights match what it had when the
+ * back from that topic and trains the batches again, so its weights match what it had when the
  * transaction committed.
  *
  * @param checkpointedUpTo the offset of the first pair the checkpoint has not seen, or {@link
@@ -100,6 +101,14 @@ record TrainerCursor(
     }
 
     /**
+     * Whether a stored cursor was written by the release that kept copies of the pairs (version 1),
+     * whose position cannot be replayed; false for none stored.
+     */
+    static boolean keptPairCopies(byte[] bytes) {
+        return bytes != null && bytes.length > 0 && bytes[0] == JOURNAL_VERSION;
+    }
+
+    /**
      * Decodes a cursor. One written by a release that kept copies of the pairs in a journal store
      * (version 1) keeps its checkpoint steps but not its position: its sequence numbers are not
      * offsets, so the batches trained after its checkpoint cannot be replayed ({@link
@@ -110,7 +119,7 @@ record TrainerCursor(
      * @throws SerializationException for a corrupt or unknown record
      */
     static TrainerCursor decode(byte[] bytes) {
-        if (bytes != null && bytes.length > 0 && bytes[0] == JOURNAL_VERSION) {
+        if (keptPairCopies(bytes)) {
             return decodeJournalVersion(bytes);
         }
         ByteBuffer in = RecordCodec.wrap(bytes, "trainer cursor", VERSION);

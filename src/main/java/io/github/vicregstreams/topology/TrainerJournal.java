@@ -58,23 +58,31 @@ final class TrainerJournal {
         this.topic = topic;
         byte[] saved = state.get(CURSOR_KEY);
         TrainerCursor stored = saved == null ? TrainerCursor.EMPTY : TrainerCursor.decode(saved);
-        this.savedByAnOlderRelease = saved != null && !stored.knowsOffsets();
+        this.savedByAnOlderRelease = TrainerCursor.keptPairCopies(saved);
         byte[] savedTopic = state.get(TOPIC_KEY);
         String storedTopic =
                 savedTopic == null ? pairsTopic : new String(savedTopic, StandardCharsets.UTF_8);
         if (stored.knowsOffsets() && !storedTopic.equals(topic)) {
             // Offsets of one topic mean nothing on another (train.source changed between runs):
-            // the new topic's journal starts with the next pair; the checkpoint stays.
+            // the new topic's journal starts with the next pair; the checkpoint stays. The old
+            // topic's pairs after the checkpoint's offset are not trained by this trainer.
             log.warn(
-                    "The trainer's journal counted offsets of topic [{}], but it now reads [{}]: the"
-                            + " [{}] batches trained after its checkpoint (step [{}]) are not replayed;"
-                            + " training continues from the checkpoint with the next pair of [{}]",
+                    "The trainer's journal counted offsets of topic [{}], but it now reads [{}]:"
+                            + " the [{}] batches trained after its checkpoint (step [{}]) are not"
+                            + " replayed, and the pairs of [{}] from offset [{}] that waited for a"
+                            + " batch are not trained; training continues from the checkpoint with"
+                            + " the next pair of [{}]",
                     storedTopic,
                     topic,
                     stored.batches().size(),
                     stored.checkpointStep(),
+                    storedTopic,
+                    stored.trainedUpTo(),
                     topic);
             stored = stored.forgettingOffsets();
+        } else if (savedTopic == null && stored.knowsOffsets()) {
+            // A store from before the key existed: name its topic, so a later rename is seen.
+            state.put(TOPIC_KEY, topic.getBytes(StandardCharsets.UTF_8));
         }
         this.cursor = stored;
     }

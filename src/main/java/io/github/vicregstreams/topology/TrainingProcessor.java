@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * says which of its offsets the checkpoint covers and which batches were trained since, and is
  * saved in the same transaction as those batches' outputs and the consumer offsets. The checkpoint
  * therefore never has to be written at every commit, and no copy of a pair is kept: after a crash,
- * the trainer restores the last checkpoint, reads the pairs since then back from the pairs topic
+ * the trainer restores the last checkpoint, reads the pairs since then back from that topic
  * (committed records only, in offset order), trains the same batches again — reaching the weights
  * it had when the last transaction committed, without publishing their embeddings a second time —
  * and takes the pairs after them, up to the committed position, as waiting. Nothing is lost or
@@ -90,7 +90,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
      * @param settings what it needs of the learner's configuration
      * @param nodes its node and store names
      * @param flush a stop's request to publish the unsaved steps
-     * @param readers opens a reader of the pairs topic from the application's Kafka Streams
+     * @param readers opens a reader of the journal topic from the application's Kafka Streams
      *     configuration, for the replay after a restart
      */
     TrainingProcessor(
@@ -250,7 +250,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     }
 
     /**
-     * The pair as an input record of the pairs topic: its id, and its views as the two ViewEvent
+     * The pair as an input record of the journal topic: its id, and its views as the two ViewEvent
      * JSON lines they were, in the exact float32 form.
      */
     private SourceRecord asSourceRecord(TrainingPair pair) {
@@ -365,9 +365,9 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
                 log.info("Checkpointed on close: step=[{}]", trainer.step());
             }
         } catch (RuntimeException e) {
-            // The pairs topic still holds every batch since the last checkpoint: nothing is lost.
+            // The journal topic still holds every batch since the last checkpoint: nothing is lost.
             log.warn(
-                    "Could not checkpoint on close; the pairs topic will be replayed on restart",
+                    "Could not checkpoint on close; the journal topic will be replayed on restart",
                     e);
         } finally {
             trainer.close();

@@ -172,6 +172,8 @@ class TrainingProcessorRestartTest {
         TrainingProcessor restarted = start(new MockProcessorContext<>());
 
         assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
+        // Named at once, so that a later change of topic is seen.
+        assertThat(state.get(TrainerJournal.TOPIC_KEY)).asString().isEqualTo("vicreg.pairs");
         restarted.close();
         crashed.trainer().close();
     }
