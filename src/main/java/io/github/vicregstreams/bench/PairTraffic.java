@@ -63,6 +63,13 @@ final class PairTraffic {
         this.binaryFeatures = binaryForm ? features(dim, DISTINCT_PAIRS) : null;
     }
 
+    /** The traffic {@code --input} asks for. */
+    static PairTraffic of(
+            SystemBenchOptions options, String bootstrap, LearnerConfig config, int dim) {
+        return new PairTraffic(
+                bootstrap, config, dim, options.pairEvents(), options.binaryPairEvents());
+    }
+
     /** Sends pairs {@code idPrefix0 …} through a producer of its own, waiting for their acks. */
     void produce(String idPrefix, int pairs) {
         try (KafkaProducer<byte[], byte[]> p = producer()) {

@@ -50,13 +50,7 @@ final class TopologyLatency {
                         BenchLearner.embeddingsReader(
                                 bootstrap, config, new StringDeserializer())) {
             BenchLearner.awaitRunning(app);
-            PairTraffic traffic =
-                    new PairTraffic(
-                            bootstrap,
-                            config,
-                            spec.encoderDim(),
-                            options.pairEvents(),
-                            options.binaryPairEvents());
+            PairTraffic traffic = PairTraffic.of(options, bootstrap, config, spec.encoderDim());
             Thread producer =
                     new Thread(
                             () -> {

@@ -52,13 +52,7 @@ final class TopologyThroughput {
                         BenchLearner.embeddingsReader(bootstrap, config, new StringDeserializer());
                 Admin admin = Admin.create(adminConfigs(config, bootstrap))) {
             BenchLearner.awaitRunning(app);
-            PairTraffic traffic =
-                    new PairTraffic(
-                            bootstrap,
-                            config,
-                            spec.encoderDim(),
-                            options.pairEvents(),
-                            options.binaryPairEvents());
+            PairTraffic traffic = PairTraffic.of(options, bootstrap, config, spec.encoderDim());
             warmUp(traffic, consumer, options.warmupPairs());
             int brokerId = DataPathCosts.brokerId(admin);
             DataPathCosts.Snapshot before = DataPathCosts.snapshot(admin, brokerId);
