@@ -16,7 +16,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Reads a range of one partition back after a restart, committed records only: the journals of the
- * trainer ({@link KafkaPairsTopicReader}) and of inference ({@link KafkaSampleReplay}).
+ * trainer ({@link KafkaJournalReader}) and of inference ({@link KafkaSampleReplay}).
  *
  * <p>A plain consumer configured as Kafka Streams configures its restore consumer (the same
  * brokers, security and client settings). It never joins the application's group: it only asks for

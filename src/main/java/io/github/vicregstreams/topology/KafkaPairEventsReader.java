@@ -7,24 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
- * {@link PairsTopicReader} over partition 0 of the pair-events topic, for {@code
- * train.source=pair-events}, where that topic is the trainer's journal: each committed record is
- * parsed again with the parser the stream used, and a record it rejects (dead-lettered when it
- * first came) is skipped, as the trainer never received it. A pair's timestamp is the one the
- * stream gave it: the application's timestamp extractor's, with the partition time of the records
- * read so far; a record it gives a negative timestamp is skipped, as Kafka Streams skips it. (An
- * invalid timestamp before any valid one in the range has no partition time to take here, where the
- * stream had the one it restored: it gets 0.)
+ * The trainer's journal on the pair-events topic, with {@code train.source=pair-events}: each
+ * committed record is parsed again with the parser the stream used, and a record it rejects
+ * (dead-lettered when it first came) is skipped, as the trainer never received it. A pair's
+ * timestamp is the one the stream gave it: the application's timestamp extractor's, with the
+ * partition time of the records read so far; a record it gives a negative timestamp is skipped, as
+ * Kafka Streams skips it. (An invalid timestamp before any valid one in the range has no partition
+ * time to take here, where the stream had the one it restored: it gets 0.)
  */
-final class KafkaPairEventsReader implements PairsTopicReader {
+final class KafkaPairEventsReader extends KafkaJournalReader {
 
-    private final CommittedRangeReader reader;
     private final FeatureEventParser<PairEvent> parser;
     private final TimestampExtractor timestamps;
 
@@ -38,29 +35,14 @@ final class KafkaPairEventsReader implements PairsTopicReader {
      */
     KafkaPairEventsReader(
             Map<String, Object> appConfigs, String topic, FeatureEventParser<PairEvent> parser) {
-        this.reader =
-                new CommittedRangeReader(
-                        appConfigs,
-                        new TopicPartition(topic, 0),
-                        "pair-events-replay",
-                        "pair-events topic");
+        super(appConfigs, topic, "pair-events-replay", "pair-events topic");
         this.parser = parser;
         this.timestamps = new StreamsConfig(appConfigs).defaultTimestampExtractor();
     }
 
     @Override
-    public long committedPosition() {
-        return reader.committedPosition();
-    }
-
-    @Override
-    public long startOffset() {
-        return reader.startOffset();
-    }
-
-    @Override
-    public List<OffsetPair> read(long from, long to) {
-        return validPairs(reader.read(from, to), parser, timestamps);
+    List<OffsetPair> decode(List<ConsumerRecord<byte[], byte[]>> records) {
+        return validPairs(records, parser, timestamps);
     }
 
     /**
@@ -105,10 +87,5 @@ final class KafkaPairEventsReader implements PairsTopicReader {
             // UsePartitionTimeOnInvalidTimestamp before any partition time is known.
             return Math.max(partitionTime, 0);
         }
-    }
-
-    @Override
-    public void close() {
-        reader.close();
     }
 }

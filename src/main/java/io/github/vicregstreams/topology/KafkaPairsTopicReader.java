@@ -2,14 +2,10 @@ package io.github.vicregstreams.topology;
 
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/**
- * {@link PairsTopicReader} over a {@link CommittedRangeReader} of partition 0 of the pairs topic.
- */
-final class KafkaPairsTopicReader implements PairsTopicReader {
-
-    private final CommittedRangeReader reader;
+/** The trainer's journal on the pairs topic: each record is a {@link TrainingPair}. */
+final class KafkaPairsTopicReader extends KafkaJournalReader {
 
     /**
      * A reader for the trainer's task.
@@ -19,30 +15,13 @@ final class KafkaPairsTopicReader implements PairsTopicReader {
      * @param topic the pairs topic
      */
     KafkaPairsTopicReader(Map<String, Object> appConfigs, String topic) {
-        this.reader =
-                new CommittedRangeReader(
-                        appConfigs, new TopicPartition(topic, 0), "pairs-replay", "pairs topic");
+        super(appConfigs, topic, "pairs-replay", "pairs topic");
     }
 
     @Override
-    public long committedPosition() {
-        return reader.committedPosition();
-    }
-
-    @Override
-    public long startOffset() {
-        return reader.startOffset();
-    }
-
-    @Override
-    public List<OffsetPair> read(long from, long to) {
-        return reader.read(from, to).stream()
+    List<OffsetPair> decode(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream()
                 .map(r -> new OffsetPair(r.offset(), TrainingPair.decode(r.value())))
                 .toList();
-    }
-
-    @Override
-    public void close() {
-        reader.close();
     }
 }
