@@ -58,7 +58,8 @@ final class PairTraffic {
         this.bootstrap = bootstrap;
         this.producerConfigs = config.producerConfigs();
         this.topic = pairEvents ? config.topics().pairEvents() : config.topics().views();
-        this.encoded = encode(dim, DISTINCT_PAIRS, pairEvents);
+        // Only the form that is sent is encoded.
+        this.encoded = binaryForm ? List.of() : encode(dim, DISTINCT_PAIRS, pairEvents);
         this.binary = EventSerdes.binaryPairEvents(FeatureEventParser.pairs(dim)).serializer();
         this.binaryFeatures = binaryForm ? features(dim, DISTINCT_PAIRS) : null;
     }

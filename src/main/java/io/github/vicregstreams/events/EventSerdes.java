@@ -65,11 +65,7 @@ public final class EventSerdes {
      * @return the serde
      */
     public static Serde<PairEvent> binaryPairEvents(FeatureEventParser<PairEvent> parser) {
-        Objects.requireNonNull(parser, "parser must not be null");
-        return serde(
-                parser.eventName(),
-                PairEventBinary::write,
-                data -> unwrap(parser.parseValue(data)));
+        return featureEvents(parser, PairEventBinary::write);
     }
 
     /** Writes one input event in an encoding; may fail with an I/O error of the generator. */
@@ -81,12 +77,14 @@ public final class EventSerdes {
     /** The serde of an input event: the writer in {@code encoding}, the parser's value rules. */
     private static <T> Serde<T> featureEvents(
             FeatureEventParser<T> parser, FeatureEncoding encoding, EncodingWriter<T> writer) {
-        Objects.requireNonNull(parser, "parser must not be null");
         Objects.requireNonNull(encoding, "encoding must not be null");
-        return serde(
-                parser.eventName(),
-                event -> writer.write(event, encoding),
-                data -> unwrap(parser.parseValue(data)));
+        return featureEvents(parser, event -> writer.write(event, encoding));
+    }
+
+    /** The serde of an input event: {@code writer}, and the parser's value rules. */
+    private static <T> Serde<T> featureEvents(FeatureEventParser<T> parser, Writer<T> writer) {
+        Objects.requireNonNull(parser, "parser must not be null");
+        return serde(parser.eventName(), writer, data -> unwrap(parser.parseValue(data)));
     }
 
     /**

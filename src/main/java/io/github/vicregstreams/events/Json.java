@@ -115,6 +115,32 @@ public final class Json {
         return null;
     }
 
+    /**
+     * Reads a value that is one JSON object and nothing else, as metadata: the text of {@link
+     * Metadata#of(String)}, or the metadata field of a binary pair event.
+     *
+     * @throws Rejection when it is not one JSON object, not JSON, or too large
+     */
+    static Metadata readStandaloneMetadata(byte[] json) {
+        try (JsonParser p = createParser(json)) {
+            JsonToken token = p.nextToken();
+            if (token != JsonToken.START_OBJECT) {
+                throw new Rejection(
+                        Reason.WRONG_SHAPE,
+                        "metadata must be a JSON object. Got: " + describe(p, token));
+            }
+            Metadata metadata = captureObject(p, json);
+            if (p.nextToken() != null) {
+                throw new Rejection(
+                        Reason.WRONG_SHAPE,
+                        "metadata must be a single JSON object. Got: content after it");
+            }
+            return metadata;
+        } catch (IOException e) {
+            throw notJson(e);
+        }
+    }
+
     /** Writes {@code metadata} as the exact JSON text it arrived as; nothing when there is none. */
     static void writeMetadata(JsonGenerator g, Metadata metadata) throws IOException {
         if (metadata != null) {

@@ -1,10 +1,7 @@
 package io.github.vicregstreams.events;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -38,24 +35,10 @@ public final class Metadata {
      */
     public static Metadata of(String json) {
         Objects.requireNonNull(json, "json must not be null");
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        try (JsonParser p = Json.createParser(bytes)) {
-            JsonToken token = p.nextToken();
-            if (token != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException(
-                        "metadata must be a JSON object. Got: " + Json.describe(p, token));
-            }
-            Metadata metadata = Json.captureObject(p, bytes);
-            if (p.nextToken() != null) {
-                throw new IllegalArgumentException(
-                        "metadata must be a single JSON object. Got: content after it in "
-                                + EventLimits.quote(json));
-            }
-            return metadata;
+        try {
+            return Json.readStandaloneMetadata(json.getBytes(StandardCharsets.UTF_8));
         } catch (Rejection e) {
             throw new IllegalArgumentException(e.detail(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(Json.notJson(e).detail(), e);
         }
     }
 

@@ -1,8 +1,5 @@
 package io.github.vicregstreams.events;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -184,23 +181,7 @@ final class PairEventBinary {
         }
         byte[] json = Arrays.copyOfRange(in.array(), in.position(), in.position() + length);
         in.position(in.position() + length);
-        try (JsonParser p = Json.createParser(json)) {
-            JsonToken token = p.nextToken();
-            if (token != JsonToken.START_OBJECT) {
-                throw new Rejection(
-                        Reason.WRONG_SHAPE,
-                        "metadata must be a JSON object. Got: " + Json.describe(p, token));
-            }
-            Metadata metadata = Json.captureObject(p, json);
-            if (p.nextToken() != null) {
-                throw new Rejection(
-                        Reason.WRONG_SHAPE,
-                        "metadata must be a single JSON object. Got: content after it");
-            }
-            return metadata;
-        } catch (IOException e) {
-            throw Json.notJson(e);
-        }
+        return Json.readStandaloneMetadata(json);
     }
 
     private static float[] readView(ByteBuffer in, int dim, String field) {

@@ -68,7 +68,7 @@ public final class TopicSetup {
         Map<String, NewTopic> wanted = new LinkedHashMap<>();
         wanted.put(topics.views(), topic(topics.views(), partitions, replication, Map.of()));
         // With train.source=pair-events the trainer's one task reads the pair-events topic itself.
-        int pairEventPartitions = pairEventsDirect() ? 1 : partitions;
+        int pairEventPartitions = config.trainsOnPairEventsOnly() ? 1 : partitions;
         wanted.put(
                 topics.pairEvents(),
                 topic(topics.pairEvents(), pairEventPartitions, replication, Map.of()));
@@ -184,7 +184,7 @@ public final class TopicSetup {
                 topics.pairs(),
                 "the trainer needs exactly 1. "
                         + recreateOrRename(LearnerConfig.TOPIC_PAIRS_CONFIG));
-        if (pairEventsDirect()) {
+        if (config.trainsOnPairEventsOnly()) {
             // An input: its records are the user's, so no advice to delete it.
             requireOnePartition(
                     admin,
@@ -225,10 +225,6 @@ public final class TopicSetup {
                     topics.model(),
                     cleanup.value());
         }
-    }
-
-    private boolean pairEventsDirect() {
-        return config.trainsOnPairEventsOnly();
     }
 
     private static String recreateOrRename(String key) {
