@@ -40,7 +40,12 @@ import org.apache.kafka.clients.admin.Admin;
  *
  * <p>Arguments (all optional): {@code --batches=1,8,32,128 --input-dim=784 --seconds=2 --repeats=5
  * --topology-events=20000 --topology-batches=1,32 --topology-rounds=3 --warmup-rounds=10
- * --embedding-format=f32 --out=FILE}; {@code --topology-events=0} skips (b). Phase (b) first runs
+ * --embedding-format=f32 --input=f32 --bootstrap=HOST:PORT --out=FILE}; {@code --input=binary}
+ * sends the samples in their binary form instead of {@code featuresF32} JSON, and {@code
+ * --input=f32,binary} runs the two in turn, round after round, for a comparison under the same
+ * load; {@code --bootstrap} uses a broker of another process (the project's {@code broker} command,
+ * pinned to other cores with {@code taskset}) instead of the embedded one, so that this process's
+ * CPU is the learner's alone; {@code --topology-events=0} skips (b). Phase (b) first runs
  * unreported warm-up rounds (the largest batch size) until the JIT compiles for under a tenth of a
  * round, at most {@code --warmup-rounds}.
  */
@@ -74,8 +79,14 @@ public final class InferenceBenchmark {
         int topologyEvents = Integer.parseInt(options.getOrDefault("topology-events", "20000"));
         int[] topologyBatches = BenchArgs.ints(options.getOrDefault("topology-batches", "1,32"));
         String embeddingFormat = options.getOrDefault("embedding-format", "f32");
+        List<String> inputs = List.of(options.getOrDefault("input", "f32").split(","));
+        if (inputs.isEmpty() || !List.of("f32", "binary").containsAll(inputs)) {
+            throw new IllegalArgumentException(
+                    "--input must be f32, binary, or both (f32,binary). Got: " + inputs);
+        }
         int topologyRounds = Integer.parseInt(options.getOrDefault("topology-rounds", "3"));
         int warmupRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "10"));
+        String bootstrap = options.get("bootstrap");
         ModelSpec spec = ModelSpec.of(inputDim);
 
         Map<String, Object> report = BenchReport.start("inference");
@@ -90,8 +101,10 @@ public final class InferenceBenchmark {
                                     topologyEvents,
                                     topologyBatches,
                                     embeddingFormat,
+                                    inputs,
                                     topologyRounds,
-                                    warmupRounds)));
+                                    warmupRounds,
+                                    bootstrap)));
         }
         String out = options.get("out");
         if (out != null) {
@@ -162,8 +175,10 @@ public final class InferenceBenchmark {
             int events,
             int[] batchSizes,
             String embeddingFormat,
+            List<String> inputs,
             int rounds,
-            int maxWarmupRounds) {}
+            int maxWarmupRounds,
+            String externalBootstrap) {}
 
     /** One round through the topology: its rate, and its costs over the timed span. */
     private record Round(SampleTraffic.Rate rate, Map<String, Object> costs) {}
@@ -171,28 +186,40 @@ public final class InferenceBenchmark {
     private static List<Map<String, Object>> topology(TopologyRuns runs) throws Exception {
         System.out.printf(
                 Locale.ROOT,
-                "(b) samples topic -> embed-samples -> embeddings topic, embedded broker, exactly-once,"
-                        + " 1 partition, 1 stream thread, %d events (featuresF32), %d rounds each%n",
+                "(b) samples topic -> embed-samples -> embeddings topic, %s broker, exactly-once,"
+                        + " 1 partition, 1 stream thread, %d events (input %s), %d rounds each%n",
+                runs.externalBootstrap() == null
+                        ? "embedded"
+                        : "separate (" + runs.externalBootstrap() + ")",
                 runs.events(),
+                String.join(" and ", runs.inputs()),
                 runs.rounds());
         List<Map<String, Object>> rows = new ArrayList<>();
         Path dir = Files.createTempDirectory("inference-bench");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
-                Admin admin =
-                        Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        try (EmbeddedKafkaBroker broker =
+                        runs.externalBootstrap() != null
+                                ? null
+                                : EmbeddedKafkaBroker.builder().build().start();
+                Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap(runs, broker)))) {
+            String bootstrap = bootstrap(runs, broker);
             int brokerId = DataPathCosts.brokerId(admin);
-            List<byte[]> values =
-                    SampleTraffic.samples(
-                            RandomMatrices.gaussian(
-                                    new Random(7), SampleTraffic.DISTINCT_SAMPLES, runs.inputDim()),
-                            runs.events());
+            float[][] features =
+                    RandomMatrices.gaussian(
+                            new Random(7), SampleTraffic.DISTINCT_SAMPLES, runs.inputDim());
+            Map<String, List<byte[]>> values = new LinkedHashMap<>();
+            for (String input : runs.inputs()) {
+                values.put(
+                        input,
+                        SampleTraffic.samples(features, runs.events(), input.equals("binary")));
+            }
             // Unreported rounds first, until the JIT is quiet: the broker, clients and Streams
             // spend their first minutes in the JIT compiler, which would be charged to whichever
             // batch size ran first.
             int warmupBatch = Arrays.stream(runs.batchSizes()).max().orElse(1);
             for (int round = 0; round < runs.maxWarmupRounds(); round++) {
                 JitShare jit = JitShare.start();
-                Round warm = round(runs, warmupBatch, values, dir, broker, admin, brokerId);
+                List<byte[]> warmValues = values.get(runs.inputs().get(round % values.size()));
+                Round warm = round(runs, warmupBatch, warmValues, dir, bootstrap, admin, brokerId);
                 double share = jit.sinceStart();
                 System.out.printf(
                         Locale.ROOT,
@@ -207,11 +234,25 @@ public final class InferenceBenchmark {
             }
             for (int batch : runs.batchSizes()) {
                 JitShare jit = JitShare.start();
-                List<Round> measured = new ArrayList<>();
+                Map<String, List<Round>> measured = new LinkedHashMap<>();
+                // The inputs in turn within each round, so that both see the same load.
                 for (int r = 0; r < runs.rounds(); r++) {
-                    measured.add(round(runs, batch, values, dir, broker, admin, brokerId));
+                    for (String input : runs.inputs()) {
+                        measured.computeIfAbsent(input, i -> new ArrayList<>())
+                                .add(
+                                        round(
+                                                runs,
+                                                batch,
+                                                values.get(input),
+                                                dir,
+                                                bootstrap,
+                                                admin,
+                                                brokerId));
+                    }
                 }
-                rows.add(summary(runs, batch, measured, jit.sinceStart()));
+                double jitShare = jit.sinceStart();
+                measured.forEach(
+                        (input, rounds) -> rows.add(summary(runs, batch, input, rounds, jitShare)));
             }
         }
         return rows;
@@ -226,7 +267,7 @@ public final class InferenceBenchmark {
             int batch,
             List<byte[]> values,
             Path dir,
-            EmbeddedKafkaBroker broker,
+            String bootstrap,
             Admin admin,
             int brokerId)
             throws IOException, InterruptedException {
@@ -241,7 +282,6 @@ public final class InferenceBenchmark {
                                 batch,
                                 LearnerConfig.EMBEDDING_FORMAT_CONFIG,
                                 runs.embeddingFormat()));
-        String bootstrap = broker.bootstrapServers();
         new TopicSetup(config).apply(bootstrap, Duration.ofSeconds(30));
         SampleTraffic.produce(bootstrap, config, config.topics().samples(), values);
         DataPathCosts.Snapshot[] span = new DataPathCosts.Snapshot[2];
@@ -267,6 +307,13 @@ public final class InferenceBenchmark {
         return new Round(rate, DataPathCosts.perPair(span[0], span[1], runs.events(), prefix));
     }
 
+    /** The broker of another process when one was given, else the embedded one. */
+    private static String bootstrap(TopologyRuns runs, EmbeddedKafkaBroker broker) {
+        return runs.externalBootstrap() != null
+                ? runs.externalBootstrap()
+                : broker.bootstrapServers();
+    }
+
     private static DataPathCosts.Snapshot snapshot(Admin admin, int brokerId) {
         try {
             return DataPathCosts.snapshot(admin, brokerId);
@@ -281,7 +328,7 @@ public final class InferenceBenchmark {
      * thread, its clients' I/O, the global thread, libtorch's workers; not the broker's).
      */
     private static Map<String, Object> summary(
-            TopologyRuns runs, int batch, List<Round> rounds, double jitShare) {
+            TopologyRuns runs, int batch, String input, List<Round> rounds, double jitShare) {
         List<Round> byRate = new ArrayList<>(rounds);
         byRate.sort(Comparator.comparingDouble(r -> r.rate().perSecond()));
         Round median = byRate.get(byRate.size() / 2);
@@ -294,10 +341,11 @@ public final class InferenceBenchmark {
         }
         System.out.printf(
                 Locale.ROOT,
-                "inference.batch.size=%d: %.0f events/s (rounds: %s), CPU per event %.1f µs"
+                "inference.batch.size=%d, input %s: %.0f events/s (rounds: %s), CPU per event %.1f µs"
                         + " (stream thread %.1f, learner's threads %.1f): %.0f events/s per core of"
                         + " the process, %.0f per core of the learner's threads; JIT %.0f%%%n",
                 batch,
+                input,
                 median.rate().perSecond(),
                 rounds.stream().map(r -> String.valueOf(Math.round(r.rate().perSecond()))).toList(),
                 process,
@@ -310,6 +358,12 @@ public final class InferenceBenchmark {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("inferenceBatchSize", batch);
         row.put("events", runs.events());
+        row.put("input", input.equals("binary") ? "binary" : "featuresF32");
+        row.put(
+                "broker",
+                runs.externalBootstrap() == null
+                        ? "embedded"
+                        : "separate process at " + runs.externalBootstrap());
         row.put("eventsPerSecond", Math.round(median.rate().perSecond()));
         row.put(
                 "roundEventsPerSecond",

@@ -82,11 +82,19 @@ final class SampleTraffic {
      * through the rows of {@code features}.
      */
     static List<byte[]> samples(float[][] features, int count) {
-        int inputDim = features[0].length;
+        return samples(features, count, false);
+    }
+
+    /**
+     * {@code count} sample events, as float32 JSON or in their binary form, ids {@code s0, s1, …},
+     * their features cycling through the rows of {@code features}.
+     */
+    static List<byte[]> samples(float[][] features, int count, boolean binary) {
+        FeatureEventParser<SampleEvent> parser = FeatureEventParser.samples(features[0].length);
         var serializer =
-                EventSerdes.sampleEvents(
-                                FeatureEventParser.samples(inputDim),
-                                FeatureEncoding.FLOAT32_BASE64)
+                (binary
+                                ? EventSerdes.binarySampleEvents(parser)
+                                : EventSerdes.sampleEvents(parser, FeatureEncoding.FLOAT32_BASE64))
                         .serializer();
         List<byte[]> values = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

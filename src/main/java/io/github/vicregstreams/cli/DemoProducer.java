@@ -36,7 +36,12 @@ final class DemoProducer {
                                             plan.train().featureDim(),
                                             FeatureEncoding.FLOAT32_BASE64,
                                             plan.config().producerConfigs(),
-                                            pairEventWriter(plan))) {
+                                            pairEventWriter(plan),
+                                            EventSerdes.sampleEvents(
+                                                            FeatureEventParser.samples(
+                                                                    plan.train().featureDim()),
+                                                            FeatureEncoding.FLOAT32_BASE64)
+                                                    .serializer())) {
                                 producer.send(
                                         plan.train(),
                                         "train",

@@ -67,16 +67,18 @@ final class PairProducer implements AutoCloseable {
     /**
      * @param bootstrapServers the cluster
      * @param inputDim the feature count (for the serializers' parsers)
-     * @param encoding how features are written
+     * @param encoding how the views are written
      * @param clientSettings extra producer settings (security and the like)
      * @param pairEvents writes each pair as one pair event, or null to send two view events
+     * @param samples writes the samples for the samples topic
      */
     PairProducer(
             String bootstrapServers,
             int inputDim,
             FeatureEncoding encoding,
             Map<String, Object> clientSettings,
-            Serializer<PairEvent> pairEvents) {
+            Serializer<PairEvent> pairEvents,
+            Serializer<SampleEvent> samples) {
         Map<String, Object> config = new HashMap<>(clientSettings);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -97,9 +99,7 @@ final class PairProducer implements AutoCloseable {
         this.views =
                 EventSerdes.viewEvents(FeatureEventParser.views(inputDim), encoding).serializer();
         this.pairEvents = pairEvents;
-        this.samples =
-                EventSerdes.sampleEvents(FeatureEventParser.samples(inputDim), encoding)
-                        .serializer();
+        this.samples = Objects.requireNonNull(samples, "samples must not be null");
     }
 
     /**

@@ -7,6 +7,7 @@ import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
+import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.EnumNames;
 import java.io.IOException;
@@ -108,8 +109,9 @@ final class ProduceCommand implements Callable<Integer> {
             description =
                     "Feature encoding: f32 (featuresF32, base64 float32: compact, exact), json"
                             + " (a JSON array), or binary (with --pair-events only: the binary"
-                            + " pair event, no JSON, the cheapest for the learner to read; samples"
-                            + " go as f32). Default: ${DEFAULT-VALUE}.")
+                            + " pair event, no JSON, the cheapest for the learner to read; with"
+                            + " --samples, the samples go in their binary form too). Default:"
+                            + " ${DEFAULT-VALUE}.")
     private String format = "f32";
 
     @Mixin private ConnectionOptions connection;
@@ -160,7 +162,8 @@ final class ProduceCommand implements Callable<Integer> {
                         data.featureDim(),
                         encoding,
                         config.producerConfigs(),
-                        pairEventWriter(binary, data.featureDim(), encoding))) {
+                        pairEventWriter(binary, data.featureDim(), encoding),
+                        sampleWriter(binary, data.featureDim(), encoding))) {
             sent =
                     producer.send(
                             data,
@@ -197,6 +200,15 @@ final class ProduceCommand implements Callable<Integer> {
         return binary
                 ? EventSerdes.binaryPairEvents(parser).serializer()
                 : EventSerdes.pairEvents(parser, encoding).serializer();
+    }
+
+    /** How samples are written: in the binary form with {@code --format binary}, else JSON. */
+    private static Serializer<SampleEvent> sampleWriter(
+            boolean binary, int inputDim, FeatureEncoding encoding) {
+        FeatureEventParser<SampleEvent> parser = FeatureEventParser.samples(inputDim);
+        return binary
+                ? EventSerdes.binarySampleEvents(parser).serializer()
+                : EventSerdes.sampleEvents(parser, encoding).serializer();
     }
 
     static FeatureEncoding encoding(String format) {

@@ -65,7 +65,18 @@ public final class EventSerdes {
      * @return the serde
      */
     public static Serde<PairEvent> binaryPairEvents(FeatureEventParser<PairEvent> parser) {
-        return featureEvents(parser, PairEventBinary::write);
+        return featureEvents(parser, FeatureEventBinary::write);
+    }
+
+    /**
+     * Returns a serde for sample events that writes their binary form (no JSON: the cheapest input
+     * for inference to read; layout in {@code docs/events.md}).
+     *
+     * @param parser validates what the deserializer reads, in either form
+     * @return the serde
+     */
+    public static Serde<SampleEvent> binarySampleEvents(FeatureEventParser<SampleEvent> parser) {
+        return featureEvents(parser, FeatureEventBinary::write);
     }
 
     /** Writes one input event in an encoding; may fail with an I/O error of the generator. */

@@ -160,8 +160,14 @@ final class FeatureEventReader {
     }
 
     private Fields parse(byte[] value) {
-        if (shape == Shape.PAIR && PairEventBinary.isBinary(value)) {
-            return PairEventBinary.read(value, inputDim);
+        if (FeatureEventBinary.isBinary(value)) {
+            if (shape == Shape.VIEW) {
+                throw new Rejection(
+                        Reason.NOT_JSON,
+                        "a view event must be JSON; the binary form (first byte 0x00) is for"
+                                + " sample and pair events only. Got: a binary value");
+            }
+            return FeatureEventBinary.read(value, inputDim, shape == Shape.PAIR);
         }
         try (JsonParser p = Json.createParser(value)) {
             JsonToken token = p.nextToken();

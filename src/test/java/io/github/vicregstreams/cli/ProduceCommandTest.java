@@ -7,6 +7,7 @@ import io.github.vicregstreams.events.FeatureEncoding;
 import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.PairEvent;
 import io.github.vicregstreams.events.Parsed;
+import io.github.vicregstreams.events.SampleEvent;
 import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.kafka.EmbeddedBrokerExtension;
 import io.github.vicregstreams.topology.LearnerConfig;
@@ -82,16 +83,19 @@ class ProduceCommandTest {
     }
 
     @Test
-    void shouldSendPairEventsInTheBinaryFormThatTheLearnerReadsAsTheJsonOne() {
+    void shouldSendPairEventsAndSamplesInTheBinaryFormThatTheLearnerReadsAsTheJsonOne() {
         String pairEvents = "pair-events-" + UUID.randomUUID();
+        String samples = "samples-" + UUID.randomUUID();
         CliRun run =
                 produceSynthetic(
                         "--count",
                         "3",
                         "--pair-events",
+                        "--samples",
                         "--format",
                         "binary",
-                        "topic.pair-events=" + pairEvents);
+                        "topic.pair-events=" + pairEvents,
+                        "topic.samples=" + samples);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<ConsumerRecord<String, byte[]>> records = consume(pairEvents, 3);
@@ -102,6 +106,15 @@ class ProduceCommandTest {
                     parser.parse(record.key().getBytes(StandardCharsets.UTF_8), record.value());
             assertThat(parsed).isInstanceOf(Parsed.Accepted.class);
             assertThat(parsed.value().metadata().json()).contains("\"label\"");
+        }
+        var sampleParser = FeatureEventParser.samples(64);
+        for (ConsumerRecord<String, byte[]> record : consume(samples, 3)) {
+            assertThat(record.value()[0]).as("the binary form's first byte").isZero();
+            Parsed<SampleEvent> parsed =
+                    sampleParser.parse(
+                            record.key().getBytes(StandardCharsets.UTF_8), record.value());
+            assertThat(parsed).isInstanceOf(Parsed.Accepted.class);
+            assertThat(parsed.value().featureCount()).isEqualTo(64);
         }
     }
 
@@ -163,7 +176,11 @@ class ProduceCommandTest {
                         data.featureDim(),
                         FeatureEncoding.FLOAT32_BASE64,
                         Map.of(),
-                        null)) {
+                        null,
+                        EventSerdes.sampleEvents(
+                                        FeatureEventParser.samples(data.featureDim()),
+                                        FeatureEncoding.FLOAT32_BASE64)
+                                .serializer())) {
             long sent =
                     producer.send(
                             data, "train", null, 3, 2, 0, null, samples, n -> {}, () -> false);

@@ -185,11 +185,30 @@ class PairEventBinaryTest {
     }
 
     @Test
-    void shouldBeAFormOfPairEventsOnly() {
+    void shouldBeRefusedOnTheViewsTopicWithTheReason() {
         byte[] value = EventSerdes.binaryPairEvents(parser).serializer().serialize("t", EVENT);
 
         Parsed<ViewEvent> asView = FeatureEventParser.views(DIM).parse(utf8("s1"), value);
 
         assertThat(((Parsed.Rejected<ViewEvent>) asView).reason()).isEqualTo(Reason.NOT_JSON);
+        assertThat(((Parsed.Rejected<ViewEvent>) asView).detail())
+                .contains("a view event must be JSON")
+                .contains("for sample and pair events only");
+    }
+
+    @Test
+    void shouldRefuseABinarySampleEventOnThePairEventsTopicByItsLength() {
+        SampleEvent sample = new SampleEvent("s1", EVENT.view0(), null, null);
+        byte[] value =
+                EventSerdes.binarySampleEvents(FeatureEventParser.samples(DIM))
+                        .serializer()
+                        .serialize("t", sample);
+
+        Parsed.Rejected<PairEvent> r = rejected("s1", value);
+
+        assertThat(r.reason()).isEqualTo(Reason.WRONG_SHAPE);
+        assertThat(r.detail())
+                .startsWith("binary pair event: the two views must take exactly 2 × 4 × 3 = 24")
+                .endsWith("Got: 12 bytes");
     }
 }

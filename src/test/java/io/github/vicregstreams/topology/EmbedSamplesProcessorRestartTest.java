@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vicregstreams.events.EmbeddingEvent;
+import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEventParser;
 import io.github.vicregstreams.events.SampleEvent;
 import java.nio.charset.StandardCharsets;
@@ -101,9 +102,16 @@ class EmbedSamplesProcessorRestartTest {
             EmbedSamplesProcessor processor,
             String key,
             String json) {
+        send(context, processor, key, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void send(
+            MockProcessorContext<Object, Object> context,
+            EmbedSamplesProcessor processor,
+            String key,
+            byte[] value) {
         long offset = topic.size();
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        byte[] value = json.getBytes(StandardCharsets.UTF_8);
         topic.add(new SampleReplay.SampleRecord(offset, 1000 + offset, keyBytes, value));
         context.setRecordMetadata(TOPIC, 0, offset);
         processor.process(new Record<>(keyBytes, value, 1000 + offset));
@@ -149,6 +157,30 @@ class EmbedSamplesProcessorRestartTest {
         assertThat(embedded(second)).containsExactly("w0", "w1", "w2", "w3");
         assertThat(embeddings(second).get(1).timestamp()).isEqualTo(1001);
         assertThat(buffer.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldEmbedBinarySamplesThatWaitedWhenTheTaskCrashed() {
+        var binary =
+                EventSerdes.binarySampleEvents(FeatureEventParser.samples(LearnerDriver.INPUT_DIM))
+                        .serializer();
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        EmbedSamplesProcessor crashed = start(first);
+        send(first, crashed, "b0", binary.serialize(TOPIC, sample("b0")));
+        send(first, crashed, "w1");
+        // No close: the stores hold what the last committed transaction wrote.
+
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        running = start(second);
+        send(second, running, "b2", binary.serialize(TOPIC, sample("b2")));
+        send(second, running, "w3");
+
+        assertThat(embedded(second)).containsExactly("b0", "w1", "b2", "w3");
+        assertThat(replayedFrom).containsExactly(new BatchStart(TOPIC, 0, 0, 1000));
+    }
+
+    private static SampleEvent sample(String id) {
+        return new SampleEvent(id, LearnerDriver.features(id, 0), null, null);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
+import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.ForgedCheckpoints;
 import io.github.vicregstreams.vicreg.ModelSpec;
@@ -260,6 +261,29 @@ class InferenceTopologyTest {
             assertThat(d.embeddings.readValuesToList())
                     .extracting(EmbeddingEvent::id)
                     .containsExactly("good");
+        }
+    }
+
+    @Test
+    void shouldEmbedABinarySampleAsItsJsonFormAndDeadLetterABrokenOne() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
+            trainer = trainedTrainer(d, 0);
+
+            d.sendBinarySample("bin", 10, Metadata.of("{\"label\":3}"));
+            byte[] cutShort = {0x00, 0x01, 0x00};
+            d.samples.pipeInput(
+                    "cut".getBytes(java.nio.charset.StandardCharsets.UTF_8), cutShort, 11);
+            d.sendSample("json", 12);
+
+            List<TestRecord<String, EmbeddingEvent>> out = d.embeddings.readRecordsToList();
+            assertThat(out).extracting(TestRecord::key).containsExactly("bin", "json");
+            out.forEach(r -> assertEmbeddedBy(r.value(), trainer));
+            assertThat(out.get(0).value().metadata().json()).isEqualTo("{\"label\":3}");
+            assertThat(out.get(0).timestamp()).isEqualTo(10);
+            DeadLetter dead = d.deadLetters.readValue();
+            assertThat(dead.reason()).isEqualTo("wrong_shape");
+            assertThat(dead.detail()).startsWith("binary sample event: the value ends before");
+            assertThat(dead.value()).isEqualTo(cutShort);
         }
     }
 

@@ -5,9 +5,11 @@ import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEventParser;
+import io.github.vicregstreams.events.Metadata;
 import io.github.vicregstreams.events.MetricsEvent;
 import io.github.vicregstreams.events.ModelVersionEvent;
 import io.github.vicregstreams.events.PairEvent;
+import io.github.vicregstreams.events.SampleEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,6 +123,17 @@ final class LearnerDriver implements AutoCloseable {
     /** Sends sample {@code id} at {@code timestampMs}, with the features of its view 0. */
     void sendSample(String id, long timestampMs) {
         sendSampleRaw(id, sampleJson(id, features(id, 0), null), timestampMs);
+    }
+
+    /** As {@link #sendSample}, in the binary form of a sample event, with {@code metadata}. */
+    void sendBinarySample(String id, long timestampMs, Metadata metadata) {
+        SampleEvent event = new SampleEvent(id, features(id, 0), null, metadata);
+        samples.pipeInput(
+                id.getBytes(StandardCharsets.UTF_8),
+                EventSerdes.binarySampleEvents(FeatureEventParser.samples(INPUT_DIM))
+                        .serializer()
+                        .serialize(null, event),
+                timestampMs);
     }
 
     void sendSampleRaw(String key, String value, long timestampMs) {

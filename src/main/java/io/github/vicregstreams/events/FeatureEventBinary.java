@@ -3,16 +3,17 @@ package io.github.vicregstreams.events;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The binary form of a pair event, for producers that would rather spend nothing on JSON: the
- * learner reads it in a few microseconds, where the JSON form's two base64 strings cost it tens
- * (most of its stream thread's time with {@code train.source=pair-events}). Everything is
- * little-endian, as {@code featuresF32} is:
+ * The binary form of a sample or pair event, for producers that would rather spend nothing on JSON:
+ * the learner reads it in a few microseconds, where the JSON form's base64 strings cost it tens
+ * (most of its stream thread's time with {@code train.source=pair-events}, and a third of it on the
+ * inference path). Everything is little-endian, as {@code featuresF32} is:
  *
  * <pre>
  * 1 byte    0x00, which no JSON text starts with
@@ -22,16 +23,17 @@ import java.util.Arrays;
  * 8 bytes   the timestamp, epoch ms, or -1 for none (the record's timestamp is used)
  * 4 bytes   m, the metadata's length in bytes; 0 for none
  * m bytes   the metadata, one JSON object in UTF-8
- * 4 bytes   d, the number of features of each view (model.input.dim)
- * 4d bytes  view 0, IEEE 754 float32
- * 4d bytes  view 1, IEEE 754 float32
+ * 4 bytes   d, the number of features of each vector (model.input.dim)
+ * 4d bytes  the sample's features, or a pair event's view 0, IEEE 754 float32
+ * 4d bytes  a pair event's view 1 (a sample event has one vector only)
  * </pre>
  *
- * <p>Nothing may follow view 1. The rules are the JSON form's (id, key, timestamp, metadata,
- * dimension, finite values, size), with the same reasons; a layout that does not hold is {@link
- * Reason#WRONG_SHAPE}.
+ * <p>Nothing may follow the last vector. The rules are the JSON form's (id, key, timestamp,
+ * metadata, dimension, finite values, size), with the same reasons; a layout that does not hold is
+ * {@link Reason#WRONG_SHAPE}. View events have no binary form: a producer that makes one view at a
+ * time is not the one JSON slows down.
  */
-final class PairEventBinary {
+final class FeatureEventBinary {
 
     /** The first byte of the binary form. */
     static final byte MAGIC = 0x00;
@@ -45,7 +47,7 @@ final class PairEventBinary {
     /** The timestamp field's value when the event has none. */
     static final long NO_TIMESTAMP = -1;
 
-    private PairEventBinary() {}
+    private FeatureEventBinary() {}
 
     /**
      * Whether a value is in the binary form. The second byte tells it from UTF-16BE JSON, which
@@ -62,20 +64,23 @@ final class PairEventBinary {
      * Reads a value in the binary form.
      *
      * @param value a value for which {@link #isBinary} holds
-     * @param inputDim the number of features each view must have
-     * @return the fields, view 0 in {@code features} and view 1 in {@code features1}
+     * @param inputDim the number of features each vector must have
+     * @param pair whether the value is a pair event's (two vectors) rather than a sample's (one)
+     * @return the fields: the sample's features, or view 0 in {@code features} and view 1 in {@code
+     *     features1}
      * @throws Rejection for a value that breaks a rule
      */
-    static FeatureEventReader.Fields read(byte[] value, int inputDim) {
+    static FeatureEventReader.Fields read(byte[] value, int inputDim, boolean pair) {
+        String form = pair ? "binary pair event: " : "binary sample event: ";
         ByteBuffer in = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
         try {
             in.position(1);
             byte version = in.get();
             if (version != VERSION) {
-                throw shape("the version must be " + VERSION + ". Got: " + version);
+                throw shape(form, "the version must be " + VERSION + ". Got: " + version);
             }
             FeatureEventReader.Fields fields = new FeatureEventReader.Fields();
-            fields.id = readId(in);
+            fields.id = readId(in, form);
             long timestamp = in.getLong();
             if (timestamp < NO_TIMESTAMP) {
                 throw new Rejection(
@@ -84,27 +89,36 @@ final class PairEventBinary {
                                 + timestamp);
             }
             fields.timestamp = timestamp == NO_TIMESTAMP ? null : timestamp;
-            fields.metadata = readMetadata(in);
+            fields.metadata = readMetadata(in, form);
             int dim = in.getInt();
             if (dim != inputDim) {
                 throw EventLimits.wrongCount("features", inputDim, dim);
             }
-            long viewBytes = 2L * Float.BYTES * dim;
-            if (in.remaining() != viewBytes) {
+            int vectors = pair ? 2 : 1;
+            long vectorBytes = (long) vectors * Float.BYTES * dim;
+            if (in.remaining() != vectorBytes) {
                 throw shape(
-                        "the two views must take exactly 2 × 4 × "
+                        form,
+                        (pair
+                                        ? "the two views must take exactly 2 × 4 × "
+                                        : "the features must take exactly 4 × ")
                                 + dim
                                 + " = "
-                                + viewBytes
+                                + vectorBytes
                                 + " bytes, and end the value. Got: "
                                 + in.remaining()
                                 + " bytes");
             }
-            fields.features = readView(in, dim, "features[0]");
-            fields.features1 = readView(in, dim, "features[1]");
+            if (pair) {
+                fields.features = readVector(in, dim, "features[0]");
+                fields.features1 = readVector(in, dim, "features[1]");
+            } else {
+                fields.features = readVector(in, dim, "features");
+            }
             return fields;
         } catch (BufferUnderflowException e) {
-            throw shape("the value ends before its layout does. Got: " + value.length + " bytes");
+            throw shape(
+                    form, "the value ends before its layout does. Got: " + value.length + " bytes");
         }
     }
 
@@ -115,12 +129,27 @@ final class PairEventBinary {
      * @return the value
      */
     static byte[] write(PairEvent event) {
-        byte[] id = event.id().getBytes(StandardCharsets.UTF_8);
+        return write(event.id(), event.timestamp(), event.metadata(), event.view0(), event.view1());
+    }
+
+    /**
+     * Writes a sample event in the binary form.
+     *
+     * @param event the event
+     * @return the value
+     */
+    static byte[] write(SampleEvent event) {
+        return write(event.id(), event.timestamp(), event.metadata(), event.featuresUnsafe());
+    }
+
+    private static byte[] write(
+            String eventId, Long timestamp, Metadata eventMetadata, float[]... vectors) {
+        byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
         byte[] metadata =
-                event.metadata() == null
+                eventMetadata == null
                         ? new byte[0]
-                        : event.metadata().json().getBytes(StandardCharsets.UTF_8);
-        int dim = event.view0().length;
+                        : eventMetadata.json().getBytes(StandardCharsets.UTF_8);
+        int dim = vectors[0].length;
         ByteBuffer out =
                 ByteBuffer.allocate(
                                 2
@@ -130,19 +159,22 @@ final class PairEventBinary {
                                         + 4
                                         + metadata.length
                                         + 4
-                                        + 2 * Float.BYTES * dim)
+                                        + vectors.length * Float.BYTES * dim)
                         .order(ByteOrder.LITTLE_ENDIAN);
         out.put(MAGIC).put(VERSION).putShort((short) id.length).put(id);
-        out.putLong(event.timestamp() == null ? NO_TIMESTAMP : event.timestamp());
+        out.putLong(timestamp == null ? NO_TIMESTAMP : timestamp);
         out.putInt(metadata.length).put(metadata).putInt(dim);
-        out.asFloatBuffer().put(event.view0()).put(event.view1());
+        FloatBuffer floats = out.asFloatBuffer();
+        for (float[] vector : vectors) {
+            floats.put(vector);
+        }
         return out.array();
     }
 
-    private static String readId(ByteBuffer in) {
+    private static String readId(ByteBuffer in, String form) {
         int length = Short.toUnsignedInt(in.getShort());
         if (length > in.remaining()) {
-            throw shape("the id's length runs past the value. Got: " + length + " bytes");
+            throw shape(form, "the id's length runs past the value. Got: " + length + " bytes");
         }
         ByteBuffer bytes = in.slice().limit(length);
         in.position(in.position() + length);
@@ -156,7 +188,7 @@ final class PairEventBinary {
                             .decode(bytes)
                             .toString();
         } catch (CharacterCodingException e) {
-            throw shape("the id must be UTF-8. Got: " + e.getMessage());
+            throw shape(form, "the id must be UTF-8. Got: " + e.getMessage());
         }
         Rejection problem = EventLimits.checkId(id);
         if (problem != null) {
@@ -165,10 +197,11 @@ final class PairEventBinary {
         return id;
     }
 
-    private static Metadata readMetadata(ByteBuffer in) {
+    private static Metadata readMetadata(ByteBuffer in, String form) {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
             throw shape(
+                    form,
                     "the metadata's length runs past the value. Got: "
                             + Integer.toUnsignedString(length)
                             + " bytes");
@@ -184,7 +217,7 @@ final class PairEventBinary {
         return Json.readStandaloneMetadata(json);
     }
 
-    private static float[] readView(ByteBuffer in, int dim, String field) {
+    private static float[] readVector(ByteBuffer in, int dim, String field) {
         float[] view = new float[dim];
         in.asFloatBuffer().get(view);
         in.position(in.position() + Float.BYTES * dim);
@@ -195,7 +228,7 @@ final class PairEventBinary {
         return view;
     }
 
-    private static Rejection shape(String detail) {
-        return new Rejection(Reason.WRONG_SHAPE, "binary pair event: " + detail);
+    private static Rejection shape(String form, String detail) {
+        return new Rejection(Reason.WRONG_SHAPE, form + detail);
     }
 }
