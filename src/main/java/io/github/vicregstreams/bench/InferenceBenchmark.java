@@ -1,6 +1,5 @@
 package io.github.vicregstreams.bench;
 
-import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.topology.TopicSetup;
 import io.github.vicregstreams.vicreg.DeviceChoice;
@@ -21,22 +20,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Inference speed: events/s of (a) the bare {@link InferenceModel#embed} at batch 1 and at
  * micro-batch sizes, and (b) the whole samples path of the topology (parse, embed, serialize,
- * exactly-once commit) on an embedded broker, one samples partition, one stream thread.
+ * exactly-once commit) on an embedded broker or the one {@code --bootstrap} names, one samples
+ * partition, one stream thread.
  *
- * <p>Run it with {@code -Dai.djl.pytorch.num_threads=1} for per-core numbers. In (b) the broker,
- * the producer and the consumer share the machine with the stream thread, so it understates what
- * one core does for the learner alone.
+ * <p>Run it with {@code -Dai.djl.pytorch.num_threads=1} for per-core numbers. In (b) with the
+ * embedded broker, the broker, the producer and the consumer share the machine with the stream
+ * thread, so it understates what one core does for the learner alone.
  *
  * <p>Phase (b) reports, beside events/s, the CPU per event over the timed span (first embedding
  * read to the last) by thread group ({@link DataPathCosts}), the bytes written to the broker per
  * event by topic, and events/s per core: a million over the µs of CPU per event, of the whole
  * process and of the learner's own threads (the broker's left out). Each batch size runs {@code
- * --topology-rounds} rounds, a fresh learner on fresh topics each, and reports the median round.
+ * --topology-rounds} rounds of each input, a fresh learner on fresh topics each, and reports the
+ * median round of each input.
  *
  * <p>Arguments (all optional): {@code --batches=1,8,32,128 --input-dim=784 --seconds=2 --repeats=5
  * --topology-events=20000 --topology-batches=1,32 --topology-rounds=3 --warmup-rounds=10
@@ -79,10 +81,13 @@ public final class InferenceBenchmark {
         int topologyEvents = Integer.parseInt(options.getOrDefault("topology-events", "20000"));
         int[] topologyBatches = BenchArgs.ints(options.getOrDefault("topology-batches", "1,32"));
         String embeddingFormat = options.getOrDefault("embedding-format", "f32");
-        List<String> inputs = List.of(options.getOrDefault("input", "f32").split(","));
-        if (inputs.isEmpty() || !List.of("f32", "binary").containsAll(inputs)) {
+        String inputOption = options.getOrDefault("input", "f32");
+        List<String> inputs = Arrays.stream(inputOption.split(",")).map(String::trim).toList();
+        if (!List.of("f32", "binary").containsAll(inputs)
+                || inputs.stream().distinct().count() != inputs.size()) {
             throw new IllegalArgumentException(
-                    "--input must be f32, binary, or both (f32,binary). Got: " + inputs);
+                    "--input must be f32, binary, or both once each (f32,binary). Got: "
+                            + inputOption);
         }
         int topologyRounds = Integer.parseInt(options.getOrDefault("topology-rounds", "3"));
         int warmupRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "10"));
@@ -91,6 +96,7 @@ public final class InferenceBenchmark {
 
         Map<String, Object> report = BenchReport.start("inference");
         report.put("spec", spec.toString());
+        report.put("broker", BenchBroker.label(bootstrap));
         report.put("model", bareModel(spec, batches, seconds, repeats));
         if (topologyEvents > 0) {
             report.put(
@@ -186,22 +192,18 @@ public final class InferenceBenchmark {
     private static List<Map<String, Object>> topology(TopologyRuns runs) throws Exception {
         System.out.printf(
                 Locale.ROOT,
-                "(b) samples topic -> embed-samples -> embeddings topic, %s broker, exactly-once,"
+                "(b) samples topic -> embed-samples -> embeddings topic, broker %s, exactly-once,"
                         + " 1 partition, 1 stream thread, %d events (input %s), %d rounds each%n",
-                runs.externalBootstrap() == null
-                        ? "embedded"
-                        : "separate (" + runs.externalBootstrap() + ")",
+                BenchBroker.label(runs.externalBootstrap()),
                 runs.events(),
                 String.join(" and ", runs.inputs()),
                 runs.rounds());
         List<Map<String, Object>> rows = new ArrayList<>();
         Path dir = Files.createTempDirectory("inference-bench");
-        try (EmbeddedKafkaBroker broker =
-                        runs.externalBootstrap() != null
-                                ? null
-                                : EmbeddedKafkaBroker.builder().build().start();
-                Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap(runs, broker)))) {
-            String bootstrap = bootstrap(runs, broker);
+        try (BenchBroker broker = BenchBroker.open(runs.externalBootstrap(), null);
+                Admin admin =
+                        Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            String bootstrap = broker.bootstrapServers();
             int brokerId = DataPathCosts.brokerId(admin);
             float[][] features =
                     RandomMatrices.gaussian(
@@ -218,7 +220,8 @@ public final class InferenceBenchmark {
             int warmupBatch = Arrays.stream(runs.batchSizes()).max().orElse(1);
             for (int round = 0; round < runs.maxWarmupRounds(); round++) {
                 JitShare jit = JitShare.start();
-                List<byte[]> warmValues = values.get(runs.inputs().get(round % values.size()));
+                List<byte[]> warmValues =
+                        values.get(runs.inputs().get(round % runs.inputs().size()));
                 Round warm = round(runs, warmupBatch, warmValues, dir, bootstrap, admin, brokerId);
                 double share = jit.sinceStart();
                 System.out.printf(
@@ -304,14 +307,26 @@ public final class InferenceBenchmark {
                                 span[1] = snapshot(admin, brokerId);
                             }
                         });
-        return new Round(rate, DataPathCosts.perPair(span[0], span[1], runs.events(), prefix));
+        Round round =
+                new Round(rate, DataPathCosts.perPair(span[0], span[1], runs.events(), prefix));
+        deleteTopics(admin, prefix);
+        return round;
     }
 
-    /** The broker of another process when one was given, else the embedded one. */
-    private static String bootstrap(TopologyRuns runs, EmbeddedKafkaBroker broker) {
-        return runs.externalBootstrap() != null
-                ? runs.externalBootstrap()
-                : broker.bootstrapServers();
+    /**
+     * Deletes a round's topics, its changelogs included: a broker of another process keeps them
+     * after the benchmark, several GB over a run.
+     */
+    private static void deleteTopics(Admin admin, String prefix) throws InterruptedException {
+        try {
+            List<String> topics =
+                    admin.listTopics().names().get().stream()
+                            .filter(name -> name.startsWith(prefix))
+                            .toList();
+            admin.deleteTopics(topics).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot delete the round's topics", e.getCause());
+        }
     }
 
     private static DataPathCosts.Snapshot snapshot(Admin admin, int brokerId) {
@@ -359,11 +374,6 @@ public final class InferenceBenchmark {
         row.put("inferenceBatchSize", batch);
         row.put("events", runs.events());
         row.put("input", input.equals("binary") ? "binary" : "featuresF32");
-        row.put(
-                "broker",
-                runs.externalBootstrap() == null
-                        ? "embedded"
-                        : "separate process at " + runs.externalBootstrap());
         row.put("eventsPerSecond", Math.round(median.rate().perSecond()));
         row.put(
                 "roundEventsPerSecond",
@@ -376,6 +386,7 @@ public final class InferenceBenchmark {
         row.put("eventsPerSecondPerLearnerCore", Math.round(1e6 / learner));
         row.put("cpuMicrosPerEventByThreads", cpu);
         row.put("bytesPerEvent", median.costs().get("bytesPerPair"));
+        // Measured over the rounds of every input at this batch size, which run in turn.
         row.put("jitCompilingShare", Stats.thousandths(jitShare));
         return row;
     }

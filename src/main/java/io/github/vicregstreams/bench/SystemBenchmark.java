@@ -1,6 +1,5 @@
 package io.github.vicregstreams.bench;
 
-import io.github.vicregstreams.kafka.EmbeddedKafkaBroker;
 import io.github.vicregstreams.vicreg.DeviceChoice;
 import io.github.vicregstreams.vicreg.ModelSpec;
 import java.nio.file.Files;
@@ -59,18 +58,9 @@ public final class SystemBenchmark {
         double bareRate = BareLoop.pairsPerSecond(bare, batch);
 
         Path dir = Files.createTempDirectory("vicreg-bench");
-        // With --bootstrap, a broker of another process (the project's `broker` command, pinned to
-        // other cores with taskset): the learner's CPU is then this process's alone.
-        String external = options.bootstrap();
-        try (EmbeddedKafkaBroker broker =
-                external != null
-                        ? null
-                        : EmbeddedKafkaBroker.builder()
-                                .optDataDir(dir.resolve("broker"))
-                                .build()
-                                .start()) {
-            String bootstrap = external != null ? external : broker.bootstrapServers();
-            report.put("broker", external != null ? "separate process at " + external : "embedded");
+        try (BenchBroker broker = BenchBroker.open(options.bootstrap(), dir.resolve("broker"))) {
+            String bootstrap = broker.bootstrapServers();
+            report.put("broker", broker.label());
             // 2. The same work through the topology, at saturation.
             TopologyThroughput.Measured measured =
                     TopologyThroughput.measure(bootstrap, dir, spec, options);

@@ -124,7 +124,7 @@ final class ProduceCommand implements Callable<Integer> {
         if (binary && !asPairEvents) {
             throw new ParameterException(
                     spec.commandLine(),
-                    "--format binary is a form of pair events only: add --pair-events, or use f32");
+                    "--format binary needs --pair-events (view events have no binary form), or use f32");
         }
         FeatureEncoding encoding = binary ? FeatureEncoding.FLOAT32_BASE64 : encoding(format);
         OptionChecks.requireAtLeast("--count", count, 1);

@@ -91,6 +91,9 @@ final class FeatureEventBinary {
             fields.timestamp = timestamp == NO_TIMESTAMP ? null : timestamp;
             fields.metadata = readMetadata(in, form);
             int dim = in.getInt();
+            if (dim < 0) {
+                throw shape(form, "the dimension must not be negative. Got: " + dim);
+            }
             if (dim != inputDim) {
                 throw EventLimits.wrongCount("features", inputDim, dim);
             }

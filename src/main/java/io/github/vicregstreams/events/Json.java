@@ -117,7 +117,7 @@ public final class Json {
 
     /**
      * Reads a value that is one JSON object and nothing else, as metadata: the text of {@link
-     * Metadata#of(String)}, or the metadata field of a binary pair event.
+     * Metadata#of(String)}, or the metadata field of a binary sample or pair event.
      *
      * @throws Rejection when it is not one JSON object, not JSON, or too large
      */

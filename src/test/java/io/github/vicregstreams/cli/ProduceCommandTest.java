@@ -123,7 +123,7 @@ class ProduceCommandTest {
         CliRun run = produceSynthetic("--format", "binary");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--format binary is a form of pair events only");
+        assertThat(run.err()).contains("--format binary needs --pair-events");
     }
 
     @Test

@@ -72,7 +72,7 @@ class SampleEventBinaryTest {
         for (int length = 2; length < whole.length; length++) {
             assertThat(rejected(Arrays.copyOf(whole, length)).reason())
                     .as("%d of %d bytes", length, whole.length)
-                    .isIn(Reason.WRONG_SHAPE, Reason.WRONG_FEATURE_COUNT);
+                    .isEqualTo(Reason.WRONG_SHAPE);
         }
 
         Parsed.Rejected<SampleEvent> longer = rejected(Arrays.copyOf(whole, whole.length + 4));
@@ -113,6 +113,28 @@ class SampleEventBinaryTest {
 
         assertThat(r.reason()).isEqualTo(Reason.NON_FINITE_FEATURE);
         assertThat(r.detail()).startsWith("features[2] must be a finite float32");
+    }
+
+    @Test
+    void shouldBeRefusedOnTheViewsTopicWithTheReason() {
+        Parsed<ViewEvent> asView = FeatureEventParser.views(DIM).parse(utf8("s1"), binary(EVENT));
+
+        assertThat(((Parsed.Rejected<ViewEvent>) asView).reason()).isEqualTo(Reason.NOT_JSON);
+        assertThat(((Parsed.Rejected<ViewEvent>) asView).detail())
+                .contains("a view event must be JSON");
+    }
+
+    @Test
+    void shouldRejectANegativeDimensionAsABrokenLayout() {
+        byte[] value = binary(EVENT);
+        // The dimension is the int32 just before the features.
+        int at = value.length - Float.BYTES * DIM - Integer.BYTES;
+        value[at + 3] = (byte) 0x80;
+
+        Parsed.Rejected<SampleEvent> r = rejected(value);
+
+        assertThat(r.reason()).isEqualTo(Reason.WRONG_SHAPE);
+        assertThat(r.detail()).contains("the dimension must not be negative");
     }
 
     @Test

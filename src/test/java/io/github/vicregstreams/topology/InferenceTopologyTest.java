@@ -265,7 +265,7 @@ class InferenceTopologyTest {
     }
 
     @Test
-    void shouldEmbedABinarySampleAsItsJsonFormAndDeadLetterABrokenOne() {
+    void shouldEmbedABinarySampleAsTheTrainerEmbedsItAndDeadLetterABrokenOne() {
         try (LearnerDriver d = driver(Map.of(LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 1))) {
             trainer = trainedTrainer(d, 0);
 
