@@ -37,11 +37,9 @@ final class DemoProducer {
                                             FeatureEncoding.FLOAT32_BASE64,
                                             plan.config().producerConfigs(),
                                             pairEventWriter(plan),
-                                            EventSerdes.sampleEvents(
-                                                            FeatureEventParser.samples(
-                                                                    plan.train().featureDim()),
-                                                            FeatureEncoding.FLOAT32_BASE64)
-                                                    .serializer())) {
+                                            PairProducer.jsonSamples(
+                                                    plan.train().featureDim(),
+                                                    FeatureEncoding.FLOAT32_BASE64))) {
                                 producer.send(
                                         plan.train(),
                                         "train",

@@ -103,6 +103,18 @@ final class PairProducer implements AutoCloseable {
     }
 
     /**
+     * The usual writer of samples: JSON, features in {@code encoding}.
+     *
+     * @param inputDim the feature count (for the serializer's parser)
+     * @param encoding how features are written
+     * @return the serializer
+     */
+    static Serializer<SampleEvent> jsonSamples(int inputDim, FeatureEncoding encoding) {
+        return EventSerdes.sampleEvents(FeatureEventParser.samples(inputDim), encoding)
+                .serializer();
+    }
+
+    /**
      * Sends {@code count} samples of {@code data}, {@code passes} times, as pairs.
      *
      * @param generator the views of each sample; unused without a views topic

@@ -205,10 +205,9 @@ final class ProduceCommand implements Callable<Integer> {
     /** How samples are written: in the binary form with {@code --format binary}, else JSON. */
     private static Serializer<SampleEvent> sampleWriter(
             boolean binary, int inputDim, FeatureEncoding encoding) {
-        FeatureEventParser<SampleEvent> parser = FeatureEventParser.samples(inputDim);
         return binary
-                ? EventSerdes.binarySampleEvents(parser).serializer()
-                : EventSerdes.sampleEvents(parser, encoding).serializer();
+                ? EventSerdes.binarySampleEvents(FeatureEventParser.samples(inputDim)).serializer()
+                : PairProducer.jsonSamples(inputDim, encoding);
     }
 
     static FeatureEncoding encoding(String format) {

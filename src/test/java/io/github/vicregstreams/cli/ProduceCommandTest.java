@@ -177,10 +177,8 @@ class ProduceCommandTest {
                         FeatureEncoding.FLOAT32_BASE64,
                         Map.of(),
                         null,
-                        EventSerdes.sampleEvents(
-                                        FeatureEventParser.samples(data.featureDim()),
-                                        FeatureEncoding.FLOAT32_BASE64)
-                                .serializer())) {
+                        PairProducer.jsonSamples(
+                                data.featureDim(), FeatureEncoding.FLOAT32_BASE64))) {
             long sent =
                     producer.send(
                             data, "train", null, 3, 2, 0, null, samples, n -> {}, () -> false);
