@@ -118,9 +118,10 @@ public final class LearnerApp implements AutoCloseable {
      *
      * <p>The trainer is asked to publish before Kafka Streams closes, because a closing processor
      * cannot forward: a checkpoint taken only in its {@code close()} would reach the model topic at
-     * the next start. Should the trainer not answer in {@link #FLUSH_TIMEOUT}, the close goes on,
-     * and the checkpoint on close still keeps every trained step. Both waits together stay within
-     * {@link #CLOSE_TIMEOUT}.
+     * the next start. Should the trainer not answer in {@link #FLUSH_TIMEOUT}, the close goes on;
+     * the checkpoint on close keeps the trained steps in the store, or, with a step unpublished on
+     * its thread, the journal topic trains them again at the next start. Both waits together stay
+     * within {@link #CLOSE_TIMEOUT}.
      */
     @Override
     public void close() {

@@ -77,6 +77,7 @@ public final class LearnerConfig extends AbstractConfig {
     public static final String TRAIN_MOMENTUM_CONFIG = "train.momentum";
     public static final String TRAIN_BATCH_SIZE_CONFIG = "train.batch.size";
     public static final String TRAIN_BATCH_WINDOW_MS_CONFIG = "train.batch.window.ms";
+    public static final String TRAIN_STEP_THREAD_CONFIG = "train.step.thread";
     public static final String PAIRING_WINDOW_MS_CONFIG = "pairing.window.ms";
     public static final String CHECKPOINT_INTERVAL_STEPS_CONFIG = "checkpoint.interval.steps";
     public static final String CHECKPOINT_IDLE_MS_CONFIG = "checkpoint.idle.ms";

@@ -27,6 +27,7 @@ import io.github.vicregstreams.vicreg.TrainerConfig;
  * @param versions when checkpoints become model versions
  * @param source what the trainer trains on besides pairs, and how it draws a raw sample's views
  * @param replay the replay buffer, or {@link ReplaySettings#OFF}
+ * @param stepThread {@code train.step.thread}: whether steps run on a thread of their own
  */
 record TrainerSettings(
         String modelName,
@@ -44,7 +45,8 @@ record TrainerSettings(
         int inputDim,
         VersionSettings versions,
         TrainingSource source,
-        ReplaySettings replay) {
+        ReplaySettings replay,
+        boolean stepThread) {
 
     static TrainerSettings from(LearnerConfig config) {
         TrainingSource source = TrainingSourceKeys.settings(config);
@@ -64,6 +66,7 @@ record TrainerSettings(
                 config.modelSpec().encoderDim(),
                 config.versions(),
                 source,
-                ReplayKeys.settings(config));
+                ReplayKeys.settings(config),
+                config.getBoolean(LearnerConfig.TRAIN_STEP_THREAD_CONFIG));
     }
 }

@@ -24,6 +24,13 @@ final class TrainingKeys {
             "A smaller batch (at least 2 pairs) is released once its first pair has waited this long"
                     + " in stream time, or once no pair has arrived for this long in wall-clock time (an"
                     + " idle stream; while pairs keep arriving, as from a backlog, batches fill up).";
+    private static final String TRAIN_STEP_THREAD_DOC =
+            "Runs each training step on a thread of its own, so that the stream thread reads, pairs,"
+                    + " publishes and commits while the step runs (one step at a time; the stream thread"
+                    + " publishes a step's outputs at the first record or punctuation after it ends, in"
+                    + " order, exactly once; within about 20 ms when idle). false runs steps on the"
+                    + " stream thread, each step's outputs forwarded before the record that released its"
+                    + " batch returns.";
     private static final String PAIRING_WINDOW_MS_DOC =
             "Most time between the two views of a sample; a view whose partner has not come within it"
                     + " is dead-lettered as an orphan.";
@@ -94,6 +101,12 @@ final class TrainingKeys {
                         ConfigDef.Range.atLeast(1),
                         Importance.MEDIUM,
                         TRAIN_BATCH_WINDOW_MS_DOC)
+                .define(
+                        LearnerConfig.TRAIN_STEP_THREAD_CONFIG,
+                        Type.BOOLEAN,
+                        true,
+                        Importance.LOW,
+                        TRAIN_STEP_THREAD_DOC)
                 .define(
                         LearnerConfig.PAIRING_WINDOW_MS_CONFIG,
                         Type.LONG,

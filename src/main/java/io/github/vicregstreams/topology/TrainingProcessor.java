@@ -1,24 +1,14 @@
 package io.github.vicregstreams.topology;
 
-import io.github.vicregstreams.events.DeadLetter;
-import io.github.vicregstreams.events.EmbeddingEvent;
-import io.github.vicregstreams.events.EventSerdes;
-import io.github.vicregstreams.events.FeatureEncoding;
-import io.github.vicregstreams.events.FeatureEventParser;
-import io.github.vicregstreams.events.MetricsEvent;
-import io.github.vicregstreams.events.Reason;
-import io.github.vicregstreams.events.ViewEvent;
 import io.github.vicregstreams.vicreg.Djl;
 import io.github.vicregstreams.vicreg.StepResult;
 import io.github.vicregstreams.vicreg.VicregTrainer;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -50,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * clock releases nothing: a batch cut short by slow commits would train on fewer pairs, and the
  * variance and covariance terms are estimated from the batch.
  *
+ * <p>Steps run on a thread of their own ({@link TrainerStepThread}, {@code train.step.thread}), one
+ * at a time, while this stream thread goes on reading and committing; a step's outputs and the
+ * cursor that lists its batch are published here, together, once it has ended. A commit while it
+ * runs leaves its batch out of the cursor: after a crash its pairs are read back as waiting.
+ *
  * <p>With {@code train.replay.capacity} set, each batch is followed by replay steps on pairs drawn
  * from a bounded buffer ({@link TrainerReplay}), saved with every checkpoint so that the journal's
  * batches trained again after a restart take the same replay steps. They publish nothing.
@@ -60,13 +55,20 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
 
     private static final long MAX_WALL_CLOCK_CHECK_MS = 1_000;
 
+    private static final Duration FINISHED_STEP_CHECK = Duration.ofMillis(20);
+
     private final TrainerSettings settings;
     private final TrainerNodes nodes;
     private final TrainerFlush flush;
-    private final Serializer<ViewEvent> viewSerializer;
     private final Function<Map<String, Object>, PairsTopicReader> readers;
     private final TrainerViews trainerViews;
+    private final Function<String, TrainerStepThread> stepThreads;
     private VicregTrainer trainer;
+    private TrainerStepThread steps;
+
+    /** The punctuator that publishes the step in flight once it ends; null when none is. */
+    private Cancellable finishedStepCheck;
+
     private TrainerJournal journal;
     private TrainerCheckpoints checkpoints;
     private TrainerVersions versions;
@@ -78,11 +80,11 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
      */
     private boolean initialised;
 
-    private long lastStepEndNanos = -1;
     private long lastArrivalWallClock;
 
     private DeadLetters deadLetters;
     private TrainerMetrics trainerMetrics;
+    private TrainerOutputs outputs;
 
     /**
      * A trainer.
@@ -98,16 +100,29 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
             TrainerNodes nodes,
             TrainerFlush flush,
             Function<Map<String, Object>, PairsTopicReader> readers) {
+        this(
+                settings,
+                nodes,
+                flush,
+                readers,
+                settings.stepThread()
+                        ? TrainerStepThread::ownThread
+                        : task -> TrainerStepThread.callerThread());
+    }
+
+    /** A trainer whose steps run where {@code stepThreads} says, given the task's id. */
+    TrainingProcessor(
+            TrainerSettings settings,
+            TrainerNodes nodes,
+            TrainerFlush flush,
+            Function<Map<String, Object>, PairsTopicReader> readers,
+            Function<String, TrainerStepThread> stepThreads) {
         this.settings = settings;
+        this.stepThreads = stepThreads;
         this.nodes = nodes;
         this.flush = flush;
         this.readers = readers;
         this.trainerViews = new TrainerViews(settings.source());
-        this.viewSerializer =
-                EventSerdes.viewEvents(
-                                FeatureEventParser.views(settings.inputDim()),
-                                FeatureEncoding.FLOAT32_BASE64)
-                        .serializer();
     }
 
     @Override
@@ -118,6 +133,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         Djl.disableGradientsOnThisThread();
         deadLetters = new DeadLetters(context, nodes.name(), nodes.deadLettersSink());
         trainerMetrics = new TrainerMetrics(context, settings.collapseThresholds());
+        outputs = new TrainerOutputs(context, settings, nodes, deadLetters, trainerMetrics);
         KeyValueStore<String, byte[]> state = context.getStateStore(nodes.stateStore());
         checkpoints = new TrainerCheckpoints(context, settings, nodes, state);
         journal = new TrainerJournal(state, settings.journalTopic(), settings.pairsTopic());
@@ -134,6 +150,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
                         this::step,
                         trainerMetrics);
         journal.replay(() -> readers.apply(context.appConfigs()), this::trainBatch, trainer::step);
+        steps = stepThreads.apply(context.taskId().toString());
         initialised = true;
         lastArrivalWallClock = context.currentSystemTimeMs();
         long interval = Math.max(1, Math.min(settings.batchWindowMs(), MAX_WALL_CLOCK_CHECK_MS));
@@ -143,6 +160,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
 
     @Override
     public void process(Record<String, TrainingPair> record) {
+        publishFinished();
         publishCheckpointIfBehind();
         long offset = context().recordMetadata().orElseThrow().offset();
         if (!journal.deliver(offset, record.value())) {
@@ -160,35 +178,77 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     }
 
     private void punctuate(long now) {
+        publishFinished();
         publishCheckpointIfBehind();
         if (journal.waiting() >= 2 && now - lastArrivalWallClock >= settings.batchWindowMs()) {
             train(journal.waiting());
         }
         // A stream that stops between checkpoints would leave its last steps out of the model topic
         // until the next record; once no pair has come for a while, checkpoint them.
-        if (journal.waiting() < 2 && now - lastArrivalWallClock >= settings.checkpointIdleMs()) {
+        if (journal.waiting() < 2
+                && !steps.busy()
+                && now - lastArrivalWallClock >= settings.checkpointIdleMs()) {
             publishUnsavedSteps();
         }
         // A stop waits for this before it closes Kafka Streams: close() could not forward.
         if (flush.requested()) {
+            finishStep();
             publishUnsavedSteps();
             flush.flushed();
         }
     }
 
     /**
-     * Trains the next {@code count} waiting pairs, publishes what the step produced, and saves the
-     * cursor with it.
+     * Starts the step of the next {@code count} waiting pairs, after the step in flight has been
+     * published: steps run one at a time and are published in order.
      */
     private void train(int count) {
         TrainerJournal.Batch batch = journal.take(count);
-        long stepBefore = trainer.step();
-        StepResult result = trainBatch(batch.pairs());
-        publishEmbeddings(batch.pairs(), result);
-        publishMetrics(result, batch.time());
+        finishStep();
+        steps.start(batch, trainer.step(), () -> trainBatch(batch.pairs()));
+        if (flush.requested()) {
+            finishStep(); // a stop is coming: each step is published, and checkpointed, at once
+        } else {
+            publishFinished();
+        }
+        if (steps.busy() && finishedStepCheck == null) {
+            // A step that ends while no pair comes would wait for the next punctuation; checked
+            // only while one is in flight (a punctuation makes Kafka Streams commit).
+            finishedStepCheck =
+                    context()
+                            .schedule(
+                                    FINISHED_STEP_CHECK,
+                                    PunctuationType.WALL_CLOCK_TIME,
+                                    now -> publishFinished());
+        }
+    }
+
+    /** Waits for the step in flight, if any, and publishes it. */
+    private void finishStep() {
+        if (steps.busy()) {
+            publish(steps.await());
+        }
+    }
+
+    /** Publishes the step in flight if it has finished. */
+    private void publishFinished() {
+        if (steps.hasFinished()) {
+            publish(steps.await());
+        }
+    }
+
+    /** Publishes what a step produced, checkpoints when due, and saves the cursor with it. */
+    private void publish(TrainerStepThread.Finished step) {
+        if (finishedStepCheck != null) {
+            finishedStepCheck.cancel();
+            finishedStepCheck = null;
+        }
+        TrainerJournal.Batch batch = step.batch();
+        outputs.publish(batch.pairs(), step.result(), batch.time(), step.endNanos());
         journal.trained(batch);
         // Replay steps can carry the step over a multiple of the interval without landing on it.
         long interval = settings.checkpointIntervalSteps();
+        long stepBefore = step.stepBefore();
         long stepAfter = trainer.step();
         if (stepAfter > stepBefore
                 && (stepAfter / interval > stepBefore / interval || flush.requested())) {
@@ -212,98 +272,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     private StepResult step(List<TrainingPair> batch) {
         float[][][] views = trainerViews.of(batch, trainer.step());
         return trainer.step(views[0], views[1]);
-    }
-
-    private void publishEmbeddings(List<TrainingPair> batch, StepResult result) {
-        EmbeddingSource source = settings.embeddingSource();
-        for (int i = 0; i < batch.size(); i++) {
-            TrainingPair pair = batch.get(i);
-            if (pair.isSample()) {
-                continue; // a sample of topic.samples: inference publishes its embedding
-            }
-            float[] embedding =
-                    source.of(result.representations1()[i], result.representations2()[i]);
-            if (!Finite.all(embedding)) {
-                deadLetters.send(
-                        asSourceRecord(pair),
-                        Reason.NON_FINITE_EMBEDDING,
-                        "the model of step "
-                                + result.representationStep()
-                                + " gave a non-finite representation for id "
-                                + pair.id());
-                continue;
-            }
-            context()
-                    .forward(
-                            new Record<Object, Object>(
-                                    pair.id(),
-                                    new EmbeddingEvent(
-                                            pair.id(),
-                                            embedding,
-                                            result.representationStep(),
-                                            EmbeddingEvent.Source.TRAINING,
-                                            pair.timestamp(),
-                                            pair.metadata()),
-                                    pair.timestamp()),
-                            nodes.embeddingsSink());
-        }
-    }
-
-    /**
-     * The pair as an input record of the journal topic: its id, and its views as the two ViewEvent
-     * JSON lines they were, in the exact float32 form.
-     */
-    private SourceRecord asSourceRecord(TrainingPair pair) {
-        ByteArrayOutputStream views = new ByteArrayOutputStream();
-        for (int view = 0; view < 2; view++) {
-            ViewEvent event =
-                    new ViewEvent(
-                            pair.id(),
-                            view,
-                            view == 0 ? pair.view0() : pair.view1(),
-                            pair.timestamp(),
-                            pair.metadata());
-            views.writeBytes(viewSerializer.serialize(null, event));
-            views.write('\n');
-        }
-        return new SourceRecord(
-                settings.journalTopic(),
-                DeadLetter.UNKNOWN,
-                DeadLetter.UNKNOWN,
-                pair.timestamp(),
-                pair.id().getBytes(StandardCharsets.UTF_8),
-                views.toByteArray());
-    }
-
-    private void publishMetrics(StepResult result, long batchTime) {
-        long now = System.nanoTime();
-        double seconds = lastStepEndNanos < 0 ? Double.NaN : (now - lastStepEndNanos) / 1e9;
-        lastStepEndNanos = now;
-        MetricsEvent metrics =
-                new MetricsEvent(
-                        result.step(),
-                        context().currentSystemTimeMs(),
-                        result.batchSize(),
-                        result.loss().total(),
-                        result.loss().invariance(),
-                        result.loss().variance(),
-                        result.loss().covariance(),
-                        result.projectionStdMin(),
-                        result.projectionStdMean(),
-                        result.batchSize() / seconds,
-                        result.applied());
-        trainerMetrics.recordStep(metrics, result);
-        if (!result.applied()) {
-            log.warn(
-                    "Training step skipped: step=[{}] reason=[{}] batch=[{}]",
-                    result.step(),
-                    result.skipReason(),
-                    result.batchSize());
-        }
-        context()
-                .forward(
-                        new Record<Object, Object>(settings.modelName(), metrics, batchTime),
-                        nodes.metricsSink());
     }
 
     /**
@@ -356,8 +324,13 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         if (trainer == null) {
             return;
         }
+        // A step left unpublished is in the weights but in no cursor: checkpointing them would
+        // train its batch twice. The journal topic trains it again after the restart.
+        boolean unpublishedStep = steps != null && steps.stop();
         try {
-            if (initialised && journal.hasUnsavedSteps()) {
+            if (unpublishedStep) {
+                log.info("Closed with an unpublished step: not checkpointed on close");
+            } else if (initialised && journal.hasUnsavedSteps()) {
                 checkpoint();
                 journal.save();
                 // In the store only (a closing processor cannot forward): the model topic gets it
@@ -372,6 +345,8 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         } finally {
             trainer.close();
             trainer = null;
+            steps = null;
+            finishedStepCheck = null;
             initialised = false;
             deadLetters.close();
             trainerMetrics.close();

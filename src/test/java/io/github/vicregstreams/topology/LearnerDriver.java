@@ -71,6 +71,9 @@ final class LearnerDriver implements AutoCloseable {
         settings.put(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 10_000L);
         settings.put(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2);
         settings.put(LearnerConfig.DEVICE_CONFIG, "cpu");
+        // Steps on the stream thread: a step's outputs are there when the record that released its
+        // batch has been piped. Tests of the step thread override it.
+        settings.put(LearnerConfig.TRAIN_STEP_THREAD_CONFIG, false);
         settings.putAll(overrides);
         config = LearnerConfig.of(settings);
         Properties props = config.streamsProperties("unused:9092");

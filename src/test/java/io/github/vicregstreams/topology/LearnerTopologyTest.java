@@ -73,6 +73,36 @@ class LearnerTopologyTest {
     }
 
     @Test
+    void shouldPublishTheStepsOfItsOwnThreadInOrderOnceEach() throws InterruptedException {
+        // The default: steps on a thread of their own, published by the stream thread once ended.
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_STEP_THREAD_CONFIG, true))) {
+            d.sendPairs("s", 12, 1_000); // three batches: 1 and 2 published as 2 and 3 start
+
+            List<EmbeddingEvent> embeddings = new ArrayList<>();
+            List<MetricsEvent> metrics = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (metrics.size() < 3 && System.nanoTime() < deadline) {
+                // Step 3 ended on its thread; the stream thread's punctuator publishes it.
+                Thread.sleep(5);
+                d.advanceWallClock(Duration.ofMillis(20));
+                embeddings.addAll(d.embeddings.readValuesToList());
+                metrics.addAll(d.metrics.readValuesToList());
+            }
+
+            assertThat(metrics).extracting(MetricsEvent::step).containsExactly(1L, 2L, 3L);
+            assertThat(embeddings)
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactly(
+                            "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10",
+                            "s11");
+            assertThat(embeddings)
+                    .extracting(EmbeddingEvent::modelStep)
+                    .containsExactly(0L, 0L, 0L, 0L, 1L, 1L, 1L, 1L, 2L, 2L, 2L, 2L);
+            assertThat(d.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
     void shouldPairViewsThatArriveOutOfOrder() {
         try (LearnerDriver d = driver()) {
             for (int i = 0; i < 4; i++) {

@@ -53,6 +53,8 @@ class TrainingProcessorReplayTest {
             values.put(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4);
             values.put(LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 5);
             values.put(LearnerConfig.DEVICE_CONFIG, "cpu");
+            // Outputs at once; TrainingProcessorRestartTest crashes a step on its own thread.
+            values.put(LearnerConfig.TRAIN_STEP_THREAD_CONFIG, false);
             if (eviction != null) {
                 values.put(LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, 10);
                 values.put(LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG, 2);

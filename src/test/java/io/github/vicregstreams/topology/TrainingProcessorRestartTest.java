@@ -4,16 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vicregstreams.events.CheckpointHeaders;
+import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.MetricsEvent;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Restarts of the trainer on the same stores: as after a clean shutdown, and as after a crash (no
@@ -23,7 +34,7 @@ class TrainingProcessorRestartTest {
 
     private LearnerConfig config;
 
-    private final InMemoryPairsTopic pairsTopic = new InMemoryPairsTopic();
+    private InMemoryPairsTopic pairsTopic = new InMemoryPairsTopic();
 
     /** Whether reading the pairs topic fails, as when the broker is unreachable at start-up. */
     private KeyValueStore<String, byte[]> state;
@@ -51,6 +62,8 @@ class TrainingProcessorRestartTest {
                                 LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 4,
                                 LearnerConfig.CHECKPOINT_INTERVAL_STEPS_CONFIG, 2,
                                 LearnerConfig.DEVICE_CONFIG, "cpu"));
+        // Steps on the stream thread, outputs at once, unless a test says otherwise.
+        settings.put(LearnerConfig.TRAIN_STEP_THREAD_CONFIG, false);
         settings.putAll(more);
         return LearnerConfig.of(settings);
     }
@@ -63,6 +76,24 @@ class TrainingProcessorRestartTest {
                         LearnerTopology.TRAINER_NODES,
                         new TrainerFlush(),
                         configs -> pairsTopic.reader());
+        initialise(processor, context);
+        return processor;
+    }
+
+    /**
+     * A processor whose steps run on {@code stepThread}, asked to publish them by {@code flush}.
+     */
+    private TrainingProcessor start(
+            MockProcessorContext<Object, Object> context,
+            TrainerStepThread stepThread,
+            TrainerFlush flush) {
+        TrainingProcessor processor =
+                new TrainingProcessor(
+                        TrainerSettings.from(config),
+                        LearnerTopology.TRAINER_NODES,
+                        flush,
+                        configs -> pairsTopic.reader(),
+                        task -> stepThread);
         initialise(processor, context);
         return processor;
     }
@@ -282,5 +313,170 @@ class TrainingProcessorRestartTest {
                         .toList();
         assertThat(embedded).containsExactly("a0", "a1", "a2", "b0");
         processor.close();
+    }
+
+    /**
+     * The crash the step thread makes possible: the learner dies while a step runs on its own
+     * thread, after a transaction committed the consumer position past that step's pairs but not
+     * its outputs. Every pair's embedding must still appear exactly once, with the value an
+     * uninterrupted run gives it, and the weights must end equal to that run's; with replay on too,
+     * whose steps run on the same thread.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void shouldPublishEachEmbeddingOnceAndReachTheSameWeightsAfterACrashDuringAStepOnItsOwnThread(
+            boolean replay) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(LearnerConfig.TRAIN_STEP_THREAD_CONFIG, true);
+        if (replay) {
+            settings.put(LearnerConfig.TRAIN_REPLAY_CAPACITY_CONFIG, 10);
+            settings.put(LearnerConfig.TRAIN_REPLAY_UPDATES_CONFIG, 2);
+        }
+        config = withSettings(settings);
+
+        // Uninterrupted: 20 pairs, 5 batches, the last step published by a stop's flush.
+        MockProcessorContext<Object, Object> whole = new MockProcessorContext<>();
+        TrainerFlush wholeFlush = new TrainerFlush();
+        TrainingProcessor uninterrupted =
+                start(whole, TrainerStepThread.ownThread("uninterrupted"), wholeFlush);
+        sendPairs(whole, uninterrupted, "a", 14);
+        sendPairs(whole, uninterrupted, "b", 2);
+        sendPairs(whole, uninterrupted, "c", 4);
+        flush(whole, wholeFlush);
+        Map<String, float[]> expectedEmbeddings = embeddings(whole);
+        byte[] expectedWeights = uninterrupted.trainer().checkpoint();
+        assertThat(steps(whole)).hasSize(5); // one metrics event per incoming batch
+        uninterrupted.close();
+
+        // Crashed: the same pairs, but the process dies while step 4 runs.
+        stores();
+        config = withSettings(settings);
+        pairsTopic = new InMemoryPairsTopic();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService held = holdingItsNthStep(4, holding, release);
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor crashed = start(first, TrainerStepThread.on(held), new TrainerFlush());
+        sendPairs(first, crashed, "a", 14); // steps 1..3 started; checkpoint at 2
+        sendPairs(first, crashed, "b", 2); // releases batch 4: step 3 is published, step 4 starts
+        awaitOrFail(holding);
+        assertThat(steps(first)).hasSize(3);
+        // No close: the process died here, and the stores hold what the last commit wrote.
+
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        TrainerFlush secondFlush = new TrainerFlush();
+        TrainingProcessor restarted =
+                start(second, TrainerStepThread.ownThread("restarted"), secondFlush);
+        sendPairs(second, restarted, "c", 4);
+        flush(second, secondFlush);
+
+        Map<String, float[]> published = new LinkedHashMap<>(embeddings(first));
+        embeddings(second)
+                .forEach(
+                        (id, embedding) ->
+                                assertThat(published.put(id, embedding))
+                                        .as("a second embedding of %s", id)
+                                        .isNull());
+        assertThat(published).containsOnlyKeys(expectedEmbeddings.keySet());
+        expectedEmbeddings.forEach(
+                (id, embedding) ->
+                        assertThat(published.get(id))
+                                .as("the embedding of %s", id)
+                                .isEqualTo(embedding));
+        assertThat(steps(second)).isEqualTo(steps(whole).subList(3, 5));
+        assertThat(restarted.trainer().checkpoint()).isEqualTo(expectedWeights);
+        restarted.close();
+
+        release.countDown(); // the dead process's step ends; nothing reads it
+        held.shutdown();
+        awaitOrFail(held);
+        crashed.trainer().close();
+    }
+
+    @Test
+    void shouldNotCheckpointOnCloseAStepWhoseOutputsWereNotPublished() {
+        config = withSettings(Map.of(LearnerConfig.TRAIN_STEP_THREAD_CONFIG, true));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor closed =
+                start(
+                        first,
+                        TrainerStepThread.on(holdingItsNthStep(3, holding, release)),
+                        new TrainerFlush());
+        sendPairs(first, closed, "a", 12); // steps 1 and 2 published (checkpoint at 2), 3 starts
+        awaitOrFail(holding);
+        release.countDown();
+        closed.close(); // waits for step 3, which nothing published
+
+        assertThat(steps(first)).containsExactly(1L, 2L);
+        assertThat(TrainerCursor.decode(state.get(TrainerJournal.CURSOR_KEY)).checkpointStep())
+                .isEqualTo(2);
+        // Step 3's pairs wait again after the restart, and are trained and published once.
+        config = withSettings(Map.of()); // on the stream thread: published at once
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        TrainingProcessor restarted = start(second);
+        assertThat(restarted.trainer().step()).isEqualTo(2);
+        sendPairs(second, restarted, "b", 1);
+        assertThat(steps(second)).containsExactly(3L);
+        assertThat(embeddings(second)).containsOnlyKeys("a8", "a9", "a10", "a11");
+        restarted.close();
+    }
+
+    /** Asks the trainer to publish its unsaved steps, and runs its punctuator, as a stop does. */
+    private static void flush(MockProcessorContext<Object, Object> context, TrainerFlush flush) {
+        flush.request();
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+        assertThat(flush.await(Duration.ZERO)).isTrue();
+    }
+
+    private static Map<String, float[]> embeddings(MockProcessorContext<Object, Object> context) {
+        Map<String, float[]> embeddings = new LinkedHashMap<>();
+        context.forwarded(LearnerTopology.EMBEDDINGS_SINK)
+                .forEach(
+                        f -> {
+                            EmbeddingEvent event = (EmbeddingEvent) f.record().value();
+                            assertThat(embeddings.put(event.id(), event.embedding()))
+                                    .as("a second embedding of %s", event.id())
+                                    .isNull();
+                        });
+        return embeddings;
+    }
+
+    /**
+     * A step thread, as {@link TrainerStepThread#ownThread} makes, whose {@code n}-th step, once
+     * taken up, waits for {@code release}: the stream thread sees it running.
+     */
+    private static ExecutorService holdingItsNthStep(
+            int n, CountDownLatch holding, CountDownLatch release) {
+        AtomicInteger steps = new AtomicInteger();
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>()) {
+            @Override
+            protected void beforeExecute(Thread thread, Runnable step) {
+                io.github.vicregstreams.vicreg.Djl.disableGradientsOnThisThread();
+                if (steps.incrementAndGet() == n) {
+                    holding.countDown();
+                    awaitOrFail(release);
+                }
+            }
+        };
+    }
+
+    private static void awaitOrFail(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).as("waited 30 s").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void awaitOrFail(ExecutorService executor) {
+        try {
+            assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).as("waited 30 s").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 }
