@@ -1,6 +1,7 @@
 package io.github.vicregstreams.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.github.vicregstreams.topology.TrainerStepThread;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -65,8 +66,11 @@ final class DataPathCosts {
         if (name.startsWith("kafka-coordinator-heartbeat-thread")) {
             return "consumer threads";
         }
+        if (name.startsWith(TrainerStepThread.THREAD_NAME_PREFIX)) {
+            return "training step thread (train.step.thread)";
+        }
         if (name.contains("-StreamThread-")) {
-            return "stream threads (training step included)";
+            return "stream threads (training step included when on them)";
         }
         if (name.contains("GlobalStreamThread")) {
             return "global thread (model topic)";
@@ -258,6 +262,33 @@ final class DataPathCosts {
         result.put("cpuMicrosPerPair", cpu);
         result.put("bytesPerPair", bytes);
         return result;
+    }
+
+    /**
+     * The mean of {@link #perPair} results of runs of equally many pairs: each figure averaged over
+     * the runs that report it (a thread group or topic one run lacks counts as 0 there).
+     *
+     * @param runs the runs' costs
+     * @return costs of the same shape
+     */
+    static Map<String, Object> mean(List<Map<String, Object>> runs) {
+        Map<String, Object> mean = new LinkedHashMap<>();
+        for (String table : List.of("cpuMicrosPerPair", "bytesPerPair")) {
+            Map<String, Double> sums = new LinkedHashMap<>();
+            for (Map<String, Object> run : runs) {
+                ((Map<?, ?>) run.get(table))
+                        .forEach(
+                                (k, v) ->
+                                        sums.merge(
+                                                (String) k,
+                                                ((Number) v).doubleValue(),
+                                                Double::sum));
+            }
+            Map<String, Object> averaged = new LinkedHashMap<>();
+            sums.forEach((k, sum) -> averaged.put(k, round(sum / runs.size())));
+            mean.put(table, averaged);
+        }
+        return mean;
     }
 
     /** Prints the costs as two small tables. */

@@ -3,9 +3,11 @@ package io.github.vicregstreams.bench;
 import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.ModelSpec;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What {@link SystemBenchmark} was asked to do; see its class comment for the arguments.
@@ -16,6 +18,8 @@ import java.util.Map;
  *     bare loop's model and the learner
  * @param input {@code views} (two view events a pair) or {@code pair-events} (one pair event)
  * @param bootstrap a broker in another process, or null for the embedded one
+ * @param variants the learners the topology phase measures side by side, round after round in one
+ *     process: one setting each from {@code --compare=key=value1,value2}, or one learner with none
  */
 record SystemBenchOptions(
         List<String> phases,
@@ -30,7 +34,8 @@ record SystemBenchOptions(
         int rssSteps,
         int rssBatch,
         Path out,
-        String bootstrap) {
+        String bootstrap,
+        List<Map<String, String>> variants) {
 
     /**
      * Reads the command line.
@@ -69,7 +74,34 @@ record SystemBenchOptions(
                 Integer.parseInt(options.getOrDefault("rss-steps", "10000")),
                 Integer.parseInt(options.getOrDefault("rss-batch", "64")),
                 Path.of(options.getOrDefault("out", "bench-results/system.json")),
-                options.get("bootstrap"));
+                options.get("bootstrap"),
+                variants(options.get("compare")));
+    }
+
+    /**
+     * The learners {@code --compare=key=value1,value2} asks for, one per value, or one learner.
+     *
+     * @throws IllegalArgumentException if the argument has no key, fewer than two values, or one
+     *     twice
+     */
+    private static List<Map<String, String>> variants(String compare) {
+        if (compare == null) {
+            return List.of(Map.of());
+        }
+        int eq = compare.indexOf('=');
+        List<String> values =
+                eq <= 0
+                        ? List.of()
+                        : Arrays.stream(compare.substring(eq + 1).split(",", -1))
+                                .map(String::trim)
+                                .toList();
+        if (values.size() < 2 || values.contains("") || Set.copyOf(values).size() < values.size()) {
+            throw new IllegalArgumentException(
+                    "--compare must be key=value1,value2[,…] with different values. Got: "
+                            + compare);
+        }
+        String key = compare.substring(0, eq).trim();
+        return values.stream().map(value -> Map.of(key, value)).toList();
     }
 
     /** Whether {@code --phases} names the phase. */
@@ -105,6 +137,12 @@ record SystemBenchOptions(
      * @param dir the directory the learner keeps its state in
      */
     LearnerConfig learnerConfig(String prefix, Path dir, ModelSpec spec) {
+        return learnerConfig(prefix, dir, spec, Map.of());
+    }
+
+    /** {@link #learnerConfig(String, Path, ModelSpec)} with a variant's setting on top. */
+    LearnerConfig learnerConfig(
+            String prefix, Path dir, ModelSpec spec, Map<String, String> variant) {
         Map<String, String> settings = new HashMap<>(BenchLearner.topicsUnder(prefix));
         settings.put("application.id", prefix);
         settings.put("model.input.dim", String.valueOf(spec.encoderDim()));
@@ -114,6 +152,7 @@ record SystemBenchOptions(
         settings.put("device", "cpu");
         settings.put("state.dir", dir.resolve("state-" + prefix).toString());
         settings.putAll(learnerOverrides);
+        settings.putAll(variant);
         return LearnerConfig.of(settings);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,9 @@ import org.apache.kafka.common.utils.Utils;
  * --rounds=3 --latency-seconds=20 --rss-steps=10000 --rss-batch=64 --out=bench-results/system.json
  * --input=views}, {@code --input=pair-events} to send each pair as one pair event ({@code
  * --input=pair-events-binary} in its binary form), and {@code --bootstrap=host:port} for a broker
- * in another process instead of the embedded one.
+ * in another process instead of the embedded one. {@code --compare=key=value1,value2} measures one
+ * learner per value of that learner setting, side by side in this process, their rounds in turn,
+ * and reports each one's figures and its ratio to the first, round by round.
  *
  * <p>This class runs the phases in order and writes the report; each phase is a class of its own:
  * {@link BareLoop}, {@link TopologyThroughput}, {@link TopologyLatency}, {@link SerdeBenchmark} and
@@ -62,21 +65,18 @@ public final class SystemBenchmark {
             String bootstrap = broker.bootstrapServers();
             report.put("broker", broker.label());
             // 2. The same work through the topology, at saturation.
-            TopologyThroughput.Measured measured =
+            List<TopologyThroughput.Measured> measured =
                     TopologyThroughput.measure(bootstrap, dir, spec, options);
-            double topologyRate = measured.pairsPerSecond();
-            DataPathCosts.print(measured.costs());
-            report.put("dataPath", measured.costs());
-            System.out.printf(
-                    Locale.ROOT,
-                    "topology    batch %4d: %8.0f pairs/s from first view in to last embedding out"
-                            + " (median of %d rounds); ratio to the bare loop %.2f%n",
-                    batch,
-                    topologyRate,
-                    options.rounds(),
-                    topologyRate / bareRate);
-            report.put("topologyPairsPerSecond", Math.round(topologyRate));
-            report.put("topologyToBareRatio", Stats.thousandths(topologyRate / bareRate));
+            List<Map<String, Object>> variants = new ArrayList<>();
+            for (TopologyThroughput.Measured variant : measured) {
+                variants.add(topologyRow(variant, measured.get(0), batch, bareRate, options));
+            }
+            // The first learner's figures at the top level, as without --compare.
+            variants.get(0).forEach(report::putIfAbsent);
+            if (measured.size() > 1) {
+                report.put("variants", variants);
+            }
+            double topologyRate = measured.get(0).pairsPerSecond();
 
             // 3. Latency at half the saturation rate.
             if (options.runs("latency")) {
@@ -116,6 +116,55 @@ public final class SystemBenchmark {
         }
 
         BenchReport.write(options.out(), report);
+    }
+
+    /**
+     * Prints one learner's topology figures and turns them into the report's fields; with {@code
+     * --compare}, also its ratio to the first learner, round by round.
+     */
+    private static Map<String, Object> topologyRow(
+            TopologyThroughput.Measured measured,
+            TopologyThroughput.Measured first,
+            int batch,
+            double bareRate,
+            SystemBenchOptions options) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        String label = measured.variant().isEmpty() ? "" : " " + measured.variant();
+        if (!label.isEmpty()) {
+            System.out.println("data path  " + label + ":");
+            row.put("settings", measured.variant());
+        }
+        DataPathCosts.print(measured.costs());
+        double rate = measured.pairsPerSecond();
+        System.out.printf(
+                Locale.ROOT,
+                "topology   %s batch %4d: %8.0f pairs/s from first view in to last embedding out"
+                        + " (median of %d rounds); ratio to the bare loop %.2f%n",
+                label,
+                batch,
+                rate,
+                options.rounds(),
+                rate / bareRate);
+        row.put("dataPath", measured.costs());
+        row.put("topologyPairsPerSecond", Math.round(rate));
+        row.put("topologyToBareRatio", Stats.thousandths(rate / bareRate));
+        if (measured != first) {
+            double[] ratios = new double[options.rounds()];
+            for (int round = 0; round < ratios.length; round++) {
+                ratios[round] =
+                        measured.roundPairsPerSecond()[round] / first.roundPairsPerSecond()[round];
+            }
+            Arrays.sort(ratios);
+            double median = ratios[ratios.length / 2];
+            System.out.printf(
+                    Locale.ROOT,
+                    "compare    %s against %s: %.3f (median of the rounds' ratios)%n",
+                    measured.variant(),
+                    first.variant(),
+                    median);
+            row.put("ratioToFirstVariant", Stats.thousandths(median));
+        }
+        return row;
     }
 
     /** Prints each serde result and turns it into a row of the report. */

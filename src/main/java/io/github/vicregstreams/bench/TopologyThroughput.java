@@ -5,7 +5,9 @@ import io.github.vicregstreams.topology.LearnerConfig;
 import io.github.vicregstreams.vicreg.ModelSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,56 +27,137 @@ final class TopologyThroughput {
     /** How long one round may wait for its embeddings. */
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(10);
 
-    /** The measured run: its rate, and its costs besides the model ({@link DataPathCosts}). */
-    record Measured(double pairsPerSecond, Map<String, Object> costs) {}
+    /**
+     * One learner's measured rounds: the median rate, each round's rate, and the costs besides the
+     * model ({@link DataPathCosts}) over its rounds.
+     *
+     * @param variant the setting this learner had on top of the benchmark's ({@code --compare})
+     */
+    record Measured(
+            Map<String, String> variant,
+            double pairsPerSecond,
+            double[] roundPairsPerSecond,
+            Map<String, Object> costs) {}
+
+    /** A learner of the measurement, with its topics' traffic and its embeddings' reader. */
+    private record Learner(
+            String prefix,
+            Map<String, String> variant,
+            LearnerApp app,
+            KafkaConsumer<String, byte[]> consumer,
+            PairTraffic traffic)
+            implements AutoCloseable {
+
+        static Learner start(
+                String bootstrap,
+                Path dir,
+                ModelSpec spec,
+                SystemBenchOptions options,
+                Map<String, String> variant) {
+            String prefix = BenchLearner.randomPrefix();
+            LearnerConfig config = options.learnerConfig(prefix, dir, spec, variant);
+            LearnerApp app = LearnerApp.start(config, bootstrap);
+            try {
+                KafkaConsumer<String, byte[]> consumer =
+                        BenchLearner.embeddingsReader(bootstrap, config, new StringDeserializer());
+                return new Learner(
+                        prefix,
+                        variant,
+                        app,
+                        consumer,
+                        PairTraffic.of(options, bootstrap, config, spec.encoderDim()));
+            } catch (RuntimeException e) {
+                app.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+            app.close();
+        }
+    }
 
     private TopologyThroughput() {}
 
     /**
-     * The median of {@code rounds} runs of {@code pairs}, with their costs together, after warm-up
-     * rounds of {@code warmupPairs} each until the JIT is quiet. The broker, the clients and
-     * Streams run thousands of methods that the JIT compiles: measured on this 2-core machine, a C2
-     * compiler thread still spent a second of compile time per second of a 15,360-pair run after
-     * one such round (10 of its 15 s of CPU), and the rate rose from 1,103 to 1,807 pairs/s with
-     * 76,800 pairs of warm-up. A learner runs for hours, and the bare loop it is compared to runs
-     * warm.
+     * For each of {@link SystemBenchOptions#variants}, the median of {@code rounds} runs of {@code
+     * pairs}, with their costs together, after warm-up rounds of {@code warmupPairs} each until the
+     * JIT is quiet. With several variants their learners run in this one process, each on topics of
+     * its own, and take their rounds in turn (round 1 of each, then round 2 of each, …), so that a
+     * machine whose speed drifts touches them alike. The broker, the clients and Streams run
+     * thousands of methods that the JIT compiles: measured on this 2-core machine, a C2 compiler
+     * thread still spent a second of compile time per second of a 15,360-pair run after one such
+     * round (10 of its 15 s of CPU), and the rate rose from 1,103 to 1,807 pairs/s with 76,800
+     * pairs of warm-up. A learner runs for hours, and the bare loop it is compared to runs warm.
      *
-     * @param dir where the learner keeps its state
+     * @param dir where the learners keep their state
+     * @return one result per variant, in their order
      */
-    static Measured measure(String bootstrap, Path dir, ModelSpec spec, SystemBenchOptions options)
+    static List<Measured> measure(
+            String bootstrap, Path dir, ModelSpec spec, SystemBenchOptions options)
             throws Exception {
-        String prefix = BenchLearner.randomPrefix();
-        LearnerConfig config = options.learnerConfig(prefix, dir, spec);
         int pairs = options.pairs();
         int rounds = options.rounds();
-        try (LearnerApp app = LearnerApp.start(config, bootstrap);
-                KafkaConsumer<String, byte[]> consumer =
-                        BenchLearner.embeddingsReader(bootstrap, config, new StringDeserializer());
-                Admin admin = Admin.create(adminConfigs(config, bootstrap))) {
-            BenchLearner.awaitRunning(app);
-            PairTraffic traffic = PairTraffic.of(options, bootstrap, config, spec.encoderDim());
-            warmUp(traffic, consumer, options.warmupPairs());
+        List<Learner> learners = new ArrayList<>();
+        try (Admin admin =
+                Admin.create(
+                        adminConfigs(options.learnerConfig("bench-admin", dir, spec), bootstrap))) {
+            for (Map<String, String> variant : options.variants()) {
+                learners.add(Learner.start(bootstrap, dir, spec, options, variant));
+            }
+            for (Learner learner : learners) {
+                BenchLearner.awaitRunning(learner.app());
+                warmUp(learner.traffic(), learner.consumer(), options.warmupPairs());
+            }
             int brokerId = DataPathCosts.brokerId(admin);
-            DataPathCosts.Snapshot before = DataPathCosts.snapshot(admin, brokerId);
             JitShare jit = JitShare.start();
-            double[] rates = new double[rounds];
+            double[][] rates = new double[learners.size()][rounds];
+            List<List<Map<String, Object>>> costs = new ArrayList<>();
+            learners.forEach(learner -> costs.add(new ArrayList<>()));
             for (int round = 0; round < rounds; round++) {
-                rates[round] = timedRun(traffic, consumer, "p" + round + "-", pairs);
-                System.out.printf(
-                        Locale.ROOT,
-                        "measured    round %d: %.0f pairs/s%n",
-                        round + 1,
-                        rates[round]);
+                for (int i = 0; i < learners.size(); i++) {
+                    Learner learner = learners.get(i);
+                    DataPathCosts.Snapshot before = DataPathCosts.snapshot(admin, brokerId);
+                    rates[i][round] =
+                            timedRun(
+                                    learner.traffic(),
+                                    learner.consumer(),
+                                    "p" + round + "-",
+                                    pairs);
+                    DataPathCosts.Snapshot after = DataPathCosts.snapshot(admin, brokerId);
+                    costs.get(i).add(DataPathCosts.perPair(before, after, pairs, learner.prefix()));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "measured    round %d%s: %.0f pairs/s%n",
+                            round + 1,
+                            learner.variant().isEmpty() ? "" : " " + learner.variant(),
+                            rates[i][round]);
+                }
             }
             double jitShare = jit.sinceStart();
-            DataPathCosts.Snapshot after = DataPathCosts.snapshot(admin, brokerId);
-            Map<String, Object> costs =
-                    DataPathCosts.perPair(before, after, (long) pairs * rounds, prefix);
-            costs.put("jitCompilingShare", Stats.thousandths(jitShare));
-            costs.put(
-                    "roundPairsPerSecond", Arrays.stream(rates).map(Math::round).boxed().toList());
-            Arrays.sort(rates);
-            return new Measured(rates[rounds / 2], costs);
+            List<Measured> measured = new ArrayList<>();
+            for (int i = 0; i < learners.size(); i++) {
+                Map<String, Object> variantCosts = DataPathCosts.mean(costs.get(i));
+                variantCosts.put("jitCompilingShare", Stats.thousandths(jitShare));
+                variantCosts.put(
+                        "roundPairsPerSecond",
+                        Arrays.stream(rates[i]).map(Math::round).boxed().toList());
+                double[] sorted = rates[i].clone();
+                Arrays.sort(sorted);
+                measured.add(
+                        new Measured(
+                                learners.get(i).variant(),
+                                sorted[rounds / 2],
+                                rates[i],
+                                variantCosts));
+            }
+            return measured;
+        } finally {
+            for (Learner learner : learners) {
+                learner.close();
+            }
         }
     }
 

@@ -11,7 +11,9 @@ class DataPathCostsTest {
     @Test
     void shouldGroupThreadsByTheNamesKafkaGivesThem() {
         assertThat(DataPathCosts.group("bench-1a2b-7f3e-StreamThread-1"))
-                .isEqualTo("stream threads (training step included)");
+                .isEqualTo("stream threads (training step included when on them)");
+        assertThat(DataPathCosts.group("vicreg-training-step-0_0"))
+                .isEqualTo("training step thread (train.step.thread)");
         assertThat(DataPathCosts.group("bench-1a2b-GlobalStreamThread"))
                 .isEqualTo("global thread (model topic)");
         assertThat(

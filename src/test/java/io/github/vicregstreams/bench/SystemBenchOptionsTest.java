@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vicregstreams.topology.LearnerConfig;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SystemBenchOptionsTest {
@@ -26,6 +27,42 @@ class SystemBenchOptionsTest {
         assertThat(options.bootstrap()).isNull();
         assertThat(options.pairEvents()).isFalse();
         assertThat(options.learnerOverrides()).isEmpty();
+        assertThat(options.variants()).containsExactly(Map.of());
+    }
+
+    @Test
+    void shouldGiveEachLearnerOfACompareItsValueOnTopOfTheLearnerSettings() {
+        SystemBenchOptions options =
+                SystemBenchOptions.parse(
+                        new String[] {
+                            "--learner=train.step.thread=true;train.batch.window.ms=250",
+                            "--compare=train.step.thread=false, true"
+                        });
+
+        assertThat(options.variants())
+                .containsExactly(
+                        Map.of("train.step.thread", "false"), Map.of("train.step.thread", "true"));
+        LearnerConfig first =
+                options.learnerConfig(
+                        "bench-a", Path.of("s"), options.spec(), options.variants().get(0));
+        assertThat(first.getBoolean(LearnerConfig.TRAIN_STEP_THREAD_CONFIG)).isFalse();
+        assertThat(first.batchWindowMs()).isEqualTo(250);
+    }
+
+    @Test
+    void shouldRefuseACompareWithoutTwoDifferentValues() {
+        for (String compare :
+                new String[] {
+                    "--compare=train.step.thread=true",
+                    "--compare=a=1,1",
+                    "--compare==1,2",
+                    "--compare=a=1,"
+                }) {
+            assertThatThrownBy(() -> SystemBenchOptions.parse(new String[] {compare}))
+                    .as(compare)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("--compare must be key=value1,value2");
+        }
     }
 
     @Test
