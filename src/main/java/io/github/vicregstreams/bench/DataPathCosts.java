@@ -286,6 +286,13 @@ final class DataPathCosts {
             }
             Map<String, Object> averaged = new LinkedHashMap<>();
             sums.forEach((k, sum) -> averaged.put(k, round(sum / runs.size())));
+            // The sums last, as perPair lists them, even when a later run added a row.
+            for (String sum : List.of(UNATTRIBUTED, "process total", "total")) {
+                Object value = averaged.remove(sum);
+                if (value != null) {
+                    averaged.put(sum, value);
+                }
+            }
             mean.put(table, averaged);
         }
         return mean;

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -15,11 +16,12 @@ import java.util.function.Supplier;
  * stream thread polls, pairs, publishes and commits while a step runs, or on the stream thread.
  *
  * <p>At most one step is in flight, and only this class's thread touches the model while it is: the
- * stream thread takes the step's result ({@link #await}) before it publishes that batch's outputs,
- * saves the cursor or checkpoints, so that a step's outputs and the cursor that lists its batch
- * still go in one transaction. A commit while a step runs commits the consumer position past its
- * pairs but not its batch in the cursor: after a crash the journal reads those pairs back as
- * waiting, and they are trained and published once.
+ * stream thread takes the step's result ({@link #await}) before it publishes that batch's outputs
+ * and saves the cursor, so that a step's outputs and the cursor that lists its batch still go in
+ * one transaction; it may publish them while the next step runs, but checkpoints only while none
+ * does. A commit while a step runs commits the consumer position past its pairs but not its batch
+ * in the cursor: after a crash the journal reads those pairs back as waiting, and they are trained
+ * and published once.
  */
 public final class TrainerStepThread {
 
@@ -35,10 +37,15 @@ public final class TrainerStepThread {
      * @param batch the batch
      * @param stepBefore the trainer's step before it
      * @param result the step
+     * @param stepAfter the trainer's step after it (and its replay steps)
      * @param endNanos when the step ended ({@link System#nanoTime()}), for the pairs per second
      */
     record Finished(
-            TrainerJournal.Batch batch, long stepBefore, StepResult result, long endNanos) {}
+            TrainerJournal.Batch batch,
+            long stepBefore,
+            StepResult result,
+            long stepAfter,
+            long endNanos) {}
 
     /** Null: steps run on the caller's thread. */
     private final ExecutorService executor;
@@ -100,16 +107,22 @@ public final class TrainerStepThread {
      * Starts a batch's step; the previous one must have been taken with {@link #await}.
      *
      * @param batch the batch
-     * @param stepBefore the trainer's step before it
+     * @param stepCounter the trainer's step counter, read where the step runs, before and after it
+     *     (the caller may publish an earlier step meanwhile, but must not touch the model)
      * @param step trains it
      * @throws RuntimeException on the caller's thread, what the step threw
      */
-    void start(TrainerJournal.Batch batch, long stepBefore, Supplier<StepResult> step) {
+    void start(TrainerJournal.Batch batch, LongSupplier stepCounter, Supplier<StepResult> step) {
         if (started != null) {
             throw new IllegalStateException("a step is in flight already");
         }
         Callable<Finished> run =
-                () -> new Finished(batch, stepBefore, step.get(), System.nanoTime());
+                () -> {
+                    long stepBefore = stepCounter.getAsLong();
+                    StepResult result = step.get();
+                    return new Finished(
+                            batch, stepBefore, result, stepCounter.getAsLong(), System.nanoTime());
+                };
         if (executor != null) {
             started = new Started(batch, executor.submit(run));
             return;

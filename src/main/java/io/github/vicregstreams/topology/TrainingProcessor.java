@@ -204,8 +204,15 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
      */
     private void train(int count) {
         TrainerJournal.Batch batch = journal.take(count);
-        finishStep();
-        steps.start(batch, trainer.step(), () -> trainBatch(batch.pairs()));
+        TrainerStepThread.Finished previous = steps.busy() ? steps.await() : null;
+        if (previous != null && checkpointDue(previous)) {
+            publish(previous); // a checkpoint reads the model: before the next step starts
+            previous = null;
+        }
+        steps.start(batch, trainer::step, () -> trainBatch(batch.pairs()));
+        if (previous != null) {
+            publish(previous); // while the next step runs: the step thread does not wait for it
+        }
         if (flush.requested()) {
             finishStep(); // a stop is coming: each step is published, and checkpointed, at once
         } else {
@@ -237,7 +244,22 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         }
     }
 
-    /** Publishes what a step produced, checkpoints when due, and saves the cursor with it. */
+    /**
+     * Whether publishing {@code step} checkpoints: every {@code checkpoint.interval.steps} (replay
+     * steps can carry the step over a multiple of the interval without landing on it), and at every
+     * step once a stop asked.
+     */
+    private boolean checkpointDue(TrainerStepThread.Finished step) {
+        long interval = settings.checkpointIntervalSteps();
+        return step.stepAfter() > step.stepBefore()
+                && (step.stepAfter() / interval > step.stepBefore() / interval
+                        || flush.requested());
+    }
+
+    /**
+     * Publishes what a step produced, checkpoints when due (only while no other step runs: the
+     * checkpoint reads the model), and saves the cursor with it.
+     */
     private void publish(TrainerStepThread.Finished step) {
         if (finishedStepCheck != null) {
             finishedStepCheck.cancel();
@@ -246,12 +268,9 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         TrainerJournal.Batch batch = step.batch();
         outputs.publish(batch.pairs(), step.result(), batch.time(), step.endNanos());
         journal.trained(batch);
-        // Replay steps can carry the step over a multiple of the interval without landing on it.
-        long interval = settings.checkpointIntervalSteps();
-        long stepBefore = step.stepBefore();
-        long stepAfter = trainer.step();
-        if (stepAfter > stepBefore
-                && (stepAfter / interval > stepBefore / interval || flush.requested())) {
+        // Never while a step runs: train() publishes a step that is due before the next starts,
+        // and a stop that asks meanwhile gets its checkpoint from the flush, after the step.
+        if (checkpointDue(step) && !steps.busy()) {
             publishCheckpoint(checkpoint());
         }
         journal.save();

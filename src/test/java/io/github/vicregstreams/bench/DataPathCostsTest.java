@@ -1,7 +1,10 @@
 package io.github.vicregstreams.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -84,5 +87,33 @@ class DataPathCostsTest {
                 .containsEntry("pairs", 1_000.0)
                 .containsEntry("total", 3_000.0)
                 .doesNotContainKey("other.topic");
+    }
+
+    @Test
+    void shouldAverageRunsOfEquallyManyPairsKeepingTheSumsLast() {
+        Map<String, Object> first = new LinkedHashMap<>();
+        first.put("cpuMicrosPerPair", orderedMap("stream threads", 100.0, "process total", 300.0));
+        first.put("bytesPerPair", orderedMap(".pairs", 10.0, "total", 10.0));
+        Map<String, Object> second = new LinkedHashMap<>();
+        second.put("cpuMicrosPerPair", orderedMap("stream threads", 200.0, "process total", 500.0));
+        second.put("bytesPerPair", orderedMap(".pairs", 20.0, "total", 30.0, ".model", 10.0));
+
+        Map<String, Object> mean = DataPathCosts.mean(List.of(first, second));
+
+        assertThat(mean.get("cpuMicrosPerPair"))
+                .asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+                .containsExactly(entry("stream threads", 150.0), entry("process total", 400.0));
+        // A topic only the second run wrote counts as 0 in the first; the total stays last.
+        assertThat(mean.get("bytesPerPair"))
+                .asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+                .containsExactly(entry(".pairs", 15.0), entry(".model", 5.0), entry("total", 20.0));
+    }
+
+    private static Map<String, Object> orderedMap(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 }

@@ -7,6 +7,7 @@ import io.github.vicregstreams.vicreg.StepResult;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -20,18 +21,22 @@ class TrainerStepThreadTest {
         TrainerStepThread steps = TrainerStepThread.ownThread("0_0");
         AtomicReference<String> thread = new AtomicReference<>();
 
+        AtomicLong counter = new AtomicLong(3);
         steps.start(
                 BATCH,
-                3,
+                counter::get,
                 () -> {
                     thread.set(Thread.currentThread().getName());
+                    counter.incrementAndGet();
                     return null;
                 });
         TrainerStepThread.Finished finished = steps.await();
 
         assertThat(thread.get()).isEqualTo("vicreg-training-step-0_0");
         assertThat(finished.batch()).isSameAs(BATCH);
+        // The counter is read on the step's thread, before and after it.
         assertThat(finished.stepBefore()).isEqualTo(3);
+        assertThat(finished.stepAfter()).isEqualTo(4);
         assertThat(steps.busy()).isFalse();
         assertThat(steps.stop()).isFalse();
     }
@@ -41,7 +46,7 @@ class TrainerStepThreadTest {
         TrainerStepThread steps = TrainerStepThread.callerThread();
         AtomicReference<Thread> thread = new AtomicReference<>();
 
-        steps.start(BATCH, 0, () -> record(thread));
+        steps.start(BATCH, () -> 0, () -> record(thread));
 
         assertThat(thread.get()).isSameAs(Thread.currentThread());
         assertThat(steps.hasFinished()).isTrue();
@@ -55,7 +60,7 @@ class TrainerStepThreadTest {
 
         steps.start(
                 BATCH,
-                0,
+                () -> 0,
                 () -> {
                     throw thrown;
                 });
@@ -70,7 +75,7 @@ class TrainerStepThreadTest {
     void shouldKeepTheStepInFlightWhenTheWaitIsInterrupted() {
         TrainerStepThread steps = TrainerStepThread.ownThread("0_4");
         CountDownLatch release = new CountDownLatch(1);
-        steps.start(BATCH, 0, waitingFor(release));
+        steps.start(BATCH, () -> 0, waitingFor(release));
 
         Thread.currentThread().interrupt();
         assertThatThrownBy(steps::await)
@@ -88,9 +93,9 @@ class TrainerStepThreadTest {
     void shouldRefuseASecondStepWhileOneIsInFlight() throws InterruptedException {
         TrainerStepThread steps = TrainerStepThread.ownThread("0_2");
         CountDownLatch release = new CountDownLatch(1);
-        steps.start(BATCH, 0, waitingFor(release));
+        steps.start(BATCH, () -> 0, waitingFor(release));
 
-        assertThatThrownBy(() -> steps.start(BATCH, 1, () -> null))
+        assertThatThrownBy(() -> steps.start(BATCH, () -> 1, () -> null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("in flight");
         release.countDown();
@@ -106,7 +111,7 @@ class TrainerStepThreadTest {
         CountDownLatch ended = new CountDownLatch(1);
         steps.start(
                 BATCH,
-                0,
+                () -> 0,
                 () -> {
                     waitingFor(release).get();
                     ended.countDown();
