@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.vicreg.Djl;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -453,7 +454,7 @@ class TrainingProcessorRestartTest {
         return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>()) {
             @Override
             protected void beforeExecute(Thread thread, Runnable step) {
-                io.github.vicregstreams.vicreg.Djl.disableGradientsOnThisThread();
+                Djl.disableGradientsOnThisThread(); // as on TrainerStepThread's own thread
                 if (steps.incrementAndGet() == n) {
                     holding.countDown();
                     awaitOrFail(release);
@@ -462,18 +463,22 @@ class TrainingProcessorRestartTest {
         };
     }
 
+    /** A wait of at most a given time that says whether what it waited for came. */
+    private interface Wait {
+        boolean upTo(long timeout, TimeUnit unit) throws InterruptedException;
+    }
+
     private static void awaitOrFail(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(30, TimeUnit.SECONDS)).as("waited 30 s").isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        awaitOrFail(latch::await);
     }
 
     private static void awaitOrFail(ExecutorService executor) {
+        awaitOrFail(executor::awaitTermination);
+    }
+
+    private static void awaitOrFail(Wait wait) {
         try {
-            assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).as("waited 30 s").isTrue();
+            assertThat(wait.upTo(30, TimeUnit.SECONDS)).as("waited 30 s").isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
