@@ -28,9 +28,6 @@ public final class TrainerStepThread {
     /** Threads whose name starts with this run training steps (the benchmark groups them). */
     public static final String THREAD_NAME_PREFIX = "vicreg-training-step-";
 
-    /** A batch whose step was started. */
-    private record Started(TrainerJournal.Batch batch, Future<Finished> result) {}
-
     /**
      * A batch whose step finished.
      *
@@ -50,7 +47,8 @@ public final class TrainerStepThread {
     /** Null: steps run on the caller's thread. */
     private final ExecutorService executor;
 
-    private Started started;
+    /** The step started and not yet taken (its result names its batch); null when none is. */
+    private Future<Finished> started;
 
     /**
      * Whether a step threw: the model may hold part of its update, which no cursor lists, and must
@@ -124,17 +122,17 @@ public final class TrainerStepThread {
                             batch, stepBefore, result, stepCounter.getAsLong(), System.nanoTime());
                 };
         if (executor != null) {
-            started = new Started(batch, executor.submit(run));
+            started = executor.submit(run);
             return;
         }
         try {
-            started = new Started(batch, CompletableFuture.completedFuture(run.call()));
+            started = CompletableFuture.completedFuture(run.call());
         } catch (RuntimeException e) {
             failed = true;
             throw e;
         } catch (Exception e) {
             failed = true;
-            throw new IllegalStateException("the training step failed", e);
+            throw rethrown(e);
         }
     }
 
@@ -145,7 +143,7 @@ public final class TrainerStepThread {
 
     /** Whether a step was started and has finished: {@link #await} returns at once. */
     boolean hasFinished() {
-        return started != null && started.result().isDone();
+        return started != null && started.isDone();
     }
 
     /**
@@ -156,7 +154,7 @@ public final class TrainerStepThread {
      */
     Finished await() {
         try {
-            Finished finished = started.result().get();
+            Finished finished = started.get();
             started = null;
             return finished;
         } catch (ExecutionException e) {
@@ -192,7 +190,7 @@ public final class TrainerStepThread {
         boolean interrupted = false;
         while (started != null) {
             try {
-                started.result().get();
+                started.get();
                 started = null;
             } catch (ExecutionException e) {
                 started = null; // its failure changes nothing here: the journal trains it again

@@ -199,8 +199,9 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     }
 
     /**
-     * Starts the step of the next {@code count} waiting pairs, after the step in flight has been
-     * published: steps run one at a time and are published in order.
+     * Starts the step of the next {@code count} waiting pairs once the step in flight has ended,
+     * and publishes that one while the new one runs: steps run one at a time and are published in
+     * order.
      */
     private void train(int count) {
         TrainerJournal.Batch batch = journal.take(count);
