@@ -59,7 +59,8 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
     /** Pairing time of the last expiry check; record timestamps are never negative. */
     private long lastExpiryAt = -1 - MAX_EXPIRY_INTERVAL_MS;
 
-    private long lastArrivalWallClock;
+    /** How long no view has come, for moving a quiet stream's clock on. */
+    private QuietInput quiet;
 
     /**
      * The pairing node's node and store names in the topology, given by {@code LearnerTopology}.
@@ -91,9 +92,9 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
         }
         // After a restart the clock resumes from the newest waiting view: no waiting view is older.
         clock = byTime.isEmpty() ? -1 : byTime.last().timestamp();
-        lastArrivalWallClock = context.currentSystemTimeMs();
+        quiet = new QuietInput(windowMs, context.currentSystemTimeMs());
         context.schedule(
-                Duration.ofMillis(expiryIntervalMs),
+                Duration.ofMillis(quiet.checkIntervalMs()),
                 PunctuationType.WALL_CLOCK_TIME,
                 this::expireIfIdle);
     }
@@ -105,9 +106,13 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
         }
     }
 
-    /** A quiet stream: the clock moves on with the wall clock once a window has passed. */
+    /**
+     * A quiet stream: the clock moves on with the wall clock once a window has passed. A stall of
+     * this thread does not count ({@link QuietInput}): a waiting view's partner may be unread
+     * behind it.
+     */
     private void expireIfIdle(long now) {
-        long idle = now - lastArrivalWallClock;
+        long idle = quiet.quietMs(now);
         if (clock >= 0 && idle >= windowMs) {
             expireEvery(clock + idle);
         }
@@ -133,7 +138,7 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
                             + "): check the producer's clock");
             return;
         }
-        lastArrivalWallClock = now;
+        quiet.arrived(now);
         clock = Math.max(clock, timestamp);
         pairOrWait(event, source, id, timestamp, record);
         expireEvery(clock);

@@ -23,7 +23,8 @@ final class TrainingKeys {
     private static final String TRAIN_BATCH_WINDOW_MS_DOC =
             "A smaller batch (at least 2 pairs) is released once its first pair has waited this long"
                     + " in stream time, or once no pair has arrived for this long in wall-clock time (an"
-                    + " idle stream; while pairs keep arriving, as from a backlog, batches fill up).";
+                    + " idle stream; while pairs keep arriving, as from a backlog, batches fill up; a"
+                    + " stall of the stream thread itself, such as a long checkpoint, is not idle time).";
     private static final String TRAIN_STEP_THREAD_DOC =
             "Runs each training step on a thread of its own, so that the stream thread reads, pairs,"
                     + " publishes and commits while the step runs (one step at a time; the stream thread"

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * arrived for {@code train.batch.window.ms} of wall-clock time (checked by a punctuator, for idle
  * streams); never with fewer than 2 pairs. While pairs keep arriving, as from a backlog, the wall
  * clock releases nothing: a batch cut short by slow commits would train on fewer pairs, and the
- * variance and covariance terms are estimated from the batch.
+ * variance and covariance terms are estimated from the batch. Nor does a stall of this thread (a
+ * checkpoint with its replay buffer, a slow commit) count as quiet ({@link QuietInput}): pairs may
+ * be waiting unread behind it.
  *
  * <p>Steps run on a thread of their own ({@link TrainerStepThread}, {@code train.step.thread}), one
  * at a time, while this stream thread goes on reading and committing; a step's outputs and the
@@ -52,8 +54,6 @@ import org.slf4j.LoggerFactory;
 final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, Object, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingProcessor.class);
-
-    private static final long MAX_WALL_CLOCK_CHECK_MS = 1_000;
 
     private static final Duration FINISHED_STEP_CHECK = Duration.ofMillis(20);
 
@@ -80,7 +80,8 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
      */
     private boolean initialised;
 
-    private long lastArrivalWallClock;
+    /** How long no pair has come, for the wall-clock batch rule and the idle checkpoint. */
+    private QuietInput quiet;
 
     private DeadLetters deadLetters;
     private TrainerMetrics trainerMetrics;
@@ -152,10 +153,11 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         journal.replay(() -> readers.apply(context.appConfigs()), this::trainBatch, trainer::step);
         steps = stepThreads.apply(context.taskId().toString());
         initialised = true;
-        lastArrivalWallClock = context.currentSystemTimeMs();
-        long interval = Math.max(1, Math.min(settings.batchWindowMs(), MAX_WALL_CLOCK_CHECK_MS));
+        quiet = new QuietInput(settings.batchWindowMs(), context.currentSystemTimeMs());
         context.schedule(
-                Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+                Duration.ofMillis(quiet.checkIntervalMs()),
+                PunctuationType.WALL_CLOCK_TIME,
+                this::punctuate);
     }
 
     @Override
@@ -166,7 +168,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         if (!journal.deliver(offset, record.value())) {
             return; // read back from the topic at start-up, and waiting already
         }
-        lastArrivalWallClock = context().currentSystemTimeMs();
+        quiet.arrived(context().currentSystemTimeMs());
         while (journal.waiting() >= settings.batchSize()) {
             train(settings.batchSize());
         }
@@ -180,14 +182,13 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     private void punctuate(long now) {
         publishFinished();
         publishCheckpointIfBehind();
-        if (journal.waiting() >= 2 && now - lastArrivalWallClock >= settings.batchWindowMs()) {
+        long quietMs = quiet.quietMs(now);
+        if (journal.waiting() >= 2 && quietMs >= settings.batchWindowMs()) {
             train(journal.waiting());
         }
         // A stream that stops between checkpoints would leave its last steps out of the model topic
         // until the next record; once no pair has come for a while, checkpoint them.
-        if (journal.waiting() < 2
-                && !steps.busy()
-                && now - lastArrivalWallClock >= settings.checkpointIdleMs()) {
+        if (journal.waiting() < 2 && !steps.busy() && quietMs >= settings.checkpointIdleMs()) {
             publishUnsavedSteps();
         }
         // A stop waits for this before it closes Kafka Streams: close() could not forward.

@@ -33,6 +33,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
  */
 final class LearnerDriver implements AutoCloseable {
 
+    /** How often a running stream thread is taken to punctuate, in {@link #advanceWallClock}. */
+    static final Duration TICK = Duration.ofMillis(100);
+
     static final int INPUT_DIM = 8;
 
     /**
@@ -249,7 +252,24 @@ final class LearnerDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets {@code duration} of wall-clock time pass as on a running stream thread, which polls and
+     * punctuates at least every {@link #TICK}: in ticks, each one running the punctuators due.
+     */
     void advanceWallClock(Duration duration) {
+        Duration left = duration;
+        while (left.compareTo(TICK) > 0) {
+            driver.advanceWallClockTime(TICK);
+            left = left.minus(TICK);
+        }
+        driver.advanceWallClockTime(left);
+    }
+
+    /**
+     * Lets {@code duration} pass in one jump, as when the stream thread is blocked (a long write, a
+     * slow commit, a paused process): the punctuators due run once, at its end.
+     */
+    void stall(Duration duration) {
         driver.advanceWallClockTime(duration);
     }
 

@@ -368,6 +368,39 @@ class LearnerTopologyTest {
     }
 
     @Test
+    void shouldNotTakeAStallOfTheStreamThreadForAnIdleStream() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
+            d.sendPairs("a", 3, 0);
+            // Blocked for 5 windows (a checkpoint with its replay buffer, a slow commit): the pairs
+            // sent meanwhile wait unread, so the 3 pairs are no batch of their own.
+            d.stall(Duration.ofSeconds(5));
+            assertThat(d.metrics.isEmpty()).isTrue();
+
+            d.sendPairs("b", 5, 0);
+
+            assertThat(d.metrics.readValuesToList())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.batchSize()).isEqualTo(8));
+        }
+    }
+
+    @Test
+    void shouldReleaseTheWaitingPairsOneWindowAfterAStallWhenNoneCame() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
+            d.sendPairs("a", 3, 0);
+            d.stall(Duration.ofSeconds(5));
+            d.advanceWallClock(Duration.ofMillis(900));
+            assertThat(d.metrics.isEmpty()).isTrue();
+
+            d.advanceWallClock(Duration.ofMillis(100));
+
+            assertThat(d.metrics.readValuesToList())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.batchSize()).isEqualTo(3));
+        }
+    }
+
+    @Test
     void shouldNeverTrainOnFewerThanTwoPairs() {
         try (LearnerDriver d = driver(Map.of(LearnerConfig.TRAIN_BATCH_SIZE_CONFIG, 8))) {
             d.sendPairs("a", 1, 0);
@@ -574,6 +607,23 @@ class LearnerTopologyTest {
             assertThat(d.embeddings.readValuesToList())
                     .extracting(EmbeddingEvent::id)
                     .contains("a");
+        }
+    }
+
+    @Test
+    void shouldPairAViewWhosePartnerWasUnreadBehindAStallOfTheStreamThread() {
+        try (LearnerDriver d = driver(Map.of(LearnerConfig.PAIRING_WINDOW_MS_CONFIG, 1_000L))) {
+            d.send("late", 0, 0);
+            d.stall(Duration.ofSeconds(5)); // view 1 was sent at time 0, and waits unread
+
+            d.send("late", 1, 0);
+
+            assertThat(d.deadLetters.isEmpty()).isTrue();
+            d.sendPairs("next", 1, 0);
+            d.advanceWallClock(Duration.ofSeconds(1)); // the trainer's idle rule: both pairs
+            assertThat(d.embeddings.readValuesToList())
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactlyInAnyOrder("late", "next0");
         }
     }
 
