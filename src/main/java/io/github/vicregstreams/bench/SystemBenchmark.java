@@ -26,7 +26,9 @@ import org.apache.kafka.common.utils.Utils;
  * --input=pair-events-binary} in its binary form), and {@code --bootstrap=host:port} for a broker
  * in another process instead of the embedded one. {@code --compare=key=value1,value2} measures one
  * learner per value of that learner setting, side by side in this process, their rounds in turn,
- * and reports each one's figures and its ratio to the first, round by round.
+ * and reports each one's figures and its ratio to the first, round by round. After every round the
+ * bare loop runs again for a second ({@link BareRounds}), and each learner's ratio to it is also
+ * given as the median of the rounds' ratios: the machine's speed drifts between the phases.
  *
  * <p>This class runs the phases in order and writes the report; each phase is a class of its own:
  * {@link BareLoop}, {@link TopologyThroughput}, {@link TopologyLatency}, {@link SerdeBenchmark} and
@@ -65,8 +67,10 @@ public final class SystemBenchmark {
             String bootstrap = broker.bootstrapServers();
             report.put("broker", broker.label());
             // 2. The same work through the topology, at saturation.
-            List<TopologyThroughput.Measured> measured =
-                    TopologyThroughput.measure(bootstrap, dir, spec, options);
+            List<TopologyThroughput.Measured> measured;
+            try (BareRounds bareRounds = BareRounds.open(spec, batch)) {
+                measured = TopologyThroughput.measure(bootstrap, dir, spec, options, bareRounds);
+            }
             List<Map<String, Object>> variants = new ArrayList<>();
             for (TopologyThroughput.Measured variant : measured) {
                 variants.add(topologyRow(variant, measured.get(0), batch, bareRate, options));
@@ -145,9 +149,17 @@ public final class SystemBenchmark {
                 rate,
                 options.rounds(),
                 rate / bareRate);
+        double betweenRounds = measured.medianRatioToBareRounds();
+        System.out.printf(
+                Locale.ROOT,
+                "topology   %s against the bare loop right after each round: %.2f (median of the"
+                        + " rounds' ratios)%n",
+                label,
+                betweenRounds);
         row.put("dataPath", measured.costs());
         row.put("topologyPairsPerSecond", Math.round(rate));
         row.put("topologyToBareRatio", Stats.thousandths(rate / bareRate));
+        row.put("topologyToBareRoundsRatio", Stats.thousandths(betweenRounds));
         if (measured != first) {
             double[] ratios = new double[options.rounds()];
             for (int round = 0; round < ratios.length; round++) {

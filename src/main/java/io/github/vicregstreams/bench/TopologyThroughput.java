@@ -28,8 +28,9 @@ final class TopologyThroughput {
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(10);
 
     /**
-     * One learner's measured rounds: the median rate, each round's rate, and the costs besides the
-     * model ({@link DataPathCosts}) over its rounds.
+     * One learner's measured rounds: the median rate, each round's rate, the bare loop's rate right
+     * after each of them ({@link BareRounds}), and the costs besides the model ({@link
+     * DataPathCosts}) over its rounds.
      *
      * @param variant the setting this learner had on top of the benchmark's ({@code --compare})
      */
@@ -37,7 +38,18 @@ final class TopologyThroughput {
             Map<String, String> variant,
             double pairsPerSecond,
             double[] roundPairsPerSecond,
-            Map<String, Object> costs) {}
+            double[] bareRoundPairsPerSecond,
+            Map<String, Object> costs) {
+
+        /** The median over the rounds of each round's rate over the bare loop's right after it. */
+        double medianRatioToBareRounds() {
+            double[] ratios = new double[roundPairsPerSecond.length];
+            for (int round = 0; round < ratios.length; round++) {
+                ratios[round] = roundPairsPerSecond[round] / bareRoundPairsPerSecond[round];
+            }
+            return Stats.median(ratios);
+        }
+    }
 
     /** A learner of the measurement, with its topics' traffic and its embeddings' reader. */
     private record Learner(
@@ -96,7 +108,7 @@ final class TopologyThroughput {
      * @return one result per variant, in their order
      */
     static List<Measured> measure(
-            String bootstrap, Path dir, ModelSpec spec, SystemBenchOptions options)
+            String bootstrap, Path dir, ModelSpec spec, SystemBenchOptions options, BareRounds bare)
             throws Exception {
         int pairs = options.pairs();
         int rounds = options.rounds();
@@ -114,6 +126,7 @@ final class TopologyThroughput {
             int brokerId = DataPathCosts.brokerId(admin);
             JitShare jit = JitShare.start();
             double[][] rates = new double[learners.size()][rounds];
+            double[][] bareRates = new double[learners.size()][rounds];
             List<List<Map<String, Object>>> costs = new ArrayList<>();
             learners.forEach(learner -> costs.add(new ArrayList<>()));
             for (int round = 0; round < rounds; round++) {
@@ -128,12 +141,14 @@ final class TopologyThroughput {
                                     pairs);
                     DataPathCosts.Snapshot after = DataPathCosts.snapshot(admin, brokerId);
                     costs.get(i).add(DataPathCosts.perPair(before, after, pairs, learner.prefix()));
+                    bareRates[i][round] = bare.pairsPerSecond();
                     System.out.printf(
                             Locale.ROOT,
-                            "measured    round %d%s: %.0f pairs/s%n",
+                            "measured    round %d%s: %.0f pairs/s (bare loop right after: %.0f)%n",
                             round + 1,
                             learner.variant().isEmpty() ? "" : " " + learner.variant(),
-                            rates[i][round]);
+                            rates[i][round],
+                            bareRates[i][round]);
                 }
             }
             double jitShare = jit.sinceStart();
@@ -144,6 +159,9 @@ final class TopologyThroughput {
                 variantCosts.put(
                         "roundPairsPerSecond",
                         Arrays.stream(rates[i]).map(Math::round).boxed().toList());
+                variantCosts.put(
+                        "bareRoundPairsPerSecond",
+                        Arrays.stream(bareRates[i]).map(Math::round).boxed().toList());
                 double[] sorted = rates[i].clone();
                 Arrays.sort(sorted);
                 measured.add(
@@ -151,6 +169,7 @@ final class TopologyThroughput {
                                 learners.get(i).variant(),
                                 sorted[rounds / 2],
                                 rates[i],
+                                bareRates[i],
                                 variantCosts));
             }
             return measured;

@@ -303,12 +303,12 @@ public final class TrainingBenchmark {
         return best;
     }
 
-    private static void step(VicregTrainer trainer, float[][][][] data, int i) {
+    static void step(VicregTrainer trainer, float[][][][] data, int i) {
         float[][][] pair = data[i % data.length];
         trainer.step(pair[0], pair[1]);
     }
 
-    private static float[][][][] batches(int batch, int inputDim) {
+    static float[][][][] batches(int batch, int inputDim) {
         Random random = new Random(1);
         float[][][][] data = new float[DISTINCT_BATCHES][2][][];
         for (float[][][] pair : data) {
