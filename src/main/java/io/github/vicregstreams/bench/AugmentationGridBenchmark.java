@@ -17,11 +17,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How the learner holds up under the augmentations a user's producer makes (issue #17): for each
- * cell of a grid of producer-side augmentations (shift, noise, erasing, flips), one streamed {@code
- * demo} pass of Fashion-MNIST (embedded broker, the learner, the producer, as {@code run} with
- * {@code produce} would do) under the learner settings given, then the linear probe on all labels,
- * beside raw pixels.
+ * How the learner holds up under the augmentations a user chooses (issue #17): for each cell of a
+ * grid of augmentations (shift, noise, erasing, flips), one streamed {@code demo --augment} pass of
+ * Fashion-MNIST (embedded broker, the learner, the producer, as {@code run} with {@code produce}
+ * would do) under the learner settings given, then the linear probe on all labels, beside raw
+ * pixels. With the demo's defaults for images ({@code train.source=samples}, replay) the cell is
+ * the learner's {@code train.augmentation}: the producer sends raw images and the learner draws the
+ * views; with {@code --learner='train.source=views'} the producer makes them.
  *
  * <pre>
  * java -cp target/vicreg-streams.jar io.github.vicregstreams.bench.AugmentationGridBenchmark \
