@@ -6,8 +6,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A {@link PairsTopicReader} over a {@link CommittedRangeReader} of partition 0 of the trainer's
- * journal topic; a subclass turns the committed records into the pairs the trainer received.
+ * A {@link PairsTopicReader} over a {@link CommittedRangeReader} of the one partition of the
+ * trainer's journal topic; a subclass turns the committed records into the pairs the trainer
+ * received.
  */
 abstract class KafkaJournalReader implements PairsTopicReader {
 
@@ -24,7 +25,10 @@ abstract class KafkaJournalReader implements PairsTopicReader {
             Map<String, Object> appConfigs, String topic, String clientSuffix, String description) {
         this.reader =
                 new CommittedRangeReader(
-                        appConfigs, new TopicPartition(topic, 0), clientSuffix, description);
+                        appConfigs,
+                        new TopicPartition(topic, TrainerJournal.JOURNAL_PARTITION),
+                        clientSuffix,
+                        description);
     }
 
     /** The pairs the trainer received of {@code records}, with their offsets, in order. */

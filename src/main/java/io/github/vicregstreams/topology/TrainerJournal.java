@@ -30,6 +30,9 @@ final class TrainerJournal {
     /** The name of the topic whose offsets the cursor counts; absent in older stores. */
     static final String TOPIC_KEY = "journal-topic";
 
+    /** The partition of the journal topic the trainer reads: its one task reads the only one. */
+    static final int JOURNAL_PARTITION = 0;
+
     private final KeyValueStore<String, byte[]> state;
     private final String topic;
     private final boolean savedByAnOlderRelease;
@@ -43,8 +46,28 @@ final class TrainerJournal {
      */
     private long deliveredUpTo = -1;
 
-    /** A batch: its pairs, the offset of its last pair, and its time (its latest pair's). */
-    record Batch(List<TrainingPair> pairs, long lastOffset, long time) {}
+    /**
+     * A batch: its pairs, their offsets on the journal topic (partition {@value
+     * #JOURNAL_PARTITION}), and its time (its latest pair's).
+     */
+    record Batch(List<TrainingPair> pairs, long[] offsets, long time) {
+
+        Batch {
+            if (offsets.length != pairs.size()) {
+                throw new IllegalArgumentException(
+                        "a batch needs an offset per pair. Got: "
+                                + pairs.size()
+                                + " pairs and "
+                                + offsets.length
+                                + " offsets");
+            }
+        }
+
+        /** The offset of its last pair, or -1 for an empty batch. */
+        long lastOffset() {
+            return offsets.length == 0 ? -1 : offsets[offsets.length - 1];
+        }
+    }
 
     /**
      * Reads the cursor saved in the trainer-state store, if any.
@@ -201,15 +224,15 @@ final class TrainerJournal {
     /** Removes the next {@code count} waiting pairs, for a batch. */
     Batch take(int count) {
         List<TrainingPair> pairs = new ArrayList<>(count);
-        long lastOffset = -1;
+        long[] offsets = new long[count];
         long time = 0;
         for (int i = 0; i < count; i++) {
             PairsTopicReader.OffsetPair next = waiting.removeFirst();
             pairs.add(next.pair());
-            lastOffset = next.offset();
+            offsets[i] = next.offset();
             time = Math.max(time, next.pair().timestamp());
         }
-        return new Batch(pairs, lastOffset, time);
+        return new Batch(pairs, offsets, time);
     }
 
     /** A batch was trained (its outputs go in this transaction, with the cursor). */

@@ -1,6 +1,5 @@
 package io.github.vicregstreams.topology;
 
-import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
 import io.github.vicregstreams.events.FeatureEncoding;
@@ -57,18 +56,18 @@ final class TrainerOutputs {
      *
      * @param batch the incoming batch
      * @param result its step
-     * @param batchTime the batch's time: its latest pair's
      * @param endNanos when the step ended, {@link System#nanoTime()}
      */
-    void publish(List<TrainingPair> batch, StepResult result, long batchTime, long endNanos) {
+    void publish(TrainerJournal.Batch batch, StepResult result, long endNanos) {
         publishEmbeddings(batch, result);
-        publishMetrics(result, batchTime, endNanos);
+        publishMetrics(result, batch.time(), endNanos);
     }
 
-    private void publishEmbeddings(List<TrainingPair> batch, StepResult result) {
+    private void publishEmbeddings(TrainerJournal.Batch batch, StepResult result) {
         EmbeddingSource source = settings.embeddingSource();
-        for (int i = 0; i < batch.size(); i++) {
-            TrainingPair pair = batch.get(i);
+        List<TrainingPair> pairs = batch.pairs();
+        for (int i = 0; i < pairs.size(); i++) {
+            TrainingPair pair = pairs.get(i);
             if (pair.isSample()) {
                 continue; // a sample of topic.samples: inference publishes its embedding
             }
@@ -76,7 +75,7 @@ final class TrainerOutputs {
                     source.of(result.representations1()[i], result.representations2()[i]);
             if (!Finite.all(embedding)) {
                 deadLetters.send(
-                        asSourceRecord(pair),
+                        asSourceRecord(pair, batch.offsets()[i]),
                         Reason.NON_FINITE_EMBEDDING,
                         "the model of step "
                                 + result.representationStep()
@@ -100,10 +99,11 @@ final class TrainerOutputs {
     }
 
     /**
-     * The pair as an input record of the journal topic: its id, and its views as the two ViewEvent
-     * JSON lines they were, in the exact float32 form.
+     * The pair as an input record of the journal topic, at its offset there: its id, and its views
+     * as two ViewEvent JSON lines, in the exact float32 form (the record itself, on the pairs topic
+     * or as a pair event, is at that offset).
      */
-    private SourceRecord asSourceRecord(TrainingPair pair) {
+    private SourceRecord asSourceRecord(TrainingPair pair, long offset) {
         ByteArrayOutputStream views = new ByteArrayOutputStream();
         for (int view = 0; view < 2; view++) {
             ViewEvent event =
@@ -118,8 +118,8 @@ final class TrainerOutputs {
         }
         return new SourceRecord(
                 settings.journalTopic(),
-                DeadLetter.UNKNOWN,
-                DeadLetter.UNKNOWN,
+                TrainerJournal.JOURNAL_PARTITION,
+                offset,
                 pair.timestamp(),
                 pair.id().getBytes(StandardCharsets.UTF_8),
                 views.toByteArray());

@@ -268,7 +268,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
             finishedStepCheck = null;
         }
         TrainerJournal.Batch batch = step.batch();
-        outputs.publish(batch.pairs(), step.result(), batch.time(), step.endNanos());
+        outputs.publish(batch, step.result(), step.endNanos());
         journal.trained(batch);
         // Never while a step runs: train() publishes a step that is due before the next starts,
         // and a stop that asks meanwhile gets its checkpoint from the flush, after the step.

@@ -545,6 +545,12 @@ class LearnerTopologyTest {
             assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
                     .contains("\"view\":0")
                     .contains("\"view\":1");
+            // Where each pair is on the trainer's journal: the pairs topic, after the 4 good ones.
+            assertThat(dead)
+                    .allSatisfy(l -> assertThat(l.topic()).isEqualTo(d.config.topics().pairs()))
+                    .allSatisfy(l -> assertThat(l.partition()).isZero())
+                    .extracting(DeadLetter::offset)
+                    .containsExactly(4L, 5L, 6L, 7L);
 
             // The model is exactly the step-1 checkpoint: the next good batch trains from it, so
             // its embeddings are those of the same step taken from that checkpoint.
@@ -567,6 +573,48 @@ class LearnerTopologyTest {
                                             expected.representations2()[i]));
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAPairEventWhoseRepresentationIsNotFiniteAtItsOffsetOnThePairEventsTopic() {
+        try (LearnerDriver d =
+                new LearnerDriver(
+                        stateDir.resolve("pair-events"),
+                        Map.of(LearnerConfig.TRAIN_SOURCE_CONFIG, "pair-events"))) {
+            String bad = "{\"id\": \"bad\", \"features\": [[1, 2, 3, 4, 5, 6, 7, 8]]}";
+            d.sendPairEventRaw("bad", bad, 10); // offset 0: rejected by validation
+            for (int i = 0; i < 4; i++) {
+                d.sendPairEvent("ok" + i, 10); // offsets 1-4
+            }
+            String huge = String.join(", ", java.util.Collections.nCopies(8, "1.7e38"));
+            for (int i = 0; i < 4; i++) {
+                d.sendPairEventRaw(
+                        "h" + i,
+                        "{\"id\": \"h" + i + "\", \"features\": [[" + huge + "], [" + huge + "]]}",
+                        20); // offsets 5-8
+            }
+
+            assertThat(d.embeddings.readValuesToList())
+                    .extracting(EmbeddingEvent::id)
+                    .containsExactly("ok0", "ok1", "ok2", "ok3");
+            List<DeadLetter> dead = d.deadLetters.readValuesToList();
+            assertThat(dead)
+                    .extracting(DeadLetter::reason)
+                    .containsExactly(
+                            "wrong_shape",
+                            "non_finite_embedding",
+                            "non_finite_embedding",
+                            "non_finite_embedding",
+                            "non_finite_embedding");
+            assertThat(dead)
+                    .allSatisfy(l -> assertThat(l.topic()).isEqualTo("vicreg.pair-events"))
+                    .allSatisfy(l -> assertThat(l.partition()).isZero())
+                    .extracting(DeadLetter::offset)
+                    .containsExactly(0L, 5L, 6L, 7L, 8L);
+            assertThat(dead.subList(1, 5))
+                    .extracting(l -> new String(l.key(), StandardCharsets.UTF_8))
+                    .containsExactly("h0", "h1", "h2", "h3");
         }
     }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class TrainerStepThreadTest {
 
-    private static final TrainerJournal.Batch BATCH = new TrainerJournal.Batch(List.of(), 7, 10);
+    private static final TrainerJournal.Batch BATCH =
+            new TrainerJournal.Batch(List.of(), new long[0], 10);
 
     @Test
     void shouldRunTheStepOnAThreadOfItsOwnAndHandItsResultToTheCaller() {
