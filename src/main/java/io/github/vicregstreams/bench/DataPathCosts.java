@@ -47,8 +47,18 @@ final class DataPathCosts {
     /** {@code /proc} counts CPU time in ticks of 1/100 s (USER_HZ on Linux). */
     private static final long NANOS_PER_TICK = 10_000_000L;
 
-    /** CPU nanoseconds by thread group, process CPU, and bytes by topic, at one moment. */
-    record Snapshot(Map<String, Long> cpuNanos, long processCpuNanos, Map<String, Long> bytes) {}
+    /** The report's count of the process's minor page faults per pair (absent without /proc). */
+    static final String MINOR_FAULTS = "minorPageFaultsPerPair";
+
+    /**
+     * CPU nanoseconds by thread group, process CPU, bytes by topic, and the process's minor page
+     * faults so far (-1 without /proc), at one moment.
+     */
+    record Snapshot(
+            Map<String, Long> cpuNanos,
+            long processCpuNanos,
+            Map<String, Long> bytes,
+            long minorFaults) {}
 
     private DataPathCosts() {}
 
@@ -178,9 +188,10 @@ final class DataPathCosts {
         long process =
                 ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime();
+        long faults = MachineInfo.minorPageFaults();
         Map<String, Long> bytes = bytesInByTopic();
         if (!bytes.isEmpty()) {
-            return new Snapshot(cpu, process, bytes);
+            return new Snapshot(cpu, process, bytes, faults);
         }
         Map<String, LogDirDescription> dirs =
                 admin.describeLogDirs(List.of(brokerId))
@@ -192,7 +203,7 @@ final class DataPathCosts {
                 bytes.merge(replica.getKey().topic(), replica.getValue().size(), Long::sum);
             }
         }
-        return new Snapshot(cpu, process, bytes);
+        return new Snapshot(cpu, process, bytes, faults);
     }
 
     /**
@@ -228,7 +239,9 @@ final class DataPathCosts {
      * @param after the snapshot after it
      * @param pairs the pairs the run trained
      * @param topicPrefix the run's topic prefix, cut from topic names for the report
-     * @return {@code cpuMicrosPerPair} and {@code bytesPerPair}, each a map by name
+     * @return {@code cpuMicrosPerPair} and {@code bytesPerPair}, each a map by name, and {@value
+     *     #MINOR_FAULTS} where both snapshots counted them: a first touch of a page costs the
+     *     kernel a few µs, as a Java heap that grows, shrinks and grows again keeps paying
      */
     static Map<String, Object> perPair(
             Snapshot before, Snapshot after, long pairs, String topicPrefix) {
@@ -261,6 +274,11 @@ final class DataPathCosts {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("cpuMicrosPerPair", cpu);
         result.put("bytesPerPair", bytes);
+        if (before.minorFaults() >= 0 && after.minorFaults() >= 0) {
+            result.put(
+                    MINOR_FAULTS,
+                    round((double) (after.minorFaults() - before.minorFaults()) / pairs));
+        }
         return result;
     }
 
@@ -295,6 +313,16 @@ final class DataPathCosts {
             }
             mean.put(table, averaged);
         }
+        if (runs.stream().allMatch(run -> run.get(MINOR_FAULTS) instanceof Number)) {
+            mean.put(
+                    MINOR_FAULTS,
+                    round(
+                            runs.stream()
+                                    .mapToDouble(
+                                            run -> ((Number) run.get(MINOR_FAULTS)).doubleValue())
+                                    .average()
+                                    .orElse(0)));
+        }
         return mean;
     }
 
@@ -311,6 +339,10 @@ final class DataPathCosts {
         System.out.println("data path   bytes per " + unit + " on the broker, by topic:");
         ((Map<?, ?>) costs.get("bytesPerPair"))
                 .forEach((k, v) -> System.out.printf("              %-55s %9s%n", k, v));
+        if (costs.get(MINOR_FAULTS) instanceof Number faults) {
+            System.out.println(
+                    "data path   minor page faults per " + unit + " (the process): " + faults);
+        }
         if (costs.get("jitCompilingShare") instanceof Double share) {
             System.out.printf(
                     Locale.ROOT,

@@ -386,6 +386,7 @@ public final class InferenceBenchmark {
         row.put("eventsPerSecondPerLearnerCore", Math.round(1e6 / learner));
         row.put("cpuMicrosPerEventByThreads", cpu);
         row.put("bytesPerEvent", median.costs().get("bytesPerPair"));
+        row.put("minorPageFaultsPerEvent", median.costs().get(DataPathCosts.MINOR_FAULTS));
         // Measured over the rounds of every input at this batch size, which run in turn.
         row.put("jitCompilingShare", Stats.thousandths(jitShare));
         return row;

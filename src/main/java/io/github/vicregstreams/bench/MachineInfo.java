@@ -1,6 +1,8 @@
 package io.github.vicregstreams.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,6 +27,12 @@ final class MachineInfo {
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         info.put(
                 "torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
+        // A heap that may resize (initial below maximum) pays page faults as it grows again after
+        // G1 shrinks it: the JVM's options are part of what a run measured.
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        info.put("heapInitialBytes", heap.getInit());
+        info.put("heapMaxBytes", heap.getMax());
+        info.put("jvmOptions", ManagementFactory.getRuntimeMXBean().getInputArguments());
         return info;
     }
 

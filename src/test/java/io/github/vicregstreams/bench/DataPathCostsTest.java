@@ -61,7 +61,8 @@ class DataPathCostsTest {
                 new DataPathCosts.Snapshot(
                         Map.of("broker request handlers", 1_000_000L),
                         5_000_000L,
-                        Map.of("run.views", 100L));
+                        Map.of("run.views", 100L),
+                        1_000L);
         DataPathCosts.Snapshot after =
                 new DataPathCosts.Snapshot(
                         Map.of(
@@ -70,7 +71,8 @@ class DataPathCostsTest {
                                 "producer I/O threads",
                                 1_000_000L),
                         11_000_000L,
-                        Map.of("run.views", 20_100L, "run.pairs", 10_000L, "other.topic", 999L));
+                        Map.of("run.views", 20_100L, "run.pairs", 10_000L, "other.topic", 999L),
+                        1_025L);
 
         Map<String, Object> costs = DataPathCosts.perPair(before, after, 10, "run.");
 
@@ -87,6 +89,18 @@ class DataPathCostsTest {
                 .containsEntry("pairs", 1_000.0)
                 .containsEntry("total", 3_000.0)
                 .doesNotContainKey("other.topic");
+        assertThat(costs).containsEntry(DataPathCosts.MINOR_FAULTS, 2.5);
+    }
+
+    @Test
+    void shouldLeaveOutThePageFaultsWhereASnapshotCouldNotCountThem() {
+        DataPathCosts.Snapshot counted = new DataPathCosts.Snapshot(Map.of(), 0L, Map.of(), 10L);
+        DataPathCosts.Snapshot uncounted = new DataPathCosts.Snapshot(Map.of(), 0L, Map.of(), -1L);
+
+        assertThat(DataPathCosts.perPair(uncounted, counted, 10, "run."))
+                .doesNotContainKey(DataPathCosts.MINOR_FAULTS);
+        assertThat(DataPathCosts.perPair(counted, uncounted, 10, "run."))
+                .doesNotContainKey(DataPathCosts.MINOR_FAULTS);
     }
 
     @Test
@@ -94,9 +108,11 @@ class DataPathCostsTest {
         Map<String, Object> first = new LinkedHashMap<>();
         first.put("cpuMicrosPerPair", orderedMap("stream threads", 100.0, "process total", 300.0));
         first.put("bytesPerPair", orderedMap(".pairs", 10.0, "total", 10.0));
+        first.put(DataPathCosts.MINOR_FAULTS, 4.0);
         Map<String, Object> second = new LinkedHashMap<>();
         second.put("cpuMicrosPerPair", orderedMap("stream threads", 200.0, "process total", 500.0));
         second.put("bytesPerPair", orderedMap(".pairs", 20.0, "total", 30.0, ".model", 10.0));
+        second.put(DataPathCosts.MINOR_FAULTS, 1.0);
 
         Map<String, Object> mean = DataPathCosts.mean(List.of(first, second));
 
@@ -107,6 +123,7 @@ class DataPathCostsTest {
         assertThat(mean.get("bytesPerPair"))
                 .asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
                 .containsExactly(entry(".pairs", 15.0), entry(".model", 5.0), entry("total", 20.0));
+        assertThat(mean).containsEntry(DataPathCosts.MINOR_FAULTS, 2.5);
     }
 
     private static Map<String, Object> orderedMap(Object... keysAndValues) {
