@@ -240,8 +240,8 @@ final class DataPathCosts {
      * @param pairs the pairs the run trained
      * @param topicPrefix the run's topic prefix, cut from topic names for the report
      * @return {@code cpuMicrosPerPair} and {@code bytesPerPair}, each a map by name, and {@value
-     *     #MINOR_FAULTS} where both snapshots counted them: a first touch of a page costs the
-     *     kernel a few µs, as a Java heap that grows, shrinks and grows again keeps paying
+     *     #MINOR_FAULTS} where both snapshots counted them (a first touch of a page costs the
+     *     kernel a few µs: the count says whether the measured span paid for any)
      */
     static Map<String, Object> perPair(
             Snapshot before, Snapshot after, long pairs, String topicPrefix) {

@@ -27,8 +27,8 @@ final class MachineInfo {
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         info.put(
                 "torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
-        // A heap that may resize (initial below maximum) pays page faults as it grows again after
-        // G1 shrinks it: the JVM's options are part of what a run measured.
+        // The heap's sizes and the JVM's options are part of what a run measured: a reader of the
+        // report can tell a run with a fixed heap (-Xms = -Xmx) from one without.
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         info.put("heapInitialBytes", heap.getInit());
         info.put("heapMaxBytes", heap.getMax());
