@@ -75,7 +75,7 @@ public final class LearnerApp implements AutoCloseable {
         TrainerFlush flush = new TrainerFlush();
         KafkaStreams streams =
                 new KafkaStreams(
-                        LearnerTopology.build(config, flush),
+                        LearnerTopology.build(config, flush, new ClusterTopicIds()),
                         config.streamsProperties(bootstrapServers));
         streams.setUncaughtExceptionHandler(
                 e -> {

@@ -179,14 +179,15 @@ public final class LearnerTopology {
      *     config.streamsProperties(…))}
      */
     public static Topology build(LearnerConfig config) {
-        return build(config, new TrainerFlush());
+        return build(config, new TrainerFlush(), new ClusterTopicIds());
     }
 
     /**
      * Builds the topology for a configuration, with the handle through which a stop asks the
-     * trainer to publish its unsaved steps ({@link LearnerApp#close()}).
+     * trainer to publish its unsaved steps ({@link LearnerApp#close()}), and where the trainer
+     * looks up its journal topic's ID ({@link TopicIds#UNKNOWN} without a cluster).
      */
-    static Topology build(LearnerConfig config, TrainerFlush flush) {
+    static Topology build(LearnerConfig config, TrainerFlush flush, TopicIds topicIds) {
         Objects.requireNonNull(config, "config must not be null");
         Topics topics = config.topics();
         Topology topology = new Topology();
@@ -223,7 +224,9 @@ public final class LearnerTopology {
         }
         topology.addProcessor(
                 TRAIN,
-                () -> new TrainingProcessor(trainerSettings, TRAINER_NODES, flush, journalReaders),
+                () ->
+                        new TrainingProcessor(
+                                trainerSettings, TRAINER_NODES, flush, journalReaders, topicIds),
                 trainerInput);
         topology.addStateStore(LearnerStores.trainerStateStore(), TRAIN);
         topology.addSink(

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +31,18 @@ final class TrainerJournal {
     /** The name of the topic whose offsets the cursor counts; absent in older stores. */
     static final String TOPIC_KEY = "journal-topic";
 
+    /**
+     * That topic's ID (KIP-516), as text; absent in older stores and where the ID was unknown when
+     * the trainer started counting its offsets.
+     */
+    static final String TOPIC_ID_KEY = "journal-topic-id";
+
     /** The partition of the journal topic the trainer reads: its one task reads the only one. */
     static final int JOURNAL_PARTITION = 0;
 
     private final KeyValueStore<String, byte[]> state;
     private final String topic;
+    private final Uuid topicId;
     private final boolean savedByAnOlderRelease;
     private TrainerCursor cursor;
 
@@ -70,21 +78,29 @@ final class TrainerJournal {
     }
 
     /**
-     * Reads the cursor saved in the trainer-state store, if any.
+     * Reads the cursor saved in the trainer-state store, if any. Its offsets are forgotten, with a
+     * warning or an error, when they were counted on another topic than the one the trainer reads
+     * now: another name ({@code train.source} changed), or the same name with another topic ID.
      *
      * @param state the trainer-state store
      * @param topic the topic the trainer reads now
+     * @param topicId that topic's ID, or {@link Uuid#ZERO_UUID} when unknown (nothing is checked)
      * @param pairsTopic the pairs topic: the one a store that names no topic counted offsets of
      */
-    TrainerJournal(KeyValueStore<String, byte[]> state, String topic, String pairsTopic) {
+    TrainerJournal(
+            KeyValueStore<String, byte[]> state, String topic, Uuid topicId, String pairsTopic) {
         this.state = state;
         this.topic = topic;
+        this.topicId = topicId;
         byte[] saved = state.get(CURSOR_KEY);
         TrainerCursor stored = saved == null ? TrainerCursor.EMPTY : TrainerCursor.decode(saved);
         this.savedByAnOlderRelease = TrainerCursor.keptPairCopies(saved);
         byte[] savedTopic = state.get(TOPIC_KEY);
         String storedTopic =
                 savedTopic == null ? pairsTopic : new String(savedTopic, StandardCharsets.UTF_8);
+        byte[] savedTopicId = state.get(TOPIC_ID_KEY);
+        String storedTopicId =
+                savedTopicId == null ? null : new String(savedTopicId, StandardCharsets.UTF_8);
         if (stored.knowsOffsets() && !storedTopic.equals(topic)) {
             // Offsets of one topic mean nothing on another (train.source changed between runs):
             // the new topic's journal starts with the next pair; the checkpoint stays. The old
@@ -103,11 +119,44 @@ final class TrainerJournal {
                     stored.trainedUpTo(),
                     topic);
             stored = stored.forgettingOffsets();
-        } else if (savedTopic == null && stored.knowsOffsets()) {
-            // A store from before the key existed: name its topic, so a later rename is seen.
-            state.put(TOPIC_KEY, topic.getBytes(StandardCharsets.UTF_8));
+        } else if (stored.knowsOffsets()
+                && known(topicId)
+                && storedTopicId != null
+                && !storedTopicId.equals(topicId.toString())) {
+            // Same name, another topic: deleted and created again, or another cluster under a
+            // state directory (or changelog) of the earlier one. Kafka Streams trusts such local
+            // state; the old offsets would make the trainer skip the new topic's first pairs as
+            // delivered already, silently.
+            log.error(
+                    "The trainer's journal counted offsets of topic [{}] with topic ID [{}], but [{}]"
+                            + " now has topic ID [{}]: the topic was deleted and created again, or"
+                            + " this is another cluster and the trainer state is from the earlier one"
+                            + " (a state.dir left from it). Its offsets mean nothing on this topic:"
+                            + " the [{}] batches trained after the checkpoint (step [{}]) are not"
+                            + " replayed, and training continues from the checkpoint with the pairs"
+                            + " of this topic from the application's committed position. For a new"
+                            + " model on a new cluster, give the learner an empty state.dir",
+                    topic,
+                    storedTopicId,
+                    topic,
+                    topicId,
+                    stored.batches().size(),
+                    stored.checkpointStep());
+            stored = stored.forgettingOffsets();
+        } else if (stored.knowsOffsets()) {
+            // A store from before a key existed: name its topic, so a later change is seen.
+            if (savedTopic == null) {
+                state.put(TOPIC_KEY, topic.getBytes(StandardCharsets.UTF_8));
+            }
+            if (storedTopicId == null && known(topicId)) {
+                state.put(TOPIC_ID_KEY, topicId.toString().getBytes(StandardCharsets.UTF_8));
+            }
         }
         this.cursor = stored;
+    }
+
+    private static boolean known(Uuid topicId) {
+        return !Uuid.ZERO_UUID.equals(topicId);
     }
 
     /**
@@ -205,6 +254,11 @@ final class TrainerJournal {
             // The first pair of a new trainer: from here on the topic is its journal.
             cursor = cursor.startingAt(offset);
             state.put(TOPIC_KEY, topic.getBytes(StandardCharsets.UTF_8));
+            if (known(topicId)) {
+                state.put(TOPIC_ID_KEY, topicId.toString().getBytes(StandardCharsets.UTF_8));
+            } else {
+                state.delete(TOPIC_ID_KEY); // an earlier topic's, should one be stored
+            }
             save();
         }
         waiting.addLast(new PairsTopicReader.OffsetPair(offset, pair));

@@ -61,6 +61,7 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
     private final TrainerNodes nodes;
     private final TrainerFlush flush;
     private final Function<Map<String, Object>, PairsTopicReader> readers;
+    private final TopicIds topicIds;
     private final TrainerViews trainerViews;
     private final Function<String, TrainerStepThread> stepThreads;
     private VicregTrainer trainer;
@@ -95,17 +96,20 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
      * @param flush a stop's request to publish the unsaved steps
      * @param readers opens a reader of the journal topic from the application's Kafka Streams
      *     configuration, for the replay after a restart
+     * @param topicIds looks up the journal topic's ID when the trainer starts
      */
     TrainingProcessor(
             TrainerSettings settings,
             TrainerNodes nodes,
             TrainerFlush flush,
-            Function<Map<String, Object>, PairsTopicReader> readers) {
+            Function<Map<String, Object>, PairsTopicReader> readers,
+            TopicIds topicIds) {
         this(
                 settings,
                 nodes,
                 flush,
                 readers,
+                topicIds,
                 settings.stepThread()
                         ? TrainerStepThread::ownThread
                         : task -> TrainerStepThread.callerThread());
@@ -117,12 +121,14 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
             TrainerNodes nodes,
             TrainerFlush flush,
             Function<Map<String, Object>, PairsTopicReader> readers,
+            TopicIds topicIds,
             Function<String, TrainerStepThread> stepThreads) {
         this.settings = settings;
         this.stepThreads = stepThreads;
         this.nodes = nodes;
         this.flush = flush;
         this.readers = readers;
+        this.topicIds = topicIds;
         this.trainerViews = new TrainerViews(settings.source());
     }
 
@@ -137,7 +143,12 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         outputs = new TrainerOutputs(context, settings, nodes, deadLetters, trainerMetrics);
         KeyValueStore<String, byte[]> state = context.getStateStore(nodes.stateStore());
         checkpoints = new TrainerCheckpoints(context, settings, nodes, state);
-        journal = new TrainerJournal(state, settings.journalTopic(), settings.pairsTopic());
+        journal =
+                new TrainerJournal(
+                        state,
+                        settings.journalTopic(),
+                        topicIds.of(context.appConfigs(), settings.journalTopic()),
+                        settings.pairsTopic());
         versions = new TrainerVersions(context, settings, nodes, state);
         trainer = checkpoints.restoreOrCreate();
         // Counted as soon as it exists: close() uncounts it even when replay below fails.

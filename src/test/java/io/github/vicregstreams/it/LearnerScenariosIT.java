@@ -204,6 +204,33 @@ class LearnerScenariosIT extends OnRealBroker {
         }
     }
 
+    /**
+     * The trainer's journal topic deleted and created again while the learner is stopped (as a new
+     * cluster is, under the state directory of an earlier one): its offsets start from 0 again,
+     * below those the trainer's restored state counted. Before the trainer kept the topic's ID, it
+     * took the new pairs for ones delivered already and trained none of them.
+     */
+    @Test
+    void shouldTrainEveryPairOfAJournalTopicCreatedAgainUnderItsName() throws Exception {
+        try (Scenario s = new Scenario(kafka, dir, 1, Map.of("train.source", "pair-events"))) {
+            LearnerProcess first = s.startLearner("a");
+            s.sendPairs(0, 160);
+            awaitEmbeddings(s, 160);
+            assertThat(first.stop()).as(first.log()).isEqualTo(143);
+
+            s.createAgain(s.config.topics().pairEvents());
+            s.sendPairs(160, 320);
+            try (LearnerProcess second = s.startLearner("a")) {
+                awaitEmbeddings(s, 320);
+
+                assertEmbeddedExactlyOnce(s, 320);
+                assertTrainedExactlyOnce(s, 320);
+                assertThat(second.log()).contains("Restored the model from its checkpoint");
+                assertThat(second.log()).contains("now has topic ID");
+            }
+        }
+    }
+
     @Test
     void shouldDeadLetterThousandsOfBadRecordsAndTrainEveryGoodOne() throws Exception {
         try (Scenario s = new Scenario(kafka, dir, 2, Map.of());

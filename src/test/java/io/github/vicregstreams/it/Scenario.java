@@ -42,6 +42,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -68,7 +69,8 @@ final class Scenario implements AutoCloseable {
     final Path dir;
     final Map<String, String> settings = new HashMap<>();
     final LearnerConfig config;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Properties producerProps = new Properties();
+    private KafkaProducer<byte[], byte[]> producer;
     private final Serializer<ViewEvent> views;
     private final Serializer<PairEvent> pairEvents;
     private final KafkaConsumer<byte[], byte[]> outputs;
@@ -132,7 +134,6 @@ final class Scenario implements AutoCloseable {
             new TopicSetup(config).apply(admin, Duration.ofSeconds(60));
         }
 
-        Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -223,6 +224,42 @@ final class Scenario implements AutoCloseable {
     /** Sends one record stamped {@code timestampMs}. */
     void sendAt(String topic, byte[] key, byte[] value, long timestampMs) {
         producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value));
+    }
+
+    /**
+     * Deletes {@code topic} and creates it again as the learner does (offsets from 0, another topic
+     * ID), as a user might between two runs; the producer starts afresh, as its idempotence state
+     * was the old topic's.
+     */
+    void createAgain(String topic) throws Exception {
+        producer.close(Duration.ofSeconds(5));
+        Uuid before = topicId(topic);
+        withAdmin(admin -> admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS));
+        // The deletion completes in the background: until then the name is taken.
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            withAdmin(
+                                    admin ->
+                                            new TopicSetup(config)
+                                                    .apply(admin, Duration.ofSeconds(10)));
+                            assertThat(topicId(topic)).isNotEqualTo(before);
+                        });
+        producer =
+                new KafkaProducer<>(
+                        producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private Uuid topicId(String topic) throws Exception {
+        return withAdmin(
+                admin ->
+                        admin.describeTopics(List.of(topic))
+                                .allTopicNames()
+                                .get(60, TimeUnit.SECONDS)
+                                .get(topic)
+                                .topicId());
     }
 
     /** Lets {@code topic} take records of up to {@link #LARGEST_RECORD_BYTES}. */

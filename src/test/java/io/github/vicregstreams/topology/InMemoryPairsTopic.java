@@ -2,6 +2,7 @@ package io.github.vicregstreams.topology;
 
 import java.util.List;
 import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A pairs topic in memory for the trainer's restart tests: every pair appended at its offset, with
@@ -14,6 +15,7 @@ final class InMemoryPairsTopic {
     private long committedPosition = -1;
     private long nextOffset;
     private boolean readsFail;
+    private Uuid topicId = Uuid.randomUuid();
 
     /** Appends a pair and returns its offset. */
     long append(TrainingPair pair) {
@@ -33,6 +35,32 @@ final class InMemoryPairsTopic {
     /** Retention: deletes the pairs below {@code offset}. */
     void deleteBefore(long offset) {
         pairs.headMap(offset).clear();
+    }
+
+    /**
+     * The topic deleted and created again under its name (or a topic of that name on a new
+     * cluster): empty, offsets from 0, nothing committed, another topic ID.
+     */
+    void createAgain() {
+        pairs.clear();
+        committedPosition = -1;
+        nextOffset = 0;
+        topicId = Uuid.randomUuid();
+    }
+
+    /** Its topic ID as the trainer looks it up: {@link Uuid#ZERO_UUID} for unknown. */
+    void setTopicId(Uuid id) {
+        topicId = id;
+    }
+
+    /** Its topic ID now. */
+    Uuid topicId() {
+        return topicId;
+    }
+
+    /** Looks up its current topic ID, whatever the topic's name. */
+    TopicIds topicIds() {
+        return (appConfigs, topic) -> topicId;
     }
 
     /** Whether reading fails from now on, as from a topic the cluster cannot serve. */

@@ -83,7 +83,9 @@ final class LearnerDriver implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver =
                 new TopologyTestDriver(
-                        LearnerTopology.build(config, flush), props, WALL_CLOCK_START);
+                        LearnerTopology.build(config, flush, TopicIds.UNKNOWN),
+                        props,
+                        WALL_CLOCK_START);
         Topics topics = config.topics();
         views =
                 driver.createInputTopic(

@@ -70,7 +70,8 @@ class TrainingProcessorReplayTest {
                             TrainerSettings.from(config),
                             LearnerTopology.TRAINER_NODES,
                             new TrainerFlush(),
-                            configs -> pairsTopic.reader());
+                            configs -> pairsTopic.reader(),
+                            pairsTopic.topicIds());
             context.setCurrentSystemTimeMs(0);
             state.init(context.getStateStoreContext(), state);
             context.addStateStore(state);

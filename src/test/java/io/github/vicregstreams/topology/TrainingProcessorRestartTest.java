@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -76,7 +77,8 @@ class TrainingProcessorRestartTest {
                         TrainerSettings.from(config),
                         LearnerTopology.TRAINER_NODES,
                         new TrainerFlush(),
-                        configs -> pairsTopic.reader());
+                        configs -> pairsTopic.reader(),
+                        pairsTopic.topicIds());
         initialise(processor, context);
         return processor;
     }
@@ -94,6 +96,7 @@ class TrainingProcessorRestartTest {
                         LearnerTopology.TRAINER_NODES,
                         flush,
                         configs -> pairsTopic.reader(),
+                        pairsTopic.topicIds(),
                         task -> stepThread);
         initialise(processor, context);
         return processor;
@@ -199,15 +202,92 @@ class TrainingProcessorRestartTest {
         sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2; step 3 to replay
         byte[] weightsAtCrash = crashed.trainer().checkpoint();
         assertThat(state.get(TrainerJournal.TOPIC_KEY)).asString().isEqualTo("vicreg.pairs");
-        state.delete(TrainerJournal.TOPIC_KEY); // as an older release left it
+        // As an older release left it: neither the topic's name nor its ID.
+        state.delete(TrainerJournal.TOPIC_KEY);
+        state.delete(TrainerJournal.TOPIC_ID_KEY);
 
         TrainingProcessor restarted = start(new MockProcessorContext<>());
 
         assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
         // Named at once, so that a later change of topic is seen.
         assertThat(state.get(TrainerJournal.TOPIC_KEY)).asString().isEqualTo("vicreg.pairs");
+        assertThat(state.get(TrainerJournal.TOPIC_ID_KEY))
+                .asString()
+                .isEqualTo(pairsTopic.topicId().toString());
         restarted.close();
         crashed.trainer().close();
+    }
+
+    /**
+     * The same name, another topic: deleted and created again, or a new cluster under the state
+     * directory of the earlier one. Its offsets start from 0 again, below those the cursor counted:
+     * without the topic ID, the trainer took its pairs for ones delivered already and trained none.
+     */
+    @ParameterizedTest(name = "after a clean close: {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldTrainTheNewTopicsPairsWhenTheJournalTopicWasCreatedAgain(boolean closed) {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor before = start(first);
+        sendPairs(first, before, "a", 12); // steps 1..3; checkpoint at 2
+        assertThat(state.get(TrainerJournal.TOPIC_ID_KEY))
+                .asString()
+                .isEqualTo(pairsTopic.topicId().toString());
+        if (closed) {
+            before.close(); // checkpoints step 3
+        } else {
+            before.trainer().close(); // a crash: step 3 is listed after the checkpoint
+        }
+
+        pairsTopic.createAgain();
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        TrainingProcessor after = start(second);
+
+        // After a crash, step 3's batch is not replayed from the new topic, whose offsets hold
+        // other pairs.
+        long restored = closed ? 3 : 2;
+        assertThat(after.trainer().step()).isEqualTo(restored);
+        sendPairs(second, after, "b", 8);
+        assertThat(steps(second)).containsExactly(restored + 1, restored + 2);
+        assertThat(second.forwarded(LearnerTopology.EMBEDDINGS_SINK)).hasSize(8);
+        assertThat(state.get(TrainerJournal.TOPIC_ID_KEY))
+                .asString()
+                .isEqualTo(pairsTopic.topicId().toString());
+
+        // And the next restart replays the new topic as any other.
+        sendPairs(second, after, "c", 4); // step restored + 3, after the checkpoint
+        byte[] weights = after.trainer().checkpoint();
+        after.trainer().close();
+        TrainingProcessor third = start(new MockProcessorContext<>());
+        assertThat(third.trainer().checkpoint()).isEqualTo(weights);
+        third.close();
+    }
+
+    /** Where the ID cannot be looked up, nothing is checked: the journal replays as before. */
+    @Test
+    void shouldReplayAsBeforeWhenTheJournalTopicsIdIsUnknown() {
+        pairsTopic.setTopicId(Uuid.ZERO_UUID);
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor crashed = start(first);
+        sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2; step 3 to replay
+        assertThat(state.get(TrainerJournal.TOPIC_ID_KEY)).isNull();
+        byte[] weightsAtCrash = crashed.trainer().checkpoint();
+        crashed.trainer().close();
+
+        // Known at the next start: taken as the ID of the topic the cursor counted.
+        pairsTopic.setTopicId(Uuid.randomUuid());
+        TrainingProcessor restarted = start(new MockProcessorContext<>());
+        assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
+        assertThat(state.get(TrainerJournal.TOPIC_ID_KEY))
+                .asString()
+                .isEqualTo(pairsTopic.topicId().toString());
+        byte[] weights = restarted.trainer().checkpoint();
+        restarted.trainer().close();
+
+        // Unknown again: not taken for another topic.
+        pairsTopic.setTopicId(Uuid.ZERO_UUID);
+        TrainingProcessor again = start(new MockProcessorContext<>());
+        assertThat(again.trainer().checkpoint()).isEqualTo(weights);
+        again.close();
     }
 
     @Test
@@ -265,7 +345,8 @@ class TrainingProcessorRestartTest {
                         TrainerSettings.from(config),
                         LearnerTopology.TRAINER_NODES,
                         new TrainerFlush(),
-                        configs -> pairsTopic.reader());
+                        configs -> pairsTopic.reader(),
+                        pairsTopic.topicIds());
         MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
         assertThatThrownBy(() -> initialise(failed, second))
                 .isInstanceOf(IllegalStateException.class);
