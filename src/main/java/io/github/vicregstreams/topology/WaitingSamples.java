@@ -39,8 +39,7 @@ record WaitingSamples(
      * Reads what {@code buffer} holds, replaying the samples topic when it holds a batch start.
      *
      * @param appConfigs the application's configuration, for the replay's consumer
-     * @throws IllegalStateException if the copies are not contiguous, or the committed position is
-     *     before the batch start (they were committed together)
+     * @throws IllegalStateException if the copies are not contiguous
      */
     static WaitingSamples read(
             KeyValueStore<Long, byte[]> buffer,
@@ -91,17 +90,24 @@ record WaitingSamples(
             List<PendingSample> samples) {
         long to = replay.committedPosition();
         if (to < start.offset()) {
-            throw new IllegalStateException(
-                    "The inference buffer's batch starts at offset "
-                            + start.offset()
-                            + " of "
-                            + start.topic()
-                            + "-"
-                            + start.partition()
-                            + ", but the committed position is "
-                            + to
-                            + ": they were committed together, so the store or the group's"
-                            + " offsets were changed from outside");
+            // They were committed together, so this store does not describe this partition: the
+            // group's offsets were reset or expired (kept 7 days after a group empties, by
+            // default), the topic was created again, or this is another cluster under a state.dir
+            // of the earlier one. Kafka Streams delivers the partition again from its committed
+            // position (or by auto.offset.reset), so nothing is read back here: failing would stop
+            // the learner at every start.
+            log.error(
+                    "The inference buffer's batch starts at offset [{}] of [{}-{}], but the"
+                            + " application's committed position there is [{}] (-1: none): the"
+                            + " group's offsets were reset or expired, the topic was created again,"
+                            + " or the store is another cluster's (a state.dir left from it). The"
+                            + " samples are not read back; the partition is delivered again from"
+                            + " its committed position",
+                    start.offset(),
+                    start.topic(),
+                    start.partition(),
+                    to);
+            return 0;
         }
         // Retention may have deleted the oldest waiting samples while the learner was down: they
         // are lost (said loudly), and the rest are still embedded rather than the task failing.

@@ -1,7 +1,6 @@
 package io.github.vicregstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.EventSerdes;
@@ -259,16 +258,27 @@ class EmbedSamplesProcessorRestartTest {
         assertThat(buffer.approximateNumEntries()).isZero();
     }
 
+    /**
+     * A batch start after the committed position: the group's offsets were reset or expired, or the
+     * store is another cluster's. Failing here stopped the learner at every start; the task reads
+     * nothing back, drops the start, and embeds what Kafka Streams delivers.
+     */
     @Test
-    void shouldRefuseABatchStartAfterTheCommittedPosition() {
+    void shouldReadNothingBackFromABatchStartAfterTheCommittedPositionAndGoOn() {
         restored();
         buffer.put(BatchStart.KEY, new BatchStart(TOPIC, 0, 7, 1000).encode());
-        committed = 3;
+        committed = -1; // none: expired, or a new cluster
 
-        assertThatThrownBy(() -> start(new MockProcessorContext<>()))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("batch starts at offset 7")
-                .hasMessageContaining("committed position is 3");
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        running = start(context);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(20);
+
+        assertThat(embedded(context)).isEmpty();
+        assertThat(buffer.get(BatchStart.KEY)).isNull();
+        send(context, running, "n0");
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(40);
+        assertThat(embedded(context)).containsExactly("n0");
+        assertThat(buffer.approximateNumEntries()).isZero();
     }
 
     @Test
