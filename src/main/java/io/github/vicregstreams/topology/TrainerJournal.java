@@ -144,7 +144,8 @@ final class TrainerJournal {
                     stored.checkpointStep());
             stored = stored.forgettingOffsets();
         } else if (stored.knowsOffsets()) {
-            // A store from before a key existed: name its topic, so a later change is seen.
+            // A store from before these keys existed, or one that counted offsets while the ID
+            // was unknown: record what it lacks, so that a later change of topic is seen.
             if (savedTopic == null) {
                 state.put(TOPIC_KEY, topic.getBytes(StandardCharsets.UTF_8));
             }
