@@ -2,7 +2,6 @@ package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.analysis.OrthogonalProcrustes;
 import io.github.vicregstreams.events.CheckpointChunks;
-import io.github.vicregstreams.events.CheckpointHeaders;
 import io.github.vicregstreams.events.CheckpointSignature;
 import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import java.nio.charset.StandardCharsets;
@@ -101,8 +100,12 @@ final class VersionRecords {
             refuse.accept(unsigned);
             return;
         }
+        long step;
         try {
-            weights.verify(checkpoint);
+            // The checkpoint's own step, not its step header: a record copied by a tool that drops
+            // headers, or with a header of another value, is still a valid checkpoint, and a
+            // header that cannot be parsed here stopped the global thread at every start.
+            step = weights.verify(checkpoint).step();
         } catch (InvalidCheckpointException e) {
             refuse.accept(e.getMessage());
             return;
@@ -114,7 +117,7 @@ final class VersionRecords {
             putSummary(
                     summary.withLatest(
                             version,
-                            CheckpointHeaders.step(headers),
+                            step,
                             id == null ? "" : new String(id.value(), StandardCharsets.US_ASCII),
                             timestamp));
         }
@@ -122,7 +125,7 @@ final class VersionRecords {
                 "Model version stored: model=[{}] version=[{}] step=[{}]",
                 modelName,
                 version,
-                CheckpointHeaders.step(headers));
+                step);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.github.vicregstreams.analysis.OrthogonalProcrustes;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.ModelVersionEvent;
+import io.github.vicregstreams.vicreg.CheckpointInfo;
 import io.github.vicregstreams.vicreg.InferenceModel;
 import io.github.vicregstreams.vicreg.ModelWeights;
 import java.nio.charset.StandardCharsets;
@@ -252,6 +253,32 @@ class ModelVersionsTopologyTest {
                     .extracting(EmbeddingEvent::modelVersion)
                     .containsExactly(1L);
             assertThat(refusedRecords(d)).isEqualTo(3.0);
+        }
+    }
+
+    /**
+     * A whole version record without the step header, as a tool that drops headers copies it: a
+     * valid checkpoint, stored with its own step. Read through the header, it stopped the global
+     * thread, at every start (the global store is rebuilt from the model topic).
+     */
+    @Test
+    void shouldStoreAVersionRecordWithoutAStepHeaderWithTheCheckpointsOwnStep() {
+        try (LearnerDriver d = versioned(stateDir, Map.of())) {
+            d.sendPairs("p", 8, 2_000); // version 1
+            d.advanceWallClock(Duration.ofMillis(50));
+            byte[] checkpoint = d.readCheckpoint().checkpoint();
+
+            d.modelInput.pipeInput(VersionedModelKeys.versionModel("vicreg", 2), checkpoint);
+
+            KeyValueStore<String, byte[]> global =
+                    d.driver.getKeyValueStore(LearnerTopology.LATEST_MODEL_STORE);
+            ModelVersions summary =
+                    ModelVersions.decode(global.get(VersionedModelKeys.summary("vicreg")));
+            assertThat(summary.latest()).isEqualTo(2);
+            assertThat(summary.latestStep()).isEqualTo(CheckpointInfo.of(checkpoint).step());
+            assertThat(global.get(VersionedModelKeys.versionModel("vicreg", 2)))
+                    .isEqualTo(checkpoint);
+            assertThat(refusedRecords(d)).isZero();
         }
     }
 
