@@ -43,6 +43,7 @@ final class TrainerJournal {
     private final KeyValueStore<String, byte[]> state;
     private final String topic;
     private final Uuid topicId;
+    private final int inputDim;
     private final boolean savedByAnOlderRelease;
     private TrainerCursor cursor;
 
@@ -86,12 +87,18 @@ final class TrainerJournal {
      * @param topic the topic the trainer reads now
      * @param topicId that topic's ID, or {@link Uuid#ZERO_UUID} when unknown (nothing is checked)
      * @param pairsTopic the pairs topic: the one a store that names no topic counted offsets of
+     * @param inputDim the model's input dimension: pairs of another width are not trained
      */
     TrainerJournal(
-            KeyValueStore<String, byte[]> state, String topic, Uuid topicId, String pairsTopic) {
+            KeyValueStore<String, byte[]> state,
+            String topic,
+            Uuid topicId,
+            String pairsTopic,
+            int inputDim) {
         this.state = state;
         this.topic = topic;
         this.topicId = topicId;
+        this.inputDim = inputDim;
         byte[] saved = state.get(CURSOR_KEY);
         TrainerCursor stored = saved == null ? TrainerCursor.EMPTY : TrainerCursor.decode(saved);
         this.savedByAnOlderRelease = TrainerCursor.keptPairCopies(saved);
@@ -205,8 +212,12 @@ final class TrainerJournal {
                     start,
                     trainerStep.getAsLong());
         }
-        ArrayDeque<PairsTopicReader.OffsetPair> read =
-                new ArrayDeque<>(reader.read(Math.max(from, start), committed));
+        ArrayDeque<PairsTopicReader.OffsetPair> read = new ArrayDeque<>();
+        for (PairsTopicReader.OffsetPair pair : reader.read(Math.max(from, start), committed)) {
+            if (pair.pair().hasWidth(inputDim)) { // as deliver() took them
+                read.add(pair);
+            }
+        }
         int replayed = 0;
         for (TrainerCursor.Batch batch : cursor.batches()) {
             List<TrainingPair> pairs = new ArrayList<>(batch.size());
@@ -241,14 +252,32 @@ final class TrainerJournal {
         }
     }
 
+    /** What {@link #deliver} did with a pair. */
+    enum Delivery {
+        /** Taken: it waits for a batch. */
+        TAKEN,
+        /** Read back from the topic at start-up, and waiting already; or passed over then. */
+        SEEN,
+        /**
+         * Passed over: its views are not as wide as the model's input (written by a learner of
+         * another {@code model.input.dim} under the same topic), so no step can train it. The
+         * replay leaves it out the same way.
+         */
+        OF_ANOTHER_WIDTH
+    }
+
     /**
-     * Takes a pair the stream delivered.
+     * Takes a pair the stream delivered, unless it saw it already or cannot train it.
      *
-     * @return false when it was read back from the topic at start-up, and waits already
+     * @return what it did
      */
-    boolean deliver(long offset, TrainingPair pair) {
+    Delivery deliver(long offset, TrainingPair pair) {
         if (offset < deliveredUpTo) {
-            return false;
+            return Delivery.SEEN;
+        }
+        if (!pair.hasWidth(inputDim)) {
+            deliveredUpTo = offset + 1;
+            return Delivery.OF_ANOTHER_WIDTH;
         }
         deliveredUpTo = offset + 1;
         if (!cursor.knowsOffsets()) {
@@ -263,7 +292,7 @@ final class TrainerJournal {
             save();
         }
         waiting.addLast(new PairsTopicReader.OffsetPair(offset, pair));
-        return true;
+        return Delivery.TAKEN;
     }
 
     /** How many pairs wait for a batch. */

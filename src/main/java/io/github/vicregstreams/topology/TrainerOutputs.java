@@ -99,6 +99,23 @@ final class TrainerOutputs {
     }
 
     /**
+     * Dead-letters a pair of the journal topic whose views are not as wide as the model's input
+     * ({@code wrong_feature_count}).
+     */
+    void deadLetterOfAnotherWidth(TrainingPair pair, long offset) {
+        deadLetters.send(
+                asSourceRecord(pair, offset),
+                Reason.WRONG_FEATURE_COUNT,
+                "the pair's views have "
+                        + pair.view0().length
+                        + " and "
+                        + pair.view1().length
+                        + " features, the model takes "
+                        + settings.inputDim()
+                        + " (a pair written by a learner of another model.input.dim)");
+    }
+
+    /**
      * The pair as an input record of the journal topic, at its offset there: its id, and its views
      * as two ViewEvent JSON lines, in the exact float32 form (the record itself, on the pairs topic
      * or as a pair event, is at that offset).

@@ -23,7 +23,7 @@ import io.github.vicregstreams.vicreg.TrainerConfig;
  *     topic with {@code train.source=pair-events}
  * @param pairsTopic the pairs topic, whose offsets a trainer state without its journal's name
  *     counts
- * @param inputDim the width of a view, to write a dead-lettered pair's views back
+ * @param inputDim the width of a view: a pair of another width is dead-lettered, not trained
  * @param versions when checkpoints become model versions
  * @param source what the trainer trains on besides pairs, and how it draws a raw sample's views
  * @param replay the replay buffer, or {@link ReplaySettings#OFF}

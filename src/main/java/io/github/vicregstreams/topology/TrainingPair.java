@@ -63,6 +63,17 @@ record TrainingPair(String id, long timestamp, Metadata metadata, float[] view0,
     }
 
     /**
+     * Whether both views have {@code width} features: pairs on the pairs topic were validated
+     * against the input dimension of the learner that wrote them, which may not be this one's.
+     *
+     * @param width the model's input dimension
+     * @return whether the model can train on this pair
+     */
+    boolean hasWidth(int width) {
+        return view0.length == width && view1.length == width;
+    }
+
+    /**
      * Whether this holds one raw sample ({@link #sample}) rather than two views. Decided by
      * identity, not by value: two views that happen to be equal are still two views.
      *

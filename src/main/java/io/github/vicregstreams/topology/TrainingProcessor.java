@@ -148,7 +148,8 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
                         state,
                         settings.journalTopic(),
                         topicIds.of(context.appConfigs(), settings.journalTopic()),
-                        settings.pairsTopic());
+                        settings.pairsTopic(),
+                        settings.inputDim());
         versions = new TrainerVersions(context, settings, nodes, state);
         trainer = checkpoints.restoreOrCreate();
         // Counted as soon as it exists: close() uncounts it even when replay below fails.
@@ -176,8 +177,13 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         publishFinished();
         publishCheckpointIfBehind();
         long offset = context().recordMetadata().orElseThrow().offset();
-        if (!journal.deliver(offset, record.value())) {
-            return; // read back from the topic at start-up, and waiting already
+        TrainerJournal.Delivery delivery = journal.deliver(offset, record.value());
+        if (delivery == TrainerJournal.Delivery.OF_ANOTHER_WIDTH) {
+            // A step that tried it would fail, and fail again at every start.
+            outputs.deadLetterOfAnotherWidth(record.value(), offset);
+        }
+        if (delivery != TrainerJournal.Delivery.TAKEN) {
+            return;
         }
         quiet.arrived(context().currentSystemTimeMs());
         while (journal.waiting() >= settings.batchSize()) {

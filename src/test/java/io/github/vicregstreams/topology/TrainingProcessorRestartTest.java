@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vicregstreams.events.CheckpointHeaders;
+import io.github.vicregstreams.events.DeadLetter;
 import io.github.vicregstreams.events.EmbeddingEvent;
 import io.github.vicregstreams.events.MetricsEvent;
+import io.github.vicregstreams.events.Reason;
 import io.github.vicregstreams.vicreg.Djl;
 import java.time.Duration;
 import java.util.HashMap;
@@ -260,6 +262,45 @@ class TrainingProcessorRestartTest {
         TrainingProcessor third = start(new MockProcessorContext<>());
         assertThat(third.trainer().checkpoint()).isEqualTo(weights);
         third.close();
+    }
+
+    /**
+     * A pair of another width on the pairs topic, as a learner of another {@code model.input.dim}
+     * leaves it under the same {@code topic.pairs}: dead-lettered, never trained (a step would fail
+     * on it, at every start), and left out of the replay after a crash the same way.
+     */
+    @Test
+    void shouldDeadLetterAPairOfAnotherWidthAndReplayWithoutIt() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor crashed = start(first);
+        sendPairs(first, crashed, "a", 8); // steps 1, 2; checkpoint at 2
+        float[] wide = new float[LearnerDriver.INPUT_DIM + 3];
+        TrainingPair other = new TrainingPair("wide", 10, null, wide, wide.clone());
+        long otherOffset = pairsTopic.append(other);
+        first.setRecordMetadata("pairs", 0, otherOffset);
+        crashed.process(new Record<>("wide", other, 10));
+        sendPairs(first, crashed, "b", 4); // step 3, after the checkpoint, without the wide pair
+
+        assertThat(steps(first)).containsExactly(1L, 2L, 3L);
+        List<DeadLetter> deadLetters =
+                first.forwarded(LearnerTopology.TRAIN_DEAD_LETTERS_SINK).stream()
+                        .map(f -> (DeadLetter) f.record().value())
+                        .toList();
+        assertThat(deadLetters).hasSize(1);
+        assertThat(deadLetters.get(0).reason()).isEqualTo(Reason.WRONG_FEATURE_COUNT.code());
+        assertThat(deadLetters.get(0).offset()).isEqualTo(otherOffset);
+        assertThat(deadLetters.get(0).detail())
+                .contains("the model takes " + LearnerDriver.INPUT_DIM);
+        byte[] weightsAtCrash = crashed.trainer().checkpoint();
+        crashed.trainer().close();
+
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        TrainingProcessor restarted = start(second);
+
+        assertThat(restarted.trainer().step()).isEqualTo(3);
+        assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
+        assertThat(second.forwarded(LearnerTopology.TRAIN_DEAD_LETTERS_SINK)).isEmpty();
+        restarted.close();
     }
 
     /** Where the ID cannot be looked up, nothing is checked: the journal replays as before. */
