@@ -125,7 +125,7 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
         sensors = new BackfillSensors(context.metrics(), context.taskId().toString());
         models = new VersionModels(settings.modelName(), weights, settings.device(), latestModel);
         announcer = new BackfillAnnouncer(context, settings.modelName(), nodes, latestModel);
-        state = BackfillState.decode(stateStore.get(BackfillState.KEY));
+        state = withoutVersionsNotStored(BackfillState.decode(stateStore.get(BackfillState.KEY)));
         if (state.running() > 0) {
             // Published in the transaction that started the backfill; global stores are read up
             // to the end of their topic before any stream thread starts.
@@ -202,7 +202,7 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
             ModelVersions versions =
                     ModelVersions.decode(
                             latestModel.get(VersionedModelKeys.summary(settings.modelName())));
-            if (versions.latest() > state.done()) {
+            if (versions.latest() > state.done() && models.holds(versions.latest())) {
                 start(versions);
             }
         }
@@ -331,6 +331,30 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
                 state.embedded());
         save(state.completed());
         runningRotation = null;
+    }
+
+    /**
+     * The stored state, less the versions the global store does not hold: the model topic was
+     * renamed or created again, refuses their checkpoints now (a signing key set since), or the
+     * state is another cluster's. Embedding with them would fail, at every start.
+     */
+    private BackfillState withoutVersionsNotStored(BackfillState stored) {
+        boolean runningGone = stored.running() > 0 && !models.holds(stored.running());
+        boolean doneGone = stored.done() > 0 && !models.holds(stored.done());
+        if (!runningGone && !doneGone) {
+            return stored;
+        }
+        log.error(
+                "The backfill state names model versions the model topic does not hold (renamed or"
+                        + " created again, its checkpoints refused by checkpoint.signing.key, or a"
+                        + " state.dir of another cluster): running=[{}] served=[{}] missing=[{}]."
+                        + " Forgotten: the next version promoted is backfilled to every item",
+                stored.running(),
+                stored.done(),
+                runningGone && doneGone ? "both" : runningGone ? "running" : "served");
+        BackfillState kept = stored.forgetting(runningGone, doneGone);
+        stateStore.put(BackfillState.KEY, kept.encode());
+        return kept;
     }
 
     private void save(BackfillState next) {

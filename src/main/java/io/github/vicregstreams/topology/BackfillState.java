@@ -54,6 +54,25 @@ record BackfillState(
         return new BackfillState(running, done, key, embedded + count, items, step, checkpointId);
     }
 
+    /**
+     * The state without the running version (its backfill dropped: back to serving {@code done})
+     * and/or without the done one (none served: the next version backfills every item).
+     */
+    BackfillState forgetting(boolean runningVersion, boolean doneVersion) {
+        BackfillState kept =
+                runningVersion ? new BackfillState(0, done, null, 0, items, 0, "") : this;
+        return doneVersion
+                ? new BackfillState(
+                        kept.running,
+                        0,
+                        kept.lastKey,
+                        kept.embedded,
+                        items,
+                        kept.step,
+                        kept.checkpointId)
+                : kept;
+    }
+
     BackfillState completed() {
         return new BackfillState(0, running, null, 0, items, 0, "");
     }

@@ -101,6 +101,11 @@ final class VersionModels implements AutoCloseable {
                 fitSource.toArray(float[][]::new), fitTarget.toArray(float[][]::new));
     }
 
+    /** Whether the global store holds the checkpoint of {@code version}. */
+    boolean holds(long version) {
+        return store.get(VersionedModelKeys.versionModel(modelName, version)) != null;
+    }
+
     private InferenceModel modelOf(long version) {
         if (model != null && modelVersion == version) {
             return model;

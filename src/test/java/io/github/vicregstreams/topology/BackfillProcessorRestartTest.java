@@ -164,6 +164,41 @@ class BackfillProcessorRestartTest {
                 .satisfies(e -> assertThat(e.items()).isEqualTo(3));
     }
 
+    /**
+     * The served version gone from the global store (the model topic created again, its checkpoints
+     * refused by a signing key set since, another cluster's state): embedding with it failed, at
+     * every start. It is forgotten, and the next version is backfilled to every item.
+     */
+    @Test
+    void shouldForgetAServedVersionTheGlobalStoreNoLongerHoldsAndBackfillTheNextOne() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        BackfillProcessor before = start(first);
+        sendItems(before, first, 3);
+        promote(1, 42);
+        punctuate(first);
+        assertThat(versionEvents(first)).singleElement(); // version 1 complete, served
+        before.close();
+        // Rebuilt from a model topic without it; the summary still names it.
+        latestModel.delete(VersionedModelKeys.versionModel("vicreg", 1));
+
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        running = start(second);
+        sendItems(running, second, 4); // three again, and item-3
+        punctuate(second);
+        assertThat(embeddings(second)).isEmpty();
+        assertThat(BackfillState.decode(state.get(BackfillState.KEY)).done()).isZero();
+
+        promote(2, 7);
+        punctuate(second);
+
+        assertThat(embeddings(second))
+                .extracting(EmbeddingEvent::modelVersion)
+                .containsExactly(2L, 2L, 2L, 2L);
+        assertThat(versionEvents(second))
+                .singleElement()
+                .satisfies(e -> assertThat(e.items()).isEqualTo(4));
+    }
+
     @Test
     void shouldResumeAfterTheLastCommittedItemWhenTheTaskStopsPartWay() {
         MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
