@@ -176,8 +176,10 @@ final class TrainerJournal {
      * @param readers opens a reader of the journal topic, when there is something to replay
      * @param step trains one batch again
      * @param trainerStep the trainer's step, for the log
+     * @return false when batches were skipped: the weights no longer match the cursor's batches,
+     *     and the caller checkpoints them at once
      */
-    void replay(
+    boolean replay(
             Supplier<PairsTopicReader> readers,
             Function<List<TrainingPair>, ?> step,
             LongSupplier trainerStep) {
@@ -189,14 +191,14 @@ final class TrainerJournal {
                     cursor.checkpointStep());
         }
         if (!cursor.knowsOffsets()) {
-            return;
+            return true;
         }
         try (PairsTopicReader reader = readers.get()) {
-            replay(reader, step, trainerStep);
+            return replay(reader, step, trainerStep);
         }
     }
 
-    private void replay(
+    private boolean replay(
             PairsTopicReader reader,
             Function<List<TrainingPair>, ?> step,
             LongSupplier trainerStep) {
@@ -219,6 +221,7 @@ final class TrainerJournal {
             }
         }
         int replayed = 0;
+        boolean complete = true;
         for (TrainerCursor.Batch batch : cursor.batches()) {
             List<TrainingPair> pairs = new ArrayList<>(batch.size());
             while (!read.isEmpty() && read.peekFirst().offset() < batch.end()) {
@@ -234,6 +237,7 @@ final class TrainerJournal {
                         pairs.size(),
                         trainerStep.getAsLong());
                 read.removeIf(p -> p.offset() < cursor.trainedUpTo());
+                complete = false;
                 break;
             }
             step.apply(pairs);
@@ -250,6 +254,7 @@ final class TrainerJournal {
                     trainerStep.getAsLong(),
                     waiting.size());
         }
+        return complete;
     }
 
     /** What {@link #deliver} did with a pair. */

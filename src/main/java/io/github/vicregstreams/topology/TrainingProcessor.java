@@ -162,7 +162,14 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
                         trainer::step,
                         this::step,
                         trainerMetrics);
-        journal.replay(() -> readers.apply(context.appConfigs()), this::trainBatch, trainer::step);
+        if (!journal.replay(
+                () -> readers.apply(context.appConfigs()), this::trainBatch, trainer::step)) {
+            // The cursor lists batches it could not replay, and a second crash would replay none
+            // trained after them: checkpoint the weights as they are (published with the first
+            // record or punctuation).
+            checkpoint();
+            journal.save();
+        }
         steps = stepThreads.apply(context.taskId().toString());
         initialised = true;
         quiet = new QuietInput(settings.batchWindowMs(), context.currentSystemTimeMs());
@@ -179,7 +186,6 @@ final class TrainingProcessor extends ContextualProcessor<String, TrainingPair, 
         long offset = context().recordMetadata().orElseThrow().offset();
         TrainerJournal.Delivery delivery = journal.deliver(offset, record.value());
         if (delivery == TrainerJournal.Delivery.OF_ANOTHER_WIDTH) {
-            // A step that tried it would fail, and fail again at every start.
             outputs.deadLetterOfAnotherWidth(record.value(), offset);
         }
         if (delivery != TrainerJournal.Delivery.TAKEN) {

@@ -415,7 +415,15 @@ class TrainingProcessorRestartTest {
         assertThat(restarted.trainer().step()).isEqualTo(2);
         sendPairs(second, restarted, "b", 4);
         assertThat(steps(second)).containsExactly(3L);
-        restarted.close();
+
+        // A second crash before the next checkpoint: the batch trained since is replayed (the
+        // cursor no longer lists the batch that could not be, which stopped the replay before it).
+        byte[] weightsAtSecondCrash = restarted.trainer().checkpoint();
+        restarted.trainer().close();
+        TrainingProcessor third = start(new MockProcessorContext<>());
+        assertThat(third.trainer().step()).isEqualTo(3);
+        assertThat(third.trainer().checkpoint()).isEqualTo(weightsAtSecondCrash);
+        third.close();
         crashed.trainer().close();
     }
 
