@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * position are read back from the samples topic itself ({@link SampleReplay}, read_committed) and
  * embedded; records among them that were rejected are skipped (they were dead-lettered when they
  * first came). A store written by the release before, which held a copy of each waiting sample, is
- * still read and embedded. With {@code inference.batch.size=1} there is no buffer: each sample is
- * embedded as it arrives.
+ * still read and embedded. With {@code inference.batch.size=1} nothing waits (what a run of a
+ * larger size left in the store is embedded first): each sample is embedded as it arrives.
  *
  * <p>A batch is released when {@code inference.batch.size} samples wait, and by a wall-clock
  * punctuator every {@code inference.batch.linger.ms}. Invalid samples go to the dead-letter topic
@@ -81,6 +82,10 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
     private boolean batchStarted;
 
     private KeyValueStore<Long, byte[]> buffer;
+
+    /** With a batch size of 1, the punctuation that embeds what a larger one left waiting. */
+    private Cancellable leftWaiting;
+
     private ServedModels models;
     private DeadLetters deadLetters;
 
@@ -89,7 +94,8 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
      *
      * @param name this node, for its dead-letter metrics
      * @param latestModelStore the global store of the latest checkpoint
-     * @param bufferStore the store of waiting samples (absent with a batch size of 1)
+     * @param bufferStore the store of waiting samples (with a batch size of 1, read at start only:
+     *     a run of a larger one may have left samples there)
      * @param embeddingsSink where embeddings go
      * @param deadLettersSink where rejected samples go
      * @param itemsSink where valid samples go as items, with model versions on
@@ -170,11 +176,22 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
         models = new ServedModels(modelName, weights, device, versions, latestModel);
         // Built now, not at the first sample: the task is ready (and logs its model) as it starts.
         models.current();
+        buffer = context.getStateStore(nodes.bufferStore());
+        readBuffer();
         if (batchSize > 1) {
-            buffer = context.getStateStore(nodes.bufferStore());
-            readBuffer();
             context.schedule(
                     Duration.ofMillis(lingerMs), PunctuationType.WALL_CLOCK_TIME, t -> flush());
+        } else if (!pending.isEmpty() || batchStarted || !legacyKeys.isEmpty()) {
+            // Left by a run of a larger inference.batch.size: embedded at the first punctuation
+            // (or before the next sample), then the store stays empty.
+            leftWaiting =
+                    context.schedule(
+                            Duration.ofMillis(lingerMs),
+                            PunctuationType.WALL_CLOCK_TIME,
+                            t -> {
+                                flush();
+                                leftWaiting.cancel();
+                            });
         }
     }
 
@@ -200,7 +217,8 @@ final class EmbedSamplesProcessor extends ContextualProcessor<byte[], byte[], Ob
                             nodes.pairsSink());
         }
         PendingSample sample = PendingSample.of(parsed.value(), context(), record);
-        if (buffer == null) {
+        if (batchSize == 1) {
+            flush(); // what a run of a larger batch size left waiting, if anything
             embed(List.of(sample));
             return;
         }

@@ -381,9 +381,8 @@ public final class LearnerTopology {
                     new ToTheTrainerPartition(),
                     EMBED_SAMPLES);
         }
-        if (settings.batchSize() > 1) {
-            topology.addStateStore(LearnerStores.inferenceBufferStore(), EMBED_SAMPLES);
-        }
+        // With a batch size of 1 too: a run of a larger one may have left samples waiting there.
+        topology.addStateStore(LearnerStores.inferenceBufferStore(), EMBED_SAMPLES);
         topology.addSink(
                 SAMPLE_EMBEDDINGS_SINK,
                 topics.embeddings(),

@@ -45,16 +45,24 @@ class EmbedSamplesProcessorRestartTest {
     /** The batch starts replays were opened from. */
     private final List<BatchStart> replayedFrom = new ArrayList<>();
 
+    private static LearnerConfig withBatchSize(int batchSize) {
+        return LearnerConfig.of(
+                Map.of(
+                        LearnerConfig.MODEL_INPUT_DIM_CONFIG,
+                        LearnerDriver.INPUT_DIM,
+                        LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG,
+                        16,
+                        LearnerConfig.MODEL_PROJECTION_DIM_CONFIG,
+                        8,
+                        LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG,
+                        batchSize,
+                        LearnerConfig.DEVICE_CONFIG,
+                        "cpu"));
+    }
+
     @BeforeEach
     void stores() {
-        config =
-                LearnerConfig.of(
-                        Map.of(
-                                LearnerConfig.MODEL_INPUT_DIM_CONFIG, LearnerDriver.INPUT_DIM,
-                                LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 16,
-                                LearnerConfig.MODEL_PROJECTION_DIM_CONFIG, 8,
-                                LearnerConfig.INFERENCE_BATCH_SIZE_CONFIG, 4,
-                                LearnerConfig.DEVICE_CONFIG, "cpu"));
+        config = withBatchSize(4);
         weights = new ModelWeightsCache(config.trainerConfig(), config.device());
         buffer =
                 TestStores.inMemory(
@@ -279,6 +287,31 @@ class EmbedSamplesProcessorRestartTest {
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(40);
         assertThat(embedded(context)).containsExactly("n0");
         assertThat(buffer.approximateNumEntries()).isZero();
+    }
+
+    /**
+     * A batch left waiting by a run of a larger {@code inference.batch.size}, and a restart with 1:
+     * the store was not read then, so the waiting samples got no embedding, and a later run with a
+     * larger size again replayed everything since that old batch start.
+     */
+    @Test
+    void shouldEmbedWhatARunOfALargerBatchSizeLeftWaitingWhenTheBatchSizeIsNowOne() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        EmbedSamplesProcessor crashed = start(first);
+        send(first, crashed, "w0");
+        send(first, crashed, "w1");
+        assertThat(embedded(first)).isEmpty();
+
+        config = withBatchSize(1);
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        running = start(second);
+        second.scheduledPunctuators().get(0).getPunctuator().punctuate(20);
+
+        assertThat(embedded(second)).containsExactly("w0", "w1");
+        assertThat(buffer.approximateNumEntries()).isZero();
+        send(second, running, "n0");
+        assertThat(embedded(second)).containsExactly("w0", "w1", "n0");
+        assertThat(second.scheduledPunctuators().get(0).cancelled()).isTrue();
     }
 
     @Test
