@@ -179,7 +179,18 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
             return;
         }
         forget(id, waiting);
-        ViewEvent partner = reparse(waiting);
+        Parsed<ViewEvent> reparsed = parser.parse(waiting.source().key(), waiting.source().value());
+        if (reparsed instanceof Parsed.Rejected<ViewEvent> rejected) {
+            // Valid when it came, not under this run's settings (model.input.dim or
+            // events.max.record.bytes changed while it waited): no pair; the new view waits.
+            deadLetters.send(
+                    waiting.source(),
+                    rejected.reason(),
+                    rejected.detail() + " (a view that waited from a run of other settings)");
+            await(id, new PendingView(event.view(), timestamp, source));
+            return;
+        }
+        ViewEvent partner = reparsed.value();
         ViewEvent view0 = event.view() == 0 ? event : partner;
         ViewEvent view1 = event.view() == 0 ? partner : event;
         Metadata metadata = view0.metadata() != null ? view0.metadata() : view1.metadata();
@@ -224,12 +235,6 @@ final class PairingProcessor extends ContextualProcessor<String, ValidatedView, 
                 waiting.source(),
                 Reason.ORPHAN,
                 "view " + waiting.view() + " of id " + id + " was never paired: " + why);
-    }
-
-    private ViewEvent reparse(PendingView waiting) {
-        Parsed<ViewEvent> parsed = parser.parse(waiting.source().key(), waiting.source().value());
-        // It was valid when it arrived and the parser is deterministic.
-        return parsed.value();
     }
 
     @Override

@@ -31,13 +31,17 @@ class PairingProcessorRestartTest {
                     .build();
 
     private PairingProcessor start(MockProcessorContext<Object, Object> context) {
+        return start(context, LearnerDriver.INPUT_DIM);
+    }
+
+    private PairingProcessor start(MockProcessorContext<Object, Object> context, int inputDim) {
         // After every record timestamp of the test, as in production.
         context.setCurrentSystemTimeMs(LearnerDriver.WALL_CLOCK_START.toEpochMilli());
         pending.init(context.getStateStoreContext(), pending);
         context.addStateStore(pending);
         PairingProcessor processor =
                 new PairingProcessor(
-                        FeatureEventParser.views(LearnerDriver.INPUT_DIM),
+                        FeatureEventParser.views(inputDim),
                         WINDOW_MS,
                         LearnerTopology.PAIRING_NODES);
         processor.init(context);
@@ -66,6 +70,40 @@ class PairingProcessorRestartTest {
                 .filter(l -> l.reason().equals("orphan"))
                 .map(l -> new String(l.key(), StandardCharsets.UTF_8))
                 .toList();
+    }
+
+    /**
+     * A view that waited through a restart with another {@code model.input.dim}: read again, the
+     * new parser rejects it. That stopped the pairing (and again at every start, its partner being
+     * delivered again); now the waiting view is dead-lettered with the new reason and the partner
+     * waits in its place.
+     */
+    @Test
+    void shouldDeadLetterAWaitingViewThatTheSettingsOfTheRestartReject() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        PairingProcessor before = start(first);
+        send(before, "w", 0, 100);
+        before.close();
+
+        MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
+        PairingProcessor after = start(second, LearnerDriver.INPUT_DIM + 2);
+        send(after, "w", 1, 200);
+
+        assertThat(second.forwarded(LearnerTopology.PAIRS_SINK)).isEmpty();
+        List<DeadLetter> letters =
+                second.forwarded(LearnerTopology.DEAD_LETTERS_SINK).stream()
+                        .map(f -> (DeadLetter) f.record().value())
+                        .toList();
+        assertThat(letters)
+                .singleElement()
+                .satisfies(
+                        l -> {
+                            assertThat(l.reason()).isEqualTo("wrong_feature_count");
+                            assertThat(l.offset()).isEqualTo(100); // the waiting view's record
+                            assertThat(l.detail()).contains("a run of other settings");
+                        });
+        assertThat(PendingView.decode(pending.get("w")).view()).isEqualTo(1);
+        after.close();
     }
 
     @Test
