@@ -2,6 +2,7 @@ package io.github.vicregstreams.topology;
 
 import io.github.vicregstreams.events.CheckpointChunks;
 import io.github.vicregstreams.events.CheckpointHeaders;
+import io.github.vicregstreams.vicreg.InvalidCheckpointException;
 import io.github.vicregstreams.vicreg.TrainerConfig;
 import io.github.vicregstreams.vicreg.VicregTrainer;
 import org.apache.kafka.common.header.Headers;
@@ -53,8 +54,21 @@ final class TrainerCheckpoints {
             log.info("No checkpoint in the store: starting a new model, seed=[{}]", wanted.seed());
             return VicregTrainer.create(wanted, settings.device());
         }
-        VicregTrainer restored =
-                VicregTrainer.restore(checkpoint, wanted.spec(), settings.device());
+        VicregTrainer restored;
+        try {
+            restored = VicregTrainer.restore(checkpoint, wanted.spec(), settings.device());
+        } catch (InvalidCheckpointException e) {
+            // Only the store's own checkpoint can fail here: the global store holds checkpoints
+            // of the configured spec only. Its model is not thrown away for a changed setting.
+            throw new IllegalStateException(
+                    "The trainer state of application.id "
+                            + context.applicationId()
+                            + " holds a model the configuration cannot continue ("
+                            + e.getMessage()
+                            + "). To go on training it, configure its model spec again; to train a"
+                            + " new model, give it its own application.id (or reset this one).",
+                    e);
+        }
         if (!restored.config().equals(wanted)) {
             log.warn(
                     "The checkpoint was trained with other settings; training continues with the"

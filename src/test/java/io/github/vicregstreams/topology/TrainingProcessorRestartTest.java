@@ -351,6 +351,29 @@ class TrainingProcessorRestartTest {
         restarted.close();
     }
 
+    /** A changed model spec under the same application id: refused, saying what to do. */
+    @Test
+    void shouldRefuseToContinueAStoredModelOfAnotherSpecSayingWhatToDo() {
+        MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
+        TrainingProcessor before = start(first);
+        sendPairs(first, before, "a", 8);
+        before.close();
+
+        config = withSettings(Map.of(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 32));
+        TrainingProcessor after =
+                new TrainingProcessor(
+                        TrainerSettings.from(config),
+                        LearnerTopology.TRAINER_NODES,
+                        new TrainerFlush(),
+                        configs -> pairsTopic.reader(),
+                        pairsTopic.topicIds());
+        assertThatThrownBy(() -> initialise(after, new MockProcessorContext<>()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("configure its model spec again")
+                .hasMessageContaining("its own application.id");
+        after.close();
+    }
+
     @Test
     void shouldKeepThePairsThatWaitedForTheirFirstBatchThroughACrash() {
         MockProcessorContext<Object, Object> first = new MockProcessorContext<>();
