@@ -31,15 +31,18 @@ import org.apache.kafka.common.TopicPartition;
  * directories when the broker runs elsewhere). Take a {@link #snapshot} before and after the
  * measured run; {@link #perPair} turns the difference into µs and bytes per pair.
  *
- * <p>The JIT compilers, the garbage collector and RocksDB's background threads are not threads that
- * {@code ThreadMXBean} lists; on Linux their CPU time is read from {@code /proc/self/task} by the
- * names the JVM and RocksDB give them (10 ms ticks). What is left of the process's CPU time —
- * libtorch's intra-op workers, which carry no name of their own — is shown as {@value
- * #UNATTRIBUTED}.
+ * <p>The JIT compilers, the garbage collector, the JVM's VM thread and RocksDB's background threads
+ * are not threads that {@code ThreadMXBean} lists; on Linux their CPU time is read from {@code
+ * /proc/self/task} by the names the JVM and RocksDB give them (10 ms ticks). What is left of the
+ * process's CPU time is shown as {@value #UNATTRIBUTED}: libtorch's intra-op workers, which carry
+ * no name of their own, and every thread that ended between the two snapshots — its time is in the
+ * process's but in no snapshot's list, such as the producer thread and client a benchmark round
+ * starts and closes (a pinned profile found them to be most of it with one torch thread).
  */
 final class DataPathCosts {
 
-    static final String UNATTRIBUTED = "unattributed (native: libtorch workers)";
+    static final String UNATTRIBUTED =
+            "unattributed (threads ended within the run; libtorch workers)";
 
     /** Where the kernel lists the process's threads, one directory each. */
     private static final Path TASKS = Path.of("/proc/self/task");
@@ -111,6 +114,11 @@ final class DataPathCosts {
         }
         if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
             return "garbage collector threads";
+        }
+        if (comm.equals("VM Thread")) {
+            // Safepoint operations, and the serial collector's whole work: the JVM picks that
+            // collector on one CPU, as in a run pinned to one core.
+            return "JVM VM thread (safepoints, serial GC)";
         }
         if (comm.startsWith("rocksdb:")) {
             return "RocksDB background threads";

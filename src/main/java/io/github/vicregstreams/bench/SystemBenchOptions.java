@@ -20,6 +20,10 @@ import java.util.Set;
  * @param bootstrap a broker in another process, or null for the embedded one
  * @param variants the learners the topology phase measures side by side, round after round in one
  *     process: one setting each from {@code --compare=key=value1,value2}, or one learner with none
+ * @param backlog {@code --backlog=true}: each round's pairs are produced while the learner is
+ *     paused, and the round is timed from its resumption, so that the benchmark's own producer does
+ *     not share the learner's CPU while it is measured (as producers on other machines do not); by
+ *     default the producer sends while the learner trains
  */
 record SystemBenchOptions(
         List<String> phases,
@@ -35,7 +39,8 @@ record SystemBenchOptions(
         int rssBatch,
         Path out,
         String bootstrap,
-        List<Map<String, String>> variants) {
+        List<Map<String, String>> variants,
+        boolean backlog) {
 
     /**
      * Reads the command line.
@@ -75,7 +80,19 @@ record SystemBenchOptions(
                 Integer.parseInt(options.getOrDefault("rss-batch", "64")),
                 Path.of(options.getOrDefault("out", "bench-results/system.json")),
                 options.get("bootstrap"),
-                variants(options.get("compare")));
+                variants(options.get("compare")),
+                flag("backlog", options.getOrDefault("backlog", "false")));
+    }
+
+    /** {@code true} or {@code false}, nothing else: a typo must not measure the other way. */
+    private static boolean flag(String name, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--" + name + " is true or false. Got: " + value);
+        };
     }
 
     /**

@@ -24,11 +24,14 @@ import org.apache.kafka.common.utils.Utils;
  * --rounds=3 --latency-seconds=20 --rss-steps=10000 --rss-batch=64 --out=bench-results/system.json
  * --input=views}, {@code --input=pair-events} to send each pair as one pair event ({@code
  * --input=pair-events-binary} in its binary form), and {@code --bootstrap=host:port} for a broker
- * in another process instead of the embedded one. {@code --compare=key=value1,value2} measures one
- * learner per value of that learner setting, side by side in this process, their rounds in turn,
- * and reports each one's figures and its ratio to the first, round by round. After every round the
- * bare loop runs again for a second ({@link BareRounds}), and each learner's ratio to it is also
- * given as the median of the rounds' ratios: the machine's speed drifts between the phases.
+ * in another process instead of the embedded one; {@code --backlog=true} produces each round's
+ * pairs while the learner is paused and times the round from its resumption, so that the
+ * benchmark's producer is not measured with the learner. {@code --compare=key=value1,value2}
+ * measures one learner per value of that learner setting, side by side in this process, their
+ * rounds in turn, and reports each one's figures and its ratio to the first, round by round. After
+ * every round the bare loop runs again for a second ({@link BareRounds}), and each learner's ratio
+ * to it is also given as the median of the rounds' ratios: the machine's speed drifts between the
+ * phases.
  *
  * <p>This class runs the phases in order and writes the report; each phase is a class of its own:
  * {@link BareLoop}, {@link TopologyThroughput}, {@link TopologyLatency}, {@link SerdeBenchmark} and

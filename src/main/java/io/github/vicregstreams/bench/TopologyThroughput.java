@@ -121,7 +121,7 @@ final class TopologyThroughput {
             }
             for (Learner learner : learners) {
                 BenchLearner.awaitRunning(learner.app());
-                warmUp(learner.traffic(), learner.consumer(), options.warmupPairs());
+                warmUp(learner, options.warmupPairs(), options.backlog());
             }
             int brokerId = DataPathCosts.brokerId(admin);
             JitShare jit = JitShare.start();
@@ -132,13 +132,9 @@ final class TopologyThroughput {
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < learners.size(); i++) {
                     Learner learner = learners.get(i);
+                    Round next = Round.of(learner, "p" + round + "-", pairs, options.backlog());
                     DataPathCosts.Snapshot before = DataPathCosts.snapshot(admin, brokerId);
-                    rates[i][round] =
-                            timedRun(
-                                    learner.traffic(),
-                                    learner.consumer(),
-                                    "p" + round + "-",
-                                    pairs);
+                    rates[i][round] = next.run();
                     DataPathCosts.Snapshot after = DataPathCosts.snapshot(admin, brokerId);
                     costs.get(i).add(DataPathCosts.perPair(before, after, pairs, learner.prefix()));
                     bareRates[i][round] = bare.pairsPerSecond();
@@ -181,12 +177,11 @@ final class TopologyThroughput {
     }
 
     /** Unreported rounds until the JIT compiles for under {@value JitShare#QUIET} of one. */
-    private static void warmUp(
-            PairTraffic traffic, KafkaConsumer<String, byte[]> consumer, int warmupPairs)
+    private static void warmUp(Learner learner, int warmupPairs, boolean backlog)
             throws InterruptedException {
         for (int round = 0; warmupPairs > 0 && round < MAX_WARMUP_ROUNDS; round++) {
             JitShare jit = JitShare.start();
-            double warm = timedRun(traffic, consumer, "w" + round + "-", warmupPairs);
+            double warm = Round.of(learner, "w" + round + "-", warmupPairs, backlog).run();
             double jitShare = jit.sinceStart();
             System.out.printf(
                     Locale.ROOT,
@@ -201,41 +196,72 @@ final class TopologyThroughput {
     }
 
     /**
-     * Produces the pairs from a thread of its own and waits for all their embeddings.
-     *
-     * @return pairs per second from the first pair sent to the last embedding read
+     * One round: {@code pairs} pairs, produced from a thread of its own while the learner trains,
+     * or, as a backlog, before it: sent while the learner is paused ({@code KafkaStreams.pause()}),
+     * then timed from its resumption, so that the measured span holds the learner's work alone.
      */
-    private static double timedRun(
-            PairTraffic traffic, KafkaConsumer<String, byte[]> consumer, String idPrefix, int pairs)
-            throws InterruptedException {
-        long start = System.nanoTime();
-        long[] producedNanos = new long[1];
-        Thread producer =
-                new Thread(
-                        () -> {
-                            traffic.produce(idPrefix, pairs);
-                            producedNanos[0] = System.nanoTime() - start;
-                        },
-                        "bench-producer");
-        producer.start();
-        int seen = 0;
-        long deadline = System.nanoTime() + ROUND_TIMEOUT.toNanos();
-        while (seen < pairs && System.nanoTime() < deadline) {
-            seen += consumer.poll(Duration.ofMillis(100)).count();
+    private record Round(Learner learner, String idPrefix, int pairs, boolean backlog) {
+
+        /** The round, its backlog already sent when it is one. */
+        static Round of(Learner learner, String idPrefix, int pairs, boolean backlog) {
+            if (backlog) {
+                learner.app().streams().pause();
+                long start = System.nanoTime();
+                learner.traffic().produce(idPrefix, pairs);
+                reportProduced(
+                        pairs, System.nanoTime() - start, "as a backlog, the learner paused");
+            }
+            return new Round(learner, idPrefix, pairs, backlog);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        producer.join();
-        System.out.printf(
-                Locale.ROOT,
-                "producer    %d pairs sent and acknowledged in %.1f s (%.0f pairs/s)%n",
-                pairs,
-                producedNanos[0] / 1e9,
-                pairs / (producedNanos[0] / 1e9));
-        if (seen < pairs) {
-            throw new IllegalStateException(
-                    "only " + seen + " of " + pairs + " embeddings arrived");
+
+        /**
+         * Runs it and waits for all its embeddings.
+         *
+         * @return pairs per second from the first pair sent (or the learner resumed) to the last
+         *     embedding read
+         */
+        double run() throws InterruptedException {
+            long start = System.nanoTime();
+            long[] producedNanos = new long[1];
+            Thread producer = null;
+            if (backlog) {
+                learner.app().streams().resume();
+            } else {
+                producer =
+                        new Thread(
+                                () -> {
+                                    learner.traffic().produce(idPrefix, pairs);
+                                    producedNanos[0] = System.nanoTime() - start;
+                                },
+                                "bench-producer");
+                producer.start();
+            }
+            int seen = 0;
+            long deadline = System.nanoTime() + ROUND_TIMEOUT.toNanos();
+            while (seen < pairs && System.nanoTime() < deadline) {
+                seen += learner.consumer().poll(Duration.ofMillis(100)).count();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (producer != null) {
+                producer.join();
+                reportProduced(pairs, producedNanos[0], "while the learner trained");
+            }
+            if (seen < pairs) {
+                throw new IllegalStateException(
+                        "only " + seen + " of " + pairs + " embeddings arrived");
+            }
+            return pairs / seconds;
         }
-        return pairs / seconds;
+
+        private static void reportProduced(int pairs, long nanos, String how) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "producer    %d pairs sent and acknowledged in %.1f s (%.0f pairs/s), %s%n",
+                    pairs,
+                    nanos / 1e9,
+                    pairs / (nanos / 1e9),
+                    how);
+        }
     }
 
     /** The learner's admin settings (security and the like) with the benchmark's broker. */

@@ -39,6 +39,8 @@ class DataPathCostsTest {
         assertThat(DataPathCosts.nativeGroup("C1 CompilerThre")).isEqualTo("JIT compiler threads");
         assertThat(DataPathCosts.nativeGroup("GC Thread#1")).isEqualTo("garbage collector threads");
         assertThat(DataPathCosts.nativeGroup("G1 Conc#0")).isEqualTo("garbage collector threads");
+        assertThat(DataPathCosts.nativeGroup("VM Thread"))
+                .isEqualTo("JVM VM thread (safepoints, serial GC)");
         assertThat(DataPathCosts.nativeGroup("rocksdb:low"))
                 .isEqualTo("RocksDB background threads");
         // Java threads are counted through ThreadMXBean; counting them here too would count twice.

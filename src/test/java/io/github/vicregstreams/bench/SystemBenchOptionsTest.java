@@ -50,6 +50,15 @@ class SystemBenchOptionsTest {
     }
 
     @Test
+    void shouldProduceWhileTheLearnerTrainsUnlessAskedForABacklog() {
+        assertThat(SystemBenchOptions.parse(new String[0]).backlog()).isFalse();
+        assertThat(SystemBenchOptions.parse(new String[] {"--backlog=true"}).backlog()).isTrue();
+        assertThatThrownBy(() -> SystemBenchOptions.parse(new String[] {"--backlog=yes"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--backlog is true or false");
+    }
+
+    @Test
     void shouldRefuseACompareWithoutTwoDifferentValues() {
         for (String compare :
                 new String[] {
