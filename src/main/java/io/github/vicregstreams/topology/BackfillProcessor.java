@@ -352,9 +352,8 @@ final class BackfillProcessor extends ContextualProcessor<byte[], byte[], Object
                 stored.running(),
                 stored.done(),
                 runningGone && doneGone ? "both" : runningGone ? "running" : "served");
-        BackfillState kept = stored.forgetting(runningGone, doneGone);
-        stateStore.put(BackfillState.KEY, kept.encode());
-        return kept;
+        save(stored.forgetting(runningGone, doneGone));
+        return state;
     }
 
     private void save(BackfillState next) {

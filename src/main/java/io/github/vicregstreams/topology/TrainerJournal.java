@@ -157,7 +157,7 @@ final class TrainerJournal {
                 state.put(TOPIC_KEY, topic.getBytes(StandardCharsets.UTF_8));
             }
             if (storedTopicId == null && known(topicId)) {
-                state.put(TOPIC_ID_KEY, topicId.toString().getBytes(StandardCharsets.UTF_8));
+                putTopicId();
             }
         }
         this.cursor = stored;
@@ -165,6 +165,10 @@ final class TrainerJournal {
 
     private static boolean known(Uuid topicId) {
         return !Uuid.ZERO_UUID.equals(topicId);
+    }
+
+    private void putTopicId() {
+        state.put(TOPIC_ID_KEY, topicId.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -280,17 +284,16 @@ final class TrainerJournal {
         if (offset < deliveredUpTo) {
             return Delivery.SEEN;
         }
+        deliveredUpTo = offset + 1;
         if (!pair.hasWidth(inputDim)) {
-            deliveredUpTo = offset + 1;
             return Delivery.OF_ANOTHER_WIDTH;
         }
-        deliveredUpTo = offset + 1;
         if (!cursor.knowsOffsets()) {
             // The first pair of a new trainer: from here on the topic is its journal.
             cursor = cursor.startingAt(offset);
             state.put(TOPIC_KEY, topic.getBytes(StandardCharsets.UTF_8));
             if (known(topicId)) {
-                state.put(TOPIC_ID_KEY, topicId.toString().getBytes(StandardCharsets.UTF_8));
+                putTopicId();
             } else {
                 state.delete(TOPIC_ID_KEY); // an earlier topic's, should one be stored
             }

@@ -255,9 +255,7 @@ final class Scenario implements AutoCloseable {
     private Uuid topicId(String topic) throws Exception {
         return withAdmin(
                 admin ->
-                        admin.describeTopics(List.of(topic))
-                                .allTopicNames()
-                                .get(60, TimeUnit.SECONDS)
+                        TopicCreator.describe(admin, List.of(topic), Duration.ofSeconds(60))
                                 .get(topic)
                                 .topicId());
     }

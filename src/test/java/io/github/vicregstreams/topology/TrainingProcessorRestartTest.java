@@ -72,15 +72,19 @@ class TrainingProcessorRestartTest {
         return LearnerConfig.of(settings);
     }
 
+    /** A processor of the current config on the pairs topic, not yet initialised. */
+    private TrainingProcessor processor() {
+        return new TrainingProcessor(
+                TrainerSettings.from(config),
+                LearnerTopology.TRAINER_NODES,
+                new TrainerFlush(),
+                configs -> pairsTopic.reader(),
+                pairsTopic.topicIds());
+    }
+
     /** A processor on the shared stores, as a new task instance would be after a restart. */
     private TrainingProcessor start(MockProcessorContext<Object, Object> context) {
-        TrainingProcessor processor =
-                new TrainingProcessor(
-                        TrainerSettings.from(config),
-                        LearnerTopology.TRAINER_NODES,
-                        new TrainerFlush(),
-                        configs -> pairsTopic.reader(),
-                        pairsTopic.topicIds());
+        TrainingProcessor processor = processor();
         initialise(processor, context);
         return processor;
     }
@@ -113,6 +117,19 @@ class TrainingProcessorRestartTest {
         latestModel.init(context.getStateStoreContext(), latestModel);
         context.addStateStore(latestModel);
         processor.init(context);
+    }
+
+    /**
+     * A crash of {@code running} (no close: the stores hold what the last transaction committed)
+     * and a restart on the same stores in {@code context}, which must reach the weights it had.
+     */
+    private TrainingProcessor crashAndRestart(
+            TrainingProcessor running, MockProcessorContext<Object, Object> context) {
+        byte[] weightsAtCrash = running.trainer().checkpoint();
+        running.trainer().close();
+        TrainingProcessor restarted = start(context);
+        assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
+        return restarted;
     }
 
     /**
@@ -257,11 +274,7 @@ class TrainingProcessorRestartTest {
 
         // And the next restart replays the new topic as any other.
         sendPairs(second, after, "c", 4); // step restored + 3, after the checkpoint
-        byte[] weights = after.trainer().checkpoint();
-        after.trainer().close();
-        TrainingProcessor third = start(new MockProcessorContext<>());
-        assertThat(third.trainer().checkpoint()).isEqualTo(weights);
-        third.close();
+        crashAndRestart(after, new MockProcessorContext<>()).close();
     }
 
     /**
@@ -291,14 +304,10 @@ class TrainingProcessorRestartTest {
         assertThat(deadLetters.get(0).offset()).isEqualTo(otherOffset);
         assertThat(deadLetters.get(0).detail())
                 .contains("the model takes " + LearnerDriver.INPUT_DIM);
-        byte[] weightsAtCrash = crashed.trainer().checkpoint();
-        crashed.trainer().close();
-
         MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
-        TrainingProcessor restarted = start(second);
+        TrainingProcessor restarted = crashAndRestart(crashed, second);
 
         assertThat(restarted.trainer().step()).isEqualTo(3);
-        assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
         assertThat(second.forwarded(LearnerTopology.TRAIN_DEAD_LETTERS_SINK)).isEmpty();
         restarted.close();
     }
@@ -311,24 +320,17 @@ class TrainingProcessorRestartTest {
         TrainingProcessor crashed = start(first);
         sendPairs(first, crashed, "a", 12); // steps 1..3; checkpoint at 2; step 3 to replay
         assertThat(state.get(TrainerJournal.TOPIC_ID_KEY)).isNull();
-        byte[] weightsAtCrash = crashed.trainer().checkpoint();
-        crashed.trainer().close();
 
         // Known at the next start: taken as the ID of the topic the cursor counted.
         pairsTopic.setTopicId(Uuid.randomUuid());
-        TrainingProcessor restarted = start(new MockProcessorContext<>());
-        assertThat(restarted.trainer().checkpoint()).isEqualTo(weightsAtCrash);
+        TrainingProcessor restarted = crashAndRestart(crashed, new MockProcessorContext<>());
         assertThat(state.get(TrainerJournal.TOPIC_ID_KEY))
                 .asString()
                 .isEqualTo(pairsTopic.topicId().toString());
-        byte[] weights = restarted.trainer().checkpoint();
-        restarted.trainer().close();
 
         // Unknown again: not taken for another topic.
         pairsTopic.setTopicId(Uuid.ZERO_UUID);
-        TrainingProcessor again = start(new MockProcessorContext<>());
-        assertThat(again.trainer().checkpoint()).isEqualTo(weights);
-        again.close();
+        crashAndRestart(restarted, new MockProcessorContext<>()).close();
     }
 
     @Test
@@ -360,13 +362,7 @@ class TrainingProcessorRestartTest {
         before.close();
 
         config = withSettings(Map.of(LearnerConfig.MODEL_HIDDEN_SIZE_CONFIG, 32));
-        TrainingProcessor after =
-                new TrainingProcessor(
-                        TrainerSettings.from(config),
-                        LearnerTopology.TRAINER_NODES,
-                        new TrainerFlush(),
-                        configs -> pairsTopic.reader(),
-                        pairsTopic.topicIds());
+        TrainingProcessor after = processor();
         assertThatThrownBy(() -> initialise(after, new MockProcessorContext<>()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("configure its model spec again")
@@ -404,13 +400,7 @@ class TrainingProcessorRestartTest {
         crashed.trainer().close();
 
         pairsTopic.failReads(true);
-        TrainingProcessor failed =
-                new TrainingProcessor(
-                        TrainerSettings.from(config),
-                        LearnerTopology.TRAINER_NODES,
-                        new TrainerFlush(),
-                        configs -> pairsTopic.reader(),
-                        pairsTopic.topicIds());
+        TrainingProcessor failed = processor();
         MockProcessorContext<Object, Object> second = new MockProcessorContext<>();
         assertThatThrownBy(() -> initialise(failed, second))
                 .isInstanceOf(IllegalStateException.class);
@@ -441,11 +431,8 @@ class TrainingProcessorRestartTest {
 
         // A second crash before the next checkpoint: the batch trained since is replayed (the
         // cursor no longer lists the batch that could not be, which stopped the replay before it).
-        byte[] weightsAtSecondCrash = restarted.trainer().checkpoint();
-        restarted.trainer().close();
-        TrainingProcessor third = start(new MockProcessorContext<>());
+        TrainingProcessor third = crashAndRestart(restarted, new MockProcessorContext<>());
         assertThat(third.trainer().step()).isEqualTo(3);
-        assertThat(third.trainer().checkpoint()).isEqualTo(weightsAtSecondCrash);
         third.close();
         crashed.trainer().close();
     }
